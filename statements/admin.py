@@ -1,0 +1,238 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from taggit.models import Tag as TaggitDefaultTag
+
+from statements import services
+from statements.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
+from statements.models import Author, Authorship, SlugRedirect, Source, Statement, Tag
+
+# We use our own tag model; taggit's default one would only confuse editors.
+admin.site.unregister(TaggitDefaultTag)
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    autocomplete_fields = ["author"]
+    fields = ["author", "role", "position"]
+    extra = 1
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    form = SourceInlineForm
+    extra = 1
+
+
+class SlugRedirectInline(admin.TabularInline):
+    model = SlugRedirect
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+    verbose_name = "old address (redirects here)"
+    verbose_name_plural = "old addresses (redirect here)"
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year of issue"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Statement.objects.dates("date_start", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and 1 <= int(value) <= 9999:
+            return queryset.filter(date_start__year=int(value))
+        if value:
+            return queryset.none()
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+    # A long tail of tags would drown the sidebar: list the most used ones.
+    shown = 40
+
+    def lookups(self, request, model_admin):
+        tags = Tag.objects.annotate(used=Count("tagged_statements")).order_by("-used", "name")
+        return [(tag.slug, f"{tag.name} ({tag.used})") for tag in tags[: self.shown]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tagged_items__tag__slug=self.value())
+        return queryset
+
+
+class AuthorKindFilter(admin.SimpleListFilter):
+    title = "author kind"
+    parameter_name = "author_kind"
+
+    def lookups(self, request, model_admin):
+        return Author.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # Exists keeps one row per statement, where a join would repeat it per author.
+            from django.db.models import Exists, OuterRef
+
+            return queryset.filter(
+                Exists(
+                    Authorship.objects.filter(statement=OuterRef("pk"), author__kind=self.value())
+                )
+            )
+        return queryset
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    form = StatementAdminForm
+    inlines = [AuthorshipInline, SourceInline, SlugRedirectInline]
+    list_display = [
+        "title",
+        "authors_display",
+        "issued_display",
+        "language",
+        "status_display",
+        "published_at",
+        "tags_display",
+    ]
+    list_filter = ["status", "language", TagFilter, YearFilter, AuthorKindFilter]
+    search_fields = ["title", "subtitle", "authorships__author__name"]
+    date_hierarchy = "date_start"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "slug", "summary", "body"]}),
+        ("Date, place and language", {"fields": ["issued", "date_text", "place", "language"]}),
+        ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
+        ("Publication", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "authorships",
+                    queryset=Authorship.objects.select_related("author").order_by(
+                        "role", "position"
+                    ),
+                ),
+                "tags",
+            )
+        )
+
+    @admin.display(description="authors")
+    def authors_display(self, obj: Statement) -> str:
+        names = [a.author.name for a in obj.authorships.all() if a.role == Authorship.Role.AUTHOR]
+        signatories = sum(1 for a in obj.authorships.all() if a.role == Authorship.Role.SIGNATORY)
+        text = ", ".join(names)
+        if signatories:
+            text += f" (+{signatories} signatories)"
+        return text
+
+    @admin.display(description="date", ordering="date_start")
+    def issued_display(self, obj: Statement) -> str:
+        return obj.issued.isoformat() if obj.issued else obj.date_text
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, obj: Statement) -> str:
+        if obj.status == Statement.Status.PUBLISHED and not obj.is_public:
+            return "Scheduled"
+        return obj.get_status_display()
+
+    @admin.display(description="tags")
+    def tags_display(self, obj: Statement) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    def save_model(self, request, obj, form, change):
+        services.statement_save(
+            statement=obj,
+            previous_slug=form.initial.get("slug") if change else None,
+            body_changed="body" in form.changed_data or not change,
+        )
+
+    @admin.action(description="Publish the selected statements", permissions=["change"])
+    def publish(self, request, queryset):
+        published, scheduled = services.statement_publish(statements=queryset)
+        message = f"{published} statement(s) published."
+        if scheduled:
+            message += f" {scheduled} stay scheduled for their publication time."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected statements", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = services.statement_unpublish(statements=queryset)
+        self.message_user(request, f"{count} statement(s) are now drafts.", messages.SUCCESS)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "location", "statement_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "alternative_names"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(statement_count=Count("authorships__statement", distinct=True))
+        )
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statement_count(self, obj: Author) -> int:
+        return obj.statement_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "statement_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(statement_count=Count("tagged_statements"))
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statement_count(self, obj: Tag) -> int:
+        return obj.statement_count
+
+    @admin.action(description="Merge the selected tags into one", permissions=["change"])
+    def merge(self, request, queryset):
+        tags = queryset.order_by("name")
+        if tags.count() < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        form = TagMergeForm(request.POST if "into" in request.POST else None, tags=tags)
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            merged = [tag.name for tag in tags if tag.pk != into.pk]
+            moved = services.tag_merge(tags=list(tags), into=into)
+            self.message_user(
+                request,
+                f"Merged {', '.join(merged)} into {into.name} ({moved} statement(s) gained it).",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return TemplateResponse(
+            request,
+            "admin/statements/tag/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge tags",
+                "opts": self.model._meta,
+                "form": form,
+                "tags": tags,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

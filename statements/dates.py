@@ -1,0 +1,157 @@
+"""Partial dates: a year, a year and month, or a full day.
+
+A statement is often dated only "2025" or "March 2025". A partial date is stored as the first
+day of the period it names plus its precision, so that it sorts and range-filters in SQL, and
+it is displayed exactly as precise as it is, never as "1 January 2025".
+
+Order (documented and tested): by first day; at the same first day the less precise date comes
+first, so "2025" < "2025-01" < "2025-01-01" < "2025-01-02" < "2025-02". In SQL this is
+``ORDER BY date_start, date_end DESC``.
+
+Range filters use overlap: a date matches a range when any day of its period falls inside the
+range, so "2025" matches a range starting in June 2025, and "2025-03" matches March but not April.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+_PARTIAL_DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+MONTH_NAMES = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+class PartialDateError(ValueError):
+    """The text is not a partial date; the message says why, for a person to read."""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise PartialDateError(f"Year {self.year:04d} is out of range (0001 to 9999).")
+        if self.month is None:
+            if self.day is not None:
+                raise PartialDateError("A day needs a month.")
+            return
+        if not 1 <= self.month <= 12:
+            raise PartialDateError(f"Month {self.month} does not exist (months run 01 to 12).")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise PartialDateError(
+                    f"Day {self.day} does not exist in {MONTH_NAMES[self.month]} {self.year}."
+                )
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise PartialDateError with a reason."""
+        cleaned = (text or "").strip()
+        match = _PARTIAL_DATE_RE.fullmatch(cleaned)
+        if match is None:
+            shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
+            raise PartialDateError(
+                f"“{shown}” is not a date. Write a year (2025), a month (2025-03) "
+                "or a day (2025-03-13)."
+            )
+        try:
+            return cls(
+                year=int(match["year"]),
+                month=int(match["month"]) if match["month"] else None,
+                day=int(match["day"]) if match["day"] else None,
+            )
+        except PartialDateError as error:
+            raise PartialDateError(f"“{cleaned}” is not a date: {error}") from None
+
+    @classmethod
+    def from_start(cls, start: datetime.date, precision: str) -> PartialDate:
+        """Rebuild a partial date from its stored first day and precision."""
+        if precision == Precision.YEAR:
+            return cls(start.year)
+        if precision == Precision.MONTH:
+            return cls(start.year, start.month)
+        if precision == Precision.DAY:
+            return cls(start.year, start.month, start.day)
+        raise PartialDateError(f"Unknown precision {precision!r}.")
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    @property
+    def start(self) -> datetime.date:
+        """The first day of the period."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> datetime.date:
+        """The last day of the period."""
+        if self.day is not None:
+            return self.start
+        if self.month is not None:
+            return datetime.date(
+                self.year, self.month, calendar.monthrange(self.year, self.month)[1]
+            )
+        return datetime.date(self.year, 12, 31)
+
+    def isoformat(self) -> str:
+        """The machine form, as precise as the date: "2025", "2025-03", "2025-03-13"."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def display(self) -> str:
+        """The reading form: "2025", "March 2025", "13 March 2025"."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{MONTH_NAMES[self.month]} {self.year}"
+        return f"{self.day} {MONTH_NAMES[self.month]} {self.year}"
+
+    def sort_key(self) -> tuple[datetime.date, int]:
+        """First day ascending, then the longer period first (the SQL order, in Python)."""
+        return (self.start, -self.end.toordinal())
+
+    def overlaps(self, start: datetime.date | None, end: datetime.date | None) -> bool:
+        """True when any day of this period lies in [start, end] (either bound may be open)."""
+        return (end is None or self.start <= end) and (start is None or self.end >= start)
+
+    def __str__(self) -> str:
+        return self.isoformat()

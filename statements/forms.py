@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from statements.dates import PartialDate, PartialDateError
+from statements.languages import language_choices
+from statements.models import Source, Statement, Tag
+
+
+class PartialDateFormField(forms.CharField):
+    """A year, month or day typed as 2025, 2025-03 or 2025-03-13."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "A year (2025), a month (2025-03) or a day (2025-03-13).")
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.isoformat() if isinstance(value, PartialDate) else value
+
+    def to_python(self, value) -> PartialDate | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return PartialDate.parse(text)
+        except PartialDateError as error:
+            raise ValidationError(str(error), code="invalid_partial_date") from None
+
+    def validate(self, value) -> None:
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class StatementAdminForm(forms.ModelForm):
+    issued = PartialDateFormField(label="Date of issue", required=False)
+    language = forms.ChoiceField(choices=language_choices, required=False)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "title", "subtitle", "slug", "summary", "body", "date_text", "place", "language",
+            "tags", "rights", "editorial_notes", "status", "published_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["issued"] = self.instance.issued
+
+    def clean(self):
+        cleaned = super().clean()
+        if "issued" in cleaned:
+            # Model validation (constraints included) then sees the stored pair.
+            self.instance.issued = cleaned["issued"]
+        if cleaned.get("status") == Statement.Status.PUBLISHED and not cleaned.get("published_at"):
+            self.add_error(
+                "published_at",
+                "A published statement needs a publication time (use the Publish action "
+                "to publish now).",
+            )
+        return cleaned
+
+
+class SourceInlineForm(forms.ModelForm):
+    retrieved_on = PartialDateFormField(label="Retrieved on", required=False)
+
+    class Meta:
+        model = Source
+        fields = ["kind", "url", "site_name", "retrieved_on", "archived_url", "note", "position"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["retrieved_on"] = self.instance.retrieved_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if "retrieved_on" in cleaned:
+            self.instance.retrieved_on = cleaned["retrieved_on"]
+        return cleaned
+
+
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this tag",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = tags

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from statements.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo statements into an empty archive (never into one that has statements)."
+
+    def handle(self, *args, **options):
+        created = demo_load()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo statements."))
+        else:
+            self.stdout.write("The archive already has statements: demo not loaded.")

@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Lower, Now
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from statements.dates import PartialDate, Precision
+from statements.languages import language_name, validate_language_code
+
+http_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+class HttpURLField(models.URLField):
+    """A URL that must be http or https (never javascript:, ftp: or file:)."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        # A URL typed without a scheme ("www.example.org") is taken as https.
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def partial_date_constraints(prefix: str, model: str) -> list[models.CheckConstraint]:
+    """A partial date is stored as its first day plus its precision: keep the pair coherent."""
+    start, precision = f"{prefix}_start", f"{prefix}_precision"
+    # The cast gives a NULL a type when Django checks the constraint in Python (full_clean):
+    # EXTRACT(DAY FROM NULL) alone is ambiguous to PostgreSQL.
+    typed_start = Cast(F(start), models.DateField())
+    starts_on_day_one = Exact(ExtractDay(typed_start), 1)
+    starts_in_january = Exact(ExtractMonth(typed_start), 1)
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{start}__isnull": True, precision: ""})
+            | Q(**{f"{start}__isnull": False, f"{precision}__in": Precision.values}),
+            name=f"{model}_{prefix}_precision_matches_start",
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: Precision.MONTH}) | Q(starts_on_day_one),
+            name=f"{model}_{prefix}_month_starts_on_first",
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: Precision.YEAR}) | Q(starts_on_day_one, starts_in_january),
+            name=f"{model}_{prefix}_year_starts_on_january_first",
+        ),
+    ]
+
+
+def _last_day(interval: str) -> models.Func:
+    # date + interval is a timestamp; the cast back to date keeps the expression immutable,
+    # which a generated column requires.
+    return models.Func(
+        F("date_start"),
+        template=f"((%(expressions)s + interval '{interval}') - interval '1 day')::date",
+        output_field=models.DateField(),
+    )
+
+
+class Tag(TagBase):
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="statements_tag_name_ci_unique",
+                violation_error_message="A tag with this name already exists "
+                "(names are compared without regard to case).",
+            ),
+        ]
+
+
+class TaggedStatement(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Statement", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_statements")
+
+    class Meta:
+        verbose_name = "tagging"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="statements_taggedstatement_unique"
+            ),
+        ]
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", "Collective"
+        ORGANISATION = "organisation", "Organisation"
+        PERSON = "person", "Person"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
+    alternative_names = models.TextField(
+        blank=True, help_text="Other names and spellings, one per line."
+    )
+    description = models.TextField(blank=True)
+    website = HttpURLField(max_length=2000, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="statements_author_name_ci_unique",
+                violation_error_message="An author with this name already exists "
+                "(names are compared without regard to case).",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["collective", "organisation", "person"]),
+                name="statements_author_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(website="") | Q(website__regex=r"^https?://"),
+                name="statements_author_website_http",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="statements_author_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alternative_name_list(self) -> list[str]:
+        return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self) -> StatementQuerySet:
+        """Visible to the public: published, and not scheduled for later."""
+        return self.filter(status=Statement.Status.PUBLISHED, published_at__lte=Now())
+
+    def issued_between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> StatementQuerySet:
+        """Statements whose date of issue overlaps [start, end]; undated ones never match."""
+        qs = self.filter(date_start__isnull=False)
+        if end is not None:
+            qs = qs.filter(date_start__lte=end)
+        if start is not None:
+            qs = qs.filter(date_end__gte=start)
+        return qs
+
+    def by_date(self, *, descending: bool = False) -> StatementQuerySet:
+        """The documented date order (see statements.dates); undated statements last."""
+        if descending:
+            return self.order_by(F("date_start").desc(nulls_last=True), F("date_end").asc(), "-pk")
+        return self.order_by(F("date_start").asc(nulls_last=True), F("date_end").desc(), "pk")
+
+
+class Statement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=500)
+    subtitle = models.CharField(max_length=500, blank=True)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address of the statement. Changing it leaves a redirect from the old one.",
+    )
+    summary = models.TextField(blank=True, help_text="A short abstract or teaser (plain text).")
+    body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    date_start = models.DateField(null=True, blank=True, editable=False)
+    date_precision = models.CharField(
+        max_length=5, choices=Precision.choices, blank=True, editable=False
+    )
+    # Stored so that range filters use an index; always derived from start and precision.
+    date_end = models.GeneratedField(
+        expression=models.Case(
+            models.When(date_precision=Precision.DAY, then=F("date_start")),
+            models.When(date_precision=Precision.MONTH, then=_last_day("1 month")),
+            models.When(date_precision=Precision.YEAR, then=_last_day("1 year")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    date_text = models.CharField(
+        "date as written",
+        max_length=200,
+        blank=True,
+        help_text="The date as the source gives it, when it says more or other than a date "
+        "(“Aug-Sep 1888”, “2009/2013”).",
+    )
+    place = models.CharField("place of issue", max_length=300, blank=True)
+    language = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[validate_language_code],
+        help_text="ISO 639-1 code of the language of the text.",
+    )
+    rights = models.CharField(
+        max_length=500, blank=True, help_text="“Anti-Copyright”, a licence, or a rights statement."
+    )
+    editorial_notes = models.TextField(
+        blank=True, help_text="Notes for readers on this edition: corrections, context."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it becomes public. A time in the future schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="statements")
+    tags = TaggableManager(
+        through=TaggedStatement,
+        blank=True,
+        help_text="Separate tags with commas: “mutual aid, Ukraine, anti-war”.",
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            *partial_date_constraints("date", "statements_statement"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]),
+                name="statements_statement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="statements_statement_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(language="") | Q(language__regex=r"^[a-z]{2}$"),
+                name="statements_statement_language_iso639_1",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="statements_statement_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="statements_statement_slug_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date_start", "date_end"], name="statements_date_range_idx"),
+            models.Index(fields=["status", "published_at"], name="statements_status_pub_idx"),
+            models.Index(fields=["language"], name="statements_language_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("statements:statement_detail", kwargs={"slug": self.slug})
+
+    @property
+    def issued(self) -> PartialDate | None:
+        if self.date_start is None or not self.date_precision:
+            return None
+        return PartialDate.from_start(self.date_start, self.date_precision)
+
+    @issued.setter
+    def issued(self, value: PartialDate | None) -> None:
+        self.date_start = value.start if value else None
+        self.date_precision = value.precision if value else ""
+
+    @property
+    def is_public(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language) if self.language else ""
+
+    @property
+    def body_markup(self) -> SafeString:
+        # body_html is written only by services.statement_save, which sanitises it with nh3
+        # (statements.rendering); this is the one place that trusts it.
+        return mark_safe(self.body_html)  # noqa: S308
+
+
+class Authorship(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        SIGNATORY = "signatory", "Signatory"
+        TRANSLATOR = "translator", "Translator"
+        PUBLISHER = "publisher", "Publisher"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveIntegerField(default=0, help_text="Order within the role.")
+
+    class Meta:
+        ordering = ["statement", "role", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "author", "role"], name="statements_authorship_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["author", "signatory", "translator", "publisher"]),
+                name="statements_authorship_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "role"], name="statements_authorship_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.get_role_display().lower()})"
+
+
+class Source(models.Model):
+    """Where a statement came from: provenance, kept as written and as data."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original publication"
+        RETRIEVED = "retrieved", "Retrieved from"
+        TRANSLATED = "translated", "Translated from"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RETRIEVED)
+    url = HttpURLField("URL", max_length=2000, blank=True)
+    site_name = models.CharField("site or publication", max_length=300, blank=True)
+    retrieved_start = models.DateField("retrieved on", null=True, blank=True, editable=False)
+    retrieved_precision = models.CharField(
+        max_length=5, choices=Precision.choices, blank=True, editable=False
+    )
+    archived_url = HttpURLField(
+        "archived copy", max_length=2000, blank=True, help_text="A Wayback Machine snapshot, say."
+    )
+    note = models.TextField(
+        "note as written",
+        blank=True,
+        help_text="“Retrieved on 13th March 2025 from www.solidaritycollectives.org”",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["statement", "position", "pk"]
+        constraints = [
+            *partial_date_constraints("retrieved", "statements_source"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__regex=r"^https?://"),
+                name="statements_source_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_url="") | Q(archived_url__regex=r"^https?://"),
+                name="statements_source_archived_url_http",
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="", site_name="", note=""),
+                name="statements_source_says_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["original", "retrieved", "translated"]),
+                name="statements_source_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url or self.site_name or self.note[:80]
+
+    @property
+    def retrieved_on(self) -> PartialDate | None:
+        if self.retrieved_start is None or not self.retrieved_precision:
+            return None
+        return PartialDate.from_start(self.retrieved_start, self.retrieved_precision)
+
+    @retrieved_on.setter
+    def retrieved_on(self, value: PartialDate | None) -> None:
+        self.retrieved_start = value.start if value else None
+        self.retrieved_precision = value.precision if value else ""
+
+
+class SlugRedirect(models.Model):
+    """An old address of a statement; the detail page answers it with a 301."""
+
+    old_slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.statement.slug}"

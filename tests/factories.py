@@ -1,0 +1,65 @@
+"""Small factory functions: each makes one thing through the project's own services."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from statements.dates import PartialDate
+from statements.models import Author, Statement
+from statements.services import (
+    AuthorCredit,
+    SourceData,
+    StatementData,
+    author_get_or_create,
+    statement_create,
+)
+
+_counter = itertools.count(1)
+
+
+def make_author(name: str | None = None, kind: str = Author.Kind.COLLECTIVE) -> Author:
+    return author_get_or_create(name=name or f"Collective {next(_counter)}", kind=kind)
+
+
+def make_statement(
+    title: str | None = None,
+    *,
+    issued: str | None = None,
+    published: bool = True,
+    published_at: datetime.datetime | None = None,
+    authors: list[str] = (),
+    signatories: list[str] = (),
+    tags: list[str] = (),
+    sources: list[SourceData] = (),
+    **fields,
+) -> Statement:
+    number = next(_counter)
+    status = Statement.Status.PUBLISHED if published else Statement.Status.DRAFT
+    if published and published_at is None:
+        published_at = timezone.now() - datetime.timedelta(days=1)
+    credits = [AuthorCredit(name=name) for name in authors]
+    credits += [AuthorCredit(name=name, role="signatory") for name in signatories]
+    data = StatementData(
+        title=title or f"Statement {number}",
+        body=fields.pop("body", f"Body of statement {number}."),
+        issued=PartialDate.parse(issued) if issued else None,
+        status=status,
+        published_at=published_at,
+        credits=credits,
+        tags=list(tags),
+        sources=list(sources),
+        **fields,
+    )
+    return statement_create(data=data)
+
+
+def make_editor(username: str = "editor") -> User:
+    user = User.objects.create_user(username=username, password="a-long-test-password-1")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

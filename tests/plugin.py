@@ -1,0 +1,34 @@
+"""Loaded with ``-p tests.plugin`` (pyproject.toml), before pytest-django reads the settings.
+
+Marks the run as a test run, and when ``DATABASE_URL`` is unset starts a throwaway embedded
+PostgreSQL in a folder of the checkout that is deleted when the run ends.
+"""
+
+import os
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+THROWAWAY_PREFIX = ".pgtest-"
+
+os.environ["ARCHIVE_TESTING"] = "1"
+
+
+def _remove_stale_throwaways() -> None:
+    """Folders left by runs that were killed before they could clean up."""
+    from archive.devdb import embedded_server_discard
+
+    for folder in ROOT.glob(f"{THROWAWAY_PREFIX}*"):
+        pid = folder.name.removeprefix(THROWAWAY_PREFIX).split("-")[0]
+        if not (pid.isdigit() and psutil.pid_exists(int(pid))):
+            embedded_server_discard(folder)
+
+
+if not os.environ.get("DATABASE_URL"):
+    from archive.devdb import embedded_database_url
+
+    _remove_stale_throwaways()
+    os.environ["DATABASE_URL"] = embedded_database_url(
+        ROOT / f"{THROWAWAY_PREFIX}{os.getpid()}", throwaway=True
+    )

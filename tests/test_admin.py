@@ -1,0 +1,384 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from statements.models import Author, SlugRedirect, Source, Statement, Tag
+from tests.factories import make_author, make_statement
+
+ADD_URL = reverse("admin:statements_statement_add")
+CHANGELIST_URL = reverse("admin:statements_statement_changelist")
+
+
+def inline_management(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def statement_post(**overrides) -> dict:
+    """The POST an editor's browser sends from the add form, with no inline rows."""
+    data = {
+        "title": "Against the eviction of the Linden Street squat",
+        "subtitle": "",
+        "slug": "against-the-eviction",
+        "summary": "",
+        "body": "We stand with the *Linden Street* residents.[^1]\n\n[^1]: Since 2019.",
+        "issued": "2025-03",
+        "date_text": "",
+        "place": "Linden",
+        "language": "en",
+        "tags": "housing, mutual aid",
+        "rights": "Anti-Copyright",
+        "editorial_notes": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        **inline_management("authorships", 0),
+        **inline_management("sources", 0),
+        **inline_management("slug_redirects", 0),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+class TestEditorWorkflow:
+    def test_editor_creates_publishes_and_finds_statement(self, editor_client, client):
+        first = make_author("Linden Street Residents")
+        second = make_author("Neighbourhood Legal Team", kind=Author.Kind.ORGANISATION)
+        data = statement_post(
+            **inline_management("authorships", 2),
+            **{
+                "authorships-0-author": str(first.pk),
+                "authorships-0-role": "author",
+                "authorships-0-position": "0",
+                "authorships-1-author": str(second.pk),
+                "authorships-1-role": "signatory",
+                "authorships-1-position": "0",
+            },
+            **inline_management("sources", 3),
+            **{
+                "sources-0-kind": "original",
+                "sources-0-url": "https://linden.example.org/statement",
+                "sources-0-site_name": "Linden Street",
+                "sources-0-retrieved_on": "2025-03-14",
+                "sources-0-note": "Retrieved on 14th March 2025 from linden.example.org",
+                "sources-0-position": "0",
+                "sources-1-kind": "retrieved",
+                "sources-1-url": "www.city-news.example.net/linden",
+                "sources-1-retrieved_on": "2025-04",
+                "sources-1-archived_url": "https://web.archive.example.org/linden",
+                "sources-1-position": "1",
+                "sources-2-kind": "translated",
+                "sources-2-site_name": "Leaflet in Spanish",
+                "sources-2-retrieved_on": "2025",
+                "sources-2-position": "2",
+            },
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        statement = Statement.objects.get(slug="against-the-eviction")
+        assert statement.issued.isoformat() == "2025-03"
+        assert statement.status == Statement.Status.DRAFT
+        assert [(a.author.name, a.role) for a in statement.authorships.order_by("role")] == [
+            ("Linden Street Residents", "author"),
+            ("Neighbourhood Legal Team", "signatory"),
+        ]
+        sources = list(statement.sources.order_by("position"))
+        assert [s.retrieved_on.isoformat() for s in sources] == ["2025-03-14", "2025-04", "2025"]
+        assert sources[1].url == "https://www.city-news.example.net/linden"
+        assert sorted(statement.tags.names()) == ["housing", "mutual aid"]
+        assert "<sup" in statement.body_html  # rendered by the service, footnote included
+
+        # The public cannot see the draft yet.
+        assert client.get(statement.get_absolute_url()).status_code == 404
+
+        response = editor_client.post(
+            CHANGELIST_URL,
+            {"action": "publish", "_selected_action": [statement.pk]},
+            follow=True,
+        )
+        assert "1 statement(s) published." in response.content.decode()
+        statement.refresh_from_db()
+        assert statement.is_public
+
+        page = client.get(statement.get_absolute_url())
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Against the eviction of the Linden Street squat" in html
+        assert "Linden Street Residents" in html
+        assert "March 2025" in html
+        assert "draft-banner" not in html
+
+    def test_unpublish_action_hides_statement(self, editor_client, client):
+        statement = make_statement("Visible for now")
+        assert client.get(statement.get_absolute_url()).status_code == 200
+        editor_client.post(
+            CHANGELIST_URL, {"action": "unpublish", "_selected_action": [statement.pk]}
+        )
+        assert client.get(statement.get_absolute_url()).status_code == 404
+
+    def test_publish_keeps_a_scheduled_date(self, editor_client):
+        later = timezone.now() + datetime.timedelta(days=3)
+        statement = make_statement(published=False)
+        Statement.objects.filter(pk=statement.pk).update(published_at=later)
+        response = editor_client.post(
+            CHANGELIST_URL, {"action": "publish", "_selected_action": [statement.pk]}, follow=True
+        )
+        assert "1 stay scheduled" in response.content.decode()
+        statement.refresh_from_db()
+        assert statement.published_at == later
+        assert not statement.is_public
+
+    def test_editor_sees_draft_with_banner(self, editor_client):
+        draft = make_statement("Work in progress", published=False)
+        response = editor_client.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert 'class="draft-banner"' in response.content.decode()
+
+    def test_scheduled_statement_is_404_for_public_and_bannered_for_editor(
+        self, client, editor_client
+    ):
+        scheduled = make_statement(published_at=timezone.now() + datetime.timedelta(days=1))
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+        response = editor_client.get(scheduled.get_absolute_url())
+        assert "Scheduled:" in response.content.decode()
+
+    def test_changing_the_slug_leaves_a_redirect(self, editor_client, client):
+        statement = make_statement("Old name", slug="old-name")
+        url = reverse("admin:statements_statement_change", args=[statement.pk])
+        form = editor_client.get(url).context["adminform"].form
+        data = statement_post(
+            title="New name",
+            slug="new-name",
+            body=statement.body,
+            issued="",
+            tags="",
+            status="published",
+            published_at_0=form.initial["published_at"].strftime("%Y-%m-%d"),
+            published_at_1=form.initial["published_at"].strftime("%H:%M:%S"),
+        )
+        assert editor_client.post(url, data).status_code == 302
+        assert SlugRedirect.objects.get(old_slug="old-name").statement == statement
+        response = client.get("/statements/old-name/")
+        assert response.status_code == 301
+        assert response["Location"] == "/statements/new-name/"
+
+    def test_multi_word_tags_survive(self, editor_client):
+        response = editor_client.post(ADD_URL, statement_post(tags="mutual aid, Anti-War , "))
+        assert response.status_code == 302
+        statement = Statement.objects.get(slug="against-the-eviction")
+        assert sorted(statement.tags.names()) == ["Anti-War", "mutual aid"]
+
+    def test_tags_are_matched_without_regard_to_case(self, editor_client):
+        make_statement(tags=["Mutual Aid"])
+        editor_client.post(ADD_URL, statement_post(tags="mutual aid"))
+        assert Tag.objects.filter(name__iexact="mutual aid").count() == 1
+
+
+@pytest.mark.django_db
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("issued", "2025-13", "Month 13 does not exist"),
+            ("issued", "2025-02-30", "Day 30 does not exist"),
+            ("issued", "13 March", "is not a date"),
+            ("language", "xx", "Select a valid choice"),
+            ("language", "eng", "Select a valid choice"),
+            ("title", "", "This field is required"),
+        ],
+    )
+    def test_statement_form_errors(self, editor_client, field, value, message):
+        response = editor_client.post(ADD_URL, statement_post(**{field: value}))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert not Statement.objects.exists()
+
+    @pytest.mark.parametrize(
+        "url",
+        ["ftp://files.example.org/x", "javascript:alert(1)", "file:///etc/passwd", "http://"],
+    )
+    def test_source_url_must_be_http(self, editor_client, url):
+        data = statement_post(
+            **inline_management("sources", 1),
+            **{"sources-0-kind": "retrieved", "sources-0-url": url, "sources-0-position": "0"},
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert (
+            "Enter a web address starting with http:// or https://." in response.content.decode()
+            or "Enter a valid URL." in response.content.decode()
+        )
+        assert not Statement.objects.exists()
+        assert not Source.objects.exists()
+
+    def test_source_retrieved_date_is_validated(self, editor_client):
+        data = statement_post(
+            **inline_management("sources", 1),
+            **{
+                "sources-0-kind": "retrieved",
+                "sources-0-url": "https://example.org",
+                "sources-0-retrieved_on": "2025-00",
+                "sources-0-position": "0",
+            },
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert "Month 0 does not exist" in response.content.decode()
+
+    def test_duplicate_slug_is_an_error(self, editor_client):
+        make_statement(slug="taken")
+        response = editor_client.post(ADD_URL, statement_post(slug="taken"))
+        assert response.status_code == 200
+        assert "Statement with this Slug already exists." in response.content.decode()
+        assert Statement.objects.count() == 1
+
+    def test_published_needs_a_time(self, editor_client):
+        response = editor_client.post(ADD_URL, statement_post(status="published"))
+        assert response.status_code == 200
+        assert "A published statement needs a publication time" in response.content.decode()
+
+    def test_duplicate_author_in_same_role_is_an_error(self, editor_client):
+        author = make_author()
+        row = {"author": str(author.pk), "role": "author", "position": "0"}
+        data = statement_post(
+            **inline_management("authorships", 2),
+            **{f"authorships-{i}-{k}": v for i in range(2) for k, v in row.items()},
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert "Please correct the duplicate data" in response.content.decode()
+
+    def test_author_name_is_unique_without_regard_to_case(self, editor_client):
+        make_author("Harbour Collective")
+        response = editor_client.post(
+            reverse("admin:statements_author_add"),
+            {"name": "harbour collective", "slug": "harbour-2", "kind": "collective"},
+        )
+        assert response.status_code == 200
+        assert "An author with this name already exists" in response.content.decode()
+
+    def test_author_website_must_be_http(self, editor_client):
+        response = editor_client.post(
+            reverse("admin:statements_author_add"),
+            {"name": "X", "slug": "x", "kind": "collective", "website": "javascript:alert(1)"},
+        )
+        assert response.status_code == 200
+        assert not Author.objects.exists()
+
+    def test_bad_filter_values_do_not_500(self, editor_client):
+        for query in ["year=abcd", "year=0", "tag=nope", "author_kind=alien", "status=evil"]:
+            response = editor_client.get(f"{CHANGELIST_URL}?{query}")
+            assert response.status_code in (200, 302), query
+
+
+@pytest.mark.django_db
+class TestAccess:
+    def test_anonymous_is_sent_to_login(self, client):
+        response = client.get(CHANGELIST_URL)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+    def test_non_staff_user_cannot_reach_admin(self, client):
+        User.objects.create_user("reader", password="a-long-test-password-1")
+        client.login(username="reader", password="a-long-test-password-1")
+        response = client.get(CHANGELIST_URL)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+    def test_editors_cannot_manage_users(self, editor_client):
+        assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+        assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+    def test_staff_outside_editors_cannot_edit_statements(self, client):
+        user = User.objects.create_user("helper", password="a-long-test-password-1", is_staff=True)
+        client.force_login(user)
+        assert client.get(CHANGELIST_URL).status_code == 403
+
+    def test_draft_is_404_for_anonymous(self, client):
+        draft = make_statement(published=False)
+        assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+class TestTagsAdmin:
+    def test_rename_keeps_statements(self, editor_client):
+        statement = make_statement(tags=["anti war"])
+        tag = Tag.objects.get(name="anti war")
+        url = reverse("admin:statements_tag_change", args=[tag.pk])
+        response = editor_client.post(url, {"name": "anti-war", "slug": "anti-war"})
+        assert response.status_code == 302
+        assert list(statement.tags.names()) == ["anti-war"]
+
+    def test_rename_to_existing_name_in_other_case_is_an_error(self, editor_client):
+        make_statement(tags=["Housing", "rent"])
+        tag = Tag.objects.get(name="rent")
+        url = reverse("admin:statements_tag_change", args=[tag.pk])
+        response = editor_client.post(url, {"name": "housing", "slug": "rent"})
+        assert response.status_code == 200
+        assert "A tag with this name already exists" in response.content.decode()
+
+    def test_merge_moves_statements_and_deletes_others(self, editor_client):
+        one = make_statement(tags=["antiwar"])
+        both = make_statement(tags=["antiwar", "anti-war"])
+        other = make_statement(tags=["anti-war"])
+        keep = Tag.objects.get(name="anti-war")
+        merged = Tag.objects.get(name="antiwar")
+        url = reverse("admin:statements_tag_changelist")
+        selection = {"action": "merge", "_selected_action": [keep.pk, merged.pk]}
+        confirm = editor_client.post(url, selection)
+        assert confirm.status_code == 200
+        assert "Keep this tag" in confirm.content.decode()
+        response = editor_client.post(url, {**selection, "into": keep.pk}, follow=True)
+        assert "Merged antiwar into anti-war" in response.content.decode()
+        assert not Tag.objects.filter(pk=merged.pk).exists()
+        for statement in (one, both, other):
+            assert list(statement.tags.names()) == ["anti-war"]
+
+    def test_tag_changelist_shows_counts(self, editor_client):
+        make_statement(tags=["counted"])
+        make_statement(tags=["counted"])
+        response = editor_client.get(reverse("admin:statements_tag_changelist"))
+        assert response.context["cl"].result_list[0].statement_count == 2
+
+
+@pytest.mark.django_db
+class TestChangelistQueryCounts:
+    def _count(self, client, url, django_assert_max_num_queries):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    @pytest.mark.parametrize(
+        "url_name",
+        [
+            "admin:statements_statement_changelist",
+            "admin:statements_author_changelist",
+            "admin:statements_tag_changelist",
+        ],
+    )
+    def test_queries_do_not_grow_with_rows(
+        self, editor_client, url_name, django_assert_max_num_queries
+    ):
+        url = reverse(url_name)
+        make_statement(authors=["A1"], signatories=["S1"], tags=["t1"], issued="2024")
+        few = self._count(editor_client, url, django_assert_max_num_queries)
+        for i in range(12):
+            make_statement(
+                authors=[f"Author {i}", f"Co-author {i}"],
+                signatories=[f"Signatory {i}-{j}" for j in range(5)],
+                tags=[f"tag {i}", "common"],
+                issued=f"20{10 + i}-0{1 + i % 9}",
+            )
+        many = self._count(editor_client, url, django_assert_max_num_queries)
+        assert many == few

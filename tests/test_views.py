@@ -1,0 +1,105 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements.services import SourceData
+from tests.factories import make_statement
+
+
+def count_queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+@pytest.mark.django_db
+class TestStatementDetail:
+    def test_shows_metadata_and_sanitised_body(self, client):
+        statement = make_statement(
+            "Solidarity across borders",
+            issued="2025-03",
+            authors=["Harbour Collective"],
+            signatories=["Group A", "Group B"],
+            tags=["internationalism"],
+            body="We <script>alert(1)</script> *stand*.",
+            language="uk",
+            rights="Anti-Copyright",
+            sources=[
+                SourceData(
+                    url="https://harbour.example.org/x",
+                    site_name="Harbour",
+                    note="Retrieved on 13th March 2025",
+                )
+            ],
+        )
+        html = client.get(statement.get_absolute_url()).content.decode()
+        assert "<h1>Solidarity across borders</h1>" in html
+        assert '<time datetime="2025-03">March 2025</time>' in html
+        assert '<article class="statement" lang="uk">' in html
+        assert "<em>stand</em>" in html
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;" in html
+        assert "Signatories (2)" in html
+        assert 'href="https://harbour.example.org/x"' in html
+        assert "Anti-Copyright" in html
+
+    def test_stored_text_is_escaped(self, client):
+        statement = make_statement('<img src=x onerror="alert(1)">', summary="<b>bold</b>")
+        html = client.get(statement.get_absolute_url()).content.decode()
+        assert "<img src=x" not in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+    def test_unknown_slug_is_404(self, client):
+        assert client.get("/statements/no-such-thing/").status_code == 404
+        assert client.get("/statements/%00/").status_code == 404
+        assert client.get("/statements/" + "x" * 10_000 + "/").status_code == 404
+
+    def test_post_is_not_allowed(self, client):
+        statement = make_statement()
+        assert client.post(statement.get_absolute_url()).status_code == 405
+
+    def test_query_count_is_constant(self, client):
+        small = make_statement(authors=["One"], tags=["a"])
+        big = make_statement(
+            authors=[f"Author {i}" for i in range(5)],
+            signatories=[f"Signatory {i}" for i in range(60)],
+            tags=[f"tag {i}" for i in range(10)],
+            sources=[SourceData(url=f"https://example.org/{i}") for i in range(5)],
+        )
+        few, _ = count_queries(client, small.get_absolute_url())
+        many, html = count_queries(client, big.get_absolute_url())
+        assert "Signatory 59" in html
+        assert many == few
+
+
+@pytest.mark.django_db
+class TestHome:
+    def test_lists_only_public_statements(self, client):
+        make_statement("Public one")
+        make_statement("Hidden draft", published=False)
+        html = client.get("/").content.decode()
+        assert "Public one" in html
+        assert "Hidden draft" not in html
+
+    def test_query_count_is_constant(self, client):
+        make_statement(authors=["A"])
+        few, _ = count_queries(client, "/")
+        for i in range(9):
+            make_statement(authors=[f"B{i}", f"C{i}"])
+        many, _ = count_queries(client, "/")
+        assert many == few
+
+
+@pytest.mark.django_db
+def test_non_latin_slug_works(client):
+    statement = make_statement("Ние не сме робови", language="mk")
+    assert statement.slug == "ние-не-сме-робови"
+    assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_404_page_helps_the_reader(client):
+    response = client.get("/statements/missing/")
+    assert response.status_code == 404
+    assert "Go to the latest statements" in response.content.decode()
