@@ -33,14 +33,19 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # Set by the test suite's pytest plugin (tests/plugin.py); never in production.
 TESTING = env_bool("ARCHIVE_TESTING", False)
 
+# With no DATABASE_URL the archive runs on its embedded PostgreSQL: a local machine, never a
+# deployment, so management commands work there without exporting a key.
+LOCAL_DATABASE = not os.environ.get("DATABASE_URL")
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or LOCAL_DATABASE):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Give a long random value in production, "
             "or set DJANGO_DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    # The django-insecure- prefix makes `check --deploy` flag it if it ever reaches production.
+    SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -89,7 +94,7 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or an embedded PostgreSQL in .pgdata/ inside the checkout.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
+if LOCAL_DATABASE:
     from archive.devdb import embedded_database_url
 
     DATABASE_URL = embedded_database_url()
