@@ -49,3 +49,90 @@ def test_bad_boolean_is_a_clear_error():
     result = run_manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL, pointed at the migrated test database pytest-django created."""
+    from django.db import connection
+
+    url = os.environ["DATABASE_URL"]
+    return url[: url.rindex("/") + 1] + connection.settings_dict["NAME"]
+
+
+def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
+    import time
+    import urllib.error
+    import urllib.request
+
+    static_root = tmp_path / "static"
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        # Plain http on loopback: no TLS terminator in front of this test server.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
+    collected = run_manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
+    manifest = (static_root / "staticfiles.json").read_text()
+    hashed = next(p for p in (static_root / "css").glob("archive.*.css"))
+    assert hashed.name in manifest
+    assert hashed.with_name(hashed.name + ".gz").exists()
+    assert hashed.with_name(hashed.name + ".br").exists()
+
+    port = _free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "archive.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env={**base, "DATABASE_URL": _test_database_url(), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                home = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except urllib.error.HTTPError as error:
+                server.terminate()
+                log = server.communicate(timeout=10)[1].decode()[-3000:]
+                raise AssertionError(f"home page answered {error.code}: {log}") from error
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        html = home.read().decode()
+        assert f"/static/css/{hashed.name}" in html
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/static/css/{hashed.name}",
+            headers={"Accept-Encoding": "gzip"},
+        )
+        css = urllib.request.urlopen(request, timeout=5)  # noqa: S310
+        assert css.status == 200
+        assert css.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in css.headers["Cache-Control"]
+        # (HSTS goes out on https requests only, so it cannot show on this loopback server.)
+        assert home.headers["X-Content-Type-Options"] == "nosniff"
+        assert home.headers["X-Frame-Options"] == "DENY"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
