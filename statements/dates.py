@@ -155,3 +155,27 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+class PartialDateAttribute:
+    """A model attribute that reads and writes a partial date kept in two columns.
+
+    ``issued = PartialDateAttribute("date")`` maps to ``date_start`` and ``date_precision``.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.start_field = f"{prefix}_start"
+        self.precision_field = f"{prefix}_precision"
+
+    def __get__(self, instance, owner=None) -> PartialDate | PartialDateAttribute | None:
+        if instance is None:
+            return self
+        start = getattr(instance, self.start_field)
+        precision = getattr(instance, self.precision_field)
+        if start is None or not precision:
+            return None
+        return PartialDate.from_start(start, precision)
+
+    def __set__(self, instance, value: PartialDate | None) -> None:
+        setattr(instance, self.start_field, value.start if value else None)
+        setattr(instance, self.precision_field, value.precision if value else "")

@@ -35,7 +35,26 @@ class PartialDateFormField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-class StatementAdminForm(forms.ModelForm):
+class PartialDateFormMixin:
+    """Edit the model's PartialDateAttribute named in ``partial_date_field`` as one text field."""
+
+    partial_date_field: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial[self.partial_date_field] = getattr(self.instance, self.partial_date_field)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.partial_date_field in cleaned:
+            # Set before model validation, so that the constraints see the stored pair.
+            setattr(self.instance, self.partial_date_field, cleaned[self.partial_date_field])
+        return cleaned
+
+
+class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
+    partial_date_field = "issued"
     issued = PartialDateFormField(label="Date of issue", required=False)
     language = forms.ChoiceField(choices=language_choices, required=False)
 
@@ -46,16 +65,8 @@ class StatementAdminForm(forms.ModelForm):
             "tags", "rights", "editorial_notes", "status", "published_at",
         ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["issued"] = self.instance.issued
-
     def clean(self):
         cleaned = super().clean()
-        if "issued" in cleaned:
-            # Model validation (constraints included) then sees the stored pair.
-            self.instance.issued = cleaned["issued"]
         if cleaned.get("status") == Statement.Status.PUBLISHED and not cleaned.get("published_at"):
             self.add_error(
                 "published_at",
@@ -65,24 +76,14 @@ class StatementAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SourceInlineForm(forms.ModelForm):
+class SourceInlineForm(PartialDateFormMixin, forms.ModelForm):
+    partial_date_field = "retrieved_on"
     retrieved_on = PartialDateFormField(label="Retrieved on", required=False)
 
     class Meta:
         model = Source
         fields = ["kind", "url", "site_name", "retrieved_on", "archived_url", "note", "position"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 40})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["retrieved_on"] = self.instance.retrieved_on
-
-    def clean(self):
-        cleaned = super().clean()
-        if "retrieved_on" in cleaned:
-            self.instance.retrieved_on = cleaned["retrieved_on"]
-        return cleaned
 
 
 class TagMergeForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from statements.dates import PartialDate, Precision
+from statements.dates import PartialDateAttribute, Precision
 from statements.languages import language_name, validate_language_code
 
 http_url_validator = URLValidator(
@@ -195,6 +195,7 @@ class Statement(models.Model):
         output_field=models.DateField(),
         db_persist=True,
     )
+    issued = PartialDateAttribute("date")
     date_text = models.CharField(
         "date as written",
         max_length=200,
@@ -270,17 +271,6 @@ class Statement(models.Model):
         return reverse("statements:statement_detail", kwargs={"slug": self.slug})
 
     @property
-    def issued(self) -> PartialDate | None:
-        if self.date_start is None or not self.date_precision:
-            return None
-        return PartialDate.from_start(self.date_start, self.date_precision)
-
-    @issued.setter
-    def issued(self, value: PartialDate | None) -> None:
-        self.date_start = value.start if value else None
-        self.date_precision = value.precision if value else ""
-
-    @property
     def is_public(self) -> bool:
         from django.utils import timezone
 
@@ -346,6 +336,7 @@ class Source(models.Model):
     retrieved_precision = models.CharField(
         max_length=5, choices=Precision.choices, blank=True, editable=False
     )
+    retrieved_on = PartialDateAttribute("retrieved")
     archived_url = HttpURLField(
         "archived copy", max_length=2000, blank=True, help_text="A Wayback Machine snapshot, say."
     )
@@ -380,17 +371,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.url or self.site_name or self.note[:80]
-
-    @property
-    def retrieved_on(self) -> PartialDate | None:
-        if self.retrieved_start is None or not self.retrieved_precision:
-            return None
-        return PartialDate.from_start(self.retrieved_start, self.retrieved_precision)
-
-    @retrieved_on.setter
-    def retrieved_on(self, value: PartialDate | None) -> None:
-        self.retrieved_start = value.start if value else None
-        self.retrieved_precision = value.precision if value else ""
 
 
 class SlugRedirect(models.Model):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from statements.models import Author, SlugRedirect, Source, Statement, Tag
+from statements.services import SourceData
 from tests.factories import make_author, make_statement
 
 ADD_URL = reverse("admin:statements_statement_add")
@@ -169,6 +170,18 @@ class TestEditorWorkflow:
         response = client.get("/statements/old-name/")
         assert response.status_code == 301
         assert response["Location"] == "/statements/new-name/"
+
+    def test_change_form_shows_partial_dates_as_typed(self, editor_client):
+        from statements.dates import PartialDate
+
+        statement = make_statement(
+            issued="2025-03",
+            sources=[SourceData(url="https://example.org/a", retrieved_on=PartialDate(2024))],
+        )
+        url = reverse("admin:statements_statement_change", args=[statement.pk])
+        html = editor_client.get(url).content.decode()
+        assert 'name="issued" value="2025-03"' in html
+        assert 'name="sources-0-retrieved_on" value="2024"' in html
 
     def test_multi_word_tags_survive(self, editor_client):
         response = editor_client.post(ADD_URL, statement_post(tags="mutual aid, Anti-War , "))
