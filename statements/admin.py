@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from taggit.models import Tag as TaggitDefaultTag
@@ -77,8 +77,6 @@ class AuthorKindFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             # Exists keeps one row per statement, where a join would repeat it per author.
-            from django.db.models import Exists, OuterRef
-
             return queryset.filter(
                 Exists(
                     Authorship.objects.filter(statement=OuterRef("pk"), author__kind=self.value())

@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.dates import PartialDate
-from statements.models import Author, Authorship, SlugRedirect, Source, Statement, Tag
+from statements.models import (
+    Author,
+    Authorship,
+    SlugRedirect,
+    Source,
+    Statement,
+    Tag,
+    TaggedStatement,
+)
 from statements.rendering import render_markdown
 
 
@@ -187,8 +195,6 @@ def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
 
     Returns how many statements gained the target tag.
     """
-    from statements.models import TaggedStatement
-
     others = [tag for tag in tags if tag.pk != into.pk]
     if not others:
         return 0

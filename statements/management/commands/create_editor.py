@@ -1,4 +1,5 @@
 import getpass
+import os
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, email, password_from_env, **options):
-        import os
-
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")
