@@ -77,6 +77,9 @@ class Tag(TagBase):
             ),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("statements:tag_detail", kwargs={"slug": self.slug})
+
 
 class TaggedStatement(TaggedItemBase):
     content_object = models.ForeignKey(
@@ -134,6 +137,9 @@ class Author(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("statements:author_detail", kwargs={"slug": self.slug})
+
     @property
     def alternative_name_list(self) -> list[str]:
         return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]
@@ -178,6 +184,8 @@ class Statement(models.Model):
     summary = models.TextField(blank=True, help_text="A short abstract or teaser (plain text).")
     body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Headings of the body, [{"level", "id", "text"}], produced with body_html.
+    body_toc = models.JSONField(default=list, blank=True, editable=False)
 
     date_start = models.DateField(null=True, blank=True, editable=False)
     date_precision = models.CharField(
@@ -325,7 +333,7 @@ class Source(models.Model):
 
     class Kind(models.TextChoices):
         ORIGINAL = "original", "Original publication"
-        RETRIEVED = "retrieved", "Retrieved from"
+        RETRIEVED = "retrieved", "Retrieved"
         TRANSLATED = "translated", "Translated from"
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="sources")

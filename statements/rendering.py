@@ -38,7 +38,29 @@ def _markdown() -> MarkdownIt:
 
 def render_markdown(source: str) -> str:
     """Render Markdown (tables, footnotes, heading anchors) and sanitise the result with nh3."""
-    html = _markdown().render(source or "")
+    return render_body(source)[0]
+
+
+def render_body(source: str) -> tuple[str, list[dict]]:
+    """Sanitised HTML and the table of contents: [{"level": 2, "id": "...", "text": "..."}]."""
+    md = _markdown()
+    tokens = md.parse(source or "")
+    toc = [
+        {"level": int(token.tag[1]), "id": token.attrs["id"], "text": _plain(tokens[i + 1])}
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open" and "id" in token.attrs
+    ]
+    return _sanitise(md.renderer.render(tokens, md.options, {})), toc
+
+
+def _plain(inline) -> str:
+    """The text of an inline token, without its markup."""
+    return "".join(
+        child.content for child in inline.children or [] if child.type in {"text", "code_inline"}
+    )
+
+
+def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,10 +1,55 @@
-"""Reads: the queries behind public pages and the admin."""
+"""Reads: the queries behind public pages and the admin.
+
+Every public page runs a fixed number of queries whatever the number of rows it shows:
+related rows come through ``prefetch_related``, counts through annotations.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import random
 
-from statements.models import Authorship, Source, Statement
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Now, Substr, Upper
+
+from statements.dates import Precision
+from statements.filters import StatementFilters
+from statements.models import Author, Authorship, Source, Statement, Tag, TaggedStatement
+
+PUBLISHED = Q(status=Statement.Status.PUBLISHED, published_at__lte=Now())
+
+
+def _published_via(prefix: str) -> Q:
+    """The published condition, seen from a model related to Statement through ``prefix``."""
+    return Q(
+        **{f"{prefix}__status": Statement.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
+    )
+
+
+def _credited_authors() -> Prefetch:
+    return Prefetch(
+        "authorships",
+        queryset=Authorship.objects.filter(role=Authorship.Role.AUTHOR)
+        .select_related("author")
+        .order_by("position", "pk"),
+        to_attr="credited",
+    )
+
+
+def statement_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    """What a list row shows: authors (``.credited``) and tags, prefetched."""
+    return queryset.prefetch_related(_credited_authors(), "tags")
 
 
 def statement_detail_queryset() -> QuerySet[Statement]:
@@ -41,16 +86,208 @@ def statement_redirect_target(*, old_slug: str, user) -> Statement | None:
 
 
 def statement_latest(*, limit: int = 10) -> QuerySet[Statement]:
-    """The most recently published statements, with their authors."""
-    return (
+    """The most recently published statements, with their authors and tags."""
+    return statement_cards(Statement.objects.published().order_by("-published_at", "-pk"))[:limit]
+
+
+def statement_sorted(queryset: QuerySet[Statement], sort: str) -> QuerySet[Statement]:
+    if sort == "date":
+        return queryset.by_date()
+    if sort == "-date":
+        return queryset.by_date(descending=True)
+    if sort == "title":
+        return queryset.order_by(Lower("title"), "pk")
+    return queryset.order_by("-published_at", "-pk")  # -added
+
+
+def statement_list(
+    *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
+) -> QuerySet[Statement]:
+    """Published statements matching every filter (all tags, the author, the period, the language).
+
+    ``tags`` and ``author`` are the resolved objects of ``filters.tags`` and ``filters.author``.
+    """
+    queryset = Statement.objects.published()
+    # One Exists per tag: a statement must carry all of them, and no join multiplies rows.
+    for tag in tags:
+        queryset = queryset.filter(
+            Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag=tag))
+        )
+    if author is not None:
+        queryset = queryset.filter(
+            Exists(Authorship.objects.filter(statement=OuterRef("pk"), author=author))
+        )
+    if filters.start or filters.end:
+        queryset = queryset.issued_between(filters.start, filters.end)
+    if filters.lang:
+        queryset = queryset.filter(language=filters.lang)
+    return statement_cards(statement_sorted(queryset, filters.sort))
+
+
+def statement_random() -> Statement | None:
+    """A published statement chosen at random (an offset, not ORDER BY random(): no full sort)."""
+    published = Statement.objects.published()
+    total = published.count()
+    if not total:
+        return None
+    return published.order_by("pk").only("slug")[random.randrange(total)]  # noqa: S311
+
+
+def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statement | None]:
+    """The published statements just before and after this one in the date order."""
+    if statement.date_start is None:
+        return None, None
+    start, end, pk = statement.date_start, statement.date_end, statement.pk
+    published = Statement.objects.published().only("slug", "title", "date_start", "date_precision")
+    before = (
+        Q(date_start__lt=start)
+        | Q(date_start=start, date_end__gt=end)
+        | Q(date_start=start, date_end=end, pk__lt=pk)
+    )
+    after = (
+        Q(date_start__gt=start)
+        | Q(date_start=start, date_end__lt=end)
+        | Q(date_start=start, date_end=end, pk__gt=pk)
+    )
+    previous = published.filter(before).by_date(descending=True).first()
+    following = published.filter(after).by_date().first()
+    return previous, following
+
+
+def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement]:
+    """Published statements sharing the most tags or authors with this one."""
+    tag_ids = [tag.pk for tag in statement.tags.all()]
+    author_ids = [credit.author_id for credit in statement.authorships.all()]
+    if not tag_ids and not author_ids:
+        return []
+    shared = Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+    shared_authors = Count(
+        "authorships", filter=Q(authorships__author_id__in=author_ids), distinct=True
+    )
+    return list(
         Statement.objects.published()
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("author").filter(
-                    role=Authorship.Role.AUTHOR
-                ),
+        .exclude(pk=statement.pk)
+        .filter(Q(tagged_items__tag_id__in=tag_ids) | Q(authorships__author_id__in=author_ids))
+        .annotate(score=shared + shared_authors)
+        .order_by("-score", F("date_start").desc(nulls_last=True), "-pk")
+        .only("slug", "title", "date_start", "date_precision")[:limit]
+    )
+
+
+def archive_counts() -> dict[str, int]:
+    """What the home page counts, published statements only."""
+    published = Statement.objects.published()
+    return {
+        "statements": published.count(),
+        "authors": Author.objects.filter(
+            Exists(published.filter(authorships__author=OuterRef("pk")))
+        ).count(),
+        "tags": Tag.objects.filter(
+            Exists(published.filter(tagged_items__tag=OuterRef("pk")))
+        ).count(),
+    }
+
+
+def tag_list(*, limit: int | None = None, by_count: bool = False) -> QuerySet[Tag]:
+    """Tags carried by at least one published statement, with ``count``."""
+    queryset = Tag.objects.annotate(
+        count=Count("tagged_statements", filter=_published_via("tagged_statements__content_object"))
+    ).filter(count__gt=0)
+    queryset = (
+        queryset.order_by("-count", Lower("name")) if by_count else queryset.order_by(Lower("name"))
+    )
+    return queryset[:limit] if limit else queryset
+
+
+def tag_get(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first()
+
+
+def author_list(*, kind: str = "") -> QuerySet[Author]:
+    """Authors with at least one published statement, A–Z, with ``count`` and ``letter``."""
+    queryset = Author.objects.annotate(
+        count=Count(
+            "authorships__statement",
+            filter=_published_via("authorships__statement"),
+            distinct=True,
+        ),
+        letter=Upper(Substr("name", 1, 1)),
+    ).filter(count__gt=0)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by(Lower("name"), "pk")
+
+
+def author_get(*, slug: str) -> Author | None:
+    """The author at ``slug`` if they have a published statement (drafts do not reveal them)."""
+    return (
+        Author.objects.filter(slug=slug)
+        .filter(Exists(Statement.objects.published().filter(authorships__author=OuterRef("pk"))))
+        .first()
+    )
+
+
+def author_credits(*, author: Author) -> QuerySet[Authorship]:
+    """The author's credits on published statements, grouped by role, newest date first."""
+    role_order = ["author", "signatory", "translator", "publisher"]
+    return (
+        Authorship.objects.filter(author=author)
+        .filter(_published_via("statement"))
+        .select_related("statement")
+        .annotate(
+            role_rank=Case(
+                *[When(role=role, then=Value(i)) for i, role in enumerate(role_order)],
+                output_field=IntegerField(),
             )
         )
-        .order_by("-published_at", "-pk")[:limit]
+        .order_by(
+            "role_rank",
+            F("statement__date_start").desc(nulls_last=True),
+            "statement__date_end",
+            "-statement__pk",
+        )
     )
+
+
+def archive_years() -> list[dict]:
+    """Years of issue with their number of published statements, newest first."""
+    return list(
+        Statement.objects.published()
+        .filter(date_start__isnull=False)
+        .annotate(year=ExtractYear("date_start"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+
+
+def archive_months(*, year: int) -> list[dict]:
+    """Months of a year that have statements dated at least to the month, with counts."""
+    return list(
+        Statement.objects.published()
+        .filter(date_start__year=year)
+        .exclude(date_precision=Precision.YEAR)
+        .annotate(month=ExtractMonth("date_start"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+
+
+def archive_year_statements(*, year: int) -> QuerySet[Statement]:
+    """Statements of a year in date order: those dated only by the year come first."""
+    return statement_cards(Statement.objects.published().filter(date_start__year=year).by_date())
+
+
+def archive_month_statements(*, year: int, month: int) -> QuerySet[Statement]:
+    """Statements dated to this month or a day in it (never those dated only by the year)."""
+    return statement_cards(
+        Statement.objects.published()
+        .filter(date_start__year=year, date_start__month=month)
+        .exclude(date_precision=Precision.YEAR)
+        .by_date()
+    )
+
+
+def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
+    return Tag.objects.filter(slug__in=list(slugs))

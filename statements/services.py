@@ -21,7 +21,7 @@ from statements.models import (
     Tag,
     TaggedStatement,
 )
-from statements.rendering import render_markdown
+from statements.rendering import render_body
 
 
 def unique_slug(*, model, text: str, exclude_pk: int | None = None, max_length: int = 255) -> str:
@@ -46,7 +46,7 @@ def statement_save(
     ``previous_slug`` when the slug changed, so that old links keep working.
     """
     if body_changed or (statement.body and not statement.body_html):
-        statement.body_html = render_markdown(statement.body)
+        statement.body_html, statement.body_toc = render_body(statement.body)
     if not statement.slug:
         statement.slug = unique_slug(model=Statement, text=statement.title, exclude_pk=statement.pk)
     statement.save()

@@ -15,11 +15,40 @@ class UnicodeSlugConverter:
         return value
 
 
+class YearConverter:
+    regex = r"[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter(YearConverter):
+    regex = r"0[1-9]|1[0-2]"
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):02d}"
+
+
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(YearConverter, "yyyy")
+register_converter(MonthConverter, "mm")
 
 app_name = "statements"
 
+# A contract: feeds, outside links and later features depend on these paths and names.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("statements/", views.statement_list, name="statement_list"),
     path("statements/<uslug:slug>/", views.statement_detail, name="statement_detail"),
+    path("authors/", views.author_list, name="author_list"),
+    path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),
+    path("tags/", views.tag_list, name="tag_list"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
+    path("archive/", views.archive_index, name="archive_index"),
+    path("archive/<yyyy:year>/", views.archive_year, name="archive_year"),
+    path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
+    path("random/", views.random_statement, name="random"),
 ]

@@ -1,13 +1,130 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+import calendar
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from statements import selectors
+from statements.citations import statement_citation_text
+from statements.dates import MONTH_NAMES
+from statements.filters import SORTS, FilterError, StatementFilters, statement_filters_parse
+from statements.languages import language_name
+from statements.models import Author, Authorship
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    """The requested page; a page number that is not a page of this list is a 404."""
+    values = request.GET.getlist("page")
+    if len(values) > 1:
+        raise Http404("Give one page number.")
+    number = values[0] if values else "1"
+    if len(number) > 10:
+        raise Http404("No such page.")
+    try:
+        return Paginator(queryset, per_page).page(number)
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404(f"There is no page {number[:10]} in this list.") from None
+
+
+def _without(params: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string without one filter (one value of a repeated one), back on page 1."""
+    copy = params.copy()
+    copy.pop("page", None)
+    if value is None:
+        copy.pop(name, None)
+    else:
+        copy.setlist(name, [v for v in copy.getlist(name) if v != value])
+    encoded = copy.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _active_filters(params: QueryDict, filters: StatementFilters, tags, author) -> list[dict]:
+    active = [
+        {"label": f"Tag: {tag.name}", "remove": _without(params, "tag", tag.slug)} for tag in tags
+    ]
+    if author:
+        active.append({"label": f"Author: {author.name}", "remove": _without(params, "author")})
+    if filters.year:
+        active.append({"label": f"Year: {filters.year}", "remove": _without(params, "year")})
+    if filters.date_from:
+        label = f"From: {filters.date_from.display()}"
+        active.append({"label": label, "remove": _without(params, "from")})
+    if filters.date_to:
+        active.append(
+            {"label": f"To: {filters.date_to.display()}", "remove": _without(params, "to")}
+        )
+    if filters.lang:
+        label = f"Language: {language_name(filters.lang)}"
+        active.append({"label": label, "remove": _without(params, "lang")})
+    return active
+
+
+def crumbs(*trail: tuple[str, str | None]) -> list[dict]:
+    """Breadcrumbs after Home: (label, url) pairs, the last one the current page."""
+    return [{"label": label, "url": url} for label, url in trail]
+
+
+STATEMENTS = ("Statements", "/statements/")
+AUTHORS = ("Authors", "/authors/")
+TAGS = ("Tags", "/tags/")
+BY_DATE = ("By date", "/archive/")
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "statements/home.html", {"latest": selectors.statement_latest(limit=10)})
+    return render(
+        request,
+        "statements/home.html",
+        {
+            "latest": selectors.statement_latest(limit=10),
+            "counts": selectors.archive_counts(),
+            "top_tags": selectors.tag_list(limit=20, by_count=True),
+            "years": selectors.archive_years(),
+        },
+    )
+
+
+@require_GET
+def statement_list(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = statement_filters_parse(request.GET)
+    except FilterError as error:
+        return _bad_request(request, str(error))
+    tags = []
+    if filters.tags:
+        found = {tag.slug: tag for tag in selectors.tag_list_by_slugs(slugs=filters.tags)}
+        missing = [slug for slug in filters.tags if slug not in found]
+        if missing:
+            raise Http404(f"No tag called “{missing[0]}”.")
+        tags = [found[slug] for slug in filters.tags]
+    author = None
+    if filters.author:
+        author = selectors.author_get(slug=filters.author)
+        if author is None:
+            raise Http404(f"No author called “{filters.author}”.")
+    page = paginate(request, selectors.statement_list(filters=filters, tags=tags, author=author))
+    return render(
+        request,
+        "statements/statement_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "active_filters": _active_filters(request.GET, filters, tags, author),
+            "sorts": SORTS,
+            "crumbs": crumbs(("Statements", None)),
+        },
+    )
 
 
 @require_GET
@@ -19,14 +136,148 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(target, permanent=True)
         raise Http404("No statement at this address.")
     authorships = list(statement.authorships.all())
+    previous, following = selectors.statement_neighbours(statement)
+    url = request.build_absolute_uri(statement.get_absolute_url())
     return render(
         request,
         "statements/statement_detail.html",
         {
             "statement": statement,
-            "authors": [a for a in authorships if a.role == "author"],
-            "signatories": [a for a in authorships if a.role == "signatory"],
-            "other_credits": [a for a in authorships if a.role not in ("author", "signatory")],
+            "authors": [a for a in authorships if a.role == Authorship.Role.AUTHOR],
+            "signatories": [a for a in authorships if a.role == Authorship.Role.SIGNATORY],
+            "other_credits": [
+                a
+                for a in authorships
+                if a.role not in (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY)
+            ],
             "is_preview": not statement.is_public,
+            "related": selectors.statement_related(statement),
+            "previous": previous,
+            "next": following,
+            "canonical_url": url,
+            "citation": statement_citation_text(statement=statement, url=url),
+            "show_toc": len(statement.body_toc) >= 3,
+            "crumbs": crumbs(STATEMENTS, (statement.title, None)),
         },
     )
+
+
+@require_GET
+def author_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind and kind not in Author.Kind.values:
+        return _bad_request(
+            request, f"Unknown kind. Choose one of: {', '.join(Author.Kind.values)}."
+        )
+    page = paginate(request, selectors.author_list(kind=kind), per_page=200)
+    return render(
+        request,
+        "statements/author_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": Author.Kind.choices,
+            "crumbs": crumbs(("Authors", None)),
+        },
+    )
+
+
+@require_GET
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = selectors.author_get(slug=slug)
+    if author is None:
+        raise Http404("No author at this address.")
+    page = paginate(request, selectors.author_credits(author=author), per_page=50)
+    return render(
+        request,
+        "statements/author_detail.html",
+        {"author": author, "page": page, "crumbs": crumbs(AUTHORS, (author.name, None))},
+    )
+
+
+@require_GET
+def tag_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "statements/tag_list.html",
+        {"tags": selectors.tag_list(), "crumbs": crumbs(("Tags", None))},
+    )
+
+
+@require_GET
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = selectors.tag_get(slug=slug)
+    if tag is None:
+        raise Http404("No tag at this address.")
+    filters = StatementFilters(tags=(tag.slug,))
+    page = paginate(request, selectors.statement_list(filters=filters, tags=[tag]))
+    return render(
+        request,
+        "statements/tag_detail.html",
+        {"tag": tag, "page": page, "crumbs": crumbs(TAGS, (tag.name, None))},
+    )
+
+
+@require_GET
+def archive_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "statements/archive_index.html",
+        {"years": selectors.archive_years(), "crumbs": crumbs(("By date", None))},
+    )
+
+
+@require_GET
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    if not 1 <= year <= 9999:
+        raise Http404("No such year.")
+    page = paginate(request, selectors.archive_year_statements(year=year), per_page=100)
+    if not page.object_list:
+        raise Http404(f"No statements dated {year}.")
+    months = [
+        {"number": m["month"], "name": MONTH_NAMES[m["month"]], "count": m["count"]}
+        for m in selectors.archive_months(year=year)
+    ]
+    return render(
+        request,
+        "statements/archive_year.html",
+        {
+            "year": year,
+            "page": page,
+            "months": months,
+            "crumbs": crumbs(BY_DATE, (str(year), None)),
+        },
+    )
+
+
+@require_GET
+def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
+        raise Http404("No such month.")
+    page = paginate(request, selectors.archive_month_statements(year=year, month=month), 100)
+    if not page.object_list:
+        raise Http404(f"No statements dated {calendar.month_name[month]} {year}.")
+    return render(
+        request,
+        "statements/archive_month.html",
+        {
+            "year": year,
+            "month": month,
+            "month_name": MONTH_NAMES[month],
+            "page": page,
+            "crumbs": crumbs(
+                BY_DATE,
+                (str(year), reverse("statements:archive_year", args=[year])),
+                (MONTH_NAMES[month], None),
+            ),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def random_statement(request: HttpRequest) -> HttpResponse:
+    statement = selectors.statement_random()
+    if statement is None:
+        raise Http404("The archive has no published statements yet.")
+    return redirect(statement)

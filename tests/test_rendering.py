@@ -80,3 +80,14 @@ def test_service_renders_body_when_it_changes():
     statement_save(statement=statement, body_changed=True)
     statement.refresh_from_db()
     assert statement.body_html == "<p><strong>second</strong></p>\n"
+
+
+def test_table_of_contents_lists_headings_as_plain_text():
+    from statements.rendering import render_body
+
+    html, toc = render_body("# Title\n\n## What *we* ask\n\ntext\n\n### `Code` here\n")
+    assert toc == [
+        {"level": 2, "id": "what-we-ask", "text": "What we ask"},
+        {"level": 3, "id": "code-here", "text": "Code here"},
+    ]
+    assert '<h2 id="what-we-ask">' in html

@@ -1,0 +1,364 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from statements.models import Author, Statement
+from statements.services import AuthorCredit, StatementData, statement_create
+from tests.factories import make_statement
+
+PAGES = [
+    "/",
+    "/statements/",
+    "/statements/?tag=housing",
+    "/statements/sample-1/",
+    "/authors/",
+    "/authors/harbour-collective/",
+    "/tags/",
+    "/tags/housing/",
+    "/archive/",
+    "/archive/2025/",
+    "/archive/2025/03/",
+]
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'<h3 class="card-title"><a [^>]*>([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def archive(db):
+    """A small archive with one of each thing, plus a draft and a scheduled statement."""
+    make_statement(
+        "Sample 1",
+        slug="sample-1",
+        issued="2025-03-13",
+        authors=["Harbour Collective"],
+        signatories=["Group A"],
+        tags=["housing", "rent"],
+        language="en",
+    )
+    make_statement("Year only", issued="2025", authors=["Harbour Collective"], tags=["housing"])
+    make_statement("March", issued="2025-03", authors=["Other Collective"], language="fr")
+    make_statement("Old", issued="1999-07", tags=["rent"])
+    make_statement("Undated", authors=["Other Collective"])
+    make_statement(
+        "Secret draft", published=False, issued="2025-03", authors=["Hidden Group"], tags=["leak"]
+    )
+    make_statement(
+        "Scheduled one",
+        published_at=timezone.now() + datetime.timedelta(days=2),
+        issued="2025-03",
+        authors=["Hidden Group"],
+        tags=["leak"],
+    )
+
+
+@pytest.mark.django_db
+class TestNothingUnpublishedLeaks:
+    @pytest.mark.parametrize("url", PAGES)
+    def test_page_hides_drafts_and_scheduled(self, client, archive, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        for secret in ("Secret draft", "Scheduled one", "Hidden Group", ">leak<"):
+            assert secret not in html
+
+    def test_counts_exclude_unpublished(self, client, archive):
+        html = client.get("/").content.decode()
+        assert "5 statements</a> by" in html
+        assert "3 authors</a>" in html  # Harbour, Other, Group A; not Hidden Group
+        assert "2 tags</a>" in html
+        assert "5 statements." in client.get("/statements/").content.decode()
+
+    def test_author_of_drafts_only_is_404(self, client, archive):
+        hidden = Author.objects.get(name="Hidden Group")
+        assert client.get(hidden.get_absolute_url()).status_code == 404
+        assert client.get("/statements/?author=hidden-group").status_code == 404
+
+    def test_random_only_picks_published(self, client, archive):
+        published = set(Statement.objects.published().values_list("slug", flat=True))
+        for _ in range(15):
+            response = client.get("/random/")
+            assert response.status_code == 302
+            assert response["Location"].split("/")[2] in published
+            assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+class TestStatementList:
+    def test_tags_combine_with_and(self, client, archive):
+        assert sorted(titles(client.get("/statements/?tag=housing"))) == ["Sample 1", "Year only"]
+        assert titles(client.get("/statements/?tag=housing&tag=rent")) == ["Sample 1"]
+
+    def test_author_year_and_language(self, client, archive):
+        assert sorted(titles(client.get("/statements/?author=other-collective"))) == [
+            "March",
+            "Undated",
+        ]
+        assert sorted(titles(client.get("/statements/?year=2025"))) == [
+            "March",
+            "Sample 1",
+            "Year only",
+        ]
+        assert titles(client.get("/statements/?lang=fr")) == ["March"]
+
+    def test_partial_date_range_overlaps(self, client, archive):
+        assert sorted(titles(client.get("/statements/?from=2025-06"))) == ["Year only"]
+        assert sorted(titles(client.get("/statements/?from=2025-03&to=2025-03"))) == [
+            "March",
+            "Sample 1",
+            "Year only",
+        ]
+        assert sorted(titles(client.get("/statements/?to=2000"))) == ["Old"]
+
+    def test_sorting(self, client, archive):
+        assert titles(client.get("/statements/?sort=date")) == [
+            "Old",
+            "Year only",
+            "March",
+            "Sample 1",
+            "Undated",
+        ]
+        assert titles(client.get("/statements/?sort=-date")) == [
+            "Sample 1",
+            "March",
+            "Year only",
+            "Old",
+            "Undated",
+        ]
+        assert titles(client.get("/statements/?sort=title")) == [
+            "March",
+            "Old",
+            "Sample 1",
+            "Undated",
+            "Year only",
+        ]
+        assert titles(client.get("/statements/?sort=-added"))[0] == "Undated"
+
+    def test_active_filters_are_shown_and_removable(self, client, archive):
+        html = client.get("/statements/?tag=housing&tag=rent&year=2025&page=1").content.decode()
+        assert "Tag: housing" in html
+        assert "Year: 2025" in html
+        assert "1 statement matches these filters." in html
+        assert 'href="?tag=rent&amp;year=2025"' in html  # remove housing, back to page 1
+        assert 'href="?tag=housing&amp;tag=rent"' in html  # remove the year
+
+    def test_pagination(self, client, db):
+        for i in range(30):
+            make_statement(f"Row {i:02d}", issued=f"20{i:02d}")
+        first = titles(client.get("/statements/?sort=date"))
+        second = titles(client.get("/statements/?sort=date&page=2"))
+        assert len(first) == 25
+        assert len(second) == 5
+        assert not set(first) & set(second)
+        assert (
+            'href="?sort=date&amp;page=2"' in client.get("/statements/?sort=date").content.decode()
+        )
+
+
+@pytest.mark.django_db
+class TestStatementDetailPage:
+    def test_signatories_are_listed_apart_and_folded_when_many(self, client, db):
+        statement = make_statement(
+            authors=["Main Collective"], signatories=[f"Group {i}" for i in range(30)]
+        )
+        html = client.get(statement.get_absolute_url()).content.decode()
+        assert "Signatories (30)" in html
+        assert "<details><summary>Show all 30 signatories</summary>" in html
+        assert html.index("Main Collective") < html.index("Signatories (30)")
+
+    def test_few_signatories_are_not_folded(self, client, db):
+        statement = make_statement(signatories=["Group 1", "Group 2"])
+        assert "<details>" not in client.get(statement.get_absolute_url()).content.decode()
+
+    def test_table_of_contents_for_long_texts(self, client, db):
+        body = "\n\n".join(f"## Part {i}\n\nText {i}." for i in range(1, 5))
+        html = client.get(make_statement(body=body).get_absolute_url()).content.decode()
+        assert '<nav class="toc"' in html
+        assert '<a href="#part-3">Part 3</a>' in html
+        assert '<h2 id="part-3">Part 3</h2>' in html
+        short = make_statement(body="## Only\n\ntext")
+        assert '<nav class="toc"' not in client.get(short.get_absolute_url()).content.decode()
+
+    def test_previous_next_related_and_citation(self, client, db):
+        earlier = make_statement("Earlier", issued="2024", tags=["x"])
+        current = make_statement(
+            "Current", issued="2024-05", tags=["x"], authors=["Cited Collective"]
+        )
+        later = make_statement("Later", issued="2024-05-02")
+        make_statement("Draft between", issued="2024-05-01", published=False)
+        html = client.get(current.get_absolute_url()).content.decode()
+        assert f'<a href="{earlier.get_absolute_url()}" rel="prev">' in html
+        assert f'<a href="{later.get_absolute_url()}" rel="next">' in html
+        assert "Draft between" not in html
+        related = html[html.index('id="related-heading"') :]
+        assert "Earlier" in related
+        assert "Later" not in related
+        assert "Cited Collective. “Current.” May 2024. Statement Archive." in html
+
+    def test_date_links_to_its_archive_page(self, client, db):
+        html = client.get(make_statement(issued="2024-05-02").get_absolute_url()).content.decode()
+        assert 'href="/archive/2024/05/"' in html
+
+    def test_meta_tags(self, client, db):
+        statement = make_statement("Meta", summary="A summary", language="de")
+        html = client.get(statement.get_absolute_url()).content.decode()
+        assert '<link rel="canonical" href="http://testserver/statements/meta/">' in html
+        assert '<meta property="og:title" content="Meta">' in html
+        assert '<meta name="description" content="A summary">' in html
+        assert '<article class="statement" lang="de">' in html
+
+
+@pytest.mark.django_db
+class TestAuthorsTagsArchive:
+    def test_author_list_is_alphabetical_with_counts_and_kind_filter(self, client, archive):
+        statement_create(
+            data=StatementData(
+                title="By a person",
+                status="published",
+                published_at=timezone.now(),
+                credits=[AuthorCredit(name="Ada Person", kind="person")],
+            )
+        )
+        html = client.get("/authors/").content.decode()
+        assert html.index("Ada Person") < html.index("Group A") < html.index("Harbour Collective")
+        assert 'Harbour Collective</a> <span class="count">(2 statements)' in html
+        persons = client.get("/authors/?kind=person").content.decode()
+        assert "Ada Person" in persons
+        assert "Harbour Collective" not in persons
+
+    def test_author_page_groups_by_role(self, client, archive):
+        make_statement("Signed", authors=["Someone"], signatories=["Harbour Collective"])
+        html = client.get("/authors/harbour-collective/").content.decode()
+        assert html.index("As author") < html.index("Sample 1") < html.index("As signatory")
+        assert html.index("As signatory") < html.index("Signed")
+
+    def test_tag_pages(self, client, archive):
+        html = client.get("/tags/").content.decode()
+        assert 'housing</a> <span class="count">(2)' in html
+        assert sorted(titles(client.get("/tags/housing/"))) == ["Sample 1", "Year only"]
+
+    def test_year_page_marks_month_unknown_and_month_page_excludes_it(self, client, archive):
+        year = client.get("/archive/2025/").content.decode()
+        assert titles(client.get("/archive/2025/")) == ["Year only", "March", "Sample 1"]
+        assert year.count("month unknown</span>") == 1
+        assert 'href="/archive/2025/03/">March</a>' in year
+        assert titles(client.get("/archive/2025/03/")) == ["March", "Sample 1"]
+        assert client.get("/archive/2025/01/").status_code == 404
+
+    def test_archive_index_counts_years(self, client, archive):
+        html = client.get("/archive/").content.decode()
+        assert '<a href="/archive/2025/">2025</a> <span class="count">(3 statements)' in html
+        assert '<a href="/archive/1999/">1999</a> <span class="count">(1 statement)' in html
+
+
+@pytest.mark.django_db
+class TestConditionalGet:
+    def test_etag_and_304(self, client, archive):
+        first = client.get("/statements/")
+        assert first.has_header("ETag")
+        again = client.get("/statements/", headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+@pytest.mark.django_db
+class TestOldSlug:
+    def test_old_slug_answers_301(self, client, db):
+        from statements.services import statement_save
+
+        statement = make_statement("Renamed", slug="first-name")
+        statement.slug = "second-name"
+        statement_save(statement=statement, previous_slug="first-name", body_changed=False)
+        response = client.get("/statements/first-name/")
+        assert response.status_code == 301
+        assert response["Location"] == "/statements/second-name/"
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def _grow_archive():
+    for i in range(15):
+        make_statement(
+            f"Extra {i}",
+            issued=f"2025-03-{i + 1:02d}",
+            authors=["Harbour Collective", f"Extra author {i}"],
+            signatories=[f"Signer {i}-{j}" for j in range(4)],
+            tags=["housing", f"extra {i}"],
+            language="en",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_does_not_grow_with_rows(client, archive, url):
+    few = _count_queries(client, url)
+    _grow_archive()
+    assert _count_queries(client, url) == few
+
+
+BAD_PARAMETERS = [
+    "page=abc",
+    "page=0",
+    "page=99999",
+    "page=-1",
+    "page=1&page=2",
+    "year=abcd",
+    "year=0000",
+    "from=2025-13",
+    "to=0000",
+    "to=2025-02-30",
+    "from=2026&to=2020",
+    "tag=no-such-tag",
+    "tag=%3Cscript%3E",
+    "author=no-such-author",
+    "lang=xx",
+    "lang=english",
+    "sort=evil",
+    "kind=alien",
+    "q=" + "x" * 10_000,
+    "tag=" + "x" * 10_000,
+    "year=2025%00",
+    "author=a%00b",
+    "from=%00",
+]
+BAD_INPUT_PAGES = [page for page in PAGES if "?" not in page] + ["/random/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", BAD_PARAMETERS)
+def test_bad_input_never_500(client, archive, query):
+    # One archive per parameter, every page tried with it: the list runs against each page.
+    for url in BAD_INPUT_PAGES:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code in (200, 302, 400, 404), (url, query, response.status_code)
+        if response.status_code == 400:
+            assert 'class="error-message"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=abcd", "is not a year"),
+        ("from=2025-13", "Month 13 does not exist"),
+        ("to=0000", "out of range"),
+        ("sort=evil", "Unknown sort order"),
+        ("lang=xx", "is not a language code"),
+        ("year=2025%00", "control characters"),
+        ("tag=" + "x" * 10_000, "too long"),
+    ],
+)
+def test_bad_filters_explain_themselves(client, archive, query, message):
+    response = client.get(f"/statements/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
