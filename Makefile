@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock
+.PHONY: run test lint lock browser-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -17,8 +17,21 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
 
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set).
-test: $(STAMP)
+test: $(STAMP) browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What the browser tests drive: Debian's Chromium (never a downloaded browser) and axe-core
+# from npm. Where they cannot be installed the browser tests skip with the reason; under CI
+# they fail instead.
+browser-tools:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "WARNING: chromium is not installed and cannot be installed here"; fi; }
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "WARNING: npm is missing: axe-core cannot be installed"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

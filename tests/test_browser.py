@@ -1,0 +1,213 @@
+"""Reading the archive in a real browser: Debian's Chromium driven by Playwright.
+
+Screenshots of every page type land in test-artifacts/screenshots/. axe-core checks every page
+type (light and dark colour schemes) against WCAG 2.1 A and AA.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from statements.services import SourceData
+from tests.factories import make_statement
+from tests.plugin import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests may run as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # This machine has no network beyond package registries: keep Chromium from calling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _missing() -> str:
+    if not Path(CHROMIUM).exists():
+        return "Debian's chromium is not installed (make test installs it where it can: apt-get)"
+    if not AXE.exists():
+        return "axe-core is not installed (make test runs npm ci)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests cannot run under CI: {reason}")
+        pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which Django's ORM
+    # guard takes for async code; the tests' ORM calls are plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def reader(browser, live_server, transactional_db):
+    """A fresh browser page on the live server."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def archive(transactional_db):
+    long_body = "\n\n".join(
+        f"## Part {i}\n\nWe stand together in part {i}.[^{i}]\n\n[^{i}]: Note {i}."
+        for i in range(1, 5)
+    )
+    main = make_statement(
+        "Solidarity beyond borders",
+        slug="solidarity-beyond-borders",
+        subtitle="An open letter",
+        issued="2025-03-13",
+        place="Kyiv",
+        authors=["Harbour Collective"],
+        signatories=[f"Neighbourhood Group {i}" for i in range(25)],
+        tags=["internationalism", "mutual aid"],
+        summary="A call for solidarity across borders.",
+        body=long_body + "\n\n| Year | Groups |\n|---|--:|\n| 2024 | 12 |\n",
+        language="en",
+        rights="Anti-Copyright",
+        sources=[
+            SourceData(
+                url="https://harbour.example.org/letter",
+                site_name="Harbour Collective",
+                note="Retrieved on 13th March 2025 from harbour.example.org",
+                archived_url="https://archive.example.org/harbour",
+            )
+        ],
+    )
+    make_statement(
+        "Appel à l'entraide",
+        issued="2025",
+        authors=["Harbour Collective"],
+        tags=["mutual aid"],
+        language="fr",
+        body="Nous appelons à l'entraide.",
+    )
+    make_statement("An older call", issued="2019-06", tags=["internationalism"])
+    make_statement("Not public yet", published=False, tags=["internationalism"])
+    return main
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "list": "/statements/?tag=mutual-aid&sort=title",
+    "detail": "/statements/solidarity-beyond-borders/",
+    "authors": "/authors/",
+    "author": "/authors/harbour-collective/",
+    "tags": "/tags/",
+    "tag": "/tags/internationalism/",
+    "archive": "/archive/",
+    "year": "/archive/2025/",
+    "month": "/archive/2025/03/",
+    "bad-filter": "/statements/?from=2025-13",
+    "not-found": "/statements/no-such-statement/",
+}
+
+
+def test_reader_walks_home_tag_statement_author_year(reader, archive):
+    reader.goto("/")
+    reader.get_by_role("link", name="internationalism").first.click()
+    assert reader.url.endswith("/tags/internationalism/")
+    assert reader.get_by_role("heading", level=1).inner_text() == "Tagged “internationalism”"
+    assert "Not public yet" not in reader.content()
+    reader.get_by_role("link", name="Solidarity beyond borders").click()
+    assert reader.url.endswith("/statements/solidarity-beyond-borders/")
+    assert reader.get_by_role("heading", level=1).inner_text() == "Solidarity beyond borders"
+    reader.locator(".byline").get_by_role("link", name="Harbour Collective").click()
+    assert reader.url.endswith("/authors/harbour-collective/")
+    assert reader.get_by_role("link", name="Appel à l'entraide").is_visible()
+    reader.get_by_role("navigation", name="Main").get_by_role("link", name="By date").click()
+    reader.get_by_role("link", name="2025", exact=True).click()
+    assert reader.url.endswith("/archive/2025/")
+    assert reader.locator(".badge", has_text="month unknown").count() == 1
+
+
+def test_signatories_unfold(reader, archive):
+    reader.goto(PAGE_TYPES["detail"])
+    last = reader.get_by_text("Neighbourhood Group 24")
+    assert not last.is_visible()
+    reader.get_by_text("Show all 25 signatories").click()
+    assert last.is_visible()
+
+
+def test_filters_apply_and_remove_without_javascript(browser, live_server, archive):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/statements/?tag=mutual-aid")
+    assert page.locator(".result-count").inner_text() == "2 statements match these filters."
+    page.locator("#f-from").fill("2025-03")
+    page.locator("#f-sort").select_option("title")
+    page.get_by_role("button", name="Apply").click()
+    assert "from=2025-03" in page.url
+    assert "tag=mutual-aid" in page.url
+    assert page.locator(".result-count").inner_text() == "2 statements match these filters."
+    page.locator("#f-from").fill("2025-04")
+    page.get_by_role("button", name="Apply").click()
+    assert page.locator(".result-count").inner_text() == "1 statement matches these filters."
+    page.get_by_role("link", name="Remove filter Tag: mutual aid").click()
+    assert "tag=" not in page.url
+    assert page.locator(".result-count").inner_text() == "1 statement matches these filters."
+    page.get_by_role("link", name="Remove filter From: April 2025").click()
+    assert page.locator(".result-count").inner_text() == "3 statements."
+    context.close()
+
+
+@pytest.mark.parametrize(("name", "path"), PAGE_TYPES.items())
+def test_phone_has_no_horizontal_scroll(browser, live_server, archive, name, path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        page = context.new_page()
+        page.goto(path)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {label} width"
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "path"), PAGE_TYPES.items())
+def test_axe_finds_nothing_serious(browser, live_server, archive, name, path):
+    problems = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(
+            viewport=DESKTOP, base_url=live_server.url, color_scheme=scheme
+        )
+        page = context.new_page()
+        page.goto(path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """() => axe.run(document, {runOnly: {type: "tag",
+                 values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+        )
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                problems.append(f"{scheme}: {violation['id']} ({violation['impact']}) {targets}")
+        context.close()
+    assert not problems, f"{name}: " + "; ".join(problems)
