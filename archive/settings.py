@@ -168,6 +168,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# A shared cache (Redis) turns on whole-page caching of the public pages for anonymous
+# readers (statements/cache.py). Without one, nothing is cached: per-process caches would
+# keep serving a page after an editor changed it in another worker.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "600"))
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    PUBLIC_PAGE_CACHE_SECONDS = 0
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,26 @@ from statements.models import Author, Authorship, SlugRedirect, Source, Statemen
 admin.site.unregister(TaggitDefaultTag)
 
 
+class PublicPagesChange:
+    """Any change made in the admin makes the cached public pages stale."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.public_pages_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.public_pages_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.public_pages_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.public_pages_changed()
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["author"]
@@ -86,7 +106,7 @@ class AuthorKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
     form = StatementAdminForm
     inlines = [AuthorshipInline, SourceInline, SlugRedirectInline]
     list_display = [
@@ -172,7 +192,7 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PublicPagesChange, admin.ModelAdmin):
     list_display = ["name", "kind", "location", "statement_count"]
     list_filter = ["kind"]
     search_fields = ["name", "alternative_names"]
@@ -192,7 +212,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PublicPagesChange, admin.ModelAdmin):
     list_display = ["name", "slug", "statement_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

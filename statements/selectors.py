@@ -7,6 +7,7 @@ related rows come through ``prefetch_related``, counts through annotations.
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 from django.db.models import (
     Case,
@@ -155,23 +156,35 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
 
 
 def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement]:
-    """Published statements sharing the most tags or authors with this one."""
+    """Published statements sharing the most tags and authors with this one.
+
+    Scores are counted on the link tables (one grouped query each, capped), which is far
+    cheaper than joining statements to both tables and counting distinct rows.
+    """
     tag_ids = [tag.pk for tag in statement.tags.all()]
     author_ids = [credit.author_id for credit in statement.authorships.all()]
-    if not tag_ids and not author_ids:
-        return []
-    shared = Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
-    shared_authors = Count(
-        "authorships", filter=Q(authorships__author_id__in=author_ids), distinct=True
+    published = Statement.objects.published().exclude(pk=statement.pk).values("pk")
+    scores: Counter[int] = Counter()
+    for link, field, ids in (
+        (TaggedStatement, "content_object_id", tag_ids),
+        (Authorship, "statement_id", author_ids),
+    ):
+        if not ids:
+            continue
+        key = "tag_id__in" if link is TaggedStatement else "author_id__in"
+        rows = (
+            link.objects.filter(**{key: ids, f"{field}__in": published})
+            .values(field)
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", f"-{field}")[:50]
+        )
+        for row in rows:
+            scores[row[field]] += row["shared"]
+    best = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
+    found = Statement.objects.filter(pk__in=best).only(
+        "slug", "title", "date_start", "date_precision"
     )
-    return list(
-        Statement.objects.published()
-        .exclude(pk=statement.pk)
-        .filter(Q(tagged_items__tag_id__in=tag_ids) | Q(authorships__author_id__in=author_ids))
-        .annotate(score=shared + shared_authors)
-        .order_by("-score", F("date_start").desc(nulls_last=True), "-pk")
-        .only("slug", "title", "date_start", "date_precision")[:limit]
-    )
+    return sorted(found, key=lambda item: best.index(item.pk))
 
 
 def archive_counts() -> dict[str, int]:

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from statements.cache import public_cache_invalidate
 from statements.dates import PartialDate
 from statements.models import (
     Author,
@@ -23,6 +24,12 @@ from statements.models import (
     TaggedStatement,
 )
 from statements.rendering import render_body
+
+
+def public_pages_changed() -> None:
+    """Cached public pages are stale once the current transaction commits."""
+    # After the commit: a page rendered from the old rows must not be cached as current.
+    transaction.on_commit(public_cache_invalidate)
 
 
 def unique_slug(*, model, text: str, exclude_pk: int | None = None, max_length: int = 255) -> str:
@@ -53,6 +60,7 @@ def statement_save(
         SlugRedirect.objects.update_or_create(
             old_slug=previous_slug, defaults={"statement": statement}
         )
+    public_pages_changed()
     return statement
 
 
@@ -175,6 +183,7 @@ def statement_create(*, data: StatementData) -> Statement:
     statement.full_clean(exclude=["body_html", "body_toc"])
     statement_save(statement=statement)
     _statements_link([statement], [data])
+    public_pages_changed()
     return statement
 
 
@@ -193,12 +202,16 @@ def statement_publish(
         chosen.update(status=Statement.Status.PUBLISHED)
         scheduled = chosen.filter(published_at__gt=now).count()
         total = chosen.count()
+        public_pages_changed()
     return total - scheduled, scheduled
 
 
 def statement_unpublish(*, statements: QuerySet[Statement]) -> int:
     """Take statements off the public site (they become drafts)."""
-    return statements.update(status=Statement.Status.DRAFT)
+    with transaction.atomic():
+        count = statements.update(status=Statement.Status.DRAFT)
+        public_pages_changed()
+    return count
 
 
 @transaction.atomic
@@ -220,6 +233,7 @@ def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
         [TaggedStatement(content_object_id=pk, tag=into) for pk in statement_ids - already]
     )
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+    public_pages_changed()
     return len(statement_ids - already)
 
 
@@ -303,4 +317,5 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
         statements.append(statement)
     Statement.objects.bulk_create(statements, batch_size=1000)
     _statements_link(statements, items)
+    public_pages_changed()
     return statements

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from statements import selectors
+from statements.cache import public_page
 from statements.citations import statement_citation_text
 from statements.dates import MONTH_NAMES
 from statements.filters import SORTS, FilterError, StatementFilters, statement_filters_parse
@@ -82,6 +83,7 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -96,6 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def statement_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET)
@@ -128,6 +131,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
@@ -163,6 +167,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind and kind not in Author.Kind.values:
@@ -183,6 +188,7 @@ def author_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = selectors.author_get(slug=slug)
     if author is None:
@@ -196,6 +202,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def tag_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -205,6 +212,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
@@ -219,6 +227,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def archive_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -228,6 +237,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1 <= year <= 9999:
         raise Http404("No such year.")
@@ -251,6 +261,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
         raise Http404("No such month.")

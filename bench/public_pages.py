@@ -1,0 +1,236 @@
+"""Benchmark the public pages under load, beside a minimal view of the same project.
+
+Loads N statements (default 10,000) through the project's bulk path into a fresh database,
+serves the site with gunicorn (2 sync workers, persistent connections) and drives each page
+type with wrk (16 connections), printing requests/s and p50/p99 latency, and each page's
+throughput as a ratio of the minimal view's (one row by primary key, a tiny template).
+
+    .venv/bin/python -m bench.public_pages [--statements 10000] [--duration 15]
+
+Needs wrk (Debian: apt-get install wrk) and a PostgreSQL server: BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/archive_bench (the database is dropped and re-created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"detail": 0.7, "list": 0.5, "author": 0.5}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/archive_bench"
+        ),
+    )
+    return parser.parse_args()
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    return psycopg.connect(base + "/postgres", autocommit=True), name
+
+
+def recreate_database(url: str) -> None:
+    conn, name = _admin_connection(url)
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    conn, name = _admin_connection(url)
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def load(count: int) -> tuple[float, list[str], list[str], list[int]]:
+    """Load the corpus in this process; return the seconds taken and sample URLs."""
+    import django
+
+    django.setup()
+    from bench.corpus import Corpus
+    from statements.models import Author, Statement
+    from statements.services import statement_bulk_create
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    started = time.perf_counter()
+    batch = []
+    for data in Corpus().statements(count, now=now):
+        batch.append(data)
+        if len(batch) == 1000:
+            statement_bulk_create(items=batch)
+            batch = []
+    if batch:
+        statement_bulk_create(items=batch)
+    seconds = time.perf_counter() - started
+    rng = random.Random(7)
+    published = list(Statement.objects.published().values_list("slug", "pk"))
+    sample = rng.sample(published, k=min(300, len(published)))
+    authors = list(Author.objects.values_list("slug", flat=True))
+    return (
+        seconds,
+        [f"/statements/{slug}/" for slug, _ in sample],
+        [f"/authors/{slug}/" for slug in rng.sample(authors, k=min(200, len(authors)))],
+        [pk for _, pk in sample],
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(base: str, paths: list[str], *, duration: int, connections: int) -> dict:
+    """Run wrk over ``paths`` in turn; return requests/s and p50/p99 latency in ms."""
+    lines = ",\n".join(f'  "{path}"' for path in paths)
+    script = (
+        f"local paths = {{\n{lines}\n}}\nlocal i = math.random(#paths)\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\nend\n'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", handle.name]
+    output = subprocess.run(  # noqa: S603
+        [*command, base], capture_output=True, text=True, check=True
+    ).stdout
+    os.unlink(handle.name)
+    if "Non-2xx or 3xx responses" in output:
+        raise SystemExit(f"wrk saw error responses:\n{output}")
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+    }
+
+
+def wait_until_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before answering")
+        try:
+            urllib.request.urlopen(base + "/", timeout=5)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def main() -> None:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))},
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "bench-" + "x7" * 30,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": static_root,
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    print(f"database: {args.database_url}")
+    recreate_database(args.database_url)
+    manage("migrate", "--verbosity", "0", env=env)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    os.environ.update(env)
+    seconds, details, authors, pks = load(args.statements)
+    rate = args.statements / seconds
+    print(f"loaded {args.statements:,} statements in {seconds:.1f} s ({rate:,.0f}/s)")
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "archive.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        wait_until_up(base, server)
+        pages = {
+            "minimal": [f"/_bench/minimal/{pk}/" for pk in pks],
+            "home": ["/"],
+            "list": [f"/statements/?page={n}" for n in range(1, 41)]
+            + [f"/statements/?page={n}&sort=title" for n in range(1, 21)],
+            "detail": details,
+            "author": authors,
+        }
+        for name, paths in pages.items():
+            wrk(base, paths, duration=2, connections=args.connections)  # warm-up
+            results[name] = wrk(base, paths, duration=args.duration, connections=args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not args.keep:
+            drop_database(args.database_url)
+
+    minimal = results["minimal"]["rps"]
+    print(
+        f"\n{args.statements:,} statements; gunicorn {args.workers} sync workers; "
+        f"wrk {args.connections} connections, {args.duration} s per page"
+    )
+    print(f"{'page':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11}  target")
+    for name, figures in results.items():
+        ratio = figures["rps"] / minimal
+        target = TARGETS.get(name)
+        verdict = (
+            "" if target is None else f">= {target} " + ("met" if ratio >= target else "MISSED")
+        )
+        print(
+            f"{name:<8} {figures['rps']:>8.0f} {figures['p50']:>8.2f} {figures['p99']:>8.2f} "
+            f"{ratio:>10.2f}x  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
