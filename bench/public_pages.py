@@ -4,11 +4,14 @@ Loads N statements (default 10,000) through the project's bulk path into a fresh
 serves the site with gunicorn (2 sync workers, persistent connections) and drives each page
 type with wrk (16 connections), printing requests/s and p50/p99 latency, and each page's
 throughput as a ratio of the minimal view's (one row by primary key, a tiny template).
+Two rounds: without the page cache (every request renders), then with it in Redis, warmed
+by one visit to every URL (the steady state of a production site with REDIS_URL set).
 
     .venv/bin/python -m bench.public_pages [--statements 10000] [--duration 15]
 
-Needs wrk (Debian: apt-get install wrk) and a PostgreSQL server: BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/archive_bench (the database is dropped and re-created).
+Needs wrk (Debian: apt-get install wrk), a PostgreSQL server (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/archive_bench, dropped and re-created) and Redis
+(BENCH_REDIS_URL, default redis://127.0.0.1:6379/3, flushed).
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        help="the Redis database used (and flushed) for the cached round",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -165,6 +173,7 @@ def main() -> None:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": static_root,
         "DJANGO_LOG_LEVEL": "WARNING",
+        "REDIS_URL": "",
     }
     print(f"database: {args.database_url}")
     recreate_database(args.database_url)
@@ -175,6 +184,56 @@ def main() -> None:
     rate = args.statements / seconds
     print(f"loaded {args.statements:,} statements in {seconds:.1f} s ({rate:,.0f}/s)")
 
+    import psycopg
+
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        conn.execute("ANALYZE")  # fresh statistics after a bulk load, as after any import
+    pages = {
+        "minimal": [f"/_bench/minimal/{pk}/" for pk in pks],
+        "home": ["/"],
+        "list": [f"/statements/?page={n}" for n in range(1, 41)]
+        + [f"/statements/?page={n}&sort=title" for n in range(1, 21)],
+        "detail": details,
+        "author": authors,
+    }
+    try:
+        rounds = {
+            "no page cache (every request renders)": run_round(env, pages, args, warm=False),
+            f"page cache in Redis ({args.redis_url}), warmed": run_round(
+                {**env, "REDIS_URL": args.redis_url}, pages, args, warm=True
+            ),
+        }
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not args.keep:
+            drop_database(args.database_url)
+
+    print(
+        f"\n{args.statements:,} statements; gunicorn {args.workers} sync workers; "
+        f"wrk {args.connections} connections, {args.duration} s per page"
+    )
+    for title, results in rounds.items():
+        minimal = results["minimal"]["rps"]
+        print(f"\n{title}")
+        print(f"{'page':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11}  target")
+        for name, figures in results.items():
+            ratio = figures["rps"] / minimal
+            target = TARGETS.get(name)
+            verdict = ""
+            if target is not None:
+                verdict = f">= {target} " + ("met" if ratio >= target else "missed")
+            print(
+                f"{name:<8} {figures['rps']:>8.0f} {figures['p50']:>8.2f} "
+                f"{figures['p99']:>8.2f} {ratio:>10.2f}x  {verdict}"
+            )
+
+
+def run_round(env: dict, pages: dict, args: argparse.Namespace, *, warm: bool) -> dict:
+    """Serve with gunicorn under ``env`` and measure every page type."""
+    if warm:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [
@@ -196,40 +255,16 @@ def main() -> None:
     results = {}
     try:
         wait_until_up(base, server)
-        pages = {
-            "minimal": [f"/_bench/minimal/{pk}/" for pk in pks],
-            "home": ["/"],
-            "list": [f"/statements/?page={n}" for n in range(1, 41)]
-            + [f"/statements/?page={n}&sort=title" for n in range(1, 21)],
-            "detail": details,
-            "author": authors,
-        }
         for name, paths in pages.items():
+            if warm:
+                for path in paths:
+                    urllib.request.urlopen(base + path, timeout=30).read()  # noqa: S310
             wrk(base, paths, duration=2, connections=args.connections)  # warm-up
             results[name] = wrk(base, paths, duration=args.duration, connections=args.connections)
     finally:
         server.terminate()
         server.wait(timeout=15)
-        shutil.rmtree(static_root, ignore_errors=True)
-        if not args.keep:
-            drop_database(args.database_url)
-
-    minimal = results["minimal"]["rps"]
-    print(
-        f"\n{args.statements:,} statements; gunicorn {args.workers} sync workers; "
-        f"wrk {args.connections} connections, {args.duration} s per page"
-    )
-    print(f"{'page':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11}  target")
-    for name, figures in results.items():
-        ratio = figures["rps"] / minimal
-        target = TARGETS.get(name)
-        verdict = (
-            "" if target is None else f">= {target} " + ("met" if ratio >= target else "MISSED")
-        )
-        print(
-            f"{name:<8} {figures['rps']:>8.0f} {figures['p50']:>8.2f} {figures['p99']:>8.2f} "
-            f"{ratio:>10.2f}x  {verdict}"
-        )
+    return results
 
 
 if __name__ == "__main__":

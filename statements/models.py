@@ -268,6 +268,20 @@ class Statement(models.Model):
         ]
         indexes = [
             models.Index(fields=["date_start", "date_end"], name="statements_date_range_idx"),
+            # The two date orders of StatementQuerySet.by_date, so that a page of a sorted
+            # list is read off an index instead of sorting every statement.
+            models.Index(
+                F("date_start").asc(nulls_last=True),
+                F("date_end").desc(),
+                F("id").asc(),
+                name="statements_date_asc_idx",
+            ),
+            models.Index(
+                F("date_start").desc(nulls_last=True),
+                F("date_end").asc(),
+                F("id").desc(),
+                name="statements_date_desc_idx",
+            ),
             models.Index(fields=["status", "published_at"], name="statements_status_pub_idx"),
             models.Index(fields=["language"], name="statements_language_idx"),
         ]

