@@ -145,14 +145,10 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
     # The plain bound on date_start lets PostgreSQL start its index scan at this date; the
     # OR alone would make it walk the index from the beginning.
     before = published.filter(date_start__lte=start).filter(
-        Q(date_start__lt=start)
-        | Q(date_end__gt=end)
-        | Q(date_end=end, pk__lt=pk)
+        Q(date_start__lt=start) | Q(date_end__gt=end) | Q(date_end=end, pk__lt=pk)
     )
     after = published.filter(date_start__gte=start).filter(
-        Q(date_start__gt=start)
-        | Q(date_end__lt=end)
-        | Q(date_end=end, pk__gt=pk)
+        Q(date_start__gt=start) | Q(date_end__lt=end) | Q(date_end=end, pk__gt=pk)
     )
     return before.by_date(descending=True).first(), after.by_date().first()
 
