@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -248,53 +248,48 @@ def _free_slug(base_text: str, taken: set[str], max_length: int = 255) -> str:
 
 
 def _name_key(name: str) -> str:
-    """Names match without regard to case or spacing."""
-    return " ".join(name.split()).casefold()
+    """Names match without regard to case or spacing, as the database's lower() sees them."""
+    return " ".join(name.split()).lower()
+
+
+def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dict:
+    """Existing rows of ``model`` for each name key, and new ones made by ``wanted[key](taken)``
+    (given the slugs already taken), created in one query."""
+    found = {
+        _name_key(row.name): row
+        for row in model.objects.annotate(lname=Lower("name")).filter(lname__in=list(wanted))
+    }
+    taken = set(model.objects.values_list("slug", flat=True))
+    new = [make(taken) for key, make in wanted.items() if key not in found]
+    for row in model.objects.bulk_create(new):
+        found[_name_key(row.name)] = row
+    return found
 
 
 def _authors_by_name(credits: Iterable[AuthorCredit]) -> dict[str, Author]:
-    """Existing or new authors for every credited name, keyed by casefolded name."""
-    wanted: dict[str, AuthorCredit] = {}
+    """Existing or new authors for every credited name, keyed by _name_key."""
+    wanted = {}
     for credit in credits:
-        wanted.setdefault(_name_key(credit.name), credit)
-    found = {
-        author.name.casefold(): author
-        for author in Author.objects.annotate(lname=Lower("name")).filter(
-            lname__in=[name.lower() for name in wanted]
+        name = " ".join(credit.name.split())
+        wanted.setdefault(
+            _name_key(name),
+            lambda taken, name=name, kind=credit.kind: Author(
+                name=name, kind=kind, slug=_free_slug(name, taken)
+            ),
         )
-    }
-    taken = set(Author.objects.values_list("slug", flat=True))
-    new = [
-        Author(
-            name=" ".join(credit.name.split()),
-            kind=credit.kind,
-            slug=_free_slug(credit.name, taken),
-        )
-        for key, credit in wanted.items()
-        if key not in found
-    ]
-    for author in Author.objects.bulk_create(new):
-        found[author.name.casefold()] = author
-    return found
+    return _rows_by_name(Author, wanted)
 
 
 def _tags_by_name(names: Iterable[str]) -> dict[str, Tag]:
-    wanted = {_name_key(name): " ".join(name.split()) for name in names}
-    found = {
-        tag.name.casefold(): tag
-        for tag in Tag.objects.annotate(lname=Lower("name")).filter(
-            lname__in=[name.lower() for name in wanted]
+    """Existing or new tags for every name, keyed by _name_key."""
+    wanted = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        wanted.setdefault(
+            _name_key(name),
+            lambda taken, name=name: Tag(name=name, slug=_free_slug(name, taken, max_length=100)),
         )
-    }
-    taken = set(Tag.objects.values_list("slug", flat=True))
-    new = [
-        Tag(name=name, slug=_free_slug(name, taken, max_length=100))
-        for key, name in wanted.items()
-        if key not in found
-    ]
-    for tag in Tag.objects.bulk_create(new):
-        found[tag.name.casefold()] = tag
-    return found
+    return _rows_by_name(Tag, wanted)
 
 
 @transaction.atomic

@@ -75,3 +75,22 @@ def test_bulk_create_is_atomic():
         statement_bulk_create(items=items)
     assert not Statement.objects.exists()
     assert not Author.objects.exists()
+
+
+@pytest.mark.django_db
+def test_names_match_as_the_database_compares_them():
+    statement_bulk_create(
+        items=[StatementData(title="One", credits=[AuthorCredit(name="Straße Kollektiv")])]
+    )
+    statement_bulk_create(
+        items=[
+            StatementData(
+                title="Two", credits=[AuthorCredit(name="STRASSE kollektiv")], tags=["Größe"]
+            ),
+            StatementData(
+                title="Three", credits=[AuthorCredit(name="straße  KOLLEKTIV")], tags=["GRÖSSE"]
+            ),
+        ]
+    )
+    assert Author.objects.filter(name__iexact="straße kollektiv").count() == 1
+    assert Statement.objects.filter(authors__name="Straße Kollektiv").count() == 2
