@@ -177,6 +177,11 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
             body_changed="body" in form.changed_data or not change,
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Authors and tags are saved by now: index their names with the statement.
+        services.statement_search_names_refresh(statement_ids=[form.instance.pk])
+
     @admin.action(description="Publish the selected statements", permissions=["change"])
     def publish(self, request, queryset):
         published, scheduled = services.statement_publish(statements=queryset)
@@ -210,6 +215,11 @@ class AuthorAdmin(PublicPagesChange, admin.ModelAdmin):
     def statement_count(self, obj: Author) -> int:
         return obj.statement_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            services.author_search_names_refresh(author=obj)
+
 
 @admin.register(Tag)
 class TagAdmin(PublicPagesChange, admin.ModelAdmin):
@@ -224,6 +234,22 @@ class TagAdmin(PublicPagesChange, admin.ModelAdmin):
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, obj: Tag) -> int:
         return obj.statement_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            ids = services.tags_statement_ids(tags=[obj])
+            services.statement_search_names_refresh(statement_ids=ids)
+
+    def delete_model(self, request, obj):
+        ids = services.tags_statement_ids(tags=[obj])
+        super().delete_model(request, obj)
+        services.statement_search_names_refresh(statement_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = services.tags_statement_ids(tags=queryset)
+        super().delete_queryset(request, queryset)
+        services.statement_search_names_refresh(statement_ids=ids)
 
     @admin.action(description="Merge the selected tags into one", permissions=["change"])
     def merge(self, request, queryset):

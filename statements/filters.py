@@ -25,6 +25,11 @@ SORTS = {
     "-added": "recently added",
 }
 DEFAULT_SORT = "-date"
+SEARCH_SORTS = {
+    "relevance": "best match",
+    "-date": "newest date first",
+    "date": "oldest date first",
+}
 
 
 class FilterError(ValueError):
@@ -92,7 +97,9 @@ def _partial_date(name: str, value: str) -> PartialDate | None:
         raise FilterError(f"“{name}”: {error}") from None
 
 
-def statement_filters_parse(params: QueryDict) -> StatementFilters:
+def statement_filters_parse(
+    params: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
+) -> StatementFilters:
     """Read the filters from URL parameters; raise FilterError with a message for the reader."""
     tags = []
     for value in params.getlist("tag"):
@@ -121,9 +128,9 @@ def statement_filters_parse(params: QueryDict) -> StatementFilters:
     if lang and lang not in language_names():
         raise FilterError(f"“{lang}” is not a language code (two letters, such as en or fr).")
 
-    sort = _single(params, "sort") or DEFAULT_SORT
-    if sort not in SORTS:
-        raise FilterError(f"Unknown sort order. Choose one of: {', '.join(SORTS)}.")
+    sort = _single(params, "sort") or default_sort
+    if sort not in sorts:
+        raise FilterError(f"Unknown sort order. Choose one of: {', '.join(sorts)}.")
 
     return StatementFilters(
         tags=tuple(tags),

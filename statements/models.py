@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +16,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from statements.dates import PartialDateAttribute, Precision
 from statements.languages import language_name, validate_language_code
+from statements.search import search_vector_expression
 
 http_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
@@ -116,6 +119,9 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="statements_author_name_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -184,6 +190,14 @@ class Statement(models.Model):
     summary = models.TextField(blank=True, help_text="A short abstract or teaser (plain text).")
     body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Names of the authors, signatories and tags, for the search vector; written by the
+    # service layer whenever they change (statements.services).
+    search_names = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=search_vector_expression(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     # Headings of the body, [{"level", "id", "text"}], produced with body_html.
     body_toc = models.JSONField(default=list, blank=True, editable=False)
 
@@ -284,6 +298,8 @@ class Statement(models.Model):
             ),
             models.Index(fields=["status", "published_at"], name="statements_status_pub_idx"),
             models.Index(fields=["language"], name="statements_language_idx"),
+            GinIndex(fields=["search_vector"], name="statements_search_gin"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="statements_title_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -409,3 +425,18 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.statement.slug}"
+
+
+class SearchWord(models.Model):
+    """The archive's own vocabulary, read off the search index: for "did you mean"."""
+
+    word = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="statements_searchword_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

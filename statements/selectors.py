@@ -7,8 +7,12 @@ related rows come through ``prefetch_related``, counts through annotations.
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
+from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramSimilarity
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -26,7 +30,18 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Now, Su
 
 from statements.dates import Precision
 from statements.filters import StatementFilters
+from statements.languages import language_name
 from statements.models import Author, Authorship, Source, Statement, Tag, TaggedStatement
+from statements.search import (
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    SIMPLE_CONFIG,
+    headline_source,
+    highlight_html,
+    search_query,
+)
+
+SNIPPET_SOURCE_LENGTH = 20_000
 
 PUBLISHED = Q(status=Statement.Status.PUBLISHED, published_at__lte=Now())
 
@@ -103,7 +118,7 @@ def statement_sorted(queryset: QuerySet[Statement], sort: str) -> QuerySet[State
     return queryset.order_by("-published_at", "-pk")  # -added
 
 
-def statement_list(
+def statement_filtered(
     *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
 ) -> QuerySet[Statement]:
     """Published statements matching every filter (all tags, the author, the period, the language).
@@ -124,6 +139,14 @@ def statement_list(
         queryset = queryset.issued_between(filters.start, filters.end)
     if filters.lang:
         queryset = queryset.filter(language=filters.lang)
+    return queryset
+
+
+def statement_list(
+    *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
+) -> QuerySet[Statement]:
+    """The list page: filtered, sorted, with what a row shows."""
+    queryset = statement_filtered(filters=filters, tags=tags, author=author)
     return statement_cards(statement_sorted(queryset, filters.sort))
 
 
@@ -163,18 +186,18 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
     tag_ids = [tag.pk for tag in statement.tags.all()]
     author_ids = [credit.author_id for credit in statement.authorships.all()]
     scores: Counter[int] = Counter()
-    for rows, field in (
+    for rows, column in (
         (TaggedStatement.objects.filter(tag_id__in=tag_ids), "content_object_id"),
         (Authorship.objects.filter(author_id__in=author_ids), "statement_id"),
     ):
         top = (
-            rows.exclude(**{field: statement.pk})
-            .values(field)
+            rows.exclude(**{column: statement.pk})
+            .values(column)
             .annotate(shared=Count("pk"))
-            .order_by("-shared", f"-{field}")[:50]
+            .order_by("-shared", f"-{column}")[:50]
         )
         for row in top:
-            scores[row[field]] += row["shared"]
+            scores[row[column]] += row["shared"]
     candidates = {
         item.pk: item
         for item in Statement.objects.published()
@@ -302,3 +325,186 @@ def archive_month_statements(*, year: int, month: int) -> QuerySet[Statement]:
 
 def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
     return Tag.objects.filter(slug__in=list(slugs))
+
+
+SEARCH_PAGE_SIZE = 20
+COUNT_CAP = 1000
+FACET_SAMPLE = 2000
+FACET_SIZE = 12
+
+
+@dataclass
+class SearchResults:
+    rows: list[Statement]
+    total: int
+    total_capped: bool
+    has_next: bool
+    facets: dict[str, list[dict]]
+    facets_sampled: bool
+    exact_authors: list[Author] = field(default_factory=list)
+    exact_tags: list[Tag] = field(default_factory=list)
+    suggestion: str = ""
+    similar_titles: list[Statement] = field(default_factory=list)
+    similar_authors: list[Author] = field(default_factory=list)
+
+
+def _facets(matching: QuerySet[Statement], *, sampled: bool) -> dict[str, list[dict]]:
+    """Counts per tag, author, year and language over the matching statements (or over a
+    bounded sample of them when the match set is huge)."""
+    ids = matching.order_by().values("pk")
+    if sampled:
+        ids = ids[:FACET_SAMPLE]
+    statements = Statement.objects.filter(pk__in=ids)
+    tags = (
+        TaggedStatement.objects.filter(content_object_id__in=ids)
+        .values(slug=F("tag__slug"), name=F("tag__name"))
+        .annotate(count=Count("pk"))
+        .order_by("-count", "name")[:FACET_SIZE]
+    )
+    authors = (
+        Authorship.objects.filter(statement_id__in=ids, role=Authorship.Role.AUTHOR)
+        .values(slug=F("author__slug"), name=F("author__name"))
+        .annotate(count=Count("statement_id", distinct=True))
+        .order_by("-count", "name")[:FACET_SIZE]
+    )
+    years = (
+        statements.filter(date_start__isnull=False)
+        .annotate(year=ExtractYear("date_start"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "-year")[:FACET_SIZE]
+    )
+    languages = (
+        statements.exclude(language="")
+        .values("language")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "language")[:FACET_SIZE]
+    )
+    return {
+        "tags": list(tags),
+        "authors": list(authors),
+        "years": sorted(years, key=lambda row: -row["year"]),
+        "languages": [{**row, "name": language_name(row["language"])} for row in languages],
+    }
+
+
+def _suggestion(text: str) -> str:
+    """The query with each unknown word replaced by the closest word of the vocabulary."""
+    tokens = re.findall(r"\w{3,}", text)[:6]
+    if not tokens:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.token,
+                   EXISTS (SELECT 1 FROM statements_searchword w
+                            WHERE w.word = lower(unaccent(t.token))),
+                   (SELECT w.word FROM statements_searchword w
+                     WHERE w.word %% lower(unaccent(t.token))
+                     ORDER BY w.word <-> lower(unaccent(t.token)), w.documents DESC
+                     LIMIT 1)
+              FROM unnest(%s::text[]) AS t(token)
+            """,
+            [tokens],
+        )
+        rows = cursor.fetchall()
+    suggestion, changed = text, False
+    for token, known, closest in rows:
+        if not known and closest:
+            suggestion = re.sub(rf"\b{re.escape(token)}\b", closest, suggestion, count=1)
+            changed = True
+    return suggestion if changed else ""
+
+
+def statement_search(
+    *,
+    text: str,
+    filters: StatementFilters,
+    tags: list[Tag] = (),
+    author: Author | None = None,
+    page: int = 1,
+) -> SearchResults:
+    """Search published statements: full text (websearch syntax) within the list filters.
+
+    A fixed number of queries whatever the number of matches: a capped count, one page of
+    rows, snippets for that page only, four facet queries, and the extras (exact name
+    matches, or "did you mean" when nothing matched).
+    """
+    matching = statement_filtered(filters=filters, tags=tags, author=author)
+    query = search_query(text) if text else None
+    if query is not None:
+        matching = matching.filter(search_vector=query)
+
+    total = matching.order_by()[: COUNT_CAP + 1].count()
+    capped = total > COUNT_CAP
+    if query is not None and filters.sort == "relevance":
+        ordered = matching.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "-published_at", "-pk"
+        )
+    else:
+        ordered = statement_sorted(
+            matching, "-date" if filters.sort == "relevance" else filters.sort
+        )
+    start = (page - 1) * SEARCH_PAGE_SIZE
+    rows = list(statement_cards(ordered)[start : start + SEARCH_PAGE_SIZE + 1])
+    has_next = len(rows) > SEARCH_PAGE_SIZE
+    rows = rows[:SEARCH_PAGE_SIZE]
+
+    if query is not None and rows:
+        # Snippets only for this page, over a bounded length of each body.
+        headlines = dict(
+            Statement.objects.filter(pk__in=[row.pk for row in rows])
+            .annotate(
+                headline=SearchHeadline(
+                    headline_source("body", SNIPPET_SOURCE_LENGTH),
+                    query,
+                    config=Value(SIMPLE_CONFIG),
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
+                    max_words=40,
+                    min_words=20,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("pk", "headline")
+        )
+        for row in rows:
+            row.snippet = highlight_html(headlines.get(row.pk, ""))
+
+    results = SearchResults(
+        rows=rows,
+        total=min(total, COUNT_CAP),
+        total_capped=capped,
+        has_next=has_next,
+        facets=_facets(matching, sampled=capped),
+        facets_sampled=capped,
+    )
+    if text:
+        published_authors = Exists(
+            Statement.objects.published().filter(authorships__author=OuterRef("pk"))
+        )
+        results.exact_authors = list(
+            Author.objects.filter(published_authors, name__iexact=text)[:3]
+        )
+        results.exact_tags = list(
+            Tag.objects.filter(
+                Exists(Statement.objects.published().filter(tagged_items__tag=OuterRef("pk"))),
+                name__iexact=text,
+            )[:3]
+        )
+        if total == 0:
+            results.suggestion = _suggestion(text)
+            results.similar_titles = list(
+                Statement.objects.published()
+                .filter(title__trigram_similar=text)
+                .annotate(similarity=TrigramSimilarity("title", text))
+                .order_by("-similarity")
+                .only("slug", "title", "date_start", "date_precision")[:5]
+            )
+            results.similar_authors = list(
+                Author.objects.filter(published_authors, name__trigram_similar=text)
+                .annotate(similarity=TrigramSimilarity("name", text))
+                .order_by("-similarity")[:5]
+            )
+    return results

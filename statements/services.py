@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -30,6 +30,42 @@ def public_pages_changed() -> None:
     """Cached public pages are stale once the current transaction commits."""
     # After the commit: a page rendered from the old rows must not be cached as current.
     transaction.on_commit(public_cache_invalidate)
+
+
+def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
+    """Rewrite the names the search vector indexes (authors, signatories, tags) from the
+    current links; the database then recomputes the vector."""
+    ids = list(statement_ids)
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE statements_statement AS s SET search_names = concat_ws(E'\\n',
+                (SELECT string_agg(a.name, E'\\n' ORDER BY ship.role, ship.position)
+                   FROM statements_authorship ship
+                   JOIN statements_author a ON a.id = ship.author_id
+                  WHERE ship.statement_id = s.id),
+                (SELECT string_agg(t.name, E'\\n' ORDER BY t.name)
+                   FROM statements_taggedstatement ts
+                   JOIN statements_tag t ON t.id = ts.tag_id
+                  WHERE ts.content_object_id = s.id))
+             WHERE s.id = ANY(%s)
+            """,
+            [ids],
+        )
+    public_pages_changed()
+
+
+def author_search_names_refresh(*, author: Author) -> None:
+    """After an author's name changed: re-index the statements they are credited on."""
+    ids = Authorship.objects.filter(author=author).values_list("statement_id", flat=True)
+    statement_search_names_refresh(statement_ids=set(ids))
+
+
+def tags_statement_ids(*, tags: Iterable[Tag]) -> set[int]:
+    rows = TaggedStatement.objects.filter(tag__in=list(tags))
+    return set(rows.values_list("content_object_id", flat=True))
 
 
 def unique_slug(*, model, text: str, exclude_pk: int | None = None, max_length: int = 255) -> str:
@@ -60,6 +96,8 @@ def statement_save(
         SlugRedirect.objects.update_or_create(
             old_slug=previous_slug, defaults={"statement": statement}
         )
+    if body_changed:
+        search_words_add(statement_ids=[statement.pk])
     public_pages_changed()
     return statement
 
@@ -114,8 +152,14 @@ def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Au
     return author
 
 
+def _search_names(data: StatementData) -> str:
+    names = [credit.name for credit in data.credits] + list(data.tags)
+    return "\n".join(" ".join(name.split()) for name in names)
+
+
 def _statement_from_data(data: StatementData) -> Statement:
     statement = Statement(
+        search_names=_search_names(data),
         title=data.title,
         subtitle=data.subtitle,
         slug=data.slug,
@@ -233,7 +277,7 @@ def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
         [TaggedStatement(content_object_id=pk, tag=into) for pk in statement_ids - already]
     )
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
-    public_pages_changed()
+    statement_search_names_refresh(statement_ids=statement_ids | already)
     return len(statement_ids - already)
 
 
@@ -312,5 +356,40 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
         statements.append(statement)
     Statement.objects.bulk_create(statements, batch_size=1000)
     _statements_link(statements, items)
+    search_words_add(statement_ids=[statement.pk for statement in statements])
     public_pages_changed()
     return statements
+
+
+def _vocabulary_sql(where: str) -> str:
+    # ts_stat reads every word of the matching statements' unstemmed, unaccented vectors.
+    document = (
+        "to_tsvector(''archive_simple'', title || '' '' || search_names || '' '' || "
+        "left(body, 100000))"
+    )
+    # ``where`` is one of ours: a constant, or a list of integers (ts_stat takes query text).
+    return f"""
+        INSERT INTO statements_searchword (word, documents)
+        SELECT word, ndoc FROM ts_stat('SELECT {document} FROM statements_statement
+                                        WHERE {where}')
+         WHERE length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
+        ON CONFLICT (word) DO UPDATE
+           SET documents = statements_searchword.documents + EXCLUDED.documents
+    """  # noqa: S608
+
+
+def search_words_rebuild() -> int:
+    """Rebuild the vocabulary behind "did you mean" from every published statement."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM statements_searchword")
+        cursor.execute(_vocabulary_sql("status = ''published''"))
+        return cursor.rowcount
+
+
+def search_words_add(*, statement_ids: Iterable[int]) -> None:
+    """Add the words of new or changed statements to the vocabulary (counts only grow;
+    ``manage.py search_words`` rebuilds them exactly)."""
+    ids = sorted({int(pk) for pk in statement_ids})
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_vocabulary_sql(f"id IN ({','.join(map(str, ids))})"))

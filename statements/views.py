@@ -13,9 +13,16 @@ from statements import selectors
 from statements.cache import public_page
 from statements.citations import statement_citation_text
 from statements.dates import MONTH_NAMES
-from statements.filters import SORTS, FilterError, StatementFilters, statement_filters_parse
+from statements.filters import (
+    SEARCH_SORTS,
+    SORTS,
+    FilterError,
+    StatementFilters,
+    statement_filters_parse,
+)
 from statements.languages import language_name
 from statements.models import Author, Authorship
+from statements.search import search_text_clean
 
 PAGE_SIZE = 25
 
@@ -97,13 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@public_page
-def statement_list(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = statement_filters_parse(request.GET)
-    except FilterError as error:
-        return _bad_request(request, str(error))
+def _resolve(filters: StatementFilters) -> tuple[list, Author | None]:
+    """The tag and author objects the filters name; an unknown one is a 404."""
     tags = []
     if filters.tags:
         found = {tag.slug: tag for tag in selectors.tag_list_by_slugs(slugs=filters.tags)}
@@ -116,6 +118,99 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         author = selectors.author_get(slug=filters.author)
         if author is None:
             raise Http404(f"No author called “{filters.author}”.")
+    return tags, author
+
+
+def _with(params: QueryDict, name: str, value: str) -> str:
+    """The query string with one more filter value, back on page 1."""
+    copy = params.copy()
+    copy.pop("page", None)
+    if value not in copy.getlist(name):
+        copy.appendlist(name, value)
+    return f"?{copy.urlencode()}"
+
+
+@require_GET
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
+        text, cut = search_text_clean(_single_value(request.GET, "q"))
+    except FilterError as error:
+        return _bad_request(request, str(error))
+    tags, author = _resolve(filters)
+    page_number = _page_number(request)
+    searching = bool(text) or filters.is_filtered or bool(filters.lang)
+    results = None
+    if searching:
+        results = selectors.statement_search(
+            text=text, filters=filters, tags=tags, author=author, page=page_number
+        )
+        if page_number > 1 and not results.rows:
+            raise Http404(f"There is no page {page_number} of these results.")
+        for group, param in (("tags", "tag"), ("authors", "author")):
+            for row in results.facets[group]:
+                row["url"] = _with(request.GET, param, row["slug"])
+        for row in results.facets["years"]:
+            params = request.GET.copy()
+            for name in ("from", "to", "page"):
+                params.pop(name, None)
+            params["from"] = params["to"] = str(row["year"])
+            row["url"] = f"?{params.urlencode()}"
+        for row in results.facets["languages"]:
+            params = request.GET.copy()
+            params.pop("page", None)
+            params["lang"] = row["language"]
+            row["url"] = f"?{params.urlencode()}"
+    return render(
+        request,
+        "statements/search.html",
+        {
+            "text": text,
+            "cut": cut,
+            "filters": filters,
+            "results": results,
+            "page_number": page_number,
+            "active_filters": _active_filters(request.GET, filters, tags, author),
+            "sorts": SEARCH_SORTS,
+            "crumbs": crumbs(("Search", None)),
+        },
+    )
+
+
+def _single_value(params: QueryDict, name: str) -> str:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise FilterError(f"Give “{name}” once.")
+    return values[0] if values else ""
+
+
+def _page_number(request: HttpRequest) -> int:
+    values = request.GET.getlist("page")
+    number = values[0] if len(values) == 1 else ("1" if not values else "")
+    if not number.isdigit() or not 1 <= int(number) <= 500:
+        raise Http404("No such page.")
+    return int(number)
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opensearch.xml",
+        {"base": request.build_absolute_uri("/").rstrip("/")},
+        content_type="application/opensearchdescription+xml",
+    )
+
+
+@require_GET
+@public_page
+def statement_list(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = statement_filters_parse(request.GET)
+    except FilterError as error:
+        return _bad_request(request, str(error))
+    tags, author = _resolve(filters)
     page = paginate(request, selectors.statement_list(filters=filters, tags=tags, author=author))
     return render(
         request,

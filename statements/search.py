@@ -1,0 +1,128 @@
+"""Full-text search on PostgreSQL: configurations, the stored vector, queries.
+
+Each statement's vector is built with its own language's stemmer (and unaccent, through the
+archive_* text search configurations created in migration 0007); a query is run against
+every configuration at once by OR-ing constant-configuration queries, because
+``config=F("language")`` on the query side makes PostgreSQL skip the GIN index.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# ISO 639-1 code -> our text search configuration (a copy of PostgreSQL's, with unaccent).
+LANGUAGE_CONFIGS = {
+    "en": "archive_english",
+    "fr": "archive_french",
+    "de": "archive_german",
+    "es": "archive_spanish",
+    "it": "archive_italian",
+    "pt": "archive_portuguese",
+    "ru": "archive_russian",
+}
+SIMPLE_CONFIG = "archive_simple"
+ALL_CONFIGS = [*LANGUAGE_CONFIGS.values(), SIMPLE_CONFIG]
+# PostgreSQL's own configuration and stemmer behind each of ours.
+BASE_CONFIGS = {config: config.removeprefix("archive_") for config in LANGUAGE_CONFIGS.values()}
+
+
+def _weighted(config: str) -> SearchVector:
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("search_names", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+
+
+def search_vector_expression() -> models.Case:
+    """Title A, authors/signatories/tags B, body C, stemmed in the statement's language."""
+    return models.Case(
+        *[
+            models.When(language=code, then=_weighted(config))
+            for code, config in LANGUAGE_CONFIGS.items()
+        ],
+        default=_weighted(SIMPLE_CONFIG),
+        output_field=SearchVectorField(),
+    )
+
+
+def create_configurations_sql() -> str:
+    statements = []
+    for config, base in BASE_CONFIGS.items():
+        statements.append(
+            f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.{base});"
+            f"ALTER TEXT SEARCH CONFIGURATION {config} "
+            f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {base}_stem;"
+        )
+    statements.append(
+        f"CREATE TEXT SEARCH CONFIGURATION {SIMPLE_CONFIG} (COPY = pg_catalog.simple);"
+        f"ALTER TEXT SEARCH CONFIGURATION {SIMPLE_CONFIG} "
+        "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;"
+    )
+    return "\n".join(statements)
+
+
+def drop_configurations_sql() -> str:
+    return "\n".join(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {c};" for c in ALL_CONFIGS)
+
+
+MAX_QUERY_LENGTH = 300
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+# ts_headline drops anything shaped like an HTML tag; angle brackets go through it as these
+# private-use characters instead, and come back escaped.
+LT_STAND_IN, GT_STAND_IN = "\ue000", "\ue001"
+_CONTROL = {code: None for code in range(32) if code not in (9, 10, 13)}
+
+
+def search_text_clean(text: str) -> tuple[str, bool]:
+    """The query as PostgreSQL may receive it: no control characters (NUL included), white
+    space folded, at most MAX_QUERY_LENGTH characters. Returns (text, was_cut)."""
+    cleaned = " ".join((text or "").translate(_CONTROL).split())
+    if len(cleaned) > MAX_QUERY_LENGTH:
+        return cleaned[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0], True
+    return cleaned, False
+
+
+def search_query(text: str):
+    """One websearch query per configuration, OR-ed: each statement is matched in the
+    language it was indexed in, and the GIN index serves every branch."""
+    from django.contrib.postgres.search import SearchQuery
+
+    combined = None
+    for config in ALL_CONFIGS:
+        query = SearchQuery(text, search_type="websearch", config=config)
+        combined = query if combined is None else combined | query
+    return combined
+
+
+def highlight_html(headline: str) -> SafeString:
+    """Escape a headline, then turn the sentinels PostgreSQL put around matches into <mark>.
+
+    Safe by construction: every character of the text is escaped before the only markup,
+    <mark> and </mark>, is put in.
+    """
+    marked = (
+        escape(headline)
+        .replace(LT_STAND_IN, "&lt;")
+        .replace(GT_STAND_IN, "&gt;")
+        .replace(HIGHLIGHT_START, "<mark>")
+        .replace(HIGHLIGHT_STOP, "</mark>")
+    )
+    return mark_safe(marked)  # noqa: S308
+
+
+def headline_source(field: str, length: int):
+    """The start of a text, with angle brackets swapped for their stand-ins."""
+    from django.db.models import Func, Value
+    from django.db.models.functions import Left
+
+    return Func(
+        Left(field, length),
+        Value("<>"),
+        Value(LT_STAND_IN + GT_STAND_IN),
+        function="translate",
+        output_field=models.TextField(),
+    )

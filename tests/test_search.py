@@ -1,0 +1,253 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from statements.models import Author, Statement, Tag
+from statements.search import MAX_QUERY_LENGTH, highlight_html, search_text_clean
+from statements.services import (
+    author_search_names_refresh,
+    search_words_rebuild,
+    statement_save,
+    tag_merge,
+)
+from tests.factories import make_statement
+
+
+def result_titles(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'<h2 class="card-title"><a [^>]*>([^<]+)</a>', html)
+
+
+def search(client, query: str) -> list[str]:
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return result_titles(response)
+
+
+@pytest.mark.django_db
+class TestMatching:
+    def test_title_match_ranks_above_body_only_match(self, client):
+        make_statement("Housing notes", body="Nothing about it here. " * 5 + "squat")
+        make_statement("The squat must stay", body="A long text about other things.")
+        assert search(client, "squat") == ["The squat must stay", "Housing notes"]
+
+    def test_author_names_are_searchable(self, client):
+        make_statement("A call", authors=["Riverbank Tenants"], body="Text.")
+        make_statement("Another call", signatories=["Riverbank Bakers"], body="Text.")
+        make_statement("Unrelated", body="Text.")
+        assert sorted(search(client, "riverbank")) == ["A call", "Another call"]
+
+    def test_websearch_phrase_or_and_minus(self, client):
+        make_statement("One", body="the night shelter closes")
+        make_statement("Two", body="the shelter for the night closes")
+        make_statement("Three", body="the library closes")
+        assert search(client, '"night shelter"') == ["One"]
+        assert sorted(search(client, "shelter or library")) == ["One", "Three", "Two"]
+        assert sorted(search(client, "closes -library")) == ["One", "Two"]
+
+    def test_english_stemming(self, client):
+        make_statement("Strikes", body="The workers were striking for weeks.", language="en")
+        assert search(client, "strike") == ["Strikes"]
+
+    def test_french_stemming(self, client):
+        make_statement("Grèves", body="Les travailleuses manifestaient chaque jour.", language="fr")
+        assert search(client, "manifester") == ["Grèves"]
+
+    def test_accents_are_ignored(self, client):
+        make_statement("CV", body="Send your résumé to the assembly.", language="en")
+        make_statement("Vie", body="La sécurité sociale pour tous.", language="fr")
+        assert search(client, "resume") == ["CV"]
+        assert search(client, "securite") == ["Vie"]
+        assert search(client, "SÉCURITÉ") == ["Vie"]
+
+    def test_tag_names_are_searchable_and_kept_current(self, client):
+        statement = make_statement("Tagged", tags=["solidarity economy"], body="Text.")
+        assert search(client, "economy") == ["Tagged"]
+        old = Tag.objects.get(name="solidarity economy")
+        new = Tag.objects.create(name="mutualism")
+        statement.tags.add(new)
+        tag_merge(tags=[old, new], into=new)
+        assert search(client, "economy") == []
+        assert search(client, "mutualism") == ["Tagged"]
+
+    def test_author_rename_is_searchable(self, client):
+        make_statement("Renamed", authors=["Old Name Collective"], body="Text.")
+        author = Author.objects.get(name="Old Name Collective")
+        author.name = "Brandnew Collective"
+        author.save()
+        author_search_names_refresh(author=author)
+        assert search(client, "brandnew") == ["Renamed"]
+
+
+@pytest.mark.django_db
+class TestFiltersAndVisibility:
+    def test_drafts_and_scheduled_never_appear_in_results_or_facets(self, client):
+        make_statement("Public", body="secret plans", tags=["visible"])
+        make_statement("Draft", body="secret plans", tags=["hidden"], published=False)
+        make_statement(
+            "Scheduled",
+            body="secret plans",
+            tags=["hidden"],
+            published_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        response = client.get("/search/", {"q": "secret"})
+        html = response.content.decode()
+        assert result_titles(response) == ["Public"]
+        assert "1 statement matches." in html
+        assert ">hidden<" not in html
+        assert '>visible</a> <span class="count">(1)' in html
+
+    def test_tags_combine_with_and_without_text(self, client):
+        make_statement("Both", tags=["a", "b"], body="x")
+        make_statement("Only a", tags=["a"], body="x")
+        response = client.get("/search/?tag=a&tag=b")
+        assert result_titles(response) == ["Both"]
+
+    def test_partial_date_range_overlap(self, client):
+        make_statement("Year", issued="2025", body="call")
+        make_statement("March", issued="2025-03", body="call")
+        make_statement("Old", issued="1999", body="call")
+        response = client.get("/search/", {"q": "call", "from": "2025-06"})
+        assert result_titles(response) == ["Year"]
+        response = client.get("/search/", {"q": "call", "to": "2025-03", "from": "2025-03"})
+        assert sorted(result_titles(response)) == ["March", "Year"]
+
+    def test_facet_link_adds_a_filter_and_removal_link_drops_it(self, client):
+        make_statement("Tagged", tags=["housing"], body="rent strike")
+        make_statement("Other", tags=["food"], body="rent strike")
+        html = client.get("/search/", {"q": "rent"}).content.decode()
+        assert 'href="?q=rent&amp;tag=housing"' in html
+        narrowed = client.get("/search/?q=rent&tag=housing")
+        assert result_titles(narrowed) == ["Tagged"]
+        assert 'href="?q=rent"' in narrowed.content.decode()
+
+    def test_empty_query_with_filters_browses(self, client):
+        make_statement("In French", language="fr", body="x")
+        make_statement("In English", language="en", body="x")
+        assert result_titles(client.get("/search/?lang=fr")) == ["In French"]
+
+    def test_unknown_facet_values_are_reported_not_500(self, client):
+        assert client.get("/search/?q=x&tag=nope").status_code == 404
+        assert client.get("/search/?q=x&author=nobody").status_code == 404
+        assert client.get("/search/?q=x&lang=zz").status_code == 400
+        assert client.get("/search/?q=x&sort=evil").status_code == 400
+        assert client.get("/search/?q=x&page=abc").status_code == 404
+
+
+@pytest.mark.django_db
+class TestResultsPage:
+    def test_snippet_highlights_and_escapes(self, client):
+        make_statement(
+            "Escaping", body="We <b>shout</b> & the strike <script>alert(1)</script> goes on."
+        )
+        html = client.get("/search/", {"q": "strike"}).content.decode()
+        snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+        # PostgreSQL picks the fragment around the match (the same on 15 and 18); the HTML
+        # of the body comes out escaped, and only the match is marked.
+        assert snippet == (
+            "shout&lt;/b&gt; &amp; the <mark>strike</mark> "
+            "&lt;script&gt;alert(1)&lt;/script&gt; goes"
+        )
+
+    def test_highlight_html_escapes_before_marking(self):
+        assert highlight_html("<i>a</i> \x02b\x03 &") == (
+            "&lt;i&gt;a&lt;/i&gt; <mark>b</mark> &amp;"
+        )
+
+    def test_exact_author_and_tag_names_come_first(self, client):
+        make_statement("Work", authors=["Mutual Aid"], tags=["mutual aid"], body="mutual aid")
+        html = client.get("/search/", {"q": "mutual aid"}).content.decode()
+        exact = html.index('class="exact-matches"')
+        assert exact < html.index('class="statement-list"')
+        assert 'Author: <a href="/authors/mutual-aid/">Mutual Aid</a>' in html
+        assert 'Tag: <a href="/tags/mutual-aid/">mutual aid</a>' in html
+
+    def test_did_you_mean_and_similar_titles(self, client):
+        make_statement("Solidarity with the dockers", body="The dockers struck in solidarity.")
+        search_words_rebuild()
+        html = client.get("/search/", {"q": "solidarty"}).content.decode()
+        assert "Nothing found." in html
+        assert 'Did you mean <a href="?q=solidarity">solidarity</a>?' in html
+        html = client.get("/search/", {"q": "Solidarity with the dokers"}).content.decode()
+        assert "Titles that look alike" in html or "Did you mean" in html
+
+    def test_capped_count(self, client, settings):
+        from statements import selectors
+
+        settings.DEBUG = False
+        original = selectors.COUNT_CAP
+        selectors.COUNT_CAP = 3
+        try:
+            for i in range(5):
+                make_statement(f"Common {i}", body="common word")
+            html = client.get("/search/", {"q": "common"}).content.decode()
+            assert "More than 3 statements match." in html
+        finally:
+            selectors.COUNT_CAP = original
+
+    def test_long_query_is_cut_with_a_message(self, client):
+        html = client.get("/search/", {"q": "word " * 200}).content.decode()
+        assert "has been shortened" in html
+        text, cut = search_text_clean("word " * 200)
+        assert cut
+        assert len(text) <= MAX_QUERY_LENGTH
+
+    def test_query_count_is_constant(self, client):
+        make_statement("First", body="strike", authors=["A"], tags=["t"])
+
+        def count():
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/search/", {"q": "strike"}).status_code == 200
+            return len(captured)
+
+        few = count()
+        for i in range(25):
+            make_statement(f"More {i}", body="strike", authors=[f"B{i}", "A"], tags=[f"t{i}"])
+        assert count() == few
+
+    def test_opensearch_description(self, client):
+        response = client.get("/opensearch.xml")
+        assert response["Content-Type"] == "application/opensearchdescription+xml"
+        assert 'template="http://testserver/search/?q={searchTerms}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_a_body_updates_the_index(client):
+    statement = make_statement("Edited", body="first words")
+    statement.body = "second thoughts"
+    statement_save(statement=statement)
+    assert search(client, "thoughts") == ["Edited"]
+    assert search(client, "first") == []
+
+
+QUERY_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+TRICKY = st.sampled_from(
+    ['"', "'", "&", "|", "!", "(", ")", ":", "*", "-", "or", "\x00", "<", "\\"]
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.lists(st.one_of(st.text(QUERY_ALPHABET, max_size=12), TRICKY), max_size=12).map(
+        " ".join
+    )
+)
+def test_any_query_gives_results_or_nothing_found(client, text):
+    Statement.objects.exists()  # the database is reachable inside the example
+    response = client.get("/search/", {"q": text})
+    assert response.status_code in (200, 400), response.status_code
+
+
+@pytest.mark.django_db
+def test_huge_and_binary_queries(client):
+    for text in ["x" * 10_000, "\x00" * 50, "\"unbalanced 'quote", "& | ! ( ) : *", "🙂" * 400]:
+        assert client.get("/search/", {"q": text}).status_code == 200
