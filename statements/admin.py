@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from taggit.models import Tag as TaggitDefaultTag
@@ -7,6 +7,7 @@ from taggit.models import Tag as TaggitDefaultTag
 from statements import services
 from statements.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
 from statements.models import Author, Authorship, SlugRedirect, Source, Statement, Tag
+from statements.search import search_query, search_text_clean
 
 # We use our own tag model; taggit's default one would only confuse editors.
 admin.site.unregister(TaggitDefaultTag)
@@ -119,7 +120,10 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
         "tags_display",
     ]
     list_filter = ["status", "language", TagFilter, YearFilter, AuthorKindFilter]
-    search_fields = ["title", "subtitle", "authorships__author__name"]
+    # The search box runs the public search's full-text index (get_search_results), plus
+    # a title substring match served by the title's trigram index; bodies are never scanned.
+    search_fields = ["title"]
+    search_help_text = "Words from the title, text, authors or tags (“a phrase”, or, -word)."
     date_hierarchy = "date_start"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
@@ -131,6 +135,13 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
         ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
         ("Publication", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        text, _ = search_text_clean(search_term)
+        if not text:
+            return queryset, False
+        matches = Q(search_vector=search_query(text)) | Q(title__icontains=text)
+        return queryset.filter(matches), False
 
     def get_queryset(self, request):
         return (

@@ -114,15 +114,29 @@ def highlight_html(headline: str) -> SafeString:
     return mark_safe(marked)  # noqa: S308
 
 
+# Markdown punctuation a reader should not see in a snippet: footnote marks, heading hashes,
+# emphasis, quote and table markers, link brackets.
+MARKDOWN_NOISE = r"\[\^[^]]*\]:?|^#+ |[*_`|]+|^> |\]\([^)]*\)|[][]"
+
+
 def headline_source(field: str, length: int):
-    """The start of a text, with angle brackets swapped for their stand-ins."""
+    """The start of a Markdown text as plain words, angle brackets swapped for stand-ins."""
     from django.db.models import Func, Value
     from django.db.models.functions import Left
 
-    return Func(
+    text = models.TextField()
+    plain = Func(
         Left(field, length),
+        Value(MARKDOWN_NOISE),
+        Value(" "),
+        Value("gn"),
+        function="regexp_replace",
+        output_field=text,
+    )
+    return Func(
+        plain,
         Value("<>"),
         Value(LT_STAND_IN + GT_STAND_IN),
         function="translate",
-        output_field=models.TextField(),
+        output_field=text,
     )

@@ -470,7 +470,10 @@ def statement_search(
             .values_list("pk", "headline")
         )
         for row in rows:
-            row.snippet = highlight_html(headlines.get(row.pk, ""))
+            # Without a match in the body (a title or author match), the summary says more.
+            headline = headlines.get(row.pk, "")
+            if HIGHLIGHT_START in headline or not row.summary:
+                row.snippet = highlight_html(headline)
 
     results = SearchResults(
         rows=rows,

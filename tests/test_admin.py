@@ -395,3 +395,30 @@ class TestChangelistQueryCounts:
             )
         many = self._count(editor_client, url, django_assert_max_num_queries)
         assert many == few
+
+
+@pytest.mark.django_db
+class TestAdminSearch:
+    def test_search_uses_the_full_text_index(self, editor_client):
+        make_statement("Body match", body="The dockers were striking.", published=False)
+        make_statement("Author match", authors=["Dockers Union"], body="x")
+        make_statement("Title part: Dockworkers", body="x")
+        make_statement("Unrelated", body="x")
+        response = editor_client.get(CHANGELIST_URL, {"q": "striking"})
+        assert [s.title for s in response.context["cl"].result_list] == ["Body match"]
+        response = editor_client.get(CHANGELIST_URL, {"q": "dockers"})
+        titles = sorted(s.title for s in response.context["cl"].result_list)
+        assert titles == ["Author match", "Body match"]
+        response = editor_client.get(CHANGELIST_URL, {"q": "dockwork"})
+        assert [s.title for s in response.context["cl"].result_list] == ["Title part: Dockworkers"]
+
+    def test_search_plan_never_scans_bodies(self, editor_client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            editor_client.get(CHANGELIST_URL, {"q": 'anything \x00 "odd'})
+        sql = " ".join(query["sql"] for query in captured)
+        assert "search_vector" in sql
+        assert '"body"::text' not in sql
+        assert 'UPPER("statements_statement"."body"' not in sql

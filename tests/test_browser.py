@@ -107,7 +107,12 @@ def archive(transactional_db):
         language="fr",
         body="Nous appelons à l'entraide.",
     )
-    make_statement("An older call", issued="2019-06", tags=["internationalism"])
+    make_statement(
+        "An older call",
+        issued="2019-06",
+        tags=["internationalism", "history"],
+        body="A call for solidarity, written long ago.",
+    )
     make_statement("Not public yet", published=False, tags=["internationalism"])
     return main
 
@@ -125,6 +130,8 @@ PAGE_TYPES = {
     "month": "/archive/2025/03/",
     "bad-filter": "/statements/?from=2025-13",
     "not-found": "/statements/no-such-statement/",
+    "search": "/search/?q=solidarity",
+    "search-empty": "/search/?q=solidarty",
 }
 
 
@@ -174,6 +181,21 @@ def test_filters_apply_and_remove_without_javascript(browser, live_server, archi
     page.get_by_role("link", name="Remove filter From: April 2025").click()
     assert page.locator(".result-count").inner_text() == "3 statements."
     context.close()
+
+
+def test_search_then_narrow_by_a_facet_and_widen_again(reader, archive):
+    reader.goto("/")
+    reader.get_by_role("searchbox", name="Search the archive").fill("solidarity")
+    reader.get_by_role("button", name="Search").click()
+    assert "/search/?q=solidarity" in reader.url
+    assert reader.locator(".statement-card").count() == 2
+    assert reader.locator(".snippet mark").first.inner_text().lower() == "solidarity"
+    reader.locator(".facets").get_by_role("link", name="history").click()
+    assert "tag=history" in reader.url
+    assert reader.locator(".statement-card").count() == 1
+    reader.get_by_role("link", name="Remove filter Tag: history").click()
+    assert "tag=" not in reader.url
+    assert reader.locator(".statement-card").count() == 2
 
 
 @pytest.mark.parametrize(("name", "path"), PAGE_TYPES.items())

@@ -251,3 +251,17 @@ def test_any_query_gives_results_or_nothing_found(client, text):
 def test_huge_and_binary_queries(client):
     for text in ["x" * 10_000, "\x00" * 50, "\"unbalanced 'quote", "& | ! ( ) : *", "🙂" * 400]:
         assert client.get("/search/", {"q": text}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_snippets_read_as_plain_words(client):
+    make_statement(
+        "Markdown",
+        body="## A heading\n\nWe **strike** for [fair pay](https://example.org).[^1]"
+        "\n\n[^1]: Note.",
+    )
+    html = client.get("/search/", {"q": "strike"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>strike</mark>" in snippet
+    for noise in ("##", "**", "[^1]", "](", "https://"):
+        assert noise not in snippet
