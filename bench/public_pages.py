@@ -17,7 +17,6 @@ postgres://postgres@127.0.0.1:5432/archive_bench, dropped and re-created) and Re
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import random
 import re
@@ -28,9 +27,18 @@ import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import (
+    ROOT,
+    bench_environment,
+    bulk_load,
+    database_url_argument,
+    drop_database,
+    manage,
+    now,
+    prepare,
+)
+
 TARGETS = {"detail": 0.7, "list": 0.5, "author": 0.5}
 
 
@@ -40,65 +48,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
         help="the Redis database used (and flushed) for the cached round",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/archive_bench"
-        ),
-    )
+    database_url_argument(parser)
     return parser.parse_args()
-
-
-def _admin_connection(url: str):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    return psycopg.connect(base + "/postgres", autocommit=True), name
-
-
-def recreate_database(url: str) -> None:
-    conn, name = _admin_connection(url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    conn, name = _admin_connection(url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def load(count: int) -> tuple[float, list[str], list[str], list[int]]:
     """Load the corpus in this process; return the seconds taken and sample URLs."""
-    import django
-
-    django.setup()
     from bench.corpus import Corpus
     from statements.models import Author, Statement
-    from statements.services import statement_bulk_create
 
-    now = datetime.datetime.now(tz=datetime.UTC)
-    started = time.perf_counter()
-    batch = []
-    for data in Corpus().statements(count, now=now):
-        batch.append(data)
-        if len(batch) == 1000:
-            statement_bulk_create(items=batch)
-            batch = []
-    if batch:
-        statement_bulk_create(items=batch)
-    seconds = time.perf_counter() - started
+    seconds = bulk_load(Corpus().statements(count, now=now()))
     rng = random.Random(7)
     published = list(Statement.objects.published().values_list("slug", "pk"))
     sample = rng.sample(published, k=min(300, len(published)))
@@ -164,35 +128,20 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))},
-        "DATABASE_URL": args.database_url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": "bench-" + "x7" * 30,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": static_root,
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "REDIS_URL": "",
-    }
+    env = bench_environment(args.database_url, DJANGO_STATIC_ROOT=static_root)
     print(f"database: {args.database_url}")
-    recreate_database(args.database_url)
-    manage("migrate", "--verbosity", "0", env=env)
+    prepare(args.database_url, env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    os.environ.update(env)
     seconds, details, authors, pks = load(args.statements)
     rate = args.statements / seconds
     print(f"loaded {args.statements:,} statements in {seconds:.1f} s ({rate:,.0f}/s)")
 
-    import psycopg
-
-    with psycopg.connect(args.database_url, autocommit=True) as conn:
-        conn.execute("ANALYZE")  # fresh statistics after a bulk load, as after any import
+    last_page = max(1, min(40, len(pks) // 25, args.statements // 30))
     pages = {
         "minimal": [f"/_bench/minimal/{pk}/" for pk in pks],
         "home": ["/"],
-        "list": [f"/statements/?page={n}" for n in range(1, 41)]
-        + [f"/statements/?page={n}&sort=title" for n in range(1, 21)],
+        "list": [f"/statements/?page={n}" for n in range(1, last_page + 1)]
+        + [f"/statements/?page={n}&sort=title" for n in range(1, last_page // 2 + 2)],
         "detail": details,
         "author": authors,
     }

@@ -1,0 +1,106 @@
+"""What the benchmark scripts share: a fresh database, the environment, the bulk load."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/archive_bench"
+
+
+def database_url_argument(parser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="dropped and re-created (default: %(default)s)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    return psycopg.connect(base + "/postgres", autocommit=True), name
+
+
+def recreate_database(url: str) -> None:
+    conn, name = _admin_connection(url)
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    conn, name = _admin_connection(url)
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_environment(database_url: str, **extra: str) -> dict[str, str]:
+    """Production settings (DEBUG off) on the benchmark database, page cache off."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))},
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "bench-" + "x7" * 30,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "REDIS_URL": "",
+        **extra,
+    }
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def prepare(database_url: str, env: dict) -> None:
+    """A fresh, migrated database; Django set up in this process on it."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
+    recreate_database(database_url)
+    manage("migrate", "--verbosity", "0", env=env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def bulk_load(statements, *, batch: int = 1000, progress: bool = False) -> float:
+    """Load StatementData through statement_bulk_create; return the seconds taken."""
+    from statements.services import statement_bulk_create
+
+    started = time.perf_counter()
+    pending, done = [], 0
+    for data in statements:
+        pending.append(data)
+        if len(pending) == batch:
+            statement_bulk_create(items=pending)
+            done += len(pending)
+            pending = []
+            if progress:
+                rate = done / (time.perf_counter() - started)
+                print(f"  {done:,} loaded ({rate:,.0f}/s)", flush=True)
+    if pending:
+        statement_bulk_create(items=pending)
+    seconds = time.perf_counter() - started
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as after any import
+    return seconds
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(tz=datetime.UTC)
