@@ -140,7 +140,10 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
         text, _ = search_text_clean(search_term)
         if not text:
             return queryset, False
-        matches = Q(search_vector=search_query(text)) | Q(title__icontains=text)
+        matches = Q(title__icontains=text)
+        query = search_query(text)
+        if query is not None:
+            matches |= Q(search_vector=query)
         return queryset.filter(matches), False
 
     def get_queryset(self, request):

@@ -16,7 +16,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from statements.dates import PartialDateAttribute, Precision
 from statements.languages import language_name, validate_language_code
-from statements.search import search_vector_expression
+from statements.search import rank_vector_expression, search_vector_expression
 
 http_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
@@ -195,6 +195,11 @@ class Statement(models.Model):
     search_names = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=search_vector_expression(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_rank_vector = models.GeneratedField(
+        expression=rank_vector_expression(),
         output_field=SearchVectorField(),
         db_persist=True,
     )
