@@ -304,6 +304,7 @@ class Statement(models.Model):
             models.Index(fields=["status", "published_at"], name="statements_status_pub_idx"),
             models.Index(fields=["language"], name="statements_language_idx"),
             GinIndex(fields=["search_vector"], name="statements_search_gin"),
+            GinIndex(fields=["search_rank_vector"], name="statements_search_rank_gin"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="statements_title_trgm"),
         ]
 

@@ -188,7 +188,8 @@ def _single_value(params: QueryDict, name: str) -> str:
 def _page_number(request: HttpRequest) -> int:
     values = request.GET.getlist("page")
     number = values[0] if len(values) == 1 else ("1" if not values else "")
-    if not number.isdigit() or not 1 <= int(number) <= 500:
+    # Counts stop at 1,000 results: 50 pages of 20.
+    if not number.isdigit() or not 1 <= int(number) <= 50:
         raise Http404("No such page.")
     return int(number)
 

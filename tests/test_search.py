@@ -265,3 +265,20 @@ def test_snippets_read_as_plain_words(client):
     assert "<mark>strike</mark>" in snippet
     for noise in ("##", "**", "[^1]", "](", "https://"):
         assert noise not in snippet
+
+
+@pytest.mark.django_db
+def test_relevance_pages_run_from_ranked_matches_to_body_only_ones(client, monkeypatch):
+    from statements import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_PAGE_SIZE", 2)
+    for year in (2001, 2002, 2003):
+        make_statement(f"Body {year}", issued=str(year), body="the harvest came")
+    make_statement("Harvest harvest", issued="1990", summary="harvest", body="x")
+    make_statement("Harvest once", issued="1999", body="x")
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get("/search/", {"q": "harvest", "page": page})
+        seen += result_titles(response)
+    assert seen == ["Harvest harvest", "Harvest once", "Body 2003", "Body 2002", "Body 2001"]
+    assert client.get("/search/", {"q": "harvest", "page": 4}).status_code == 404
