@@ -482,6 +482,10 @@ def statement_search(
         total = len(ids)
         start = (page - 1) * SEARCH_PAGE_SIZE
         wanted = SEARCH_PAGE_SIZE + 1
+        if 0 < total <= FACET_SAMPLE:
+            # Every match is in hand: page through those ids rather than let PostgreSQL walk
+            # a date index testing each statement (277 ms for a rare word at 100,000).
+            matching = Statement.objects.filter(pk__in=ids)
         if not ids:
             rows = []
         elif query is not None and filters.sort == "relevance":
