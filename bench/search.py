@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+
+import django
 
 from bench.common import (
     bench_environment,
@@ -211,10 +214,14 @@ def time_view(client, params: dict) -> float:
 def run(size: int, args: argparse.Namespace) -> None:
     from django.test import Client
 
+    from statements.models import Statement
+
     print(f"\n== {size:,} statements")
-    corpus = RealisticCorpus()
-    seconds = bulk_load(corpus.statements(size), progress=size >= 50_000)
-    print(f"loaded in {seconds:.0f} s ({size / seconds:,.0f} statements/s)")
+    if args.reuse:
+        print(f"reusing the {Statement.objects.count():,} statements already loaded")
+    else:
+        seconds = bulk_load(RealisticCorpus().statements(size), progress=size >= 50_000)
+        print(f"loaded in {seconds:.0f} s ({size / seconds:,.0f} statements/s)")
     rng = random.Random(5)
     classes = query_classes(rng, args.repeat)
     client = Client()
@@ -241,6 +248,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=15, help="queries per class")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database a --keep run left, without loading (one size only)",
+    )
     database_url_argument(parser)
     args = parser.parse_args()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
@@ -248,11 +260,15 @@ def main() -> None:
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     try:
         for size in args.sizes:
-            prepare(args.database_url, env)
+            if args.reuse:
+                os.environ.update(env)
+                django.setup()
+            else:
+                prepare(args.database_url, env)
             run(size, args)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop_database(args.database_url)
 
 
