@@ -246,6 +246,7 @@ def statement_publish(
         chosen.update(status=Statement.Status.PUBLISHED)
         scheduled = chosen.filter(published_at__gt=now).count()
         total = chosen.count()
+        search_words_add(statement_ids=chosen.values_list("pk", flat=True))
         public_pages_changed()
     return total - scheduled, scheduled
 
@@ -373,10 +374,12 @@ def _vocabulary_sql(where: str) -> str:
         f"left(body, {VOCABULARY_BODY_CHARACTERS})))"
     )
     # ``where`` is one of ours: a constant, or a list of integers (ts_stat takes query text).
+    # Only public statements: a suggestion must never reveal a word of a draft.
     return f"""
         INSERT INTO statements_searchword (word, documents)
         SELECT word, ndoc FROM ts_stat('SELECT {document} FROM statements_statement
-                                        WHERE {where}')
+                                        WHERE status = ''published''
+                                          AND published_at <= statement_timestamp() AND {where}')
          WHERE length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
         ON CONFLICT (word) DO UPDATE
            SET documents = statements_searchword.documents + EXCLUDED.documents
@@ -387,13 +390,14 @@ def search_words_rebuild() -> int:
     """Rebuild the vocabulary behind "did you mean" from every published statement."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM statements_searchword")
-        cursor.execute(_vocabulary_sql("status = ''published''"))
+        cursor.execute(_vocabulary_sql("true"))
         return cursor.rowcount
 
 
 def search_words_add(*, statement_ids: Iterable[int]) -> None:
-    """Add the words of new or changed statements to the vocabulary (counts only grow;
-    ``manage.py search_words`` rebuilds them exactly)."""
+    """Add the words of new or changed public statements to the vocabulary (counts only
+    grow; ``manage.py search_words`` rebuilds them exactly, and picks up scheduled
+    statements that have since become public)."""
     ids = sorted({int(pk) for pk in statement_ids})
     if ids:
         with connection.cursor() as cursor:

@@ -282,3 +282,28 @@ def test_relevance_pages_run_from_ranked_matches_to_body_only_ones(client, monke
         seen += result_titles(response)
     assert seen == ["Harvest harvest", "Harvest once", "Body 2003", "Body 2002", "Body 2001"]
     assert client.get("/search/", {"q": "harvest", "page": 4}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_did_you_mean_never_suggests_words_only_in_drafts(client):
+    from statements.models import SearchWord
+
+    make_statement("Hidden plans", body="zanzibarian strategy", published=False)
+    make_statement(
+        "Later plans",
+        body="quixotical strategy",
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    assert not SearchWord.objects.filter(word__in=["zanzibarian", "quixotical"]).exists()
+    html = client.get("/search/", {"q": "zanzibarien"}).content.decode()
+    assert "zanzibarian" not in html
+
+
+@pytest.mark.django_db
+def test_publishing_adds_the_words_to_the_vocabulary(client):
+    from statements.models import SearchWord
+    from statements.services import statement_publish
+
+    draft = make_statement("Soon", body="marmalading everything", published=False)
+    statement_publish(statements=Statement.objects.filter(pk=draft.pk))
+    assert SearchWord.objects.filter(word="marmalading").exists()
