@@ -49,17 +49,18 @@ class StatementFilters:
     @property
     def start(self) -> datetime.date | None:
         """The first day of the requested period (year and from/to combined)."""
-        days = [d for d in (self.date_from and self.date_from.start,) if d]
+        days = [self.date_from.start] if self.date_from else []
         if self.year:
             days.append(datetime.date(self.year, 1, 1))
-        return max(days) if days else None
+        return max(days, default=None)
 
     @property
     def end(self) -> datetime.date | None:
-        days = [d for d in (self.date_to and self.date_to.end,) if d]
+        """The last day of the requested period."""
+        days = [self.date_to.end] if self.date_to else []
         if self.year:
             days.append(datetime.date(self.year, 12, 31))
-        return min(days) if days else None
+        return min(days, default=None)
 
     @property
     def is_filtered(self) -> bool:
