@@ -8,6 +8,8 @@ every configuration at once by OR-ing constant-configuration queries, because
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import models
 from django.utils.html import escape
@@ -33,6 +35,7 @@ def _weighted(config: str) -> SearchVector:
     return (
         SearchVector("title", weight="A", config=config)
         + SearchVector("search_names", weight="B", config=config)
+        + SearchVector("summary", weight="C", config=config)
         + SearchVector("body", weight="C", config=config)
     )
 
@@ -59,7 +62,8 @@ def rank_vector_expression() -> models.Case:
 
 
 def search_vector_expression() -> models.Case:
-    """Title A, authors/signatories/tags B, body C, stemmed in the statement's language."""
+    """Title A, authors/signatories/tags B, summary and body C, stemmed in the statement's
+    language. Holds everything the compact vector does, so a compact match is a match."""
     return models.Case(
         *[
             models.When(language=code, then=_weighted(config))
@@ -113,6 +117,9 @@ class ParsedQuery(SearchQuery):
     def __init__(self, tsquery: str) -> None:
         super().__init__(tsquery)
         self.tsquery = tsquery
+        # A NOT (``-word``) outside the quoted lexemes: a statement can then match on its
+        # title and names alone and still not match once its body counts.
+        self.negated = "!" in re.sub(r"'(?:[^']|'')*'", "", tsquery)
 
     def as_sql(self, compiler, connection, function=None, template=None):
         return "%s::tsquery", [self.tsquery]

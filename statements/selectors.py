@@ -329,7 +329,7 @@ def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
 
 SEARCH_PAGE_SIZE = 20
 COUNT_CAP = 1000
-FACET_SAMPLE = 2000
+FACET_SAMPLE = 1000  # as many as the count shows; 2,000 cost a search 14 ms more
 FACET_SIZE = 12
 
 
@@ -341,6 +341,7 @@ class SearchResults:
     has_next: bool
     facets: dict[str, list[dict]]
     facets_sampled: bool
+    facet_sample: int = 0
     exact_authors: list[Author] = field(default_factory=list)
     exact_tags: list[Tag] = field(default_factory=list)
     suggestion: str = ""
@@ -357,38 +358,44 @@ FACET_SQL = {
          WHERE ts.content_object_id = ANY(%s)
          GROUP BY t.id ORDER BY n DESC, t.name LIMIT %s""",
     "authors": """
-        SELECT a.slug, a.name, count(DISTINCT ship.statement_id) AS n
+        SELECT a.slug, a.name, count(*) AS n
           FROM statements_authorship ship JOIN statements_author a ON a.id = ship.author_id
          WHERE ship.statement_id = ANY(%s) AND ship.role = 'author'
          GROUP BY a.id ORDER BY n DESC, a.name LIMIT %s""",
-    "years": """
-        SELECT extract(year FROM date_start)::int AS year, count(*) AS n
+    # Years and languages in one pass over the statements; each is cut to its size after.
+    "years and languages": """
+        SELECT extract(year FROM date_start)::int AS year, nullif(language, '') AS language,
+               count(*) AS n
           FROM statements_statement
-         WHERE id = ANY(%s) AND date_start IS NOT NULL
-         GROUP BY 1 ORDER BY n DESC, year DESC LIMIT %s""",
-    "languages": """
-        SELECT language, count(*) AS n FROM statements_statement
-         WHERE id = ANY(%s) AND language <> ''
-         GROUP BY 1 ORDER BY n DESC, language LIMIT %s""",
+         WHERE id = ANY(%s)
+         GROUP BY GROUPING SETS ((1), (2))
+         ORDER BY n DESC, year DESC, language""",
 }
 
 
 def _facets(ids: list[int]) -> dict[str, list[dict]]:
     """Counts per tag, author, year and language over the given matching statements."""
-    facets = {}
     with connection.cursor() as cursor:
-        for name, sql in FACET_SQL.items():
-            cursor.execute(sql, [ids, FACET_SIZE])
-            facets[name] = cursor.fetchall()
+        cursor.execute(FACET_SQL["tags"], [ids, FACET_SIZE])
+        tags = cursor.fetchall()
+        # The authorship's (statement, author, role) is unique: count(*) counts statements.
+        cursor.execute(FACET_SQL["authors"], [ids, FACET_SIZE])
+        authors = cursor.fetchall()
+        cursor.execute(FACET_SQL["years and languages"], [ids])
+        grouped = cursor.fetchall()
+    # A grouping set leaves the other column NULL; a statement with no date (or no
+    # language) gives a NULL in its own set, which counts for nothing.
+    years = [(y, c) for y, language, c in grouped if y is not None and language is None]
+    languages = [(code, c) for y, code, c in grouped if code is not None and y is None]
     return {
-        "tags": [{"slug": s, "name": n, "count": c} for s, n, c in facets["tags"]],
-        "authors": [{"slug": s, "name": n, "count": c} for s, n, c in facets["authors"]],
+        "tags": [{"slug": s, "name": n, "count": c} for s, n, c in tags],
+        "authors": [{"slug": s, "name": n, "count": c} for s, n, c in authors],
         "years": sorted(
-            ({"year": y, "count": c} for y, c in facets["years"]), key=lambda row: -row["year"]
+            ({"year": y, "count": c} for y, c in years[:FACET_SIZE]), key=lambda row: -row["year"]
         ),
         "languages": [
             {"language": code, "name": language_name(code), "count": c}
-            for code, c in facets["languages"]
+            for code, c in languages[:FACET_SIZE]
         ],
     }
 
@@ -424,16 +431,24 @@ def _suggestion(text: str) -> str:
 RANKED_CAP = 1000
 
 
-def _ranked_page(matching, query, *, start: int, wanted: int) -> list[Statement]:
+def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[Statement]:
     """One page in relevance order, in two tiers.
 
     First the statements the query matches in their compact vector (title, names, summary),
     ranked, found through that vector's own small GIN index; then those that match in the
     body only, newest first. Ranking every match of a common word (60,000 at 100,000
     statements) cost more than everything else a search does together.
+
+    ``filtered`` is ``matching`` before the full-text condition: the full vector holds all
+    of the compact one, so a compact match needs no second test against the full vector
+    (which would read each statement's large vector), unless the query excludes a word.
     """
-    in_compact = matching.filter(search_rank_vector=query)
-    compact_total = in_compact.order_by()[: RANKED_CAP + 1].count()
+    in_compact = (matching if query.negated else filtered).filter(search_rank_vector=query)
+    compact_ids = list(in_compact.order_by().values_list("pk", flat=True)[: RANKED_CAP + 1])
+    compact_total = len(compact_ids)
+    if compact_total <= RANKED_CAP:
+        # All of them in hand: rank those rows without testing the query again.
+        in_compact = Statement.objects.filter(pk__in=compact_ids)
     rows: list[Statement] = []
     if start < compact_total:
         ranked = in_compact.annotate(rank=SearchRank(F("search_rank_vector"), query)).order_by(
@@ -464,7 +479,8 @@ def statement_search(
     page only, four facet queries, and the extras (exact name matches, or "did you mean"
     when nothing matched).
     """
-    matching = statement_filtered(filters=filters, tags=tags, author=author)
+    filtered = statement_filtered(filters=filters, tags=tags, author=author)
+    matching = filtered
     query = search_query(text) if text else None
     if text and query is None:  # nothing searchable in it (punctuation only, say)
         matching = matching.none()
@@ -478,18 +494,26 @@ def statement_search(
         # statements. A dearer operator cost, for these queries only, sets that right.
         cursor.execute("SET LOCAL cpu_operator_cost = 1")
         # The match runs once for the count and the facets: its first ids, a bounded number.
+        if query is not None:
+            # Any ids will do, so the GIN index's bitmap is the way: it says which statements
+            # match without reading their vectors. With a LIMIT PostgreSQL would rather walk
+            # a date index and test each statement's vector: 68 ms instead of 14 for a word
+            # in half of 100,000 statements.
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
         ids = list(matching.order_by().values_list("pk", flat=True)[: FACET_SAMPLE + 1])
+        if query is not None:
+            cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on")
         total = len(ids)
         start = (page - 1) * SEARCH_PAGE_SIZE
         wanted = SEARCH_PAGE_SIZE + 1
         if 0 < total <= FACET_SAMPLE:
             # Every match is in hand: page through those ids rather than let PostgreSQL walk
             # a date index testing each statement (277 ms for a rare word at 100,000).
-            matching = Statement.objects.filter(pk__in=ids)
+            matching = filtered = Statement.objects.filter(pk__in=ids)
         if not ids:
             rows = []
         elif query is not None and filters.sort == "relevance":
-            rows = _ranked_page(matching, query, start=start, wanted=wanted)
+            rows = _ranked_page(matching, filtered, query, start=start, wanted=wanted)
         else:
             sort = "-date" if filters.sort == "relevance" else filters.sort
             rows = list(statement_cards(statement_sorted(matching, sort))[start : start + wanted])
@@ -528,6 +552,7 @@ def statement_search(
         has_next=has_next,
         facets=_facets(ids[:FACET_SAMPLE]),
         facets_sampled=total > FACET_SAMPLE,
+        facet_sample=FACET_SAMPLE,
     )
     if text:
         published_authors = Exists(

@@ -307,3 +307,28 @@ def test_publishing_adds_the_words_to_the_vocabulary(client):
     draft = make_statement("Soon", body="marmalading everything", published=False)
     statement_publish(statements=Statement.objects.filter(pk=draft.pk))
     assert SearchWord.objects.filter(word="marmalading").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sample", [1, 2000], ids=["matches-not-in-hand", "matches-in-hand"])
+def test_compact_tier_keeps_every_condition_of_the_query(client, monkeypatch, sample):
+    # With more matches than the sample, the ranked tier is found through the compact vector
+    # alone: a word excluded by the query may still be in the body, and the list filters
+    # still apply.
+    from statements import selectors
+
+    monkeypatch.setattr(selectors, "FACET_SAMPLE", sample)
+    make_statement("Housing now", body="a word about the library", language="en")
+    make_statement("Housing later", body="a word about the park", language="en")
+    make_statement("Housing then", body="a word about the park", language="fr")
+    make_statement("Housing draft", body="a word about the park", published=False)
+    assert sorted(search(client, "housing -library")) == ["Housing later", "Housing then"]
+    response = client.get("/search/", {"q": "housing", "lang": "fr"})
+    assert result_titles(response) == ["Housing then"]
+
+
+@pytest.mark.django_db
+def test_summary_words_are_found(client):
+    make_statement("Open letter", summary="Against the evictions in the old town", body="x")
+    make_statement("Other", body="nothing of the kind")
+    assert search(client, "evictions") == ["Open letter"]
