@@ -179,3 +179,63 @@ class PartialDateAttribute:
     def __set__(self, instance, value: PartialDate | None) -> None:
         setattr(instance, self.start_field, value.start if value else None)
         setattr(instance, self.precision_field, value.precision if value else "")
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            (),
+            ("january", "jan", "janvier", "enero", "gennaio", "januar", "janeiro"),
+            ("february", "feb", "février", "fevrier", "febrero", "febbraio", "februar"),
+            ("march", "mar", "mars", "marzo", "märz", "marz", "março", "marco"),
+            ("april", "apr", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maggio", "maio"),
+            ("june", "jun", "juin", "junio", "giugno", "juni", "junho"),
+            ("july", "jul", "juillet", "julio", "luglio", "juli", "julho"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro"),
+            ("october", "oct", "octobre", "octubre", "ottobre", "oktober", "outubro"),
+            ("november", "nov", "novembre", "noviembre", "novembro"),
+            ("december", "dec", "décembre", "decembre", "diciembre", "dicembre", "dezember"),
+        ]
+    )
+    for name in names
+}
+_ISO_IN_TEXT = re.compile(r"\b(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+)?\b")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+def partial_date_in_text(text: str) -> PartialDate | None:
+    """The date a free-text date line gives, as precise as it is unambiguous, or None.
+
+    "13 March 2025", "13th March 2025", "November 20, 1908." and "2025-03-13" are days;
+    "January 1887", "November, 1914" and "1887-02" months; "1887" a year. A line naming
+    several years ("2009/2013", "Detailing 1874, Published in 1899") or several months
+    ("Aug-Sep 1888") keeps only what they share, or nothing.
+    """
+    cleaned = (text or "").strip()
+    iso = _ISO_IN_TEXT.fullmatch(cleaned.rstrip("."))
+    if iso:
+        parts = [int(p) for p in iso.groups() if p]
+        try:
+            return PartialDate(*parts)
+        except PartialDateError:
+            return None
+    words = _WORD.findall(cleaned.lower())
+    years = {int(w) for w in words if w.isdigit() and len(w) == 4}
+    months = {_MONTHS[w] for w in words if w in _MONTHS}
+    # "13th" is read as 13 then "th", which is no month and no year.
+    days = [int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31]
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    try:
+        if len(months) != 1:
+            return PartialDate(year)
+        month = months.pop()
+        if len(days) == 1:
+            return PartialDate(year, month, days[0])
+        return PartialDate(year, month)
+    except PartialDateError:
+        return PartialDate(year)

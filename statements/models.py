@@ -243,6 +243,12 @@ class Statement(models.Model):
     editorial_notes = models.TextField(
         blank=True, help_text="Notes for readers on this edition: corrections, context."
     )
+    metadata = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What an imported file said that has no field here (Muse directives such "
+        "as #pubdate or #isbn), kept as read.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,

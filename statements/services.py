@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -140,6 +141,7 @@ class StatementData:
     credits: Sequence[AuthorCredit] = field(default_factory=list)
     sources: Sequence[SourceData] = field(default_factory=list)
     tags: Sequence[str] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
 
 
 def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Author:
@@ -171,6 +173,7 @@ def _statement_from_data(data: StatementData) -> Statement:
         language=data.language,
         rights=data.rights,
         editorial_notes=data.editorial_notes,
+        metadata=data.metadata,
         status=data.status,
         published_at=data.published_at,
     )
@@ -420,3 +423,177 @@ def search_words_add(*, statement_ids: Iterable[int]) -> None:
     if ids:
         with connection.cursor() as cursor:
             cursor.execute(_vocabulary_sql(f"id IN ({','.join(map(str, ids))})"))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), file by file."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _statement_update(statement: Statement, data: StatementData) -> None:
+    """Replace a statement's fields, authors, sources and tags with ``data``'s."""
+    body_changed = statement.body != data.body
+    fresh = _statement_from_data(data)
+    for name in ("title", "subtitle", "summary", "body", "date_text", "place", "language",
+                 "rights", "editorial_notes", "metadata", "status", "published_at",
+                 "search_names"):  # fmt: skip
+        setattr(statement, name, getattr(fresh, name))
+    statement.issued = data.issued
+    statement.full_clean(exclude=["body_html", "body_toc", "slug"])
+    statement_save(statement=statement, body_changed=body_changed)
+    statement.authorships.all().delete()
+    statement.sources.all().delete()
+    TaggedStatement.objects.filter(content_object=statement).delete()
+    _statements_link([statement], [data])
+
+
+def statement_import(
+    *,
+    files: Iterable[tuple[str, object]],
+    format: str | None = None,
+    status: str | None = None,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+) -> ImportReport:
+    """Import files (name, bytes): each one atomically, so a file that fails changes
+    nothing, and the others go on. A statement is known by its slug (from the Muse file's
+    name, the JSON line's slug, or the title): a known one is updated, or left alone when
+    the file says nothing new. ``status`` forces draft or published; by default JSON Lines
+    keep theirs and other formats come in as drafts. A dry run writes nothing."""
+    from django.core.exceptions import ValidationError
+    from django.db import DatabaseError
+
+    from statements.importers import ImportFailure, parse_bytes
+    from statements.importers.jsonl import data_record, statement_record
+
+    report = ImportReport()
+    now = now or timezone.now()
+    for name, parsed in _parsed_ahead(files, format, parse_bytes):
+        if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
+            report.failed.append((name, str(parsed)))
+            continue
+        try:
+            with transaction.atomic():
+                outcome = _import_parsed(parsed, status, now, data_record, statement_record)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ImportFailure as error:
+            report.failed.append((name, str(error)))
+            continue
+        except ValidationError as error:
+            report.failed.append((name, "; ".join(error.messages)))
+            continue
+        except DatabaseError as error:
+            report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
+            continue
+        except ValueError as error:
+            report.failed.append((name, str(error)))
+            continue
+        for kind, label in outcome:
+            getattr(report, kind).append(label)
+        report.notes += [(item.name, note) for item in parsed for note in item.notes]
+    if not dry_run and (report.created or report.updated):
+        public_pages_changed()
+    return report
+
+
+def _parsed_ahead(files, format, parse_bytes):
+    """(name, [ParsedFile] or ImportFailure) in the files' order, parsed a few files ahead
+    in threads: converting Muse runs pandoc, a separate process, so both cores work while
+    this thread writes to the database."""
+    import os
+    from collections import deque
+
+    from statements.importers import ImportFailure
+
+    def parse(name, raw):
+        if isinstance(raw, ImportFailure):
+            return raw
+        try:
+            return parse_bytes(raw, name=name, format=format)
+        except ImportFailure as error:
+            return error
+        except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
+            return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
+
+    workers = max(2, os.cpu_count() or 2)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        window: deque = deque()
+        for name, raw in files:
+            window.append((name, pool.submit(parse, name, raw)))
+            if len(window) > 2 * workers:
+                name_done, future = window.popleft()
+                yield name_done, future.result()
+        while window:
+            name_done, future = window.popleft()
+            yield name_done, future.result()
+
+
+def _import_parsed(parsed, status, now, data_record, statement_record) -> list[tuple[str, str]]:
+    outcome, new_items = [], []
+    for item in parsed:
+        data = item.data
+        data.title = " ".join(data.title.split())
+        data.slug = data.slug or slugify(data.title, allow_unicode=True)[:255]
+        if status:
+            data.status = status
+        elif item.format != "jsonl":
+            data.status = Statement.Status.DRAFT
+        if "deleted" in data.metadata:
+            data.status = Statement.Status.DRAFT  # withdrawn in Amusewiki: never public
+        if data.status == Statement.Status.PUBLISHED and data.published_at is None:
+            data.published_at = now
+        if data.status == Statement.Status.DRAFT and item.format != "jsonl":
+            data.published_at = None
+    slugs = [item.data.slug for item in parsed]
+    candidates = Q(slug__in=slugs)
+    if parsed[0].format != "jsonl":
+        # Files of other sites may share a name (every Amusewiki site has an about.muse):
+        # a statement is the same text when its title matches, whether under the name's
+        # slug or under the numbered one a namesake got.
+        for slug in slugs:
+            candidates |= Q(slug__regex=rf"^{re.escape(slug)}-[0-9]+$")
+    existing = list(
+        Statement.objects.filter(candidates).prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+            "sources",
+            "tags",
+        )
+    )
+    by_slug = {s.slug: s for s in existing}
+    taken = set(by_slug)
+    for item in parsed:
+        data = item.data
+        statement = by_slug.get(data.slug)
+        if item.format != "jsonl":
+            same = [
+                s
+                for s in existing
+                if s.title.casefold() == data.title.casefold()
+                and (s.slug == data.slug or s.slug.startswith(data.slug + "-"))
+            ]
+            statement = same[0] if same else None
+            if statement is not None:
+                data.slug = statement.slug
+            elif data.slug in taken:
+                data.slug = _free_slug(data.slug, taken)
+                item.notes.append(f"a different text has this name: saved as {data.slug}")
+        taken.add(data.slug)
+        label = f"{item.name} → {data.slug}"
+        if statement is None:
+            new_items.append(data)
+            outcome.append(("created", label))
+        elif data_record(data) == statement_record(statement):
+            outcome.append(("unchanged", label))
+        else:
+            _statement_update(statement, data)
+            outcome.append(("updated", label))
+    if new_items:
+        statement_bulk_create(items=new_items)
+    return outcome

@@ -1,0 +1,114 @@
+"""Statements out: JSON Lines (lossless), Muse (for Amusewiki sites), Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db.models import Prefetch
+
+from statements.importers.jsonl import jsonl_lines
+from statements.models import Authorship, Statement
+
+EXPORT_FORMATS = ("jsonl", "muse", "markdown")
+
+
+def statements_for_export():
+    return Statement.objects.order_by("slug").prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+        "sources",
+        "tags",
+    )
+
+
+def _one_line(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+def _names(statement, role: str) -> list[str]:
+    ships = sorted(statement.authorships.all(), key=lambda a: (a.position, a.pk))
+    return [a.author.name for a in ships if a.role == role]
+
+
+def _source_line(source) -> str:
+    when = f"Retrieved on {source.retrieved_on.display()} from " if source.retrieved_on else ""
+    if source.url:
+        return f"{when}[[{source.url}][{source.site_name or source.url}]]"
+    if when and source.site_name:
+        return f"{when}{source.site_name}"
+    return _one_line(source.note or source.site_name)
+
+
+def statement_muse(statement) -> str:
+    """A Muse source Amusewiki can publish and our importer reads back with every mapped
+    field (``#issued`` carries the exact partial date beside ``#date`` as written)."""
+    import pypandoc
+
+    authors = _names(statement, Authorship.Role.AUTHOR)
+    header = [
+        ("title", statement.title),
+        ("subtitle", statement.subtitle),
+        ("author", ", ".join(authors)),
+        ("SORTauthors", "; ".join(authors)),
+        ("date", statement.date_text or (statement.issued.display() if statement.issued else "")),
+        ("issued", statement.issued.isoformat() if statement.issued else ""),
+        ("lang", statement.language),
+        ("SORTtopics", "; ".join(sorted(t.name for t in statement.tags.all()))),
+        ("source", _source_line(statement.sources.all()[0]) if statement.sources.all() else ""),
+        ("teaser", statement.summary),
+        ("notes", statement.editorial_notes),
+        *sorted((key, str(value)) for key, value in (statement.metadata or {}).items()),
+    ]
+    lines = [f"#{name} {_one_line(value)}" for name, value in header if _one_line(value)]
+    body = ""
+    if statement.body.strip():
+        body = pypandoc.convert_text(
+            statement.body,
+            "muse",
+            format="commonmark_x",
+            extra_args=["--wrap=none", "--shift-heading-level-by=-1"],
+        ).strip()
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def statement_markdown(statement) -> str:
+    """The layout of The Anarchist Library's exports (title, author, date as headings),
+    then the body, then where it came from."""
+    parts = [f"# {_one_line(statement.title)}"]
+    authors = _names(statement, Authorship.Role.AUTHOR)
+    if authors:
+        parts.append(f"### {', '.join(authors)}")
+    if statement.issued:
+        parts.append(f"#### {statement.issued.display()}")
+    if statement.body.strip():
+        parts.append(statement.body.strip())
+    closing = []
+    for source in statement.sources.all():
+        when = f"Retrieved on {source.retrieved_on.display()} from " if source.retrieved_on else ""
+        where = source.url or source.site_name
+        closing.append(f"{when}{where}" if where else _one_line(source.note))
+    if statement.rights:
+        closing.append(statement.rights)
+    if closing:
+        parts.append("---\n\n" + "\n\n".join(closing))
+    return "\n\n".join(parts) + "\n"
+
+
+def statements_export(*, out: Path, format: str) -> int:
+    """Write every statement; JSON Lines to one file, the others one file per statement."""
+    statements = statements_for_export()
+    if format == "jsonl":
+        count = 0
+        with out.open("w", encoding="utf-8", newline="\n") as handle:
+            for line in jsonl_lines(statements.iterator(chunk_size=500)):
+                handle.write(line)
+                count += 1
+        return count
+    render, suffix = {"muse": (statement_muse, ".muse"), "markdown": (statement_markdown, ".md")}[
+        format
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for statement in statements.iterator(chunk_size=200):
+        (out / f"{statement.slug}{suffix}").write_text(render(statement), encoding="utf-8")
+        count += 1
+    return count

@@ -1,0 +1,160 @@
+"""Reading statements from files, and writing them back.
+
+One module per format: ``muse`` (Amusewiki sources), ``text`` (The Anarchist Library's text
+and Markdown exports, and other plain-text exports), ``jsonl`` (our own lossless format).
+Each turns bytes into ``ParsedFile`` objects and never touches the database; the services
+write them (``statements.services.statement_import``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from statements.services import StatementData
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+FORMATS = ("muse", "text", "jsonl")
+
+
+class ImportFailure(ValueError):
+    """A file that cannot be imported, with the reason in words an editor understands."""
+
+
+@dataclass
+class ParsedFile:
+    """One statement read from a file (a JSON Lines file gives one per line)."""
+
+    name: str
+    format: str
+    data: StatementData
+    notes: list[str] = field(default_factory=list)
+
+
+def decode_text(raw: bytes, *, name: str = "") -> str:
+    """Bytes to text: UTF-8 (a BOM is dropped), else Latin-1 with a note; line ends made
+    "\\n". Binary data (NUL bytes, or mostly control characters) is refused."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFailure(
+            f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit ({len(raw):,} bytes)"
+        )
+    if b"\x00" in raw[:8192]:
+        raise ImportFailure("binary data, not text")
+    if not raw.strip():
+        raise ImportFailure("empty file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > len(text[:8192]) // 20:
+        raise ImportFailure("binary data, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_format(text: str, *, name: str = "") -> str:
+    """The format of a file, from its content first and its name second."""
+    from statements.importers.muse import looks_like_muse
+
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        return "jsonl"
+    if looks_like_muse(text):
+        return "muse"
+    lowered = name.lower()
+    if lowered.endswith(".jsonl"):
+        return "jsonl"
+    if lowered.endswith(".muse"):
+        return "muse"
+    return "text"
+
+
+def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[ParsedFile]:
+    """Parse one file's bytes; raise ImportFailure with the reason."""
+    from statements.importers import jsonl, muse, text
+
+    content = decode_text(raw, name=name)
+    chosen = format or detect_format(content, name=name)
+    parser = {"muse": muse.muse_parse, "text": text.text_parse, "jsonl": jsonl.jsonl_parse}
+    if chosen not in parser:
+        raise ImportFailure(f"unknown format {chosen!r} (one of {', '.join(FORMATS)})")
+    return parser[chosen](content, name=name)
+
+
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_TOTAL_BYTES = 500 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # a member that inflates more than this is a bomb, not a text
+IMPORTABLE_SUFFIXES = (".muse", ".txt", ".md", ".markdown", ".jsonl", ".json")
+
+
+def zip_members(raw: bytes, *, name: str):
+    """The importable members of a zip archive as (name, bytes or ImportFailure), refusing
+    unsafe names (absolute, or with ".."), bombs and oversized members one by one."""
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        yield name, ImportFailure(f"not a readable zip archive ({error})")
+        return
+    if len(infos) > MAX_ZIP_MEMBERS:
+        yield name, ImportFailure(f"more than {MAX_ZIP_MEMBERS:,} files in the archive")
+        return
+    if sum(info.file_size for info in infos) > MAX_ZIP_TOTAL_BYTES:
+        yield name, ImportFailure("the archive inflates to more than 500 MB: refused")
+        return
+    for info in infos:
+        member = f"{name}/{info.filename}"
+        if info.is_dir():
+            continue
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            yield member, ImportFailure("unsafe name in the archive (absolute or with ..)")
+            continue
+        if not info.filename.lower().endswith(IMPORTABLE_SUFFIXES):
+            continue
+        if info.file_size > MAX_FILE_BYTES:
+            yield member, ImportFailure("larger than the 20 MB limit once unpacked")
+            continue
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+            yield member, ImportFailure("compressed more than 100 to 1: refused as a zip bomb")
+            continue
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+            yield member, ImportFailure(f"could not be unpacked ({error})")
+            continue
+        yield member, data
+
+
+def import_files(paths):
+    """Files, folders (recursively, importable suffixes only) and .zip archives as
+    (name, bytes or ImportFailure), in a stable order."""
+    from pathlib import Path
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in (*IMPORTABLE_SUFFIXES, ".zip")
+            )
+        elif path.exists():
+            found = [path]
+        else:
+            yield str(path), ImportFailure("no such file or folder")
+            continue
+        for file in found:
+            if file.stat().st_size > MAX_FILE_BYTES and file.suffix.lower() != ".zip":
+                yield str(file), ImportFailure("larger than the 20 MB limit")
+                continue
+            if file.suffix.lower() == ".zip":
+                if file.stat().st_size > MAX_ZIP_TOTAL_BYTES:
+                    yield str(file), ImportFailure("archive larger than 500 MB")
+                    continue
+                yield from zip_members(file.read_bytes(), name=str(file))
+            else:
+                yield str(file), file.read_bytes()

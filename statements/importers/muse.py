@@ -1,0 +1,218 @@
+"""Amusewiki Muse sources: the header as Text::Amuse reads it, the body through pandoc."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from django.utils.text import slugify
+
+from statements.dates import PartialDate, PartialDateError, partial_date_in_text
+from statements.importers import ImportFailure, ParsedFile
+from statements.services import AuthorCredit, SourceData, StatementData
+
+_DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
+# Directives with a field of their own; every other one is kept in the statement's metadata.
+MAPPED = {"title", "subtitle", "author", "authors", "sortauthors", "date", "lang", "source"}
+MAPPED |= {"sorttopics", "topics", "teaser", "notes", "deleted", "issued"}
+
+
+def directive_name(raw: str) -> str:
+    """Text::Amuse ignores "-" and "_" in names; Amusewiki matches them case-insensitively."""
+    return raw.replace("-", "").replace("_", "").lower()
+
+
+def muse_split(text: str) -> tuple[dict[str, str], str]:
+    """The header directives and the body, by Text::Amuse's rules.
+
+    The header is every line from the top that is a ``#name value`` directive, a blank
+    line, or a continuation (a line that follows a directive with no blank line between,
+    joined to it); the body starts at the first other line. A repeated directive keeps its
+    last value, as Text::Amuse does.
+    """
+    directives: dict[str, str] = {}
+    last: str | None = None
+    lines = text.split("\n")
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007 (the index is read after the loop)
+        line = line.expandtabs(4).rstrip()
+        if not line.strip():
+            last = None
+            continue
+        match = _DIRECTIVE.fullmatch(line)
+        if match:
+            name = directive_name(match[1])
+            if not name:  # "#____": no name left, nothing to keep
+                last = None
+                continue
+            directives[name] = match[2] or ""
+            last = name
+        elif last is not None:
+            directives[last] += "\n" + line
+        else:
+            break
+    else:
+        index = len(lines)
+    cleaned = {name: " ".join(value.split()) for name, value in directives.items()}
+    return cleaned, "\n".join(lines[index:])
+
+
+def looks_like_muse(text: str) -> bool:
+    """A Muse source starts with a header holding a #title directive."""
+    head = text.lstrip("\n")[:20000]
+    if not head.startswith("#") or head.startswith(("# ", "##")):
+        return False
+    directives, _ = muse_split(head)
+    return "title" in directives
+
+
+_INLINE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")
+_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def muse_inline_plain(value: str) -> str:
+    """A header value as plain text: links to their labels, markup dropped."""
+    text = _INLINE_LINK.sub(lambda m: m[2] or m[1], value)
+    text = _TAGS.sub("", text)
+    text = re.sub(r"(?<!\w)\*{1,3}([^*]+)\*{1,3}(?!\w)", r"\1", text)
+    text = re.sub(r"(?<!\w)=([^=]+)=(?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def muse_to_markdown(body: str) -> str:
+    """Muse body to our Markdown (CommonMark with footnotes, tables and hard line breaks),
+    with pandoc's Muse reader. Muse's top heading level (*) becomes ## under the title."""
+    import pypandoc
+
+    if not body.strip():
+        return ""
+    try:
+        markdown = pypandoc.convert_text(
+            body,
+            "commonmark_x-attributes-bracketed_spans-fenced_divs-raw_html",
+            format="muse",
+            extra_args=["--wrap=none", "--shift-heading-level-by=1"],
+        )
+    except (RuntimeError, OSError) as error:
+        raise ImportFailure(f"pandoc could not read the Muse body: {error}") from None
+    return markdown.strip() + "\n"
+
+
+def _names(value: str) -> list[str]:
+    separator = ";" if ";" in value else ","
+    return [" ".join(name.split()) for name in value.split(separator) if name.strip()]
+
+
+def author_kind(name: str) -> str:
+    """A guess editors can correct: names that say they are a group are collectives."""
+    words = set(re.findall(r"\w+", name.lower()))
+    if words & GROUP_WORDS:
+        return "collective"
+    return "person"
+
+
+GROUP_WORDS = {
+    "collective", "collectives", "assembly", "union", "group", "committee", "federation",
+    "network", "council", "front", "coalition", "alliance", "movement", "cooperative",
+    "association", "syndicate", "brigade", "crimethinc", "collectif", "colectivo", "kollektiv",
+    "comité", "comite", "federación", "federazione", "fédération", "groupe", "gruppo",
+    "asamblea", "assemblée", "workers", "sindicato", "syndicat", "bloc", "cell", "circle",
+    "society",
+}  # fmt: skip
+
+_RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
+_URL = re.compile(r"https?://[^\s\]\[<>\"']+")
+
+
+def source_from_line(line: str) -> SourceData:
+    """A "Retrieved on <date> from <where>" line (or any source line) as a source: the line
+    kept as written in the note, the first web address, the site, the retrieval date."""
+    link = _INLINE_LINK.search(line)
+    url = ""
+    site = ""
+    if link and link[1].startswith(("http://", "https://")):
+        url, site = link[1], (link[2] or "")
+    elif found := _URL.search(line):
+        url = found[0].rstrip(".,;)")
+    plain = muse_inline_plain(line)
+    if not site:
+        after = re.search(r"\bfrom\s+(.+)$", plain, re.IGNORECASE)
+        if after:
+            site = after[1].strip().rstrip(".")
+            if site.startswith(("http://", "https://")):
+                site = ""
+    retrieved = None
+    when = _RETRIEVED.search(plain)
+    if when:
+        retrieved = partial_date_in_text(_latex_plain(when[1]).rstrip(","))
+    return SourceData(
+        url=url[:2000],
+        site_name=site[:300],
+        note=plain,
+        retrieved_on=retrieved,
+    )
+
+
+def _latex_plain(text: str) -> str:
+    """ "$13^{\\mathrm{th}}$" (a PDF export's ordinal) to "13th"."""
+    text = re.sub(r"\\mathrm\{([^}]*)\}", r"\1", text)
+    return re.sub(r"[$^{}]", "", text)
+
+
+def slug_from_name(name: str) -> str:
+    return slugify(PurePosixPath(name).stem, allow_unicode=True)[:255]
+
+
+def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
+    directives, body = muse_split(text)
+    title = muse_inline_plain(directives.get("title", ""))
+    if not title:
+        raise ImportFailure("no #title in the header")
+    notes = []
+    if "sortauthors" in directives:
+        names = _names(directives["sortauthors"])
+    elif "authors" in directives:
+        names = _names(directives["authors"])
+    else:
+        names = _names(muse_inline_plain(directives.get("author", "")))
+    date_text = muse_inline_plain(directives.get("date", ""))
+    issued = partial_date_in_text(date_text) if date_text else None
+    if directives.get("issued"):  # our own exports: the exact partial date
+        try:
+            issued = PartialDate.parse(directives["issued"])
+        except PartialDateError:
+            notes.append(f"#issued “{directives['issued']}” is not a date: left out")
+    if date_text and issued is None:
+        notes.append(f"date kept as written only: “{date_text}”")
+    language = directives.get("lang", "").strip().lower()[:3]
+    topics = directives.get("sorttopics") or directives.get("topics") or ""
+    sources = [source_from_line(directives["source"])] if directives.get("source") else []
+    metadata = {key: value for key, value in directives.items() if key not in MAPPED}
+    if "deleted" in directives:
+        metadata["deleted"] = directives["deleted"]
+        notes.append("marked #DELETED in Amusewiki: imported as a draft")
+    if not body.strip():
+        notes.append("no body")
+    data = StatementData(
+        title=title[:500],
+        subtitle=muse_inline_plain(directives.get("subtitle", ""))[:500],
+        slug=slug_from_name(name),
+        summary=muse_inline_plain(directives.get("teaser", "")),
+        body=muse_to_markdown(body),
+        issued=issued,
+        date_text=_date_text(date_text, issued),
+        language=language,
+        editorial_notes=muse_inline_plain(directives.get("notes", "")),
+        credits=[AuthorCredit(name=n[:300], kind=author_kind(n)) for n in names],
+        sources=sources,
+        tags=[t[:100] for t in _names(muse_inline_plain(topics))],
+        metadata=metadata,
+    )
+    return [ParsedFile(name=name, format="muse", data=data, notes=notes)]
+
+
+def _date_text(written: str, issued: PartialDate | None) -> str:
+    """The date as written, unless it says no more than the date itself."""
+    if not written or (issued and written in (issued.isoformat(), issued.display())):
+        return ""
+    return written[:200]

@@ -1,0 +1,51 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from statements.importers import FORMATS, import_files
+from statements.services import statement_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import statements from Muse (.muse), text or Markdown exports (.txt, .md) and JSON "
+        "Lines (.jsonl): files, folders (recursively) and .zip archives. Each file is "
+        "imported whole or not at all; the format is read from the content."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--format", choices=FORMATS, help="skip detection: read as this")
+        parser.add_argument(
+            "--status",
+            choices=["draft", "published"],
+            help="force every statement's status (default: JSON Lines keep theirs, other "
+            "formats come in as drafts)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, write nothing"
+        )
+
+    def handle(self, *args, paths, format, status, dry_run, **options):
+        from tqdm import tqdm
+
+        files = list(import_files(paths))
+        if not files:
+            raise CommandError("Nothing to import: no .muse, .txt, .md, .jsonl or .zip found.")
+        # A bar with an ETA on a terminal; nothing in logs or pipes.
+        bar = tqdm(files, unit="file", disable=None, file=self.stderr._out, leave=False)
+        report = statement_import(files=bar, format=format, status=status, dry_run=dry_run)
+        verb = "would be" if dry_run else "were"
+        for label, names in (("created", report.created), ("updated", report.updated)):
+            for name in names:
+                self.stdout.write(f"{label}: {name}")
+        for name, note in report.notes:
+            self.stdout.write(f"note: {name}: {note}")
+        for name, reason in report.failed:
+            self.stderr.write(f"failed: {name}: {reason}")
+        summary = (
+            f"{len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
+            f" ({'dry run: nothing ' + verb + ' written' if dry_run else 'done'})."
+        )
+        if report.failed:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,294 @@
+import datetime
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from statements.dates import PartialDate
+from statements.importers import ImportFailure, parse_bytes
+from statements.importers.muse import muse_inline_plain, muse_split
+from statements.models import Author, Statement, Tag
+from statements.services import SourceData, statement_import
+from tests.factories import make_statement
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEED = SHARED / "seed" / "000_db4787a6ea123cdc.txt"
+CORPUS = SHARED / "corpus"
+needs_shared = pytest.mark.skipif(
+    not SEED.exists(), reason=f"../shared is not beside the project ({SHARED} is missing)"
+)
+
+
+def import_one(name: str, content: str | bytes, **options):
+    raw = content.encode() if isinstance(content, str) else content
+    return statement_import(files=[(name, raw)], **options)
+
+
+class TestMuseHeader:
+    def test_continuation_lines_join_the_directive_until_a_blank_line(self):
+        directives, body = muse_split("#title A long\n  title here\n#lang en\n\nBody.\n")
+        assert directives == {"title": "A long title here", "lang": "en"}
+        assert body.strip() == "Body."
+
+    def test_names_ignore_case_dashes_and_underscores(self):
+        directives, _ = muse_split("#SORT_topics a, b\n#Sort-Authors X\n#______\n\nBody")
+        assert directives == {"sorttopics": "a, b", "sortauthors": "X"}
+
+    def test_a_repeated_directive_keeps_its_last_value(self):
+        directives, _ = muse_split("#title French\n#lang fr\n\n#title Real title\n#lang en\n\nB")
+        assert directives["title"] == "Real title"
+        assert directives["lang"] == "en"
+
+    def test_the_header_may_start_with_any_directive(self):
+        directives, body = muse_split("#pubdate 2020-01-01\n#title T\n\n* Heading\n")
+        assert directives["title"] == "T"
+        assert body.startswith("* Heading")
+
+    def test_directives_after_the_body_starts_are_text(self):
+        directives, body = muse_split("#title T\n\nText\n\n#anchor\n")
+        assert "anchor" not in directives
+        assert "#anchor" in body
+
+
+@pytest.mark.django_db
+class TestMuseImport:
+    MUSE = (
+        "#pubdate 2021-02-03T10:00:00\n#title Call to the <em>assembly</em>\n"
+        "#SORTauthors Night Shelter Collective; Ana Ruiz\n#date 13 March 2025\n#lang en\n"
+        "#SORTtopics housing, evictions\n#isbn 123\n"
+        "#source Retrieved on 1<sup>st</sup> March 2025 from "
+        "[[https://example.org/call][Example site]]\n\n"
+        "* First part\n\nA paragraph with a note.[1]\n\n<quote>\nA quoted line.\n</quote>\n\n"
+        "[1] The footnote.\n"
+    )
+
+    def test_fields_metadata_and_rendering(self, client):
+        report = import_one("night-shelter-call.muse", self.MUSE, status="published")
+        assert report.created and not report.failed
+        statement = Statement.objects.get(slug="night-shelter-call")
+        assert statement.title == "Call to the assembly"
+        assert statement.issued == PartialDate(2025, 3, 13)
+        assert statement.language == "en"
+        assert sorted(t.name for t in statement.tags.all()) == ["evictions", "housing"]
+        names = [a.author.name for a in statement.authorships.order_by("position")]
+        assert names == ["Night Shelter Collective", "Ana Ruiz"]
+        assert Author.objects.get(name="Night Shelter Collective").kind == "collective"
+        source = statement.sources.get()
+        assert (source.url, source.site_name) == ("https://example.org/call", "Example site")
+        assert source.retrieved_on == PartialDate(2025, 3, 1)
+        assert statement.metadata == {"pubdate": "2021-02-03T10:00:00", "isbn": "123"}
+        page = client.get(statement.get_absolute_url()).content.decode()
+        assert "<h2" in page and "First part" in page
+        assert "<blockquote>" in page and "A quoted line." in page
+        assert 'class="footnote' in page and "The footnote." in page
+
+    def test_deleted_texts_come_in_as_drafts(self):
+        import_one("gone.muse", "#title Gone\n#DELETED withdrawn\n\nText", status="published")
+        statement = Statement.objects.get(slug="gone")
+        assert statement.status == "draft"
+        assert statement.metadata["deleted"] == "withdrawn"
+
+    def test_a_header_with_no_body_imports_with_a_note(self):
+        report = import_one("empty-body.muse", "#title Only a header\n#lang en\n")
+        assert report.created and report.notes == [("empty-body.muse", "no body")]
+
+    def test_reimporting_the_same_file_changes_nothing(self):
+        import_one("night-shelter-call.muse", self.MUSE)
+        report = import_one("night-shelter-call.muse", self.MUSE)
+        assert report.unchanged and not report.created and not report.updated
+        changed = self.MUSE.replace("A quoted line.", "Another quoted line.")
+        assert import_one("night-shelter-call.muse", changed).updated
+        assert "Another quoted line." in Statement.objects.get().body
+
+
+@pytest.mark.django_db
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("raw", "reason"),
+        [
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+            (b"", "empty"),
+            (b"   \n\n", "empty"),
+            (b'{"title": "A"}\n{not json\n', "line 2: not valid JSON"),
+            (b'{"body": "no title"}\n', "missing title"),
+            (b'{"title": "T", "issued": "2025-13"}\n', "issued"),
+            (b"#title\n#lang en\n\nBody", "no #title"),
+        ],
+    )
+    def test_each_gets_a_clear_error_and_writes_nothing(self, raw, reason):
+        report = import_one("bad.jsonl" if raw.startswith(b"{") else "bad.muse", raw)
+        assert len(report.failed) == 1 and reason in report.failed[0][1]
+        assert not Statement.objects.exists()
+
+    def test_latin1_bom_and_crlf_are_repaired(self):
+        latin = "# Grève générale\r\n\r\nLes travailleuses de l'usine.\r\n".encode("latin-1")
+        import_one("latin.txt", latin)
+        assert Statement.objects.get().title == "Grève générale"
+        import_one("bom.muse", "\ufeff#title Avec BOM\r\n\r\nTexte\r\n".encode())
+        assert Statement.objects.filter(title="Avec BOM").exists()
+
+    def test_oversized_files_are_refused(self):
+        report = import_one("big.txt", b"# T\n\n" + b"a" * (21 * 1024 * 1024))
+        assert "20 MB" in report.failed[0][1]
+
+    def test_a_jsonl_file_is_atomic(self):
+        good = json.dumps({"title": "First"})
+        report = import_one("two.jsonl", f"{good}\n" + '{"title": ""}\n')
+        assert report.failed and not Statement.objects.exists()
+
+    def test_unsafe_and_bomb_zip_members_are_refused(self, tmp_path):
+        archive = tmp_path / "upload.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("../escape.muse", "#title Escape\n\nText")
+            z.writestr("/abs.muse", "#title Absolute\n\nText")
+            z.writestr("bomb.txt", "# Bomb\n\n" + "a" * 5_000_000)
+            z.writestr("fine/ok.muse", "#title Fine\n\nText")
+        with pytest.raises(CommandError) as error:
+            call_command("import_statements", str(archive), stdout=io.StringIO(),
+                         stderr=io.StringIO())  # fmt: skip
+        assert "1 created" in str(error.value) and "3 failed" in str(error.value)
+        assert list(Statement.objects.values_list("title", flat=True)) == ["Fine"]
+
+    def test_parse_refuses_an_unknown_format(self):
+        with pytest.raises(ImportFailure):
+            parse_bytes(b"text", name="x.txt", format="docx")
+
+
+def make_varied_statements():
+    make_statement(
+        "Published one",
+        issued="2025-03",
+        authors=["Night Shelter Collective", "Ana Ruiz"],
+        signatories=["Union A", "Union B"],
+        tags=["housing", "Évictions"],
+        sources=[
+            SourceData(
+                url="https://example.org/a",
+                site_name="Example",
+                retrieved_on=PartialDate(2025, 3, 13),
+                note="Retrieved on 13th March",
+            ),
+            SourceData(site_name="www.example.net", kind="original"),
+        ],
+        summary="A summary.",
+        body="## Part\n\nText with a note.[^1]\n\n[^1]: The note.\n",
+        date_text="Spring 2025",
+        language="fr",
+        rights="Anti-Copyright",
+        metadata={"pubdate": "2021-02-03", "isbn": "1"},
+    )
+    make_statement("A draft", published=False, issued="1999")
+    make_statement(
+        "Scheduled",
+        published_at=datetime.datetime(2031, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+    )
+
+
+@pytest.mark.django_db
+def test_jsonl_round_trip_is_byte_identical(tmp_path):
+    make_varied_statements()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    call_command("export_statements", str(first), stdout=io.StringIO())
+    Statement.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+    call_command("import_statements", str(first), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Statement.objects.count() == 3
+    call_command("export_statements", str(second), stdout=io.StringIO())
+    assert first.read_bytes() == second.read_bytes()
+    record = json.loads(first.read_text().splitlines()[1])
+    assert record["issued"] == "2025-03" and record["status"] == "published"
+    assert [a["role"] for a in record["authors"]] == ["author", "author", "signatory", "signatory"]
+
+
+@pytest.mark.django_db
+def test_muse_export_imports_back_with_every_mapped_field(tmp_path):
+    make_varied_statements()
+    call_command("export_statements", str(tmp_path), "--format", "muse", stdout=io.StringIO())
+    original = Statement.objects.get(title="Published one")
+    text = (tmp_path / f"{original.slug}.muse").read_text()
+    original.delete()
+    report = import_one(f"{original.slug}.muse", text)
+    assert report.created, report.failed
+    again = Statement.objects.get(title="Published one")
+    for field in ("slug", "summary", "language", "date_text", "editorial_notes"):
+        assert getattr(again, field) == getattr(original, field), field
+    assert again.issued == PartialDate(2025, 3)
+    assert sorted(t.name for t in again.tags.all()) == ["housing", "Évictions"]
+    assert [a.author.name for a in again.authorships.filter(role="author")] == [
+        "Night Shelter Collective",
+        "Ana Ruiz",
+    ]
+    source = again.sources.get()
+    assert (source.url, source.retrieved_on) == ("https://example.org/a", PartialDate(2025, 3, 13))
+    assert again.metadata == {"pubdate": "2021-02-03", "isbn": "1"}
+    assert "The note." in again.body and again.body.startswith("## Part")
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing(tmp_path):
+    path = tmp_path / "one.muse"
+    path.write_text("#title One\n\nText")
+    out = io.StringIO()
+    call_command("import_statements", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "1 created" in out.getvalue() and "dry run" in out.getvalue()
+    assert not Statement.objects.exists()
+
+
+@needs_shared
+@pytest.mark.django_db
+def test_the_seed_imports_as_the_library_published_it():
+    out = io.StringIO()
+    call_command("import_statements", str(SEED), stdout=out, stderr=io.StringIO())
+    statement = Statement.objects.get()
+    assert statement.title == "Fuck empires, support local resistances"
+    author = statement.authorships.get().author
+    assert (author.name, author.kind) == ("Solidarity Collectives", "collective")
+    assert statement.issued == PartialDate(2025, 3, 13)
+    source = statement.sources.get()
+    assert source.retrieved_on == PartialDate(2025, 3, 13)
+    assert source.site_name == "www.solidaritycollectives.org"
+    assert statement.rights == "Anti-Copyright"
+    assert statement.body.rstrip().endswith("Build internationalism together.")
+    assert "Anarchist Library" not in statement.body and "Retrieved" not in statement.body
+
+
+@needs_shared
+@pytest.mark.django_db
+@pytest.mark.parametrize("folder", ["muse", "text"])
+def test_every_corpus_file_imports(folder):
+    files = sorted(p for p in (CORPUS / folder).rglob("*") if p.suffix in {".muse", ".txt", ".md"})
+    assert files, f"no files under {CORPUS / folder}"
+    report = statement_import(files=[(str(p), p.read_bytes()) for p in files])
+    assert report.failed == []
+    assert len(report.created) == len(files)  # namesakes from different sites stay apart
+    slugs = dict(label.split(" → ") for label in report.created)
+    for path in files:
+        statement = Statement.objects.get(slug=slugs[str(path)])
+        assert statement.title
+        if folder != "muse":
+            continue
+        directives, _ = muse_split(path.read_text())
+        assert statement.title == muse_inline_plain(directives["title"]), path
+        assert statement.language == directives.get("lang", "").lower(), path
+        names = directives.get("sortauthors") or directives.get("authors") or ""
+        names = names or directives.get("author", "")
+        assert statement.authorships.exists() == bool(names.strip(" ,;")), path
+        topics = directives.get("sorttopics") or directives.get("topics") or ""
+        assert statement.tags.exists() == bool(topics.strip(" ,;")), path
+        assert statement.sources.exists() == bool(directives.get("source")), path
+        if directives.get("date"):
+            assert statement.issued or statement.date_text, path
+
+
+@needs_shared
+@pytest.mark.django_db
+def test_a_second_import_of_the_corpus_changes_nothing():
+    files = sorted((CORPUS / "muse").rglob("*.muse"))[:40]
+    statement_import(files=[(str(p), p.read_bytes()) for p in files])
+    again = statement_import(files=[(str(p), p.read_bytes()) for p in files])
+    assert len(again.unchanged) == len(files), again.updated[:3]
