@@ -93,6 +93,26 @@ def statement_markdown(statement) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def statement_text(statement) -> str:
+    """Plain text: the Markdown layout with its markup rendered away by pandoc."""
+    import pypandoc
+
+    return pypandoc.convert_text(
+        statement_markdown(statement), "plain", format="commonmark_x", extra_args=["--wrap=none"]
+    )
+
+
+def statement_export_text(statement, fmt: str) -> str:
+    """One statement in a download format: md, muse, txt or json."""
+    if fmt == "json":
+        import json
+
+        from statements.importers.jsonl import statement_record
+
+        return json.dumps(statement_record(statement), ensure_ascii=False, indent=2) + "\n"
+    return {"md": statement_markdown, "muse": statement_muse, "txt": statement_text}[fmt](statement)
+
+
 def statements_export(*, out: Path, format: str) -> int:
     """Write every statement; JSON Lines to one file, the others one file per statement."""
     statements = statements_for_export()

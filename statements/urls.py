@@ -32,7 +32,18 @@ class MonthConverter(YearConverter):
         return f"{int(value):02d}"
 
 
+class DownloadFormatConverter:
+    regex = r"md|muse|txt|json"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(DownloadFormatConverter, "download")
 register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")
 
@@ -43,6 +54,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/<uslug:slug>/", views.statement_detail, name="statement_detail"),
+    path(
+        "statements/<uslug:slug>.<download:fmt>",
+        views.statement_download,
+        name="statement_download",
+    ),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),
     path("tags/", views.tag_list, name="tag_list"),

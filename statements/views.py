@@ -6,6 +6,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -260,6 +261,31 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "crumbs": crumbs(STATEMENTS, (statement.title, None)),
         },
     )
+
+
+DOWNLOADS = {
+    "md": "text/markdown; charset=utf-8",
+    "muse": "text/plain; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@require_GET
+@public_page
+def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
+    from statements import exporters
+
+    statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
+    if statement is None:
+        raise Http404("No statement at this address.")
+    content = exporters.statement_export_text(statement, fmt)
+    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{statement.slug}.{fmt}"
+    )
+    return response
 
 
 @require_GET

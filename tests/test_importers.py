@@ -292,3 +292,39 @@ def test_a_second_import_of_the_corpus_changes_nothing():
     statement_import(files=[(str(p), p.read_bytes()) for p in files])
     again = statement_import(files=[(str(p), p.read_bytes()) for p in files])
     assert len(again.unchanged) == len(files), again.updated[:3]
+
+
+@pytest.mark.django_db
+class TestDownloads:
+    def test_each_format_of_a_public_statement(self, client, django_assert_max_num_queries):
+        make_varied_statements()
+        statement = Statement.objects.get(title="Published one")
+        page = client.get(statement.get_absolute_url()).content.decode()
+        expected = {
+            "md": ("text/markdown", "# Published one"),
+            "muse": ("text/plain", "#title Published one"),
+            "txt": ("text/plain", "Published one"),
+            "json": ("application/json", '"slug"'),
+        }
+        for fmt, (content_type, start) in expected.items():
+            url = f"/statements/{statement.slug}.{fmt}"
+            assert f'href="{url}"' in page
+            with django_assert_max_num_queries(5):
+                response = client.get(url)
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith(content_type)
+            assert start in response.content.decode()
+        record = json.loads(client.get(f"/statements/{statement.slug}.json").content)
+        assert record["issued"] == "2025-03" and record["tags"] == ["housing", "Évictions"]
+
+    def test_drafts_and_scheduled_statements_are_not_downloadable(self, client):
+        make_varied_statements()
+        for title in ("A draft", "Scheduled"):
+            slug = Statement.objects.get(title=title).slug
+            for fmt in ("md", "muse", "txt", "json"):
+                assert client.get(f"/statements/{slug}.{fmt}").status_code == 404
+
+    def test_an_unknown_format_is_a_404(self, client):
+        make_varied_statements()
+        slug = Statement.objects.get(title="Published one").slug
+        assert client.get(f"/statements/{slug}.exe").status_code == 404
