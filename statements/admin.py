@@ -1,12 +1,24 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from taggit.models import Tag as TaggitDefaultTag
 
 from statements import services
 from statements.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
-from statements.models import Author, Authorship, SlugRedirect, Source, Statement, Tag
+from statements.models import (
+    Author,
+    Authorship,
+    ImportedFile,
+    SlugRedirect,
+    Source,
+    Statement,
+    Tag,
+)
 from statements.search import search_query, search_text_clean
 
 # We use our own tag model; taggit's default one would only confuse editors.
@@ -126,7 +138,7 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
     search_help_text = "Words from the title, text, authors or tags (“a phrase”, or, -word)."
     date_hierarchy = "date_start"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "imported_from_display"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
@@ -134,7 +146,71 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
         ("Date, place and language", {"fields": ["issued", "date_text", "place", "language"]}),
         ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
         ("Publication", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        ("Provenance", {"fields": ["uid", "imported_from_display"]}),
     ]
+
+    @admin.display(description="imported from")
+    def imported_from_display(self, obj):
+        if obj is None or obj.imported_from_id is None:
+            return "Not imported from a file."
+        original = ImportedFile.objects.only("name", "sha256", "size", "imported_at").get(
+            pk=obj.imported_from_id
+        )
+        return format_html(
+            '<a href="{}">{}</a> ({} bytes, imported {})<br>SHA-256 <code>{}</code>',
+            reverse("admin:statements_importedfile_download", args=[original.pk]),
+            original.name,
+            f"{original.size:,}",
+            original.imported_at.strftime("%Y-%m-%d %H:%M"),
+            original.sha256,
+        )
+
+    change_list_template = "admin/statements/statement/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="statements_statement_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload files, see what each one holds, then import them as drafts."""
+        from django.core.exceptions import PermissionDenied
+
+        from statements import uploads
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import statements",
+            "opts": self.model._meta,
+            "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+        }
+        if request.method == "POST" and request.POST.get("token"):
+            token = request.POST["token"]
+            files = uploads.upload_files(request, token)
+            if files is None:
+                context["error"] = "This upload has expired or is not yours: upload again."
+            else:
+                report = services.statement_import(files=files, status="draft")
+                uploads.upload_discard(request, token)
+                context["report"] = report
+                if report.created or report.updated:
+                    self.message_user(
+                        request,
+                        f"{len(report.created)} created and {len(report.updated)} updated "
+                        "as drafts.",
+                        messages.SUCCESS,
+                    )
+        elif request.method == "POST":
+            token, previews, errors = uploads.upload_receive(request)
+            context.update(token=token, previews=previews, errors=errors)
+        return TemplateResponse(request, "admin/statements/statement/import.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         text, _ = search_text_clean(search_term)
@@ -294,3 +370,75 @@ class TagAdmin(PublicPagesChange, admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+@admin.register(ImportedFile)
+class ImportedFileAdmin(admin.ModelAdmin):
+    """The files imports read, kept byte for byte: read and downloaded, never edited."""
+
+    list_display = ["name", "format", "size", "imported_at", "statement_count", "sha256"]
+    list_filter = ["format"]
+    search_fields = ["name", "=sha256"]
+    fields = ["name", "format", "size", "sha256", "imported_at", "download", "statement_links"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("content")
+            .annotate(statement_total=Count("statements"))
+        )
+
+    @admin.display(description="statements", ordering="statement_total")
+    def statement_count(self, obj):
+        return obj.statement_total
+
+    @admin.display(description="file")
+    def download(self, obj):
+        url = reverse("admin:statements_importedfile_download", args=[obj.pk])
+        return format_html('<a href="{}">Download {}</a>', url, obj.name)
+
+    @admin.display(description="statements made from it")
+    def statement_links(self, obj):
+        statements = obj.statements.only("title").order_by("title")[:100]
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:statements_statement_change", args=[s.pk]), s.title)
+                    for s in statements
+                ),
+            )
+            or "none"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="statements_importedfile_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        from django.core.exceptions import PermissionDenied
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        original = get_object_or_404(ImportedFile, pk=pk)
+        response = HttpResponse(bytes(original.content), content_type="application/octet-stream")
+        response.headers["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=original.name.rsplit("/", 1)[-1]
+        )
+        response.headers["X-Content-SHA256"] = original.sha256
+        return response

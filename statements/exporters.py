@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db.models import Prefetch
 
 from statements.importers.jsonl import jsonl_lines
+from statements.importers.muse import directive_name
 from statements.models import Authorship, Statement
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
@@ -56,8 +57,15 @@ def statement_muse(statement) -> str:
         ("source", _source_line(statement.sources.all()[0]) if statement.sources.all() else ""),
         ("teaser", statement.summary),
         ("notes", statement.editorial_notes),
-        *sorted((key, str(value)) for key, value in (statement.metadata or {}).items()),
+        ("uid", statement.uid),
+        ("pubdate", statement.published_at.isoformat() if statement.published_at else ""),
     ]
+    written = {directive_name(name) for name, value in header if _one_line(value)}
+    header += sorted(
+        (key, str(value))
+        for key, value in (statement.metadata or {}).items()
+        if directive_name(key) not in written
+    )
     lines = [f"#{name} {_one_line(value)}" for name, value in header if _one_line(value)]
     body = ""
     if statement.body.strip():

@@ -249,6 +249,23 @@ class Statement(models.Model):
         help_text="What an imported file said that has no field here (Muse directives such "
         "as #pubdate or #isbn), kept as read.",
     )
+    uid = models.CharField(
+        "text identifier",
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="Shared by the translations of one text (Amusewiki's #uid): statements "
+        "with the same identifier are shown as each other's translations.",
+    )
+    imported_from = models.ForeignKey(
+        "ImportedFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        editable=False,
+        help_text="The file this statement was last imported from, kept as it was read.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -437,6 +454,31 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.statement.slug}"
+
+
+class ImportedFile(models.Model):
+    """A file as an import read it, byte for byte, with its SHA-256: the provenance of the
+    statements made from it, which can be checked against the file at its source later.
+    One row per distinct content; a JSON Lines file keeps the line of each statement."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    name = models.CharField(max_length=500, help_text="The file's name as it was imported.")
+    format = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="statements_importedfile_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]}…)"
 
 
 class SearchWord(models.Model):

@@ -176,6 +176,19 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
     return before.by_date(descending=True).first(), after.by_date().first()
 
 
+def statement_translations(statement: Statement) -> list[Statement]:
+    """The other published statements sharing this one's text identifier (its translations),
+    by language. One query, also when there is no identifier."""
+    return list(
+        Statement.objects.published()
+        .filter(uid=statement.uid)
+        .exclude(uid="")
+        .exclude(pk=statement.pk)
+        .only("slug", "title", "language")
+        .order_by("language", "title")[:50]
+    )
+
+
 def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement]:
     """Published statements sharing the most tags and authors with this one.
 

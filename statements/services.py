@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.lookups import Unaccent
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -19,6 +20,7 @@ from statements.dates import PartialDate
 from statements.models import (
     Author,
     Authorship,
+    ImportedFile,
     SlugRedirect,
     Source,
     Statement,
@@ -142,6 +144,9 @@ class StatementData:
     sources: Sequence[SourceData] = field(default_factory=list)
     tags: Sequence[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    uid: str = ""
+    # The ImportedFile this statement is read from (set by statement_import).
+    imported_from: object | None = None
 
 
 def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Author:
@@ -174,6 +179,8 @@ def _statement_from_data(data: StatementData) -> Statement:
         rights=data.rights,
         editorial_notes=data.editorial_notes,
         metadata=data.metadata,
+        uid=data.uid,
+        imported_from=data.imported_from,
         status=data.status,
         published_at=data.published_at,
     )
@@ -301,18 +308,39 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+def _folded_keys(keys: Iterable[str]) -> dict[str, str]:
+    """Each name key without its accents, as PostgreSQL's unaccent() folds it (Python's own
+    decomposition differs on letters such as ø and ł): one query."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, unaccent(lower(k)) FROM unnest(%s::text[]) AS k", [keys])
+        return dict(cursor.fetchall())
+
+
 def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dict:
     """Existing rows of ``model`` for each name key, and new ones made by ``wanted[key](taken)``
-    (given the slugs already taken), created in one query."""
-    found = {
-        _name_key(row.name): row
-        for row in model.objects.annotate(lname=Lower("name")).filter(lname__in=list(wanted))
-    }
+    (given the slugs already taken), created in one query. Names match without regard to
+    case, spacing or accents: "Pëtr Kropotkin" finds "Petr Kropotkin"; where several rows
+    fold to the same name, the oldest is used."""
+    folded = _folded_keys(wanted)
+    rows: dict[str, object] = {}
+    existing = (
+        model.objects.annotate(folded=Unaccent(Lower("name")))
+        .filter(folded__in=set(folded.values()))
+        .order_by("pk")
+    )
+    for row in existing:
+        rows.setdefault(row.folded, row)
     taken = set(model.objects.values_list("slug", flat=True))
-    new = [make(taken) for key, make in wanted.items() if key not in found]
-    for row in model.objects.bulk_create(new):
-        found[_name_key(row.name)] = row
-    return found
+    new = {}
+    for key, make in wanted.items():
+        if folded[key] not in rows and folded[key] not in new:
+            new[folded[key]] = make(taken)
+    created = model.objects.bulk_create(list(new.values()))
+    rows.update(zip(new, created, strict=True))
+    return {key: rows[folded[key]] for key in wanted}
 
 
 def _authors_by_name(credits: Iterable[AuthorCredit]) -> dict[str, Author]:
@@ -434,6 +462,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # not read: --fail-fast stopped first
 
 
 def _statement_update(statement: Statement, data: StatementData) -> None:
@@ -442,8 +471,10 @@ def _statement_update(statement: Statement, data: StatementData) -> None:
     fresh = _statement_from_data(data)
     for name in ("title", "subtitle", "summary", "body", "date_text", "place", "language",
                  "rights", "editorial_notes", "metadata", "status", "published_at",
-                 "search_names"):  # fmt: skip
+                 "search_names", "uid"):  # fmt: skip
         setattr(statement, name, getattr(fresh, name))
+    if data.imported_from is not None:
+        statement.imported_from = data.imported_from
     statement.issued = data.issued
     statement.full_clean(exclude=["body_html", "body_toc", "slug"])
     statement_save(statement=statement, body_changed=body_changed)
@@ -459,13 +490,18 @@ def statement_import(
     format: str | None = None,
     status: str | None = None,
     dry_run: bool = False,
+    fail_fast: bool = False,
     now: datetime.datetime | None = None,
 ) -> ImportReport:
     """Import files (name, bytes): each one atomically, so a file that fails changes
     nothing, and the others go on. A statement is known by its slug (from the Muse file's
     name, the JSON line's slug, or the title): a known one is updated, or left alone when
     the file says nothing new. ``status`` forces draft or published; by default JSON Lines
-    keep theirs and other formats come in as drafts. A dry run writes nothing."""
+    keep theirs and other formats come in as drafts. A dry run writes nothing. With
+    ``fail_fast`` the first failing file stops the import (the files before it stay in).
+
+    Every statement created or updated keeps the file it was read from, byte for byte, with
+    its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines)."""
     from django.core.exceptions import ValidationError
     from django.db import DatabaseError
 
@@ -474,12 +510,17 @@ def statement_import(
 
     report = ImportReport()
     now = now or timezone.now()
-    for name, parsed in _parsed_ahead(files, format, parse_bytes):
+    for name, raw, parsed in _parsed_ahead(files, format, parse_bytes):
+        if fail_fast and report.failed:
+            report.skipped.append(name)
+            continue
         if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
             report.failed.append((name, str(parsed)))
             continue
         try:
             with transaction.atomic():
+                for item in parsed:
+                    item.data.imported_from = _ImportedFileLater(name, raw, item.format)
                 outcome = _import_parsed(parsed, status, now, data_record, statement_record)
                 if dry_run:
                     transaction.set_rollback(True)
@@ -503,10 +544,40 @@ def statement_import(
     return report
 
 
+class _ImportedFileLater:
+    """The ImportedFile row of a file, written only when a statement of it is saved (an
+    unchanged file leaves no row) and once however many statements it holds."""
+
+    def __init__(self, name: str, raw: bytes, format: str) -> None:
+        self.name, self.raw, self.format = name, raw, format
+        self.row: ImportedFile | None = None
+
+    def get(self) -> ImportedFile:
+        if self.row is None:
+            import hashlib
+
+            digest = hashlib.sha256(self.raw).hexdigest()
+            self.row = ImportedFile.objects.filter(sha256=digest).first()
+            if self.row is None:
+                self.row = ImportedFile.objects.create(
+                    sha256=digest,
+                    name=self.name[-500:],
+                    format=self.format,
+                    size=len(self.raw),
+                    content=self.raw,
+                )
+        return self.row
+
+
+def _resolve_imported_file(data: StatementData) -> None:
+    if isinstance(data.imported_from, _ImportedFileLater):
+        data.imported_from = data.imported_from.get()
+
+
 def _parsed_ahead(files, format, parse_bytes):
-    """(name, [ParsedFile] or ImportFailure) in the files' order, parsed a few files ahead
-    in threads: converting Muse runs pandoc, a separate process, so both cores work while
-    this thread writes to the database."""
+    """(name, raw bytes, [ParsedFile] or ImportFailure) in the files' order, parsed a few
+    files ahead in threads: converting Muse runs pandoc, a separate process, so both cores
+    work while this thread writes to the database."""
     import os
     from collections import deque
 
@@ -526,13 +597,13 @@ def _parsed_ahead(files, format, parse_bytes):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         window: deque = deque()
         for name, raw in files:
-            window.append((name, pool.submit(parse, name, raw)))
+            window.append((name, raw, pool.submit(parse, name, raw)))
             if len(window) > 2 * workers:
-                name_done, future = window.popleft()
-                yield name_done, future.result()
+                name_done, raw_done, future = window.popleft()
+                yield name_done, raw_done, future.result()
         while window:
-            name_done, future = window.popleft()
-            yield name_done, future.result()
+            name_done, raw_done, future = window.popleft()
+            yield name_done, raw_done, future.result()
 
 
 def _import_parsed(parsed, status, now, data_record, statement_record) -> list[tuple[str, str]]:
@@ -549,8 +620,6 @@ def _import_parsed(parsed, status, now, data_record, statement_record) -> list[t
             data.status = Statement.Status.DRAFT  # withdrawn in Amusewiki: never public
         if data.status == Statement.Status.PUBLISHED and data.published_at is None:
             data.published_at = now
-        if data.status == Statement.Status.DRAFT and item.format != "jsonl":
-            data.published_at = None
     slugs = [item.data.slug for item in parsed]
     candidates = Q(slug__in=slugs)
     if parsed[0].format != "jsonl":
@@ -587,11 +656,13 @@ def _import_parsed(parsed, status, now, data_record, statement_record) -> list[t
         taken.add(data.slug)
         label = f"{item.name} → {data.slug}"
         if statement is None:
+            _resolve_imported_file(data)
             new_items.append(data)
             outcome.append(("created", label))
         elif data_record(data) == statement_record(statement):
             outcome.append(("unchanged", label))
         else:
+            _resolve_imported_file(data)
             _statement_update(statement, data)
             outcome.append(("updated", label))
     if new_items:

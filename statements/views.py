@@ -253,6 +253,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "is_preview": not statement.is_public,
             "related": selectors.statement_related(statement),
+            "translations": selectors.statement_translations(statement),
             "previous": previous,
             "next": following,
             "canonical_url": url,

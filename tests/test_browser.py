@@ -233,3 +233,40 @@ def test_axe_finds_nothing_serious(browser, live_server, archive, name, path):
                 problems.append(f"{scheme}: {violation['id']} ({violation['impact']}) {targets}")
         context.close()
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def test_editor_imports_files_in_the_admin(reader, tmp_path):
+    from statements.models import Statement
+    from tests.factories import make_editor
+
+    make_editor("importer")
+    muse = tmp_path / "night-shelter-call.muse"
+    muse.write_text(
+        "#title Night shelter call\n#author Night Shelter Collective\n#date 13 March 2025\n"
+        "#lang en\n\n* Why\n\nWe call.[1]\n\n[1] A note.\n"
+    )
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"title": "A"}\n{oops\n')
+    reader.goto("/admin/login/?next=/admin/statements/statement/")
+    reader.get_by_label("Username").fill("importer")
+    reader.get_by_label("Password").fill("a-long-test-password-1")
+    reader.get_by_role("button", name="Log in").click()
+    reader.get_by_role("link", name="Import files").click()
+    reader.get_by_label("Files").set_input_files([muse, broken])
+    reader.get_by_role("button", name="Read the files").click()
+    preview = reader.locator("table.import-preview")
+    assert "Night shelter call" in preview.inner_text()
+    assert "13 March 2025" in preview.inner_text()
+    assert "broken.jsonl: line 2: not valid JSON" in reader.locator(".import-errors").inner_text()
+    assert not Statement.objects.exists()
+    reader.screenshot(path=str(SCREENSHOTS / "admin-import-preview-desktop.png"), full_page=True)
+    reader.get_by_role("button", name="Import 1 statement as drafts").click()
+    assert "Created: night-shelter-call.muse" in reader.locator(".import-report").inner_text()
+    statement = Statement.objects.get()
+    assert (statement.title, statement.status) == ("Night shelter call", "draft")
+    reader.get_by_role("link", name="See the drafts").click()
+    reader.get_by_role("link", name="Night shelter call").click()
+    from playwright.sync_api import expect
+
+    provenance = reader.locator(".field-imported_from_display")
+    expect(provenance).to_contain_text(statement.imported_from.sha256)

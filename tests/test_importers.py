@@ -59,7 +59,7 @@ class TestMuseImport:
     MUSE = (
         "#pubdate 2021-02-03T10:00:00\n#title Call to the <em>assembly</em>\n"
         "#SORTauthors Night Shelter Collective; Ana Ruiz\n#date 13 March 2025\n#lang en\n"
-        "#SORTtopics housing, evictions\n#isbn 123\n"
+        "#SORTtopics housing, evictions\n#isbn 123\n#cat doc howto\n#uid shelter-call\n"
         "#source Retrieved on 1<sup>st</sup> March 2025 from "
         "[[https://example.org/call][Example site]]\n\n"
         "* First part\n\nA paragraph with a note.[1]\n\n<quote>\nA quoted line.\n</quote>\n\n"
@@ -73,14 +73,17 @@ class TestMuseImport:
         assert statement.title == "Call to the assembly"
         assert statement.issued == PartialDate(2025, 3, 13)
         assert statement.language == "en"
-        assert sorted(t.name for t in statement.tags.all()) == ["evictions", "housing"]
+        tags = sorted(t.name for t in statement.tags.all())
+        assert tags == ["doc", "evictions", "housing", "howto"]
+        assert statement.uid == "shelter-call"
+        assert statement.published_at == datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)
         names = [a.author.name for a in statement.authorships.order_by("position")]
         assert names == ["Night Shelter Collective", "Ana Ruiz"]
         assert Author.objects.get(name="Night Shelter Collective").kind == "collective"
         source = statement.sources.get()
         assert (source.url, source.site_name) == ("https://example.org/call", "Example site")
         assert source.retrieved_on == PartialDate(2025, 3, 1)
-        assert statement.metadata == {"pubdate": "2021-02-03T10:00:00", "isbn": "123"}
+        assert statement.metadata == {"isbn": "123"}
         page = client.get(statement.get_absolute_url()).content.decode()
         assert "<h2" in page and "First part" in page
         assert "<blockquote>" in page and "A quoted line." in page
@@ -179,7 +182,8 @@ def make_varied_statements():
         date_text="Spring 2025",
         language="fr",
         rights="Anti-Copyright",
-        metadata={"pubdate": "2021-02-03", "isbn": "1"},
+        metadata={"isbn": "1", "cover": "shelter.jpg"},
+        uid="shelter-call",
     )
     make_statement("A draft", published=False, issued="1999")
     make_statement(
@@ -215,7 +219,7 @@ def test_muse_export_imports_back_with_every_mapped_field(tmp_path):
     report = import_one(f"{original.slug}.muse", text)
     assert report.created, report.failed
     again = Statement.objects.get(title="Published one")
-    for field in ("slug", "summary", "language", "date_text", "editorial_notes"):
+    for field in ("slug", "summary", "language", "date_text", "editorial_notes", "uid"):
         assert getattr(again, field) == getattr(original, field), field
     assert again.issued == PartialDate(2025, 3)
     assert sorted(t.name for t in again.tags.all()) == ["housing", "Évictions"]
@@ -225,7 +229,8 @@ def test_muse_export_imports_back_with_every_mapped_field(tmp_path):
     ]
     source = again.sources.get()
     assert (source.url, source.retrieved_on) == ("https://example.org/a", PartialDate(2025, 3, 13))
-    assert again.metadata == {"pubdate": "2021-02-03", "isbn": "1"}
+    assert again.metadata == {"isbn": "1", "cover": "shelter.jpg"}
+    assert again.published_at == original.published_at
     assert "The note." in again.body and again.body.startswith("## Part")
 
 
@@ -279,6 +284,7 @@ def test_every_corpus_file_imports(folder):
         names = names or directives.get("author", "")
         assert statement.authorships.exists() == bool(names.strip(" ,;")), path
         topics = directives.get("sorttopics") or directives.get("topics") or ""
+        topics += directives.get("cat", "")
         assert statement.tags.exists() == bool(topics.strip(" ,;")), path
         assert statement.sources.exists() == bool(directives.get("source")), path
         if directives.get("date"):
@@ -328,3 +334,102 @@ class TestDownloads:
         make_varied_statements()
         slug = Statement.objects.get(title="Published one").slug
         assert client.get(f"/statements/{slug}.exe").status_code == 404
+
+
+class TestMuseMapping:
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            ("2018-11-01T14:36:51", (2018, 11, 1, 14, 36, 51)),
+            ("2019-06-14 18:55:23 +0200", (2019, 6, 14, 16, 55, 23)),
+            ("2019-06-14 18:55:23 -0500", (2019, 6, 14, 23, 55, 23)),
+            ("2020-01-01", (2020, 1, 1)),
+            ("2020-01-01T10:00:00.500Z", (2020, 1, 1, 10, 0, 0, 500000)),
+            ("2021-03-04T10:11", (2021, 3, 4, 10, 11)),
+        ],
+    )
+    def test_every_pubdate_shape_of_the_corpus(self, written, expected):
+        [item] = parse_bytes(f"#title T\n#pubdate {written}\n\nText".encode(), name="t.muse")
+        assert item.data.published_at == datetime.datetime(*expected, tzinfo=datetime.UTC)
+        assert "pubdate" not in item.data.metadata
+
+    def test_an_unreadable_pubdate_is_kept_as_read(self):
+        [item] = parse_bytes(b"#title T\n#pubdate last spring\n\nText", name="t.muse")
+        assert item.data.published_at is None
+        assert item.data.metadata == {"pubdate": "last spring"}
+        assert any("pubdate" in note for note in item.notes)
+
+    def test_the_chinese_retrieved_line(self):
+        line = "#source 于2022-01-04从https://zhuanlan.zhihu.com/p/426914834拾获"
+        [item] = parse_bytes(f"#title T\n{line}\n\nText".encode(), name="t.muse")
+        [source] = item.data.sources
+        assert source.url == "https://zhuanlan.zhihu.com/p/426914834"
+        assert source.retrieved_on == PartialDate(2022, 1, 4)
+        assert source.note == line.removeprefix("#source ")
+
+
+@pytest.mark.django_db
+class TestMatchingAndProvenance:
+    def test_authors_and_tags_match_without_case_spacing_or_accents(self):
+        import_one("a.muse", "#title A\n#author Pëtr Kropotkin\n#topics Évictions\n\nText")
+        import_one("b.muse", "#title B\n#author petr   KROPOTKIN\n#topics evictions\n\nText")
+        import_one("c.muse", "#title C\n#author Petr Kropotkin, Pëtr  kropotkin\n\nText")
+        assert list(Author.objects.values_list("name", flat=True)) == ["Pëtr Kropotkin"]
+        assert list(Tag.objects.values_list("name", flat=True)) == ["Évictions"]
+        assert Statement.objects.get(slug="c").authorships.count() == 1
+
+    def test_the_original_file_is_kept_with_its_sha256(self):
+        import hashlib
+
+        from statements.models import ImportedFile
+
+        raw = b"#title Kept\r\n#lang en\r\n\r\nThe text.\r\n"
+        import_one("kept.muse", raw)
+        statement = Statement.objects.get(slug="kept")
+        kept = statement.imported_from
+        assert kept.sha256 == hashlib.sha256(raw).hexdigest()
+        assert bytes(kept.content) == raw and kept.size == len(raw)
+        assert (kept.name, kept.format) == ("kept.muse", "muse")
+        # Unchanged: no new row. Changed: a new row, the old one kept for the record.
+        assert import_one("kept.muse", raw).unchanged
+        assert ImportedFile.objects.count() == 1
+        import_one("kept.muse", raw.replace(b"The text.", b"The new text."))
+        statement.refresh_from_db()
+        assert ImportedFile.objects.count() == 2
+        assert bytes(statement.imported_from.content).endswith(b"The new text.\r\n")
+
+    def test_a_jsonl_file_is_kept_once_for_all_its_lines(self):
+        from statements.models import ImportedFile
+
+        lines = b'{"title": "One"}\n{"title": "Two"}\n'
+        import_one("two.jsonl", lines)
+        assert ImportedFile.objects.get().statements.count() == 2
+
+    def test_a_dry_run_keeps_no_file(self):
+        from statements.models import ImportedFile
+
+        import_one("x.muse", "#title X\n\nText", dry_run=True)
+        assert not ImportedFile.objects.exists()
+
+    def test_translations_link_to_each_other(self, client, django_assert_num_queries):
+        make_statement("Call", language="en", uid="call-2025", slug="call")
+        make_statement("Appel", language="fr", uid="call-2025", slug="appel")
+        make_statement("Brouillon", language="de", uid="call-2025", published=False)
+        make_statement("Other", language="en", slug="other")
+        page = client.get("/statements/call/").content.decode()
+        assert 'href="/statements/appel/" hreflang="fr"' in page and "Brouillon" not in page
+        assert "Also in" not in client.get("/statements/other/").content.decode()
+
+
+@pytest.mark.django_db
+def test_fail_fast_stops_at_the_first_failure(tmp_path):
+    (tmp_path / "a.muse").write_text("#title A\n\nText")
+    (tmp_path / "b.muse").write_bytes(b"\x00binary")
+    (tmp_path / "c.muse").write_text("#title C\n\nText")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 created, 0 updated, 0 unchanged, 1 failed"):
+        call_command(
+            "import_statements", str(tmp_path), "--fail-fast", stdout=io.StringIO(), stderr=err
+        )
+    assert "1 files not read" in err.getvalue()
+    assert list(Statement.objects.values_list("slug", flat=True)) == ["a"]

@@ -7,7 +7,7 @@ Schema (``"format": "statement-archive/1"`` on every line; keys sorted, UTF-8, n
     639-1), rights, editorial_notes, status ("draft" | "published"), published_at (ISO 8601
     in UTC, or null), metadata (object), authors ([{name, kind, role}] in order within each
     role), sources ([{kind, url, site_name, retrieved_on, archived_url, note}] in order),
-    tags ([name], sorted)
+    tags ([name], sorted), uid (the text identifier its translations share, or "")
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from statements.services import AuthorCredit, SourceData, StatementData
 
 FORMAT = "statement-archive/1"
 _TEXT_FIELDS = ("title", "subtitle", "summary", "body", "date_text", "place", "language")
-_TEXT_FIELDS += ("rights", "editorial_notes")
+_TEXT_FIELDS += ("rights", "editorial_notes", "uid")
 
 
 def _partial(value: PartialDate | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import PurePosixPath
 
@@ -14,7 +15,8 @@ from statements.services import AuthorCredit, SourceData, StatementData
 _DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
 # Directives with a field of their own; every other one is kept in the statement's metadata.
 MAPPED = {"title", "subtitle", "author", "authors", "sortauthors", "date", "lang", "source"}
-MAPPED |= {"sorttopics", "topics", "teaser", "notes", "deleted", "issued"}
+MAPPED |= {"sorttopics", "topics", "cat", "teaser", "notes", "deleted", "issued", "pubdate"}
+MAPPED |= {"uid"}
 
 
 def directive_name(raw: str) -> str:
@@ -121,6 +123,8 @@ GROUP_WORDS = {
 }  # fmt: skip
 
 _RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
+# The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
+_RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(https?://.+?)\s*拾获")
 _URL = re.compile(r"https?://[^\s\]\[<>\"']+")
 
 
@@ -135,14 +139,17 @@ def source_from_line(line: str) -> SourceData:
     elif found := _URL.search(line):
         url = found[0].rstrip(".,;)")
     plain = muse_inline_plain(line)
-    if not site:
+    chinese = _RETRIEVED_ZH.search(plain)
+    if chinese and not link:
+        url = chinese[2]
+    if not site and not chinese:
         after = re.search(r"\bfrom\s+(.+)$", plain, re.IGNORECASE)
         if after:
             site = after[1].strip().rstrip(".")
             if site.startswith(("http://", "https://")):
                 site = ""
     retrieved = None
-    when = _RETRIEVED.search(plain)
+    when = _RETRIEVED.search(plain) or chinese
     if when:
         retrieved = partial_date_in_text(_latex_plain(when[1]).rstrip(","))
     return SourceData(
@@ -186,8 +193,17 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
         notes.append(f"date kept as written only: “{date_text}”")
     language = directives.get("lang", "").strip().lower()[:3]
     topics = directives.get("sorttopics") or directives.get("topics") or ""
+    tags = _names(muse_inline_plain(topics)) if topics else []
+    tags += directives.get("cat", "").replace(",", " ").split()  # category codes
+    published_at = None
+    if directives.get("pubdate"):
+        published_at = _pubdate(directives["pubdate"])
+        if published_at is None:
+            notes.append(f"#pubdate “{directives['pubdate']}” is not a date: kept as read")
     sources = [source_from_line(directives["source"])] if directives.get("source") else []
     metadata = {key: value for key, value in directives.items() if key not in MAPPED}
+    if directives.get("pubdate") and published_at is None:
+        metadata["pubdate"] = directives["pubdate"]
     if "deleted" in directives:
         metadata["deleted"] = directives["deleted"]
         notes.append("marked #DELETED in Amusewiki: imported as a draft")
@@ -205,10 +221,26 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
         editorial_notes=muse_inline_plain(directives.get("notes", "")),
         credits=[AuthorCredit(name=n[:300], kind=author_kind(n)) for n in names],
         sources=sources,
-        tags=[t[:100] for t in _names(muse_inline_plain(topics))],
+        tags=[t[:100] for t in tags],
         metadata=metadata,
+        uid=directives.get("uid", "")[:200],
+        published_at=published_at,
     )
     return [ParsedFile(name=name, format="muse", data=data, notes=notes)]
+
+
+def _pubdate(value: str) -> datetime.datetime | None:
+    """Amusewiki's #pubdate in any of its shapes ("2018-11-01T14:36:51", "2019-06-14
+    18:55:23 +0200", "2020-01-01", "…T…​.123Z"), as an aware time (UTC when none is given)."""
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"\s*([+-])(\d{2}):?(\d{2})$", r"\1\2:\3", text)
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
 
 
 def _date_text(written: str, issued: PartialDate | None) -> str:

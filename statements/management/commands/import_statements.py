@@ -23,8 +23,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would change, write nothing"
         )
+        parser.add_argument(
+            "--fail-fast",
+            action="store_true",
+            help="stop at the first file that fails (the files before it stay imported)",
+        )
 
-    def handle(self, *args, paths, format, status, dry_run, **options):
+    def handle(self, *args, paths, format, status, dry_run, fail_fast, **options):
         from tqdm import tqdm
 
         files = list(import_files(paths))
@@ -32,7 +37,9 @@ class Command(BaseCommand):
             raise CommandError("Nothing to import: no .muse, .txt, .md, .jsonl or .zip found.")
         # A bar with an ETA on a terminal; nothing in logs or pipes.
         bar = tqdm(files, unit="file", disable=None, file=self.stderr._out, leave=False)
-        report = statement_import(files=bar, format=format, status=status, dry_run=dry_run)
+        report = statement_import(
+            files=bar, format=format, status=status, dry_run=dry_run, fail_fast=fail_fast
+        )
         verb = "would be" if dry_run else "were"
         for label, names in (("created", report.created), ("updated", report.updated)):
             for name in names:
@@ -41,6 +48,10 @@ class Command(BaseCommand):
             self.stdout.write(f"note: {name}: {note}")
         for name, reason in report.failed:
             self.stderr.write(f"failed: {name}: {reason}")
+        if report.skipped:
+            self.stderr.write(
+                f"stopped at the first failure (--fail-fast): {len(report.skipped)} files not read"
+            )
         summary = (
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"

@@ -1,0 +1,97 @@
+"""Files uploaded to the admin's import page, kept on disk between the preview and the
+import (in the server's temporary folder, under a random token tied to the session)."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from statements.importers import ImportFailure, parse_bytes, zip_members
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".jsonl", ".zip")
+_SESSION_KEY = "statement_import_tokens"
+
+
+def _folder(token: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"archive-import-{token}"
+
+
+def _expanded(name: str, raw: bytes):
+    """A zip (told by its content, not its name) gives its members; any other file itself."""
+    if raw[:4] == b"PK\x03\x04":
+        yield from zip_members(raw, name=name)
+    elif name.lower().endswith(".zip"):
+        yield name, ImportFailure("named .zip but not a zip archive")
+    else:
+        yield name, raw
+
+
+STALE_SECONDS = 24 * 3600
+
+
+def _discard_stale() -> None:
+    """Uploads previewed but never imported are removed after a day."""
+    limit = time.time() - STALE_SECONDS
+    for folder in Path(tempfile.gettempdir()).glob("archive-import-*"):
+        try:
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def upload_receive(request) -> tuple[str, list[dict], list[tuple[str, str]]]:
+    """Keep the uploaded files and parse them for the preview: (token, previews, errors)."""
+    _discard_stale()
+    token = secrets.token_hex(16)
+    folder = _folder(token)
+    folder.mkdir(mode=0o700)
+    previews, errors = [], []
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        errors.append(("", "Choose at least one file."))
+    for number, upload in enumerate(uploads):
+        name = Path(upload.name).name
+        if not name.lower().endswith(ALLOWED_SUFFIXES):
+            errors.append((name, "not a .muse, .txt, .md, .jsonl or .zip file"))
+            continue
+        if upload.size > MAX_UPLOAD_BYTES:
+            errors.append((name, f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"))
+            continue
+        raw = upload.read()
+        (folder / f"{number:04d}").write_bytes(raw)
+        (folder / f"{number:04d}.name").write_text(name, encoding="utf-8")
+        for member, content in _expanded(name, raw):
+            if isinstance(content, ImportFailure):
+                errors.append((member, str(content)))
+                continue
+            try:
+                for item in parse_bytes(content, name=member):
+                    previews.append({"item": item, "data": item.data})
+            except ImportFailure as error:
+                errors.append((member, str(error)))
+    request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, [])[-9:], token]
+    return token, previews, errors
+
+
+def upload_files(request, token: str):
+    """The (name, bytes or ImportFailure) of an upload this session made, or None."""
+    if token not in request.session.get(_SESSION_KEY, []) or not token.isalnum():
+        return None
+    folder = _folder(token)
+    if not folder.is_dir():
+        return None
+    files = []
+    for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]")):
+        name = (folder / f"{path.name}.name").read_text(encoding="utf-8")
+        files += list(_expanded(name, path.read_bytes()))
+    return files
+
+
+def upload_discard(request, token: str) -> None:
+    shutil.rmtree(_folder(token), ignore_errors=True)
+    request.session[_SESSION_KEY] = [t for t in request.session.get(_SESSION_KEY, []) if t != token]

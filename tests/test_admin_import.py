@@ -1,0 +1,124 @@
+"""The admin's import page: upload, preview, import as drafts; bad files get their reason."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from statements import uploads
+from statements.models import ImportedFile, Statement
+
+URL = "/admin/statements/statement/import/"
+MUSE = b"#title Night shelter call\n#author Night Shelter Collective\n#date 2025-03\n\nWe call.\n"
+
+
+def upload(client, *files):
+    return client.post(URL, {"files": [SimpleUploadedFile(name, raw) for name, raw in files]})
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, raw in members.items():
+            archive.writestr(name, raw)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+class TestAdminImport:
+    def test_preview_then_import_as_drafts(self, editor_client, client):
+        page = editor_client.get("/admin/statements/statement/")
+        assert f'href="{URL}"' in page.content.decode()
+        preview = upload(editor_client, ("night.muse", MUSE), ("x.jsonl", b'{"title": "Line"}\n'))
+        assert preview.status_code == 200
+        html = preview.content.decode()
+        assert "Night shelter call" in html and "Night Shelter Collective" in html
+        assert "March 2025" in html and "Import 2 statements as drafts" in html
+        assert not Statement.objects.exists()  # nothing written by the preview
+        token = preview.context["token"]
+        done = editor_client.post(URL, {"token": token})
+        assert done.status_code == 200
+        assert "2 created and 0 updated as drafts" in done.content.decode()
+        assert set(Statement.objects.values_list("status", flat=True)) == {"draft"}
+        statement = Statement.objects.get(slug="night")
+        assert bytes(statement.imported_from.content) == MUSE
+        assert client.get(statement.get_absolute_url()).status_code == 404  # a draft
+        # The token is spent: posting it again imports nothing twice.
+        again = editor_client.post(URL, {"token": token})
+        assert "expired" in again.content.decode()
+        assert Statement.objects.count() == 2
+
+    def test_bad_files_get_their_reason_and_the_good_ones_go_on(self, editor_client):
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("bomb.txt", b"0" * 5_000_000)
+        preview = upload(
+            editor_client,
+            ("good.muse", MUSE),
+            ("picture.png", b"\x89PNG\r\n\x1a\n"),
+            ("binary.txt", b"\x00\x01\x02binary"),
+            ("empty.md", b""),
+            ("fake.zip", b"not a zip"),
+            ("evil.zip", zipped({"../../etc/passwd.txt": b"root"})),
+            ("bomb.zip", bomb.getvalue()),
+            ("broken.jsonl", b'{"title": "A"}\n{oops\n'),
+        )
+        assert preview.status_code == 200
+        errors = dict(preview.context["errors"])
+        assert errors["picture.png"] == "not a .muse, .txt, .md, .jsonl or .zip file"
+        assert errors["binary.txt"] == "binary data, not text"
+        assert errors["empty.md"] == "empty file"
+        assert errors["fake.zip"] == "named .zip but not a zip archive"
+        assert "unsafe name" in errors["evil.zip/../../etc/passwd.txt"]
+        assert "zip bomb" in errors["bomb.zip/bomb.txt"]
+        assert "line 2: not valid JSON" in errors["broken.jsonl"]
+        assert [p["data"].title for p in preview.context["previews"]] == ["Night shelter call"]
+        editor_client.post(URL, {"token": preview.context["token"]})
+        assert list(Statement.objects.values_list("title", flat=True)) == ["Night shelter call"]
+
+    def test_oversized_upload_is_refused(self, editor_client, monkeypatch):
+        monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
+        preview = upload(editor_client, ("big.muse", MUSE + b"x" * 200))
+        assert dict(preview.context["errors"])["big.muse"].startswith("larger than")
+        assert not preview.context["previews"]
+
+    def test_no_file_chosen(self, editor_client):
+        preview = editor_client.post(URL, {})
+        assert preview.status_code == 200
+        assert "Choose at least one file." in preview.content.decode()
+
+    def test_a_token_from_another_session_is_refused(self, editor_client):
+        from django.test import Client
+
+        from tests.factories import make_editor
+
+        token = upload(editor_client, ("night.muse", MUSE)).context["token"]
+        other = Client()
+        other.force_login(make_editor("other"))
+        response = other.post(URL, {"token": token})
+        assert "expired or is not yours" in response.content.decode()
+        assert other.post(URL, {"token": "../../etc"}).status_code == 200
+        assert not Statement.objects.exists()
+
+    def test_only_editors_reach_the_page(self, client):
+        assert client.get(URL).status_code == 302  # to the login page
+        from django.contrib.auth.models import User
+
+        staff = User.objects.create_user("staff", password="x-long-password-1", is_staff=True)
+        client.force_login(staff)
+        assert client.get(URL).status_code == 403
+
+    def test_the_kept_file_is_shown_and_downloadable(self, editor_client):
+        upload_token = upload(editor_client, ("night.muse", MUSE)).context["token"]
+        editor_client.post(URL, {"token": upload_token})
+        statement = Statement.objects.get()
+        kept = ImportedFile.objects.get()
+        change = editor_client.get(f"/admin/statements/statement/{statement.pk}/change/")
+        assert kept.sha256 in change.content.decode()
+        download = editor_client.get(f"/admin/statements/importedfile/{kept.pk}/download/")
+        assert download.content == MUSE
+        assert download["X-Content-SHA256"] == kept.sha256
+        listing = editor_client.get("/admin/statements/importedfile/")
+        assert listing.status_code == 200 and "night.muse" in listing.content.decode()
+        assert editor_client.get("/admin/statements/importedfile/add/").status_code == 403
