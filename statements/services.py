@@ -387,7 +387,9 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
         if not statement.slug or statement.slug in taken:
             statement.slug = _free_slug(data.title, taken)
         taken.add(statement.slug)
-        statement.clean_fields(exclude=["slug", "body_html", "body_toc"])
+        # imported_from is a row this import just wrote or found: no query per statement
+        # to check that it exists (the foreign key still does, in the database).
+        statement.clean_fields(exclude=["slug", "body_html", "body_toc", "imported_from"])
         statements.append(statement)
 
     def render(chunk: range) -> None:
@@ -519,8 +521,9 @@ def statement_import(
             continue
         try:
             with transaction.atomic():
+                original = _ImportedFileLater(name, raw, parsed[0].format)
                 for item in parsed:
-                    item.data.imported_from = _ImportedFileLater(name, raw, item.format)
+                    item.data.imported_from = original
                 outcome = _import_parsed(parsed, status, now, data_record, statement_record)
                 if dry_run:
                     transaction.set_rollback(True)
@@ -557,7 +560,7 @@ class _ImportedFileLater:
             import hashlib
 
             digest = hashlib.sha256(self.raw).hexdigest()
-            self.row = ImportedFile.objects.filter(sha256=digest).first()
+            self.row = ImportedFile.objects.filter(sha256=digest).defer("content").first()
             if self.row is None:
                 self.row = ImportedFile.objects.create(
                     sha256=digest,

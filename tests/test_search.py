@@ -332,3 +332,22 @@ def test_summary_words_are_found(client):
     make_statement("Open letter", summary="Against the evictions in the old town", body="x")
     make_statement("Other", body="nothing of the kind")
     assert search(client, "evictions") == ["Open letter"]
+
+
+@pytest.mark.django_db
+def test_pages_never_read_the_search_vectors(client):
+    """The vectors are PostgreSQL's to match on; reading them costs a detoasted copy of every
+    word of every row shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_statement("Vectors stay in the database", tags=["speed"])
+    for url in ("/", "/statements/", "/search/?q=vectors", "/tags/speed/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        import re
+
+        # A bare column in a select list; ts_rank(search_rank_vector, ...) stays in PostgreSQL.
+        bare = re.compile(r'(SELECT |, )"statements_statement"\."search_(rank_)?vector"(,|$)')
+        selects = [q["sql"].split(" FROM ")[0] for q in captured if q["sql"].startswith("SELECT")]
+        assert not any(bare.search(s) for s in selects), url

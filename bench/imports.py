@@ -1,0 +1,114 @@
+"""Benchmark the importer: JSON Lines at 10,000 statements, Muse on the real corpus.
+
+JSON Lines: synthetic statements (bench/corpus.py) written as our own records, split into
+files of --per-file lines (a single file of 10,000 would pass the 20 MB file limit), then
+imported into an empty archive through ``statement_import``, as ``import_statements`` does;
+then the same files again, which must change nothing. Muse: every ``.muse`` file under
+``../shared/corpus/muse/`` (pandoc converts each body), into an empty archive.
+
+    .venv/bin/python -m bench.imports [--statements 10000] [--per-file 500]
+
+Needs a PostgreSQL server (BENCH_DATABASE_URL, see bench/common.py); the database is
+dropped and re-created (default: ``archive_bench_import``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bench.common import ROOT, bench_environment, drop_database, now, prepare
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/archive_bench_import"
+MUSE_CORPUS = ROOT.parent / "shared" / "corpus" / "muse"
+
+
+def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
+    from bench.corpus import Corpus
+    from statements.importers.jsonl import data_record
+
+    files, lines = [], []
+    for data in Corpus().statements(count, now=now()):
+        data.slug = ""  # slugs come from titles, as for any new record
+        record = data_record(data)
+        record["slug"] = f"bench-{len(files) * per_file + len(lines)}"
+        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        if len(lines) == per_file:
+            files.append((f"part-{len(files):03d}.jsonl", "".join(lines).encode()))
+            lines = []
+    if lines:
+        files.append((f"part-{len(files):03d}.jsonl", "".join(lines).encode()))
+    return files
+
+
+def timed_import(files, **options):
+    from statements.services import statement_import
+
+    started = time.perf_counter()
+    report = statement_import(files=files, **options)
+    seconds = time.perf_counter() - started
+    if report.failed:
+        raise SystemExit(f"the import failed: {report.failed[:3]}")
+    return report, seconds
+
+
+def wipe() -> None:
+    from statements.models import Author, ImportedFile, Statement, Tag
+
+    Statement.objects.all().delete()
+    ImportedFile.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=10_000)
+    parser.add_argument("--per-file", type=int, default=500, help="JSON Lines per file")
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+    env = bench_environment(args.database_url)
+    prepare(args.database_url, env)
+    try:
+        files = jsonl_files(args.statements, args.per_file)
+        megabytes = sum(len(raw) for _, raw in files) / 1e6
+        print(
+            f"== JSON Lines: {args.statements:,} statements in {len(files)} files "
+            f"({megabytes:.0f} MB)"
+        )
+        report, seconds = timed_import(files)
+        print(
+            f"first import: {len(report.created):,} created in {seconds:.1f} s "
+            f"({len(report.created) / seconds:,.0f} statements/s; target 500)"
+        )
+        report, seconds = timed_import(files)
+        print(
+            f"same files again: {len(report.unchanged):,} unchanged, {len(report.created)} "
+            f"created, {len(report.updated)} updated in {seconds:.1f} s "
+            f"({len(report.unchanged) / seconds:,.0f} statements/s)"
+        )
+        wipe()
+        muse = sorted(MUSE_CORPUS.rglob("*.muse"))
+        if not muse:
+            print(f"== Muse: skipped, no corpus at {MUSE_CORPUS}")
+            return
+        raw = [(str(path), path.read_bytes()) for path in muse]
+        megabytes = sum(len(content) for _, content in raw) / 1e6
+        print(f"== Muse: the real corpus, {len(raw)} files ({megabytes:.1f} MB)")
+        report, seconds = timed_import(raw)
+        print(
+            f"import: {len(report.created)} created in {seconds:.1f} s "
+            f"({len(raw) / seconds:,.1f} files/s; target 20)"
+        )
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(args.database_url)
+
+
+if __name__ == "__main__":
+    main()
