@@ -57,9 +57,25 @@ def make_statement(
     return statement_create(data=data)
 
 
+def editors_group() -> Group:
+    """The Editors group the migrations make, made again as they define it where a
+    transactional test has emptied every table (browser tests do)."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        editor_models = ["statement", "author", "authorship", "source", "tag"]
+        editor_models += ["taggedstatement", "slugredirect"]
+        permissions = Permission.objects.filter(
+            content_type__app_label="statements", content_type__model__in=editor_models
+        )
+        group.permissions.add(*permissions, Permission.objects.get(codename="view_importedfile"))
+    return group
+
+
 def make_editor(username: str = "editor") -> User:
     user = User.objects.create_user(username=username, password="a-long-test-password-1")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user

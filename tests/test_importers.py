@@ -89,6 +89,26 @@ class TestMuseImport:
         assert "<blockquote>" in page and "A quoted line." in page
         assert 'class="footnote' in page and "The footnote." in page
 
+    def test_emphasis_links_verse_lists_and_tables_survive(self, client):
+        muse = (
+            "#title Forms\n#lang en\n\n* Part one\n\n"
+            "Some *emphasis*, **strong** and =code= with a [[https://example.org/x][link]].\n\n"
+            "<verse>\nFirst line of verse\nSecond line of verse\n</verse>\n\n"
+            " - apple\n - pear\n\n 1. first\n 2. second\n\n"
+            " Year || Groups\n 2024 |  12\n\nAfter.\n"
+        )
+        import_one("forms.muse", muse, status="published")
+        page = client.get(Statement.objects.get(slug="forms").get_absolute_url()).content.decode()
+        assert "<em>emphasis</em>" in page and "<strong>strong</strong>" in page
+        assert "<code>code</code>" in page
+        assert '<a href="https://example.org/x"' in page and ">link</a>" in page
+        assert "First line of verse<br" in page
+        import re
+
+        assert re.search(r"<ul>\s*<li>\s*(<p>)?apple", page)
+        assert re.search(r"<ol>\s*<li>\s*(<p>)?first", page) and "second" in page
+        assert "<table>" in page and "<th>Year</th>" in page and "<td>2024</td>" in page
+
     def test_deleted_texts_come_in_as_drafts(self):
         import_one("gone.muse", "#title Gone\n#DELETED withdrawn\n\nText", status="published")
         statement = Statement.objects.get(slug="gone")
