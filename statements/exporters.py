@@ -11,6 +11,9 @@ from statements.importers.muse import directive_name
 from statements.models import Authorship, Statement
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
+# Our Markdown as markdown-it renders it: no "smart" punctuation, which would turn straight
+# quotes curly and "--" into a dash on the way out.
+MARKDOWN_READER = "commonmark_x-smart"
 
 
 def statements_for_export():
@@ -72,7 +75,7 @@ def statement_muse(statement) -> str:
         body = pypandoc.convert_text(
             statement.body,
             "muse",
-            format="commonmark_x",
+            format=MARKDOWN_READER,
             extra_args=["--wrap=none", "--shift-heading-level-by=-1"],
         ).strip()
     return "\n".join(lines) + "\n\n" + body + "\n"
@@ -106,7 +109,7 @@ def statement_text(statement) -> str:
     import pypandoc
 
     return pypandoc.convert_text(
-        statement_markdown(statement), "plain", format="commonmark_x", extra_args=["--wrap=none"]
+        statement_markdown(statement), "plain", format=MARKDOWN_READER, extra_args=["--wrap=none"]
     )
 
 

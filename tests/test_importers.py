@@ -109,6 +109,21 @@ class TestMuseImport:
         assert re.search(r"<ol>\s*<li>\s*(<p>)?first", page) and "second" in page
         assert "<table>" in page and "<th>Year</th>" in page and "<td>2024</td>" in page
 
+    def test_typography_is_kept_as_written(self, client):
+        text = 'He said don\'t. “Quoted” and ‘single’ — a dash – an en dash… and "straight"'
+        import_one(
+            "typography.muse", f"#title Typography\n#lang en\n\n{text}\n", status="published"
+        )
+        statement = Statement.objects.get(slug="typography")
+        assert text.replace('\\"', '"') in statement.body.replace("\\", "")
+        assert "---" not in statement.body and "..." not in statement.body
+        page = client.get(statement.get_absolute_url()).content.decode()
+        assert "“Quoted” and ‘single’ — a dash – an en dash…" in page
+        for fmt in ("muse", "txt", "md"):
+            download = client.get(f"/statements/typography.{fmt}").content.decode()
+            assert "“Quoted” and ‘single’ — a dash – an en dash…" in download, fmt
+            assert "don't" in download.replace("\\", ""), fmt
+
     def test_deleted_texts_come_in_as_drafts(self):
         import_one("gone.muse", "#title Gone\n#DELETED withdrawn\n\nText", status="published")
         statement = Statement.objects.get(slug="gone")
@@ -453,3 +468,73 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path):
         )
     assert "1 files not read" in err.getvalue()
     assert list(Statement.objects.values_list("slug", flat=True)) == ["a"]
+
+
+class TestMuseShortcut:
+    """Paragraphs without markup go around pandoc; the Markdown must be what pandoc alone
+    gives, to the byte."""
+
+    @staticmethod
+    def both(body: str) -> tuple[str, str]:
+        from statements.importers.muse import _pandoc_muse, muse_to_markdown
+
+        return muse_to_markdown(body), _pandoc_muse(body)
+
+    def test_every_allowed_character_comes_out_as_pandoc_writes_it(self):
+        from statements.importers.muse import _PLAIN_PUNCTUATION, _set_aside_plain_paragraphs
+
+        paragraphs = [
+            f"Word{c * n}word {c * n}word word{c * n} {c * n}\nnext line{c * n}"
+            for c in sorted(_PLAIN_PUNCTUATION)
+            for n in (1, 2, 3)
+        ]
+        body = "\n\n".join(["* Heading", *paragraphs, "A *marked* one."]) + "\n"
+        _, aside = _set_aside_plain_paragraphs(body)
+        # Every one went around pandoc but "::", which Muse reads as a definition list.
+        assert sorted(aside.values()) == sorted(
+            " ".join(p.split()) for p in paragraphs if "::" not in p
+        )
+        shortcut, pandoc = self.both(body)
+        assert shortcut == pandoc
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "<quote>\nPlain inside a quote.\n\nAnd another.\n</quote>\n\nAfter.\n",
+            "<center>\nCentred words.\n</center>\n\n<right>\nRight words.\n</right>\n",
+            "<example>\nPlain code line.\n\nStill code, with - and 1. here.\n</example>\n\nOut.\n",
+            "{{{\nCode.\n\nMore code.\n}}}\n\nOut.\n",
+            "<verse>\nA line.\n\nAnother stanza.\n</verse>\n\nProse.\n",
+            " - item one\n\n - item two\n\nNot an item.\n\n 1. first\n\nAfter the list.\n",
+            "Text with a note.[1]\n\n[1] The note.\n\nA paragraph after the notes.\n",
+            "; a comment\n\n1987. The year.\n\n- not a list\n\n----\n\nplain again\n",
+            "term :: definition\n\nSee https://example.org/a and www.example.org too.\n",
+            "A line\n  indented continuation\n\nTabs\tinside.\n\nNo\u00a0break space.\n",
+            "Plain.\n\n\n\nAfter many blank lines.\n\n   \n\nAnd spaces.\n",
+            "(5) A numbered clause.\n\nA. Smith wrote.\n\niv) Roman.\n\nb. Letter.\n",
+            "Secondary note here{1} and a primary one[1].\n\n[1] Primary.\n\n{1} Secondary.\n",
+        ],
+    )
+    def test_structures_around_plain_paragraphs(self, body):
+        shortcut, pandoc = self.both(body)
+        assert shortcut == pandoc
+
+    @needs_shared
+    def test_real_corpus_files_convert_as_with_pandoc_alone(self):
+        from statements.importers.muse import _set_aside_plain_paragraphs
+
+        sample = []
+        for folder in sorted((CORPUS / "muse").iterdir()):
+            files = sorted(folder.rglob("*.muse"), key=lambda p: p.stat().st_size)
+            sample += files[:: max(1, len(files) // 4)][:4]
+        sample = [p for p in sample if p.stat().st_size < 60_000]
+        assert len(sample) >= 10
+        set_aside = 0
+        for path in sample:
+            _, body = muse_split(path.read_text())
+            if not body.strip():
+                continue
+            shortcut, pandoc = self.both(body)
+            assert shortcut == pandoc, path
+            set_aside += len(_set_aside_plain_paragraphs(body)[1])
+        assert set_aside > 50  # the shortcut was taken, not only the fallback

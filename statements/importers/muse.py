@@ -81,17 +81,76 @@ def muse_inline_plain(value: str) -> str:
     return " ".join(text.split())
 
 
+# Characters pandoc's Markdown writer copies as they are (checked one by one against pandoc
+# in tests/test_importers.py), besides letters, digits, spaces and line ends.
+# Not { }: "{1}" is Muse's secondary footnote.
+_PLAIN_PUNCTUATION = set(".,;:!?'\"()-–—…’‘“”«»/%+，。、；：？！「」『』《》（）·„‚‹›°§№")
+# Line starts Muse reads as something else: indentation, comments, lists, rules.
+_PLAIN_START = re.compile(r"^(?:[ \t;:\-+]|\d+[.)])", re.MULTILINE)
+# A first word Markdown could take for a list marker ("(5)", "A.", "iv)"): pandoc escapes it.
+_LIST_MARKER_START = re.compile(r"^\(?\w{1,10}[.)](?:\s|$)")
+_LITERAL_TAGS = re.compile(
+    r"(?P<open><(?:example|verbatim|literal|src|comment|verse)\b|\{\{\{)"
+    r"|(?P<close></(?:example|verbatim|literal|src|comment|verse)>|\}\}\})"
+)
+_PLACEHOLDER = "Zmuseplain{:06d}q"
+
+
+def _plain_paragraph(block: str) -> bool:
+    """A paragraph with no Muse markup, whose Markdown is its own words on one line."""
+    if not block or not (block[0].isalnum() or block[0] in "\"'“‘«(„‚‹"):
+        return False
+    if _PLAIN_START.search(block) or _LIST_MARKER_START.match(block):
+        return False
+    if "::" in block or "://" in block or "www." in block:
+        return False
+    return all(c.isalnum() or c in _PLAIN_PUNCTUATION or c in " \n" for c in block)
+
+
+def _set_aside_plain_paragraphs(body: str) -> tuple[str, dict[str, str]]:
+    """Paragraphs without markup replaced by placeholder words, so that pandoc's Muse
+    reader (about 60 KB/s) reads only what has markup; the paragraphs are put back in its
+    output. Nothing inside a literal block (<example>, {{{ }}}, <verse>...) is touched."""
+    blocks = re.split(r"(\n[ \t]*\n)", body)
+    aside: dict[str, str] = {}
+    inside_literal = False
+    for index in range(0, len(blocks), 2):
+        block = blocks[index]
+        if not inside_literal and _plain_paragraph(block.strip("\n")):
+            token = _PLACEHOLDER.format(len(aside))
+            aside[token] = " ".join(block.split())
+            blocks[index] = token
+            continue
+        for tag in _LITERAL_TAGS.finditer(block):
+            inside_literal = tag["open"] is not None
+    return "".join(blocks), aside
+
+
 def muse_to_markdown(body: str) -> str:
     """Muse body to our Markdown (CommonMark with footnotes, tables and hard line breaks),
-    with pandoc's Muse reader. Muse's top heading level (*) becomes ## under the title."""
-    import pypandoc
-
+    with pandoc's Muse reader. Muse's top heading level (*) becomes ## under the title.
+    Paragraphs without markup go around pandoc (see _set_aside_plain_paragraphs)."""
     if not body.strip():
         return ""
+    source, aside = _set_aside_plain_paragraphs(body)
+    markdown = _pandoc_muse(source)
+    if aside:
+        found = re.findall(r"Zmuseplain\d{6}q", markdown)
+        if sorted(found) != sorted(aside):  # pandoc moved or dropped one: no shortcut
+            return _pandoc_muse(body)
+        markdown = re.sub(r"Zmuseplain\d{6}q", lambda m: aside[m[0]], markdown)
+    return markdown
+
+
+def _pandoc_muse(body: str) -> str:
+    import pypandoc
+
     try:
         markdown = pypandoc.convert_text(
             body,
-            "commonmark_x-attributes-bracketed_spans-fenced_divs-raw_html",
+            # No "smart": it would write “quotes”, dashes and … as ASCII ('---' shows
+            # as three hyphens on our pages); the text keeps the characters it was written in.
+            "commonmark_x-smart-attributes-bracketed_spans-fenced_divs-raw_html",
             format="muse",
             extra_args=["--wrap=none", "--shift-heading-level-by=1"],
         )
