@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.plugin import ROOT
 
 PRODUCTION_ENV = {
@@ -136,3 +138,13 @@ def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_database_connections_run_without_jit():
+    """Short queries only: JIT compilation cost more than it saved (see archive/settings.py)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
