@@ -39,9 +39,10 @@ from statements.search import (
     headline_source,
     highlight_html,
     search_query,
+    snippet_words,
 )
 
-SNIPPET_SOURCE_LENGTH = 6_000
+SNIPPET_SOURCE_LENGTH = 2_000  # a window around the first typed word found (search.py)
 
 PUBLISHED = Q(status=Statement.Status.PUBLISHED, published_at__lte=Now())
 
@@ -539,7 +540,7 @@ def statement_search(
             Statement.objects.filter(pk__in=[row.pk for row in rows])
             .annotate(
                 headline=SearchHeadline(
-                    headline_source("body", SNIPPET_SOURCE_LENGTH),
+                    headline_source("body", SNIPPET_SOURCE_LENGTH, snippet_words(text)),
                     query,
                     config=Value(SIMPLE_CONFIG),
                     start_sel=HIGHLIGHT_START,

@@ -351,3 +351,15 @@ def test_pages_never_read_the_search_vectors(client):
         bare = re.compile(r'(SELECT |, )"statements_statement"\."search_(rank_)?vector"(,|$)')
         selects = [q["sql"].split(" FROM ")[0] for q in captured if q["sql"].startswith("SELECT")]
         assert not any(bare.search(s) for s in selects), url
+
+
+@pytest.mark.django_db
+def test_a_match_deep_in_a_long_body_is_highlighted(client):
+    """The snippet window starts near the first typed word, wherever it is in the body."""
+    filler = "Neighbours met in the hall and talked about the rent. " * 200  # ~11,000 chars
+    make_statement("Long minutes", body=f"{filler}\n\nTurnips were shared by the whole street.")
+    make_statement("Short note", body="We shared turnips.")
+    page = client.get("/search/", {"q": "turnips"}).content.decode()
+    assert page.count("<mark>") == 2
+    assert "<mark>Turnips</mark> were shared by the whole street" in page
+    assert "<mark>turnips</mark>" in page
