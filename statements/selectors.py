@@ -463,19 +463,21 @@ def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[
     if compact_total <= RANKED_CAP:
         # All of them in hand: rank those rows without testing the query again.
         in_compact = Statement.objects.filter(pk__in=compact_ids)
-    rows: list[Statement] = []
+    # Each tier gives ids; the page's rows are then read once, with their authors and tags.
+    page_ids: list[int] = []
     if start < compact_total:
         ranked = in_compact.annotate(rank=SearchRank(F("search_rank_vector"), query)).order_by(
             "-rank", F("date_start").desc(nulls_last=True), "-pk"
         )
-        rows = list(statement_cards(ranked)[start : start + wanted])
-    if len(rows) < wanted:
+        page_ids = list(ranked.values_list("pk", flat=True)[start : start + wanted])
+    if len(page_ids) < wanted:
         offset = max(0, start - compact_total)
-        body_only = matching.exclude(search_rank_vector=query)
-        rows += statement_cards(body_only.by_date(descending=True))[
-            offset : offset + wanted - len(rows)
+        body_only = matching.exclude(search_rank_vector=query).by_date(descending=True)
+        page_ids += body_only.values_list("pk", flat=True)[
+            offset : offset + wanted - len(page_ids)
         ]
-    return rows
+    found = {row.pk: row for row in statement_cards(Statement.objects.filter(pk__in=page_ids))}
+    return [found[pk] for pk in page_ids if pk in found]
 
 
 def statement_search(
