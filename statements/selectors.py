@@ -473,9 +473,7 @@ def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[
     if len(page_ids) < wanted:
         offset = max(0, start - compact_total)
         body_only = matching.exclude(search_rank_vector=query).by_date(descending=True)
-        page_ids += body_only.values_list("pk", flat=True)[
-            offset : offset + wanted - len(page_ids)
-        ]
+        page_ids += body_only.values_list("pk", flat=True)[offset : offset + wanted - len(page_ids)]
     found = {row.pk: row for row in statement_cards(Statement.objects.filter(pk__in=page_ids))}
     return [found[pk] for pk in page_ids if pk in found]
 
