@@ -68,9 +68,16 @@ def _last_day(interval: str) -> models.Func:
     )
 
 
+def folded_name() -> models.Func:
+    """A name as imports match it: lower case, no accents (``archive_fold``, an immutable
+    wrapper of unaccent made by migration 0017, so that it can be indexed)."""
+    return models.Func(F("name"), function="archive_fold", output_field=models.TextField())
+
+
 class Tag(TagBase):
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(folded_name(), name="statements_tag_name_fold")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -121,6 +128,7 @@ class Author(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(OpClass("name", name="gin_trgm_ops"), name="statements_author_name_trgm"),
+            models.Index(folded_name(), name="statements_author_name_fold"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.lookups import Unaccent
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,6 +24,7 @@ from statements.models import (
     Statement,
     Tag,
     TaggedStatement,
+    folded_name,
 )
 from statements.rendering import render_body
 
@@ -309,13 +308,13 @@ def _name_key(name: str) -> str:
 
 
 def _folded_keys(keys: Iterable[str]) -> dict[str, str]:
-    """Each name key without its accents, as PostgreSQL's unaccent() folds it (Python's own
+    """Each name key as archive_fold() folds it (lower case, unaccent: Python's own
     decomposition differs on letters such as ø and ł): one query."""
     keys = list(keys)
     if not keys:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT k, unaccent(lower(k)) FROM unnest(%s::text[]) AS k", [keys])
+        cursor.execute("SELECT k, archive_fold(k) FROM unnest(%s::text[]) AS k", [keys])
         return dict(cursor.fetchall())
 
 
@@ -327,7 +326,7 @@ def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dic
     folded = _folded_keys(wanted)
     rows: dict[str, object] = {}
     existing = (
-        model.objects.annotate(folded=Unaccent(Lower("name")))
+        model.objects.annotate(folded=folded_name())
         .filter(folded__in=set(folded.values()))
         .order_by("pk")
     )
