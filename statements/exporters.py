@@ -113,15 +113,23 @@ def statement_text(statement) -> str:
     )
 
 
-def statement_export_text(statement, fmt: str) -> str:
-    """One statement in a download format: md, muse, txt or json."""
-    if fmt == "json":
-        import json
+def statement_json(statement) -> str:
+    """The statement's JSON Lines record, indented for reading."""
+    import json
 
-        from statements.importers.jsonl import statement_record
+    from statements.importers.jsonl import statement_record
 
-        return json.dumps(statement_record(statement), ensure_ascii=False, indent=2) + "\n"
-    return {"md": statement_markdown, "muse": statement_muse, "txt": statement_text}[fmt](statement)
+    return json.dumps(statement_record(statement), ensure_ascii=False, indent=2) + "\n"
+
+
+# The downloads on every statement page: suffix → (media type, writer). The URL pattern
+# takes its suffixes from here.
+DOWNLOADS = {
+    "md": ("text/markdown; charset=utf-8", statement_markdown),
+    "muse": ("text/plain; charset=utf-8", statement_muse),
+    "txt": ("text/plain; charset=utf-8", statement_text),
+    "json": ("application/json", statement_json),
+}
 
 
 def statements_export(*, out: Path, format: str) -> int:

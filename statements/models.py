@@ -477,7 +477,7 @@ class SlugRedirect(models.Model):
 class ImportedFile(models.Model):
     """A file as an import read it, byte for byte, with its SHA-256: the provenance of the
     statements made from it, which can be checked against the file at its source later.
-    One row per distinct content; a JSON Lines file keeps the line of each statement."""
+    One row per distinct content; a JSON Lines file is kept once for all its statements."""
 
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
     name = models.CharField(max_length=500, help_text="The file's name as it was imported.")

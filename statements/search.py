@@ -178,8 +178,8 @@ def snippet_words(text: str) -> list[str]:
     for token in text.split():
         if token.startswith("-") or token.lower() == "or":
             continue
-        for word in re.findall(r"\w{3,}", token)[:1]:
-            words += [word.lower(), word.lower().capitalize()]
+        if word := re.search(r"\w{3,}", token):
+            words += [word[0].lower(), word[0].lower().capitalize()]
     return list(dict.fromkeys(words))[:10]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -144,8 +145,7 @@ class StatementData:
     tags: Sequence[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     uid: str = ""
-    # The ImportedFile this statement is read from (set by statement_import).
-    imported_from: object | None = None
+    imported_from: ImportedFile | None = None  # the file it was read from (imports only)
 
 
 def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Author:
@@ -507,7 +507,6 @@ def statement_import(
     from django.db import DatabaseError
 
     from statements.importers import ImportFailure, parse_bytes
-    from statements.importers.jsonl import data_record, statement_record
 
     report = ImportReport()
     now = now or timezone.now()
@@ -521,9 +520,7 @@ def statement_import(
         try:
             with transaction.atomic():
                 original = _ImportedFileLater(name, raw, parsed[0].format)
-                for item in parsed:
-                    item.data.imported_from = original
-                outcome = _import_parsed(parsed, status, now, data_record, statement_record)
+                outcome = _import_parsed(parsed, status, now, original)
                 if dry_run:
                     transaction.set_rollback(True)
         except ImportFailure as error:
@@ -556,8 +553,6 @@ class _ImportedFileLater:
 
     def get(self) -> ImportedFile:
         if self.row is None:
-            import hashlib
-
             digest = hashlib.sha256(self.raw).hexdigest()
             self.row = ImportedFile.objects.filter(sha256=digest).defer("content").first()
             if self.row is None:
@@ -569,11 +564,6 @@ class _ImportedFileLater:
                     content=self.raw,
                 )
         return self.row
-
-
-def _resolve_imported_file(data: StatementData) -> None:
-    if isinstance(data.imported_from, _ImportedFileLater):
-        data.imported_from = data.imported_from.get()
 
 
 def _parsed_ahead(files, format, parse_bytes):
@@ -608,7 +598,9 @@ def _parsed_ahead(files, format, parse_bytes):
             yield name_done, raw_done, future.result()
 
 
-def _import_parsed(parsed, status, now, data_record, statement_record) -> list[tuple[str, str]]:
+def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tuple[str, str]]:
+    from statements.importers.jsonl import data_record, statement_record
+
     outcome, new_items = [], []
     for item in parsed:
         data = item.data
@@ -658,13 +650,13 @@ def _import_parsed(parsed, status, now, data_record, statement_record) -> list[t
         taken.add(data.slug)
         label = f"{item.name} → {data.slug}"
         if statement is None:
-            _resolve_imported_file(data)
+            data.imported_from = original.get()
             new_items.append(data)
             outcome.append(("created", label))
         elif data_record(data) == statement_record(statement):
             outcome.append(("unchanged", label))
         else:
-            _resolve_imported_file(data)
+            data.imported_from = original.get()
             _statement_update(statement, data)
             outcome.append(("updated", label))
     if new_items:

@@ -9,25 +9,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from statements.importers import ImportFailure, parse_bytes, zip_members
+from statements.importers import MAX_FILE_BYTES, ImportFailure, file_members, parse_bytes
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the importer's own limit for one file
 ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".jsonl", ".zip")
 _SESSION_KEY = "statement_import_tokens"
 
 
 def _folder(token: str) -> Path:
     return Path(tempfile.gettempdir()) / f"archive-import-{token}"
-
-
-def _expanded(name: str, raw: bytes):
-    """A zip (told by its content, not its name) gives its members; any other file itself."""
-    if raw[:4] == b"PK\x03\x04":
-        yield from zip_members(raw, name=name)
-    elif name.lower().endswith(".zip"):
-        yield name, ImportFailure("named .zip but not a zip archive")
-    else:
-        yield name, raw
 
 
 STALE_SECONDS = 24 * 3600
@@ -65,7 +55,7 @@ def upload_receive(request) -> tuple[str, list[dict], list[tuple[str, str]]]:
         raw = upload.read()
         (folder / f"{number:04d}").write_bytes(raw)
         (folder / f"{number:04d}.name").write_text(name, encoding="utf-8")
-        for member, content in _expanded(name, raw):
+        for member, content in file_members(name, raw):
             if isinstance(content, ImportFailure):
                 errors.append((member, str(content)))
                 continue
@@ -88,7 +78,7 @@ def upload_files(request, token: str):
     files = []
     for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]")):
         name = (folder / f"{path.name}.name").read_text(encoding="utf-8")
-        files += list(_expanded(name, path.read_bytes()))
+        files += list(file_members(name, path.read_bytes()))
     return files
 
 

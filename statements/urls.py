@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from statements import views
+from statements.exporters import DOWNLOADS
 
 
 class UnicodeSlugConverter:
@@ -32,14 +33,10 @@ class MonthConverter(YearConverter):
         return f"{int(value):02d}"
 
 
-class DownloadFormatConverter:
-    regex = r"md|muse|txt|json"
+class DownloadFormatConverter(UnicodeSlugConverter):
+    """A download's suffix: one of exporters.DOWNLOADS."""
 
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+    regex = "|".join(DOWNLOADS)
 
 
 register_converter(UnicodeSlugConverter, "uslug")

@@ -264,14 +264,6 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-DOWNLOADS = {
-    "md": "text/markdown; charset=utf-8",
-    "muse": "text/plain; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-    "json": "application/json",
-}
-
-
 @require_GET
 @public_page
 def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
@@ -281,8 +273,8 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
         raise Http404("No statement at this address.")
-    content = exporters.statement_export_text(statement, fmt)
-    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+    content_type, write = exporters.DOWNLOADS[fmt]
+    response = HttpResponse(write(statement), content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{statement.slug}.{fmt}"
     )

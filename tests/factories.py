@@ -58,16 +58,18 @@ def make_statement(
 
 
 def editors_group() -> Group:
-    """The Editors group the migrations make, made again as they define it where a
-    transactional test has emptied every table (browser tests do)."""
+    """The Editors group the migrations make (0003, and 0016 for the kept files), made again
+    from their definition where a transactional test has emptied every table (browser
+    tests do)."""
+    import importlib
+
     from django.contrib.auth.models import Permission
 
     group, created = Group.objects.get_or_create(name="Editors")
     if created:
-        editor_models = ["statement", "author", "authorship", "source", "tag"]
-        editor_models += ["taggedstatement", "slugredirect"]
+        editors = importlib.import_module("statements.migrations.0003_editors_group")
         permissions = Permission.objects.filter(
-            content_type__app_label="statements", content_type__model__in=editor_models
+            content_type__app_label="statements", content_type__model__in=editors.EDITOR_MODELS
         )
         group.permissions.add(*permissions, Permission.objects.get(codename="view_importedfile"))
     return group

@@ -129,6 +129,17 @@ def zip_members(raw: bytes, *, name: str):
         yield member, data
 
 
+def file_members(name: str, raw: bytes):
+    """A zip archive (told by its content, not its name) gives its importable members as
+    (name, bytes or ImportFailure); any other file gives itself."""
+    if raw[:4] == b"PK\x03\x04":
+        yield from zip_members(raw, name=name)
+    elif name.lower().endswith(".zip"):
+        yield name, ImportFailure("named .zip but not a zip archive")
+    else:
+        yield name, raw
+
+
 def import_files(paths):
     """Files, folders (recursively, importable suffixes only) and .zip archives as
     (name, bytes or ImportFailure), in a stable order."""
@@ -148,13 +159,10 @@ def import_files(paths):
             yield str(path), ImportFailure("no such file or folder")
             continue
         for file in found:
-            if file.stat().st_size > MAX_FILE_BYTES and file.suffix.lower() != ".zip":
+            size, is_zip = file.stat().st_size, file.suffix.lower() == ".zip"
+            if is_zip and size > MAX_ZIP_TOTAL_BYTES:
+                yield str(file), ImportFailure("archive larger than 500 MB")
+            elif not is_zip and size > MAX_FILE_BYTES:
                 yield str(file), ImportFailure("larger than the 20 MB limit")
-                continue
-            if file.suffix.lower() == ".zip":
-                if file.stat().st_size > MAX_ZIP_TOTAL_BYTES:
-                    yield str(file), ImportFailure("archive larger than 500 MB")
-                    continue
-                yield from zip_members(file.read_bytes(), name=str(file))
             else:
-                yield str(file), file.read_bytes()
+                yield from file_members(str(file), file.read_bytes())

@@ -15,8 +15,7 @@ from statements.services import AuthorCredit, SourceData, StatementData
 _DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
 # Directives with a field of their own; every other one is kept in the statement's metadata.
 MAPPED = {"title", "subtitle", "author", "authors", "sortauthors", "date", "lang", "source"}
-MAPPED |= {"sorttopics", "topics", "cat", "teaser", "notes", "deleted", "issued", "pubdate"}
-MAPPED |= {"uid"}
+MAPPED |= {"sorttopics", "topics", "cat", "teaser", "notes", "deleted", "issued", "pubdate", "uid"}
 
 
 def directive_name(raw: str) -> str:
@@ -254,15 +253,12 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
     topics = directives.get("sorttopics") or directives.get("topics") or ""
     tags = _names(muse_inline_plain(topics)) if topics else []
     tags += directives.get("cat", "").replace(",", " ").split()  # category codes
-    published_at = None
-    if directives.get("pubdate"):
-        published_at = _pubdate(directives["pubdate"])
-        if published_at is None:
-            notes.append(f"#pubdate “{directives['pubdate']}” is not a date: kept as read")
     sources = [source_from_line(directives["source"])] if directives.get("source") else []
     metadata = {key: value for key, value in directives.items() if key not in MAPPED}
+    published_at = _pubdate(directives["pubdate"]) if directives.get("pubdate") else None
     if directives.get("pubdate") and published_at is None:
         metadata["pubdate"] = directives["pubdate"]
+        notes.append(f"#pubdate “{directives['pubdate']}” is not a date: kept as read")
     if "deleted" in directives:
         metadata["deleted"] = directives["deleted"]
         notes.append("marked #DELETED in Amusewiki: imported as a draft")
