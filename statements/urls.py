@@ -1,6 +1,9 @@
+import re
+
 from django.urls import path, register_converter
 
 from statements import views
+from statements.citations import CITATION_DOWNLOADS
 from statements.exporters import DOWNLOADS
 
 
@@ -34,9 +37,9 @@ class MonthConverter(YearConverter):
 
 
 class DownloadFormatConverter(UnicodeSlugConverter):
-    """A download's suffix: one of exporters.DOWNLOADS."""
+    """A download's suffix: one of exporters.DOWNLOADS or citations.CITATION_DOWNLOADS."""
 
-    regex = "|".join(DOWNLOADS)
+    regex = "|".join(re.escape(suffix) for suffix in (*CITATION_DOWNLOADS, *DOWNLOADS))
 
 
 register_converter(UnicodeSlugConverter, "uslug")

@@ -6,13 +6,19 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from statements import selectors
+from statements import metadata, selectors
 from statements.cache import public_page
-from statements.citations import statement_citation_text
+from statements.citations import (
+    CITATION_DOWNLOADS,
+    CITATION_LINKS,
+    statement_citation_text,
+    statement_formatted_citations,
+)
 from statements.dates import MONTH_NAMES
 from statements.filters import (
     SEARCH_SORTS,
@@ -238,7 +244,9 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No statement at this address.")
     authorships = list(statement.authorships.all())
     previous, following = selectors.statement_neighbours(statement)
-    url = request.build_absolute_uri(statement.get_absolute_url())
+    base = request.build_absolute_uri("/").rstrip("/")
+    url = base + statement.get_absolute_url()
+    accessed = timezone.localdate()
     return render(
         request,
         "statements/statement_detail.html",
@@ -257,7 +265,17 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "previous": previous,
             "next": following,
             "canonical_url": url,
-            "citation": statement_citation_text(statement=statement, url=url),
+            "citation": statement_citation_text(statement=statement, url=url, accessed=accessed),
+            "formatted_citations": statement_formatted_citations(
+                statement=statement, url=url, accessed=accessed
+            ),
+            "citation_links": CITATION_LINKS,
+            "highwire": metadata.highwire_tags(statement, url=url),
+            "dublin_core": metadata.dublin_core_tags(statement, url=url),
+            "json_ld": metadata.json_ld_script(
+                metadata.json_ld_data(statement, url=url, base=base)
+            ),
+            "coins": metadata.coins_title(statement, url=url),
             "show_toc": len(statement.body_toc) >= 3,
             "crumbs": crumbs(STATEMENTS, (statement.title, None)),
         },
@@ -273,8 +291,14 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
         raise Http404("No statement at this address.")
-    content_type, write = exporters.DOWNLOADS[fmt]
-    response = HttpResponse(write(statement), content_type=content_type)
+    if fmt in CITATION_DOWNLOADS:
+        content_type, cite = CITATION_DOWNLOADS[fmt]
+        url = request.build_absolute_uri(statement.get_absolute_url())
+        content = cite(statement=statement, url=url, accessed=timezone.localdate())
+    else:
+        content_type, write = exporters.DOWNLOADS[fmt]
+        content = write(statement)
+    response = HttpResponse(content, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{statement.slug}.{fmt}"
     )
