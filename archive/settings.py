@@ -59,7 +59,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "taggit",
+    "corsheaders",
+    # Only for the API documentation page's own static files (Swagger UI, no CDN).
+    "ninja",
     "statements",
 ]
 
@@ -69,12 +73,19 @@ MIDDLEWARE = [
     # ETag on every page, and 304 Not Modified for a conditional reload.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Anyone's page may read what the archive publishes for other tools: GET only, no cookies.
+CORS_URLS_REGEX = r"^/(api|oai|feeds|opds)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 ROOT_URLCONF = "archive.urls"
 WSGI_APPLICATION = "archive.wsgi.application"
@@ -202,3 +213,6 @@ TAGGIT_STRING_FROM_TAGS = "statements.tagging.format_tags"
 
 # The public site's name, shown in titles and feeds.
 ARCHIVE_NAME = os.environ.get("ARCHIVE_NAME", "Statement Archive")
+# The year in the permanent ids of feed entries (tag:<host>,<year>:statement/<n>): a year in
+# which the archive held its domain. Never change it once feeds are out.
+ARCHIVE_TAG_YEAR = os.environ.get("ARCHIVE_TAG_YEAR", "2026")

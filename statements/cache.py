@@ -71,6 +71,8 @@ def public_page(view):
                 response[name] = value
             return response
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse (the sitemap's): its content is kept
         if response.status_code in (200, 301, 404) and not response.cookies:
             headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
             cache.set(key, (version, response.status_code, response.content, headers), _timeout())

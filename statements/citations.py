@@ -15,7 +15,7 @@ import re
 
 from django.conf import settings
 
-from statements.models import Author, Authorship, Statement
+from statements.models import Author, Authorship, Statement, tags_by_name
 
 MONTH_ABBREVIATIONS = [
     "jan",
@@ -131,7 +131,7 @@ def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) ->
         "language": statement.language,
         "publisher-place": statement.place,
         "abstract": statement.summary,
-        "keyword": ", ".join(tag.name for tag in statement.tags.all()),
+        "keyword": ", ".join(tag.name for tag in tags_by_name(statement)),
         "source": ", ".join(s.url for s in statement.sources.all() if s.url),
     }
     item.update({key: value for key, value in optional.items() if value})
@@ -201,7 +201,7 @@ def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date)
         fields.append(("address", "{" + _bibtex_text(statement.place) + "}"))
     if statement.language:
         fields.append(("language", "{" + statement.language + "}"))
-    tags = [tag.name for tag in statement.tags.all()]
+    tags = [tag.name for tag in tags_by_name(statement)]
     if tags:
         fields.append(("keywords", "{" + _bibtex_text(", ".join(tags)) + "}"))
     lines = [f"@misc{{{bibtex_key(statement)},"]
@@ -239,7 +239,7 @@ def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) ->
         lines.append(("LA", statement.language))
     if statement.summary:
         lines.append(("AB", _ris_text(statement.summary)))
-    lines += [("KW", _ris_text(tag.name)) for tag in statement.tags.all()]
+    lines += [("KW", _ris_text(tag.name)) for tag in tags_by_name(statement)]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
 

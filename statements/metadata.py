@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from statements.models import Author, Authorship, Statement
+from statements.models import Author, Authorship, Statement, tags_by_name
 
 DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -40,7 +40,7 @@ def highwire_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
         tags.append(("citation_date", _slashed(statement.issued)))
     if statement.language:
         tags.append(("citation_language", statement.language))
-    tags += [("citation_keywords", tag.name) for tag in statement.tags.all()]
+    tags += [("citation_keywords", tag.name) for tag in tags_by_name(statement)]
     tags.append(("citation_public_url", url))
     tags.append(("citation_abstract_html_url", url))
     return tags
@@ -61,7 +61,7 @@ def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]
     tags.append(("DC.identifier", url))
     if statement.language:
         tags.append(("DC.language", statement.language))
-    tags += [("DC.subject", tag.name) for tag in statement.tags.all()]
+    tags += [("DC.subject", tag.name) for tag in tags_by_name(statement)]
     if statement.summary:
         tags.append(("DC.description", statement.summary))
     if statement.rights:
@@ -108,7 +108,7 @@ def json_ld_data(statement: Statement, *, url: str, base: str) -> dict:
         data["datePublished"] = statement.published_at.isoformat()
     if statement.language:
         data["inLanguage"] = statement.language
-    tags = [tag.name for tag in statement.tags.all()]
+    tags = [tag.name for tag in tags_by_name(statement)]
     if tags:
         data["keywords"] = tags
     if statement.summary:
@@ -144,6 +144,6 @@ def coins_title(statement: Statement, *, url: str) -> str:
         pairs.append(("rft.date", statement.issued.isoformat()))
     if statement.language:
         pairs.append(("rft.language", statement.language))
-    pairs += [("rft.subject", tag.name) for tag in statement.tags.all()]
+    pairs += [("rft.subject", tag.name) for tag in tags_by_name(statement)]
     pairs.append(("rft.publisher", settings.ARCHIVE_NAME))
     return urlencode(pairs)

@@ -376,6 +376,12 @@ class Statement(models.Model):
         return mark_safe(self.body_html)  # noqa: S308
 
 
+def tags_by_name(statement: Statement) -> list[Tag]:
+    """A statement's tags in name order, from its prefetched tags (taggit's prefetch takes no
+    ordering of its own)."""
+    return sorted(statement.tags.all(), key=lambda tag: tag.name.casefold())
+
+
 class Authorship(models.Model):
     class Role(models.TextChoices):
         AUTHOR = "author", "Author"

@@ -1,10 +1,15 @@
 import re
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
+from django.views.decorators.http import require_GET
 
 from statements import views
+from statements.cache import public_page
 from statements.citations import CITATION_DOWNLOADS
 from statements.exporters import DOWNLOADS
+from statements.feeds import FEEDS
+from statements.sitemaps import SITEMAPS
 
 
 class UnicodeSlugConverter:
@@ -69,4 +74,31 @@ urlpatterns = [
     path("random/", views.random_statement, name="random"),
     path("search/", views.search, name="search"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        require_GET(public_page(sitemap_views.index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "statements:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_GET(public_page(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
+
+
+def _feed_paths() -> list:
+    """/feeds/latest.atom, /feeds/tags/<slug>.rss, /feeds/authors/<slug>.atom ..."""
+    paths = []
+    for name, (atom, rss) in FEEDS.items():
+        prefix = "feeds/latest" if name == "latest" else f"feeds/{name}s/<uslug:slug>"
+        for suffix, feed in (("atom", atom), ("rss", rss)):
+            view = require_GET(public_page(feed()))
+            paths.append(path(f"{prefix}.{suffix}", view, name=f"feed_{name}_{suffix}"))
+    return paths
+
+
+urlpatterns += _feed_paths()

@@ -211,6 +211,16 @@ def opensearch(request: HttpRequest) -> HttpResponse:
     )
 
 
+ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('statements:sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 @public_page
 def statement_list(request: HttpRequest) -> HttpResponse:

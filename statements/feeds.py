@@ -1,0 +1,199 @@
+"""Atom and RSS feeds of the latest published statements: all of them, per tag, per author.
+
+Each entry carries a permanent id (a tag URI on the statement's number, which survives a
+change of slug), its title, every author, the time it was last updated, a summary, its link
+and its tags as categories. Drafts and scheduled statements never appear.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models.functions import Greatest, Substr
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
+
+from statements import selectors
+from statements.models import Authorship, Statement, TaggedStatement, tags_by_name
+from statements.xmltext import xml_text
+
+FEED_LENGTH = 50
+LEAD_CHARACTERS = 3_000  # of the rendered body, for entries without a summary
+
+
+def statement_tag_uri(domain: str, pk: int) -> str:
+    """The permanent id of a statement in feeds and catalogues (RFC 4151 tag URI)."""
+    return f"tag:{domain.split(':')[0]},{settings.ARCHIVE_TAG_YEAR}:statement/{pk}"
+
+
+def feed_statements(*, tag=None, author=None):
+    """The latest public statements (newest first), with what an entry shows prefetched."""
+    queryset = Statement.objects.published()
+    if tag is not None:
+        queryset = queryset.filter(
+            Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag=tag))
+        )
+    if author is not None:
+        queryset = queryset.filter(
+            Exists(Authorship.objects.filter(statement=OuterRef("pk"), author=author))
+        )
+    return (
+        queryset.defer("body", "body_html", "body_toc", "editorial_notes")
+        .annotate(
+            lead=Substr("body_html", 1, LEAD_CHARACTERS),
+            modified=Greatest(F("updated_at"), F("published_at")),
+        )
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.filter(role=Authorship.Role.AUTHOR)
+                .select_related("author")
+                .order_by("position", "pk"),
+                to_attr="credited",
+            ),
+            "tags",
+        )
+        .order_by("-published_at", "-pk")[:FEED_LENGTH]
+    )
+
+
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom with every author of an entry (Django's writes one)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, link in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", link)
+            handler.endElement("author")
+
+
+class ArchiveRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with authors as ``dc:creator`` (RSS's own ``author`` wants an email)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": "http://purl.org/dc/elements/1.1/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _link in item.get("authors", ()):
+            handler.addQuickElement("dc:creator", name)
+
+
+class StatementFeed(Feed):
+    feed_type = ArchiveAtomFeed
+    suffix = "atom"
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def feed_url(self, obj):
+        return self.request.path
+
+    def items(self, obj):
+        return feed_statements()
+
+    def item_title(self, item):
+        return xml_text(item.title)
+
+    def item_description(self, item):
+        # Summaries are plain text and the feed's description is HTML: escaped, shown as is.
+        if item.summary:
+            return escape(xml_text(item.summary))
+        lead = Truncator(strip_tags(item.lead)).words(60)
+        return escape(xml_text(" ".join(lead.split())))
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return statement_tag_uri(self.request.get_host(), item.pk)
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.modified
+
+    def item_categories(self, item):
+        return [xml_text(tag.name) for tag in tags_by_name(item)]
+
+    def item_extra_kwargs(self, item):
+        base = self.request.build_absolute_uri("/").rstrip("/")
+        return {
+            "authors": [
+                (xml_text(credit.author.name), base + credit.author.get_absolute_url())
+                for credit in item.credited
+            ]
+        }
+
+
+class LatestFeed(StatementFeed):
+    def title(self):
+        return f"{settings.ARCHIVE_NAME}: latest statements"
+
+    def link(self):
+        return reverse("statements:home")
+
+    def description(self):
+        return "The statements most recently published in the archive."
+
+
+class TagFeed(StatementFeed):
+    def get_object(self, request, slug):
+        tag = selectors.tag_get(slug=slug)
+        if tag is None:
+            raise Http404("No tag at this address.")
+        return tag
+
+    def title(self, obj):
+        return xml_text(f"{settings.ARCHIVE_NAME}: statements tagged “{obj.name}”")
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return xml_text(f"The latest statements tagged “{obj.name}”.")
+
+    def items(self, obj):
+        return feed_statements(tag=obj)
+
+
+class AuthorFeed(StatementFeed):
+    def get_object(self, request, slug):
+        author = selectors.author_get(slug=slug)
+        if author is None:
+            raise Http404("No author at this address.")
+        return author
+
+    def title(self, obj):
+        return xml_text(f"{settings.ARCHIVE_NAME}: statements by {obj.name}")
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return xml_text(f"The latest statements by or signed by {obj.name}.")
+
+    def items(self, obj):
+        return feed_statements(author=obj)
+
+
+def _rss(feed_class):
+    return type(feed_class.__name__ + "Rss", (feed_class,), {"feed_type": ArchiveRssFeed})
+
+
+FEEDS = {
+    "latest": (LatestFeed, _rss(LatestFeed)),
+    "tag": (TagFeed, _rss(TagFeed)),
+    "author": (AuthorFeed, _rss(AuthorFeed)),
+}
