@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools
+.PHONY: run test lint lock browser-tools oai-schema
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -17,7 +17,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
 
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set).
-test: $(STAMP) browser-tools
+test: $(STAMP) browser-tools oai-schema
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # What the browser tests drive: Debian's Chromium (never a downloaded browser) and axe-core
@@ -32,6 +32,15 @@ browser-tools:
 	@test -f node_modules/axe-core/axe.min.js || { \
 	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else echo "WARNING: npm is missing: axe-core cannot be installed"; fi; }
+
+# The official OAI-PMH XML schema, which the OAI tests validate every response against, as
+# shipped in pyoai's source distribution (hash-pinned in tests/oai-schema.lock).
+OAI_SCHEMA_SDIST := .cache/pyoai/pyoai-2.5.0.tar.gz
+oai-schema: $(OAI_SCHEMA_SDIST)
+$(OAI_SCHEMA_SDIST): tests/oai-schema.lock $(STAMP)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+	  --require-hashes -r tests/oai-schema.lock -d .cache/pyoai \
+	  || echo "WARNING: pyoai could not be downloaded: the OAI schema tests will skip"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -216,3 +216,5 @@ ARCHIVE_NAME = os.environ.get("ARCHIVE_NAME", "Statement Archive")
 # The year in the permanent ids of feed entries (tag:<host>,<year>:statement/<n>): a year in
 # which the archive held its domain. Never change it once feeds are out.
 ARCHIVE_TAG_YEAR = os.environ.get("ARCHIVE_TAG_YEAR", "2026")
+# Who answers for the archive: OAI-PMH's Identify requires an address.
+ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@archive.invalid")

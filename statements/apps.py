@@ -5,3 +5,6 @@ class StatementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "statements"
     verbose_name = "Archive"
+
+    def ready(self) -> None:
+        from statements import signals  # noqa: F401

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
@@ -518,3 +519,26 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Withdrawal(models.Model):
+    """A statement that was public and no longer is (unpublished, scheduled again, or
+    deleted): what OAI-PMH reports as a deleted record, so that harvesters drop their copy.
+
+    Written by a database trigger (migration 0018) on every path that changes a statement's
+    status or deletes it, bulk updates included. While the statement is public again the row
+    is ignored; it is kept, and updated, if the statement is withdrawn once more.
+    """
+
+    statement_id = models.BigIntegerField(unique=True)
+    slug = models.CharField(max_length=255)
+    withdrawn_at = models.DateTimeField()
+    set_specs = ArrayField(models.CharField(max_length=320), default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["withdrawn_at", "statement_id"], name="statements_withdrawn_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} (withdrawn {self.withdrawn_at:%Y-%m-%d})"

@@ -9,6 +9,7 @@ from statements.cache import public_page
 from statements.citations import CITATION_DOWNLOADS
 from statements.exporters import DOWNLOADS
 from statements.feeds import FEEDS
+from statements.oai import oai_endpoint
 from statements.sitemaps import SITEMAPS
 
 
@@ -75,6 +76,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("oai/", oai_endpoint, name="oai"),
     path(
         "sitemap.xml",
         require_GET(public_page(sitemap_views.index)),
