@@ -8,4 +8,5 @@ admin.site.index_title = "Editing the archive"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("statements.urls")),
+    path("opds/", include("statements.opds")),
 ]

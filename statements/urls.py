@@ -1,57 +1,15 @@
-import re
-
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.decorators.http import require_GET
 
-from statements import views
+from statements import (
+    converters,  # noqa: F401 - registers the path converters
+    views,
+)
 from statements.cache import public_page
-from statements.citations import CITATION_DOWNLOADS
-from statements.exporters import DOWNLOADS
 from statements.feeds import FEEDS
 from statements.oai import oai_endpoint
 from statements.sitemaps import SITEMAPS
-
-
-class UnicodeSlugConverter:
-    """Slugs may be non-Latin (Macedonian, Chinese titles); anything else never reaches a view."""
-
-    regex = r"[-\w]{1,255}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class YearConverter:
-    regex = r"[0-9]{4}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return f"{int(value):04d}"
-
-
-class MonthConverter(YearConverter):
-    regex = r"0[1-9]|1[0-2]"
-
-    def to_url(self, value: int) -> str:
-        return f"{int(value):02d}"
-
-
-class DownloadFormatConverter(UnicodeSlugConverter):
-    """A download's suffix: one of exporters.DOWNLOADS or citations.CITATION_DOWNLOADS."""
-
-    regex = "|".join(re.escape(suffix) for suffix in (*CITATION_DOWNLOADS, *DOWNLOADS))
-
-
-register_converter(UnicodeSlugConverter, "uslug")
-register_converter(DownloadFormatConverter, "download")
-register_converter(YearConverter, "yyyy")
-register_converter(MonthConverter, "mm")
 
 app_name = "statements"
 

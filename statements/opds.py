@@ -1,0 +1,316 @@
+"""An OPDS 1.2 catalogue at ``/opds/``, for e-book readers and catalogue clients.
+
+``/opds/`` is a navigation feed: the latest statements, by tag, by author. Tags and authors are
+navigation feeds of their own, paged; each tag, each author, the latest and a search are
+acquisition feeds whose entries link every download of a statement (Markdown, Muse, plain text,
+JSON) as open-access acquisitions. Every feed links to the catalogue's start, itself, the level
+above, its neighbouring pages, and the OpenSearch description of the search.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from lxml import etree
+
+from statements import (
+    converters,  # noqa: F401 - registers uslug
+    selectors,
+)
+from statements.cache import public_page
+from statements.exporters import DOWNLOADS
+from statements.feeds import statement_tag_uri
+from statements.filters import StatementFilters
+from statements.models import Statement, tags_by_name
+from statements.search import search_text_clean
+from statements.xmltext import xml_text
+
+ATOM = "http://www.w3.org/2005/Atom"
+DCTERMS = "http://purl.org/dc/terms/"
+OPDS = "http://opds-spec.org/2010/catalog"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+OPENSEARCH_TYPE = "application/opensearchdescription+xml"
+OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
+DOWNLOAD_TITLES = {
+    "md": "Markdown",
+    "muse": "Muse (Amusewiki)",
+    "txt": "Plain text",
+    "json": "JSON",
+}
+ACQUISITION_PAGE = 50
+NAVIGATION_PAGE = 200
+
+
+def _el(parent, name: str, text: str | None = None, namespace: str = ATOM, **attributes):
+    element = etree.SubElement(parent, f"{{{namespace}}}{name}", attributes)
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+class Catalogue:
+    """One OPDS feed being written: the feed element, its links, then its entries."""
+
+    def __init__(self, request: HttpRequest, *, title: str, kind: str, up: str | None) -> None:
+        self.request = request
+        self.base = request.build_absolute_uri("/").rstrip("/")
+        self.kind = kind
+        self.root = etree.Element(
+            f"{{{ATOM}}}feed",
+            nsmap={None: ATOM, "dc": DCTERMS, "opds": OPDS, "opensearch": OPENSEARCH},
+        )
+        _el(self.root, "id", self.base + request.path)
+        _el(self.root, "title", title)
+        self.updated = _el(self.root, "updated", timezone.now().isoformat())
+        author = _el(self.root, "author")
+        _el(author, "name", settings.ARCHIVE_NAME)
+        _el(author, "uri", self.base + "/")
+        self.link("self", request.get_full_path(), kind)
+        self.link("start", reverse("opds:root"), NAVIGATION)
+        if up:
+            self.link("up", up, NAVIGATION)
+        self.link("search", reverse("opds:opensearch"), OPENSEARCH_TYPE)
+
+    def link(self, rel: str, href: str, type_: str, parent=None, **extra) -> None:
+        """A link; addresses are absolute, as some OPDS clients do not resolve others."""
+        href = self.base + href if href.startswith("/") else href
+        _el(
+            parent if parent is not None else self.root,
+            "link",
+            rel=rel,
+            href=href,
+            type=type_,
+            **extra,
+        )
+
+    def pages(self, page) -> None:
+        """first/previous/next/last links and OpenSearch counts of a paged feed."""
+        path = self.request.path
+        _el(self.root, "totalResults", str(page.paginator.count), namespace=OPENSEARCH)
+        _el(self.root, "itemsPerPage", str(page.paginator.per_page), namespace=OPENSEARCH)
+        _el(self.root, "startIndex", str(page.start_index() or 1), namespace=OPENSEARCH)
+        self.link("first", path, self.kind)
+        if page.has_previous():
+            self.link("previous", f"{path}?page={page.previous_page_number()}", self.kind)
+        if page.has_next():
+            self.link("next", f"{path}?page={page.next_page_number()}", self.kind)
+        if page.paginator.num_pages > 1:
+            self.link("last", f"{path}?page={page.paginator.num_pages}", self.kind)
+
+    def navigation_entry(self, *, title: str, href: str, kind: str, rel: str, text: str) -> None:
+        entry = _el(self.root, "entry")
+        _el(entry, "title", title)
+        _el(entry, "id", self.base + href)
+        _el(entry, "updated", self.updated.text)
+        _el(entry, "content", text, type="text")
+        self.link(rel, href, kind, parent=entry)
+
+    def statement_entry(self, statement) -> None:
+        entry = _el(self.root, "entry")
+        _el(entry, "title", statement.title)
+        _el(entry, "id", statement_tag_uri(self.request.get_host(), statement.pk))
+        for credit in statement.credited:
+            author = _el(entry, "author")
+            _el(author, "name", credit.author.name)
+            _el(author, "uri", self.base + credit.author.get_absolute_url())
+        _el(entry, "updated", max(statement.updated_at, statement.published_at).isoformat())
+        _el(entry, "published", statement.published_at.isoformat())
+        if statement.issued:
+            _el(entry, "issued", statement.issued.isoformat(), namespace=DCTERMS)
+        if statement.language:
+            _el(entry, "language", statement.language, namespace=DCTERMS)
+        for tag in tags_by_name(statement):
+            _el(
+                entry,
+                "category",
+                term=xml_text(tag.slug),
+                label=xml_text(tag.name),
+                scheme=self.base + reverse("statements:tag_list"),
+            )
+        if statement.summary:
+            _el(entry, "summary", statement.summary, type="text")
+        self.link(
+            "alternate",
+            statement.get_absolute_url(),
+            "text/html",
+            parent=entry,
+            title="Read online",
+        )
+        for suffix, (media_type, _write) in DOWNLOADS.items():
+            href = reverse("statements:statement_download", args=[statement.slug, suffix])
+            self.link(
+                OPEN_ACCESS,
+                href,
+                media_type.split(";")[0],
+                parent=entry,
+                title=DOWNLOAD_TITLES[suffix],
+            )
+
+    def response(self) -> HttpResponse:
+        body = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        return HttpResponse(body, content_type=f"{self.kind};charset=utf-8")
+
+
+def _page(request: HttpRequest, items, per_page: int):
+    from statements.views import paginate
+
+    return paginate(request, items, per_page=per_page)
+
+
+@require_GET
+@public_page
+def root(request: HttpRequest) -> HttpResponse:
+    feed = Catalogue(request, title=settings.ARCHIVE_NAME, kind=NAVIGATION, up=None)
+    feed.navigation_entry(
+        title="Latest statements",
+        href=reverse("opds:latest"),
+        kind=ACQUISITION,
+        rel="http://opds-spec.org/sort/new",
+        text="The statements most recently published in the archive.",
+    )
+    feed.navigation_entry(
+        title="By tag",
+        href=reverse("opds:tags"),
+        kind=NAVIGATION,
+        rel="subsection",
+        text="Statements grouped by tag.",
+    )
+    feed.navigation_entry(
+        title="By author",
+        href=reverse("opds:authors"),
+        kind=NAVIGATION,
+        rel="subsection",
+        text="Statements grouped by the collectives and people who wrote or signed them.",
+    )
+    return feed.response()
+
+
+def _acquisition(request, *, title: str, statements, up: str) -> HttpResponse:
+    page = _page(request, statements, ACQUISITION_PAGE)
+    feed = Catalogue(request, title=title, kind=ACQUISITION, up=up)
+    feed.pages(page)
+    for statement in page.object_list:
+        feed.statement_entry(statement)
+    return feed.response()
+
+
+@require_GET
+@public_page
+def latest(request: HttpRequest) -> HttpResponse:
+    statements = selectors.statement_cards(
+        Statement.objects.published().order_by("-published_at", "-pk")
+    )
+    return _acquisition(request, title="Latest statements", statements=statements, up="/opds/")
+
+
+def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
+    """A paged navigation feed of tags or authors (each with ``count``)."""
+    page = _page(request, items, NAVIGATION_PAGE)
+    feed = Catalogue(request, title=title, kind=NAVIGATION, up=reverse("opds:root"))
+    feed.pages(page)
+    for item in page.object_list:
+        feed.navigation_entry(
+            title=item.name,
+            href=reverse(entry_url, args=[item.slug]),
+            kind=ACQUISITION,
+            rel="subsection",
+            text=f"{item.count} statement{'s' if item.count != 1 else ''}",
+        )
+    return feed.response()
+
+
+@require_GET
+@public_page
+def tags(request: HttpRequest) -> HttpResponse:
+    return _navigation(request, title="By tag", items=selectors.tag_list(), entry_url="opds:tag")
+
+
+@require_GET
+@public_page
+def authors(request: HttpRequest) -> HttpResponse:
+    items = selectors.author_list()
+    return _navigation(request, title="By author", items=items, entry_url="opds:author")
+
+
+@require_GET
+@public_page
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.tag_get(slug=slug)
+    if found is None:
+        raise Http404("No tag at this address.")
+    filters = StatementFilters(tags=(found.slug,), sort="-added")
+    statements = selectors.statement_list(filters=filters, tags=[found])
+    title = f"Tagged “{found.name}”"
+    return _acquisition(request, title=title, statements=statements, up=reverse("opds:tags"))
+
+
+@require_GET
+@public_page
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.author_get(slug=slug)
+    if found is None:
+        raise Http404("No author at this address.")
+    filters = StatementFilters(author=found.slug, sort="-added")
+    statements = selectors.statement_list(filters=filters, author=found)
+    up = reverse("opds:authors")
+    return _acquisition(request, title=found.name, statements=statements, up=up)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    text, _cut = search_text_clean(request.GET.get("q", ""))
+    if not text:
+        return HttpResponse(
+            "Give the words to search for: ?q=…",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    results = selectors.statement_search(text=text, filters=StatementFilters(sort="relevance"))
+    feed = Catalogue(request, title=f"Search: {text}", kind=ACQUISITION, up=reverse("opds:root"))
+    _el(feed.root, "totalResults", str(results.total), namespace=OPENSEARCH)
+    for statement in results.rows:
+        feed.statement_entry(statement)
+    return feed.response()
+
+
+def _short_name() -> str:
+    """OpenSearch's ShortName: at most 16 characters."""
+    name = settings.ARCHIVE_NAME
+    return name if len(name) <= 16 else name.split()[0][:16]
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    base = request.build_absolute_uri("/").rstrip("/")
+    root = etree.Element(f"{{{OPENSEARCH}}}OpenSearchDescription", nsmap={None: OPENSEARCH})
+    _el(root, "ShortName", _short_name(), namespace=OPENSEARCH)
+    _el(root, "Description", f"Search {settings.ARCHIVE_NAME}", namespace=OPENSEARCH)
+    _el(root, "InputEncoding", "UTF-8", namespace=OPENSEARCH)
+    _el(root, "OutputEncoding", "UTF-8", namespace=OPENSEARCH)
+    _el(
+        root,
+        "Url",
+        namespace=OPENSEARCH,
+        type=ACQUISITION,
+        template=f"{base}{reverse('opds:search')}?q={{searchTerms}}",
+    )
+    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return HttpResponse(body, content_type=f"{OPENSEARCH_TYPE}; charset=utf-8")
+
+
+app_name = "opds"
+urlpatterns = [
+    path("", root, name="root"),
+    path("latest/", latest, name="latest"),
+    path("tags/", tags, name="tags"),
+    path("tags/<uslug:slug>/", tag, name="tag"),
+    path("authors/", authors, name="authors"),
+    path("authors/<uslug:slug>/", author, name="author"),
+    path("search/", search, name="search"),
+    path("opensearch.xml", opensearch, name="opensearch"),
+]

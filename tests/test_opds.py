@@ -1,0 +1,163 @@
+"""The OPDS 1.2 catalogue, read by feedparser and checked for the rels and media types OPDS
+clients look for."""
+
+import datetime
+
+import feedparser
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from lxml import etree
+
+from statements import opds
+from tests.factories import make_statement
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
+CATALOGUES = [
+    "/opds/",
+    "/opds/latest/",
+    "/opds/tags/",
+    "/opds/tags/housing/",
+    "/opds/authors/",
+    "/opds/authors/harbour-collective/",
+    "/opds/search/?q=rent",
+]
+
+
+@pytest.fixture
+def archive(db):
+    make_statement(
+        "Rent strike now",
+        slug="rent-strike-now",
+        issued="2025-03",
+        authors=["Harbour Collective"],
+        tags=["housing"],
+        language="en",
+        summary="Stop paying rent.",
+    )
+    make_statement("Second", authors=["Harbour Collective"], tags=["housing"], body="rent")
+    make_statement("Secret draft", published=False, authors=["Harbour Collective"],
+                   tags=["housing"], body="rent")  # fmt: skip
+    make_statement(
+        "Scheduled one",
+        published_at=timezone.now() + datetime.timedelta(days=2),
+        authors=["Harbour Collective"],
+        tags=["housing"],
+        body="rent",
+    )
+
+
+def read(client, url: str, kind: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == f"{kind};charset=utf-8"
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed, etree.fromstring(response.content)
+
+
+def rels(links) -> dict[str, str]:
+    return {link.rel: link.type for link in links}
+
+
+def test_root_is_a_navigation_feed(client, archive):
+    parsed, root = read(client, "/opds/", NAVIGATION)
+    feed_rels = rels(parsed.feed.links)
+    assert feed_rels["self"] == NAVIGATION
+    assert feed_rels["start"] == NAVIGATION
+    assert feed_rels["search"] == "application/opensearchdescription+xml"
+    entries = {e.title: rels(e.links) for e in parsed.entries}
+    assert entries == {
+        "Latest statements": {"http://opds-spec.org/sort/new": ACQUISITION},
+        "By tag": {"subsection": NAVIGATION},
+        "By author": {"subsection": NAVIGATION},
+    }
+    for entry in root.iter(f"{ATOM}entry"):
+        for name in ("id", "title", "updated", "content"):
+            assert entry.find(ATOM + name) is not None
+
+
+def test_acquisition_entries_link_every_download(client, archive):
+    parsed, _root = read(client, "/opds/tags/housing/", ACQUISITION)
+    assert rels(parsed.feed.links)["up"] == NAVIGATION
+    entry = next(e for e in parsed.entries if e.title == "Rent strike now")
+    assert [a.name for a in entry.authors] == ["Harbour Collective"]
+    assert entry.id.startswith("tag:testserver,2026:statement/")
+    assert entry.summary == "Stop paying rent."
+    assert [t.term for t in entry.tags] == ["housing"]
+    downloads = [(link.type, link.href) for link in entry.links if link.rel == OPEN_ACCESS]
+    assert downloads == [
+        ("text/markdown", "http://testserver/statements/rent-strike-now.md"),
+        ("text/plain", "http://testserver/statements/rent-strike-now.muse"),
+        ("text/plain", "http://testserver/statements/rent-strike-now.txt"),
+        ("application/json", "http://testserver/statements/rent-strike-now.json"),
+    ]
+    for _type, href in downloads:
+        response = client.get(href.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        assert response["Content-Type"].split(";")[0] == _type
+    alternate = [link.href for link in entry.links if link.rel == "alternate"]
+    assert alternate == ["http://testserver/statements/rent-strike-now/"]
+
+
+def test_navigation_by_tag_and_author(client, archive):
+    parsed, _ = read(client, "/opds/tags/", NAVIGATION)
+    assert [(e.title, e.content[0].value) for e in parsed.entries] == [("housing", "2 statements")]
+    assert rels(parsed.entries[0].links) == {"subsection": ACQUISITION}
+    parsed, _ = read(client, "/opds/authors/", NAVIGATION)
+    assert [e.title for e in parsed.entries] == ["Harbour Collective"]
+    parsed, _ = read(client, "/opds/authors/harbour-collective/", ACQUISITION)
+    assert sorted(e.title for e in parsed.entries) == ["Rent strike now", "Second"]
+
+
+def test_paging_links(client, archive, monkeypatch):
+    monkeypatch.setattr(opds, "ACQUISITION_PAGE", 1)
+    parsed, _ = read(client, "/opds/latest/", ACQUISITION)
+    assert rels(parsed.feed.links)["next"] == ACQUISITION
+    assert parsed.feed.opensearch_totalresults == "2"
+    parsed, _ = read(client, "/opds/latest/?page=2", ACQUISITION)
+    feed_rels = rels(parsed.feed.links)
+    assert "previous" in feed_rels and "next" not in feed_rels
+    assert client.get("/opds/latest/?page=3").status_code == 404
+    assert client.get("/opds/latest/?page=x").status_code == 404
+
+
+def test_opensearch_description_and_search(client, archive):
+    response = client.get("/opds/opensearch.xml")
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    url = root.find("{http://a9.com/-/spec/opensearch/1.1/}Url")
+    assert url.get("type") == ACQUISITION
+    assert url.get("template") == "http://testserver/opds/search/?q={searchTerms}"
+    parsed, _ = read(client, "/opds/search/?q=rent", ACQUISITION)
+    assert sorted(e.title for e in parsed.entries) == ["Rent strike now", "Second"]
+    assert client.get("/opds/search/").status_code == 400
+    assert client.get("/opds/search/?q=%00").status_code == 400
+
+
+@pytest.mark.parametrize("url", CATALOGUES)
+def test_catalogues_never_show_drafts_or_scheduled(client, archive, url):
+    body = client.get(url).content.decode()
+    assert "Secret draft" not in body and "Scheduled one" not in body
+
+
+@pytest.mark.parametrize("url", ["/opds/tags/nothing/", "/opds/authors/nobody/", "/opds/x/"])
+def test_unknown_catalogues_are_404(client, archive, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", CATALOGUES)
+def test_catalogue_query_count_is_constant(client, archive, url):
+    counts = []
+    for extra in range(2):
+        for n in range(4 * extra):
+            make_statement(f"Rent {n}", authors=[f"G{n}", "Harbour Collective"],
+                           tags=["housing", f"t{n}"], body="rent")  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
