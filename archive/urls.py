@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from statements.api import api
+
 admin.site.site_header = "Statement Archive: editors"
 admin.site.site_title = "Statement Archive"
 admin.site.index_title = "Editing the archive"
@@ -9,4 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("statements.urls")),
     path("opds/", include("statements.opds")),
+    path("api/", api.urls),
 ]
+
+# Under /api/ an unknown address is answered in JSON, like the API's own 404s.
+handler404 = "statements.views.page_not_found"

@@ -3,11 +3,12 @@ from __future__ import annotations
 import calendar
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -79,6 +80,12 @@ def _active_filters(params: QueryDict, filters: StatementFilters, tags, author) 
         label = f"Language: {language_name(filters.lang)}"
         active.append({"label": label, "remove": _without(params, "lang")})
     return active
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "There is nothing at this address."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def crumbs(*trail: tuple[str, str | None]) -> list[dict]:

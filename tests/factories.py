@@ -81,3 +81,20 @@ def make_editor(username: str = "editor") -> User:
     user.save()
     user.groups.add(editors_group())
     return user
+
+
+def query_counts(client, url: str, *, grow) -> tuple[int, int]:
+    """The number of SQL queries a GET of ``url`` runs, before and after ``grow()`` adds
+    to the archive: a page whose cost does not depend on its content gives the same two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for step in range(2):
+        if step:
+            grow()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(queries))
+    return counts[0], counts[1]

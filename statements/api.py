@@ -1,0 +1,467 @@
+"""The read-only JSON API under ``/api/`` (django-ninja), with its OpenAPI schema at
+``/api/schema/`` and a documentation page at ``/api/docs/``.
+
+Why django-ninja rather than DRF with drf-spectacular: the API is a handful of read-only GET
+operations whose parameters are already checked by the site's own parser
+(``filters.statement_filters_parse``). Ninja's parameter and response types are pydantic
+models from which the OpenAPI schema is generated, so what the schema documents is what the
+code declares, with no serializer/view/schema-annotation layers to keep in step, and it adds
+one small package (plus pydantic) where DRF and drf-spectacular would add two frameworks.
+
+- Lists take the same filters and search as the site (``q``, ``tag`` (repeatable), ``author``,
+  ``year``, ``from``, ``to``, ``lang``, ``sort``) and the same checks; a bad value is a 400
+  with a message, an unknown tag or author a 404, as on the site.
+- Pagination is by page number, and stable: every order ends with the statement's number,
+  so statements with the same date never swap between pages. Search results, as on the
+  site, stop at 1,000 (``count_capped``).
+- Only published statements exist here; drafts and scheduled statements are 404s.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from statements import selectors
+from statements.citations import CITATION_DOWNLOADS
+from statements.exporters import DOWNLOADS
+from statements.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
+from statements.models import Author, Authorship, Statement, tags_by_name
+from statements.search import search_text_clean
+
+PAGE_SIZE = 25
+NAME_PAGE_SIZE = 100
+SLUG = r"^[-\w]+$"
+
+api = NinjaAPI(
+    title="Statement Archive API",
+    version="1",
+    description=(
+        "Read-only access to the published statements of the archive, their authors and tags. "
+        "Lists take the same filters and search as the site's pages; a bad parameter is a 400 "
+        "with a message, an unknown tag, author or page a 404. Pages are numbered and stable: "
+        "every order ends with the statement's number. Search results stop at 1,000."
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs_url="/docs/",
+)
+
+
+# --- response types ------------------------------------------------------------------------
+
+
+class Error(Schema):
+    detail: str = Field(description="What was wrong, for a person to read.")
+
+
+class AuthorRef(Schema):
+    name: str
+    slug: str
+    kind: Literal["collective", "organisation", "person"]
+    url: str = Field(description="The author's page on the site.")
+    api_url: str
+
+
+class Credit(AuthorRef):
+    role: Literal["author", "signatory", "translator", "publisher"]
+
+
+class TagRef(Schema):
+    name: str
+    slug: str
+    url: str
+    api_url: str
+
+
+class PartialDateOut(Schema):
+    value: str = Field(description="ISO 8601 as precise as known: 2025, 2025-03 or 2025-03-14.")
+    precision: Literal["year", "month", "day"]
+    start: datetime.date = Field(description="The first day of the period.")
+    end: datetime.date = Field(description="The last day of the period.")
+
+
+class SourceOut(Schema):
+    kind: Literal["original", "retrieved", "translated"]
+    url: str | None
+    site_name: str | None
+    retrieved_on: PartialDateOut | None
+    archived_url: str | None
+    note: str | None = Field(description="The source line as written.")
+
+
+class StatementOut(Schema):
+    slug: str
+    title: str
+    subtitle: str | None
+    summary: str | None
+    issued: PartialDateOut | None = Field(description="The date of the statement.")
+    date_text: str | None = Field(description="The date as written in the source.")
+    language: str | None = Field(description="ISO 639-1 code.")
+    authors: list[AuthorRef]
+    tags: list[TagRef]
+    published_at: datetime.datetime
+    updated_at: datetime.datetime
+    url: str = Field(description="The statement's page on the site.")
+    api_url: str
+
+
+class StatementDetailOut(StatementOut):
+    place: str | None
+    rights: str | None
+    body: str = Field(description="The text, in Markdown.")
+    body_html: str = Field(description="The text as sanitised HTML.")
+    credits: list[Credit] = Field(description="Everyone credited: authors, signatories, ...")
+    sources: list[SourceOut]
+    downloads: dict[str, str] = Field(description="Download and citation formats: suffix → URL.")
+
+
+class AuthorOut(AuthorRef):
+    statements: int = Field(description="Published statements credited to the author.")
+    statements_api_url: str
+
+
+class AuthorDetailOut(AuthorOut):
+    alternative_names: list[str]
+    description: str | None
+    website: str | None
+    location: str | None
+
+
+class TagOut(TagRef):
+    statements: int
+    statements_api_url: str
+
+
+class PageOut(Schema):
+    count: int = Field(description="How many results there are (search: at most 1,000).")
+    count_capped: bool = Field(description="True when a search found more than it counts.")
+    page: int
+    next: str | None
+    previous: str | None
+
+
+class StatementPage(PageOut):
+    results: list[StatementOut]
+
+
+class AuthorPage(PageOut):
+    results: list[AuthorOut]
+
+
+class TagPage(PageOut):
+    results: list[TagOut]
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError):
+    first = error.errors[0] if error.errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ())[1:]) or "request"
+    message = f"“{where}”: {first.get('msg', 'invalid value')}."
+    return api.create_response(request, {"detail": message}, status=400)
+
+
+def _bad(message: str) -> HttpError:
+    return HttpError(400, message)
+
+
+# --- building responses --------------------------------------------------------------------
+
+
+def _partial(date) -> dict | None:
+    if date is None:
+        return None
+    return {
+        "value": date.isoformat(),
+        "precision": date.precision,
+        "start": date.start,
+        "end": date.end,
+    }
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _author(request, author: Author) -> dict:
+    return {
+        "name": author.name,
+        "slug": author.slug,
+        "kind": author.kind,
+        "url": _absolute(request, author.get_absolute_url()),
+        "api_url": _absolute(request, reverse("api:author_detail", args=[author.slug])),
+    }
+
+
+def _tag(request, tag) -> dict:
+    return {
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": _absolute(request, tag.get_absolute_url()),
+        "api_url": _absolute(request, reverse("api:tag_detail", args=[tag.slug])),
+    }
+
+
+def _statement(request, statement: Statement, credited: list[Author]) -> dict:
+    return {
+        "slug": statement.slug,
+        "title": statement.title,
+        "subtitle": statement.subtitle or None,
+        "summary": statement.summary or None,
+        "issued": _partial(statement.issued),
+        "date_text": statement.date_text or None,
+        "language": statement.language or None,
+        "authors": [_author(request, author) for author in credited],
+        "tags": [_tag(request, tag) for tag in tags_by_name(statement)],
+        "published_at": statement.published_at,
+        "updated_at": statement.updated_at,
+        "url": _absolute(request, statement.get_absolute_url()),
+        "api_url": _absolute(request, reverse("api:statement_detail", args=[statement.slug])),
+    }
+
+
+def _card(request, statement: Statement) -> dict:
+    return _statement(request, statement, [credit.author for credit in statement.credited])
+
+
+def _page_links(request, number: int, has_next: bool) -> dict:
+    def at(page: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(page)
+        return _absolute(request, f"{request.path}?{params.urlencode()}")
+
+    return {
+        "page": number,
+        "next": at(number + 1) if has_next else None,
+        "previous": at(number - 1) if number > 1 else None,
+    }
+
+
+def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
+    paginator = Paginator(queryset, per_page)
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        if number == 1:  # an empty list is a list
+            return {
+                "count": 0,
+                "count_capped": False,
+                "results": [],
+                **_page_links(request, 1, False),
+            }
+        last = paginator.num_pages
+        raise HttpError(404, f"There is no page {number}: the last is {last}.") from None
+    return {
+        "count": paginator.count,
+        "count_capped": False,
+        "results": [build(request, item) for item in page.object_list],
+        **_page_links(request, number, page.has_next()),
+    }
+
+
+def _resolve(filters):
+    tags, author = [], None
+    if filters.tags:
+        found = {tag.slug: tag for tag in selectors.tag_list_by_slugs(slugs=filters.tags)}
+        missing = [slug for slug in filters.tags if slug not in found]
+        if missing:
+            raise HttpError(404, f"No tag called “{missing[0]}”.")
+        tags = [found[slug] for slug in filters.tags]
+    if filters.author:
+        author = selectors.author_get(slug=filters.author)
+        if author is None:
+            raise HttpError(404, f"No author called “{filters.author}”.")
+    return tags, author
+
+
+# --- operations ----------------------------------------------------------------------------
+
+NOT_FOUND = {404: Error}
+BAD_OR_NOT_FOUND = {400: Error, 404: Error}
+Sort = Literal["relevance", "-date", "date", "title", "-added"]
+
+
+class StatementQuery(Schema):
+    q: str | None = Field(
+        None, max_length=500, description="Words to search for (web search syntax)."
+    )
+    tag: list[str] | None = Field(None, description="Tag slugs; a statement must have them all.")
+    author: str | None = Field(
+        None, pattern=SLUG, max_length=255, description="An author's slug (any role)."
+    )
+    year: str | None = Field(None, pattern=r"^[0-9]{4}$")
+    from_: str | None = Field(
+        None,
+        alias="from",
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        description="Dated on or after this partial date (periods that overlap count).",
+    )
+    to: str | None = Field(None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+    lang: str | None = Field(None, pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")
+    sort: Sort | None = Field(
+        None,
+        description="relevance (searches only, their default), -date (default), date, "
+        "title, -added.",
+    )
+    page: int = Field(1, ge=1, le=100_000)
+
+
+@api.get(
+    "/statements/",
+    response={200: StatementPage, **BAD_OR_NOT_FOUND},
+    url_name="statement_list",
+    summary="Published statements, filtered, searched and sorted as on the site",
+)
+def statement_list(request: HttpRequest, query: Query[StatementQuery]):
+    try:
+        text, _cut = search_text_clean(query.q or "")
+        searching = bool(text)
+        filters = statement_filters_parse(
+            request.GET,
+            sorts=SEARCH_SORTS if searching else SORTS,
+            default_sort="relevance" if searching else "-date",
+        )
+    except FilterError as error:
+        raise _bad(str(error)) from None
+    tags, author = _resolve(filters)
+    if not searching:
+        statements = selectors.statement_list(filters=filters, tags=tags, author=author)
+        return _paginated(request, statements, query.page, PAGE_SIZE, _card)
+    if query.page > selectors.COUNT_CAP // selectors.SEARCH_PAGE_SIZE:
+        raise HttpError(404, "Search results stop at 1,000: narrow the search instead.")
+    results = selectors.statement_search(
+        text=text, filters=filters, tags=tags, author=author, page=query.page
+    )
+    if query.page > 1 and not results.rows:
+        raise HttpError(404, f"There is no page {query.page} of these results.")
+    return {
+        "count": results.total,
+        "count_capped": results.total_capped,
+        "results": [_card(request, row) for row in results.rows],
+        **_page_links(request, query.page, results.has_next),
+    }
+
+
+@api.get(
+    "/statements/{slug}/",
+    response={200: StatementDetailOut, **NOT_FOUND},
+    url_name="statement_detail",
+    summary="One published statement, with its text, credits and sources",
+)
+def statement_detail(request: HttpRequest, slug: str):
+    statement = selectors.statement_detail_queryset().published().filter(slug=slug).first()
+    if statement is None:
+        raise HttpError(404, "No published statement has this slug.")
+    credits = list(statement.authorships.all())
+    authors = [c.author for c in credits if c.role == Authorship.Role.AUTHOR]
+    data = _statement(request, statement, authors)
+    data.update(
+        place=statement.place or None,
+        rights=statement.rights or None,
+        body=statement.body,
+        body_html=statement.body_html,
+        credits=[{**_author(request, c.author), "role": c.role} for c in credits],
+        sources=[
+            {
+                "kind": source.kind,
+                "url": source.url or None,
+                "site_name": source.site_name or None,
+                "retrieved_on": _partial(source.retrieved_on),
+                "archived_url": source.archived_url or None,
+                "note": source.note or None,
+            }
+            for source in statement.sources.all()
+        ],
+        downloads={
+            suffix: _absolute(
+                request, reverse("statements:statement_download", args=[statement.slug, suffix])
+            )
+            for suffix in (*DOWNLOADS, *CITATION_DOWNLOADS)
+        },
+    )
+    return data
+
+
+def _author_out(request, author: Author) -> dict:
+    statements = reverse("api:statement_list") + f"?author={author.slug}"
+    return {
+        **_author(request, author),
+        "statements": author.count,
+        "statements_api_url": _absolute(request, statements),
+    }
+
+
+@api.get(
+    "/authors/",
+    response={200: AuthorPage, **BAD_OR_NOT_FOUND},
+    url_name="author_list",
+    summary="Authors with at least one published statement, A to Z",
+)
+def author_list(
+    request: HttpRequest,
+    kind: Literal["collective", "organisation", "person"] | None = None,
+    page: int = Query(1, ge=1, le=100_000),
+):
+    authors = selectors.author_list(kind=kind or "")
+    return _paginated(request, authors, page, NAME_PAGE_SIZE, _author_out)
+
+
+@api.get(
+    "/authors/{slug}/",
+    response={200: AuthorDetailOut, **NOT_FOUND},
+    url_name="author_detail",
+    summary="One author",
+)
+def author_detail(request: HttpRequest, slug: str):
+    author = selectors.author_list().filter(slug=slug).first()
+    if author is None:
+        raise HttpError(404, "No author with a published statement has this slug.")
+    return {
+        **_author_out(request, author),
+        "alternative_names": author.alternative_name_list,
+        "description": author.description or None,
+        "website": author.website or None,
+        "location": author.location or None,
+    }
+
+
+def _tag_out(request, tag) -> dict:
+    statements = reverse("api:statement_list") + f"?tag={tag.slug}"
+    return {
+        **_tag(request, tag),
+        "statements": tag.count,
+        "statements_api_url": _absolute(request, statements),
+    }
+
+
+@api.get(
+    "/tags/",
+    response={200: TagPage, **BAD_OR_NOT_FOUND},
+    url_name="tag_list",
+    summary="Tags of published statements, A to Z",
+)
+def tag_list(request: HttpRequest, page: int = Query(1, ge=1, le=100_000)):
+    return _paginated(request, selectors.tag_list(), page, NAME_PAGE_SIZE, _tag_out)
+
+
+@api.get(
+    "/tags/{slug}/",
+    response={200: TagOut, **NOT_FOUND},
+    url_name="tag_detail",
+    summary="One tag",
+)
+def tag_detail(request: HttpRequest, slug: str):
+    tag = selectors.tag_list().filter(slug=slug).first()
+    if tag is None:
+        raise HttpError(404, "No tag of a published statement has this slug.")
+    return _tag_out(request, tag)
