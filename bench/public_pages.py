@@ -57,21 +57,23 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def load(count: int) -> tuple[float, list[str], list[str], list[int]]:
+def load(count: int) -> tuple[float, list[str], list[str], list[int], list[str]]:
     """Load the corpus in this process; return the seconds taken and sample URLs."""
     from bench.corpus import Corpus
-    from statements.models import Author, Statement
+    from statements.models import Author, Statement, Tag
 
     seconds = bulk_load(Corpus().statements(count, now=now()))
     rng = random.Random(7)
     published = list(Statement.objects.published().values_list("slug", "pk"))
     sample = rng.sample(published, k=min(300, len(published)))
     authors = list(Author.objects.values_list("slug", flat=True))
+    tags = list(Tag.objects.values_list("slug", flat=True))
     return (
         seconds,
         [f"/statements/{slug}/" for slug, _ in sample],
         [f"/authors/{slug}/" for slug in rng.sample(authors, k=min(200, len(authors)))],
         [pk for _, pk in sample],
+        rng.sample(tags, k=min(50, len(tags))),
     )
 
 
@@ -132,7 +134,7 @@ def main() -> None:
     print(f"database: {args.database_url}")
     prepare(args.database_url, env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    seconds, details, authors, pks = load(args.statements)
+    seconds, details, authors, pks, tags = load(args.statements)
     rate = args.statements / seconds
     print(f"loaded {args.statements:,} statements in {seconds:.1f} s ({rate:,.0f}/s)")
 
@@ -144,6 +146,18 @@ def main() -> None:
         + [f"/statements/?page={n}&sort=title" for n in range(1, last_page // 2 + 2)],
         "detail": details,
         "author": authors,
+        # What other tools read (issue 6).
+        "cite": [path.rstrip("/") + ".bib" for path in details],
+        "feed": ["/feeds/latest.atom"] + [f"/feeds/tags/{slug}.rss" for slug in tags],
+        "sitemap": ["/sitemap.xml", "/sitemap-statements.xml"],
+        "oai": [
+            f"/oai/?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:statement/{pk}"
+            for pk in pks
+        ]
+        + ["/oai/?verb=ListRecords&metadataPrefix=oai_dc"],
+        "opds": ["/opds/latest/"] + [f"/opds/tags/{slug}/" for slug in tags],
+        "api": [f"/api/statements/?page={n}" for n in range(1, last_page + 1)]
+        + [f"/api/statements/{path.split('/')[2]}/" for path in details],
     }
     try:
         rounds = {

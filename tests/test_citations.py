@@ -215,3 +215,13 @@ def test_drafts_and_scheduled_have_no_citations(client, db, suffix):
     assert client.get(f"/statements/secret.{suffix}").status_code == 404
     assert client.get(f"/statements/later.{suffix}").status_code == 404
     assert client.get(f"/statements/no-such-statement.{suffix}").status_code == 404
+
+
+def test_drafts_and_scheduled_embed_nothing(client, db):
+    make_statement("Secret", slug="secret", published=False)
+    make_statement("Later", slug="later", published_at=timezone.now() + datetime.timedelta(days=3))
+    for slug in ("secret", "later"):
+        response = client.get(f"/statements/{slug}/")
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert "citation_title" not in body and "application/ld+json" not in body
