@@ -451,9 +451,11 @@ def _list(root, args, host: str, base: str, verb: str) -> None:
         if "until" in args:
             until, grain = _parse_moment("until", args["until"])
             granularity.add(grain)
-            query.end = until + (
-                datetime.timedelta(days=1) if grain == "day" else datetime.timedelta(seconds=1)
-            )
+            step = datetime.timedelta(**{"days" if grain == "day" else "seconds": 1})
+            try:
+                query.end = until + step
+            except OverflowError:  # until 9999-12-31: no bound beyond the harvest's start
+                query.end = None
         if len(granularity) > 1:
             raise OaiError("badArgument", "“from” and “until” must have the same granularity.")
         if query.start and query.end and query.start >= query.end:

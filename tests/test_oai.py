@@ -295,6 +295,10 @@ def test_from_and_until_select_by_datestamp(ask, archive):
     root = ask(verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": after})
     ids = {h.findtext("o:identifier", namespaces=NS) for h in root.iterfind(".//o:header", NS)}
     assert identifier(archive["year"]) not in ids and len(ids) == 5
+    root = ask(verb="ListIdentifiers", metadataPrefix="oai_dc", until="9999-12-31")
+    assert len(header_ids(root)) == 6
+    root = ask(verb="ListIdentifiers", metadataPrefix="oai_dc", until="9999-12-31T23:59:59Z")
+    assert len(header_ids(root)) == 6
 
 
 def test_list_records_query_count_is_constant(client, archive, monkeypatch):
