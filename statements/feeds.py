@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.db.models.functions import Greatest, Substr
 from django.http import Http404
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
@@ -27,7 +28,8 @@ LEAD_CHARACTERS = 3_000  # of the rendered body, for entries without a summary
 
 def statement_tag_uri(domain: str, pk: int) -> str:
     """The permanent id of a statement in feeds and catalogues (RFC 4151 tag URI)."""
-    return f"tag:{domain.split(':')[0]},{settings.ARCHIVE_TAG_YEAR}:statement/{pk}"
+    host = split_domain_port(domain)[0] or "localhost"
+    return f"tag:{host},{settings.ARCHIVE_TAG_YEAR}:statement/{pk}"
 
 
 def feed_statements(*, tag=None, author=None):

@@ -47,7 +47,7 @@ SNIPPET_SOURCE_LENGTH = 2_000  # a window around the first typed word found (sea
 PUBLISHED = Q(status=Statement.Status.PUBLISHED, published_at__lte=Now())
 
 
-def _published_via(prefix: str) -> Q:
+def published_via(prefix: str) -> Q:
     """The published condition, seen from a model related to Statement through ``prefix``."""
     return Q(
         **{f"{prefix}__status": Statement.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
@@ -239,7 +239,7 @@ def archive_counts() -> dict[str, int]:
 def tag_list(*, limit: int | None = None, by_count: bool = False) -> QuerySet[Tag]:
     """Tags carried by at least one published statement, with ``count``."""
     queryset = Tag.objects.annotate(
-        count=Count("tagged_statements", filter=_published_via("tagged_statements__content_object"))
+        count=Count("tagged_statements", filter=published_via("tagged_statements__content_object"))
     ).filter(count__gt=0)
     queryset = (
         queryset.order_by("-count", Lower("name")) if by_count else queryset.order_by(Lower("name"))
@@ -256,7 +256,7 @@ def author_list(*, kind: str = "") -> QuerySet[Author]:
     queryset = Author.objects.annotate(
         count=Count(
             "authorships__statement",
-            filter=_published_via("authorships__statement"),
+            filter=published_via("authorships__statement"),
             distinct=True,
         ),
         letter=Upper(Substr("name", 1, 1)),
@@ -280,7 +280,7 @@ def author_credits(*, author: Author) -> QuerySet[Authorship]:
     role_order = ["author", "signatory", "translator", "publisher"]
     return (
         Authorship.objects.filter(author=author)
-        .filter(_published_via("statement"))
+        .filter(published_via("statement"))
         .select_related("statement")
         .annotate(
             role_rank=Case(

@@ -9,7 +9,7 @@ from django.db.models.functions import ExtractYear, Greatest
 from django.urls import reverse
 
 from statements.models import Author, Statement, Tag
-from statements.selectors import PUBLISHED, _published_via
+from statements.selectors import PUBLISHED, published_via
 
 MODIFIED = Greatest(F("updated_at"), F("published_at"))
 
@@ -18,7 +18,7 @@ def _modified_via(prefix: str):
     """The latest change among the public statements reached through ``prefix``."""
     return Max(
         Greatest(F(f"{prefix}__updated_at"), F(f"{prefix}__published_at")),
-        filter=_published_via(prefix),
+        filter=published_via(prefix),
     )
 
 

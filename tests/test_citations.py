@@ -225,3 +225,14 @@ def test_drafts_and_scheduled_embed_nothing(client, db):
         assert response.status_code == 404
         body = response.content.decode()
         assert "citation_title" not in body and "application/ld+json" not in body
+
+
+def test_formatted_citations_follow_a_renamed_author(client, statement):
+    def styles() -> list[str]:
+        page = lxml_html.fromstring(client.get("/statements/against-the-war/").content)
+        return [p.text_content() for p in page.xpath("//p[contains(@class, 'citation-style')]")]
+
+    assert all("Harbour and Dock Workers’ Assembly" in text for text in styles())
+    Author.objects.filter(name__startswith="Harbour").update(name="Port Assembly")
+    # Cached by the citation's content, not by the statement: the new name shows at once.
+    assert all("Port Assembly" in text for text in styles())
