@@ -314,6 +314,22 @@ def test_list_records_query_count_is_constant(client, archive, monkeypatch):
         assert before == after
 
 
+@pytest.mark.parametrize(
+    "query", ["verb=Identify", "verb=ListSets", "verb=ListMetadataFormats", "verb=GetRecord"]
+)
+def test_other_verbs_query_count_is_constant(client, archive, query):
+    if query == "verb=GetRecord":
+        query += f"&metadataPrefix=oai_dc&identifier={identifier(archive['full'])}"
+
+    def grow():
+        for n in range(5):
+            make_statement(f"More {n}", authors=[f"Group {n}"], tags=[f"t{n}"], signatories=["B"])
+        Statement.objects.filter(title="More 0").update(status="draft")  # one more withdrawal
+
+    before, after = query_counts(client, f"/oai/?{query}", grow=grow)
+    assert before == after
+
+
 @pytest.fixture
 def live_archive(transactional_db):
     made = _archive()
