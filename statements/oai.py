@@ -65,6 +65,12 @@ VERBS = {
 }
 METADATA_FORMATS = {"oai_dc": (OAI_DC_SCHEMA, OAI_DC)}
 SET_SPEC_RE = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
+# The syntax of OAI-PMH's setSpecType and metadataPrefixType.
+SET_SPEC_SYNTAX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+# An identifier is an anyURI: a scheme, then URI characters or %-escapes (RFC 3986).
+URI_SYNTAX = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
+)
 IDENTIFIER_RE = re.compile(r"oai:(?P<host>[^:]+):statement/(?P<pk>[1-9][0-9]{0,17})")
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -179,7 +185,9 @@ def _in_set(spec: str) -> tuple[Q, Q]:
     """(filter on statements, filter on withdrawals) for a setSpec; unknown sets match nothing."""
     kind, _, part = spec.partition(":")
     nothing = Q(pk__in=[])
-    if kind not in ("tag", "author") or (part and not SET_SPEC_RE.fullmatch(part)):
+    # (The syntax is checked with the arguments; an id is a number PostgreSQL can hold.)
+    bad_id = part.startswith("id.") and not re.fullmatch(r"[1-9][0-9]{0,17}", part[3:])
+    if kind not in ("tag", "author") or bad_id:
         return nothing, nothing
     on_withdrawals = Q(set_specs__contains=[spec])
     if not part:
@@ -188,8 +196,7 @@ def _in_set(spec: str) -> tuple[Q, Q]:
                 on_withdrawals
             )
         return Q(Exists(Authorship.objects.filter(statement=OuterRef("pk")))), on_withdrawals
-    lookup = {"pk": int(part[3:])} if part.startswith("id.") and part[3:].isdigit() else {}
-    lookup = lookup or {"slug": part}
+    lookup = {"pk": int(part[3:])} if part.startswith("id.") else {"slug": part}
     if kind == "tag":
         tags = Tag.objects.filter(**lookup)
         match = Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag__in=tags))
@@ -521,6 +528,12 @@ def _arguments(params) -> tuple[str, dict[str, str]]:
     missing = sorted(required - set(args))
     if missing:
         raise OaiError("badArgument", f"{verb} needs the argument “{missing[0]}”.")
+    if "identifier" in args and not URI_SYNTAX.fullmatch(args["identifier"]):
+        raise OaiError("badArgument", "The identifier is not a URI.")
+    if "set" in args and not SET_SPEC_SYNTAX.fullmatch(args["set"]):
+        raise OaiError("badArgument", f"“{args['set']}” is not a setSpec.")
+    if "metadataPrefix" in args and not SET_SPEC_RE.fullmatch(args["metadataPrefix"]):
+        raise OaiError("badArgument", f"“{args['metadataPrefix']}” is not a metadata prefix.")
     return verb, args
 
 

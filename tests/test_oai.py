@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from sickle import Sickle
 
@@ -244,11 +246,18 @@ PROTOCOL_ERRORS = [
     ({**GET, "metadataPrefix": "mods", "identifier": f"{ID}1"},
      "cannotDisseminateFormat"),
     ({**GET, "identifier": "oai:elsewhere:statement/1"}, "idDoesNotExist"),
-    ({**GET, "identifier": "\x00"}, "idDoesNotExist"),
+    ({**GET, "identifier": "\x00"}, "badArgument"),
+    ({**GET, "identifier": "not a uri %zz [<>\"{}|\\^`"}, "badArgument"),
+    ({**GET, "identifier": "urn:x:statement/1"}, "idDoesNotExist"),
     ({"verb": "ListMetadataFormats", "identifier": f"{ID}99999999"}, "idDoesNotExist"),
     ({**LIST, "set": "tag:no-such-tag"}, "noRecordsMatch"),
     ({**LIST, "from": "2999-01-01"}, "noRecordsMatch"),
     ({**LIST, "set": "colour:red"}, "noRecordsMatch"),
+    ({**LIST, "set": "tag:"}, "badArgument"),
+    ({**LIST, "set": "tag:a b"}, "badArgument"),
+    ({**LIST, "metadataPrefix": "oai dc"}, "badArgument"),
+    ({**LIST, "set": "tag:id.99999999999999999999999"}, "noRecordsMatch"),
+    ({**LIST, "set": "author:id.0"}, "noRecordsMatch"),
 ]  # fmt: skip
 
 
@@ -360,3 +369,25 @@ def test_sickle_harvests_the_whole_archive_page_by_page(live_server, live_archiv
     assert len(by_set) == 1 + 3 + 2  # rent strike, three extras, withdrawn and deleted
     sets = {s.setSpec for s in harvester.ListSets()}
     assert {"tag", "author", "tag:housing"} <= sets
+
+
+NAMES = ["verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken", "x"]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.dictionaries(
+        st.sampled_from(NAMES),
+        st.one_of(
+            st.sampled_from([*oai.VERBS, "oai_dc", "tag:housing", "2025-01-01", "tag"]),
+            st.text(max_size=40),
+        ),
+        max_size=5,
+    )
+)
+def test_any_arguments_get_a_valid_answer(client, oai_schema, db, params):
+    response = client.get("/oai/", params)
+    assert response.status_code == 200
+    oai_schema.assertValid(etree.fromstring(response.content))
