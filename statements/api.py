@@ -251,14 +251,7 @@ def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
     paginator = Paginator(queryset, per_page)
     try:
         page = paginator.page(number)
-    except EmptyPage:
-        if number == 1:  # an empty list is a list
-            return {
-                "count": 0,
-                "count_capped": False,
-                "results": [],
-                **_page_links(request, 1, False),
-            }
+    except EmptyPage:  # (page 1 of an empty list is a page with no results, not this)
         last = paginator.num_pages
         raise HttpError(404, f"There is no page {number}: the last is {last}.") from None
     return {
@@ -267,21 +260,6 @@ def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
         "results": [build(request, item) for item in page.object_list],
         **_page_links(request, number, page.has_next()),
     }
-
-
-def _resolve(filters):
-    tags, author = [], None
-    if filters.tags:
-        found = {tag.slug: tag for tag in selectors.tag_list_by_slugs(slugs=filters.tags)}
-        missing = [slug for slug in filters.tags if slug not in found]
-        if missing:
-            raise HttpError(404, f"No tag called “{missing[0]}”.")
-        tags = [found[slug] for slug in filters.tags]
-    if filters.author:
-        author = selectors.author_get(slug=filters.author)
-        if author is None:
-            raise HttpError(404, f"No author called “{filters.author}”.")
-    return tags, author
 
 
 # --- operations ----------------------------------------------------------------------------
@@ -333,7 +311,10 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
         )
     except FilterError as error:
         raise _bad(str(error)) from None
-    tags, author = _resolve(filters)
+    try:
+        tags, author = selectors.statement_filter_targets(filters)
+    except selectors.UnknownFilterTarget as error:
+        raise HttpError(404, str(error)) from None
     if not searching:
         statements = selectors.statement_list(filters=filters, tags=tags, author=author)
         return _paginated(request, statements, query.page, PAGE_SIZE, _card)

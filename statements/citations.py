@@ -15,7 +15,7 @@ import re
 
 from django.conf import settings
 
-from statements.models import Author, Authorship, Statement, tags_by_name
+from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 MONTH_ABBREVIATIONS = [
     "jan",
@@ -39,13 +39,6 @@ CITATION_STYLES = {
 }
 
 
-def _credited(statement: Statement, role: str = Authorship.Role.AUTHOR) -> list[Author]:
-    ships = sorted(
-        (a for a in statement.authorships.all() if a.role == role), key=lambda a: (a.position, a.pk)
-    )
-    return [a.author for a in ships]
-
-
 def statement_citation_text(
     *, statement: Statement, url: str, accessed: datetime.date | None = None
 ) -> str:
@@ -54,8 +47,8 @@ def statement_citation_text(
     Collectives are cited by their full name, never split into given and family names.
     """
     accessed = accessed or datetime.date.today()
-    names = [author.name for author in _credited(statement)]
-    title = _full_title(statement)
+    names = [author.name for author in credited(statement)]
+    title = statement.full_title
     parts = []
     if names:
         parts.append(_join_names(names).rstrip(".") + ".")
@@ -69,10 +62,6 @@ def statement_citation_text(
     parts.append(f"{settings.ARCHIVE_NAME}.")
     parts.append(f"{url} (accessed {accessed.day} {accessed:%B %Y}).")
     return " ".join(parts)
-
-
-def _full_title(statement: Statement) -> str:
-    return statement.title + (f": {statement.subtitle}" if statement.subtitle else "")
 
 
 def _join_names(names: list[str]) -> str:
@@ -114,13 +103,13 @@ def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) ->
     item = {
         "id": statement.slug,
         "type": "document",
-        "title": _full_title(statement),
-        "author": [_csl_name(author) for author in _credited(statement)],
+        "title": statement.full_title,
+        "author": [_csl_name(author) for author in credited(statement)],
         "URL": url,
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
         "publisher": settings.ARCHIVE_NAME,
     }
-    translators = _credited(statement, Authorship.Role.TRANSLATOR)
+    translators = credited(statement, Authorship.Role.TRANSLATOR)
     if translators:
         item["translator"] = [_csl_name(author) for author in translators]
     if statement.issued:
@@ -169,7 +158,7 @@ def bibtex_key(statement: Statement) -> str:
         words = re.findall(r"[A-Za-z0-9]+", folded)
         return words[0].lower() if words else ""
 
-    authors = _credited(statement)
+    authors = credited(statement)
     parts = [
         ascii_word(authors[0].name) if authors else "",
         str(statement.issued.year) if statement.issued else "",
@@ -180,8 +169,8 @@ def bibtex_key(statement: Statement) -> str:
 
 def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date) -> str:
     """A ``@misc`` entry (biblatex readers also take ``urldate``)."""
-    fields = [("title", "{" + _bibtex_text(_full_title(statement)) + "}")]
-    authors = _credited(statement)
+    fields = [("title", "{" + _bibtex_text(statement.full_title) + "}")]
+    authors = credited(statement)
     if authors:
         fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in authors) + "}"))
     if statement.issued:
@@ -217,10 +206,10 @@ def _ris_text(value: str) -> str:
 
 def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) -> str:
     """A RIS record of type GEN (generic: a document)."""
-    lines = [("TY", "GEN"), ("TI", _ris_text(_full_title(statement)))]
+    lines = [("TY", "GEN"), ("TI", _ris_text(statement.full_title))]
     # RIS names are "Family, Given": a name with no comma is read whole.
-    lines += [("AU", _ris_text(author.name)) for author in _credited(statement)]
-    for author in _credited(statement, Authorship.Role.TRANSLATOR):
+    lines += [("AU", _ris_text(author.name)) for author in credited(statement)]
+    for author in credited(statement, Authorship.Role.TRANSLATOR):
         lines.append(("A4", _ris_text(author.name)))
     if statement.issued:
         issued = statement.issued

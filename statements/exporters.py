@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from statements.importers.jsonl import jsonl_lines
 from statements.importers.muse import directive_name
-from statements.models import Authorship, Statement
+from statements.models import Authorship, Statement, credited
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
 # Our Markdown as markdown-it renders it: no "smart" punctuation, which would turn straight
@@ -28,11 +28,6 @@ def _one_line(value: str) -> str:
     return " ".join((value or "").split())
 
 
-def _names(statement, role: str) -> list[str]:
-    ships = sorted(statement.authorships.all(), key=lambda a: (a.position, a.pk))
-    return [a.author.name for a in ships if a.role == role]
-
-
 def _source_line(source) -> str:
     when = f"Retrieved on {source.retrieved_on.display()} from " if source.retrieved_on else ""
     if source.url:
@@ -47,7 +42,7 @@ def statement_muse(statement) -> str:
     field (``#issued`` carries the exact partial date beside ``#date`` as written)."""
     import pypandoc
 
-    authors = _names(statement, Authorship.Role.AUTHOR)
+    authors = [author.name for author in credited(statement)]
     header = [
         ("title", statement.title),
         ("subtitle", statement.subtitle),
@@ -85,7 +80,7 @@ def statement_markdown(statement) -> str:
     """The layout of The Anarchist Library's exports (title, author, date as headings),
     then the body, then where it came from."""
     parts = [f"# {_one_line(statement.title)}"]
-    authors = _names(statement, Authorship.Role.AUTHOR)
+    authors = [author.name for author in credited(statement)]
     if authors:
         parts.append(f"### {', '.join(authors)}")
     if statement.issued:

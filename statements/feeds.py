@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, F, OuterRef, Prefetch
-from django.db.models.functions import Greatest, Substr
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -19,7 +18,8 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from statements import selectors
-from statements.models import Authorship, Statement, TaggedStatement, tags_by_name
+from statements.filters import StatementFilters
+from statements.models import last_changed, tags_by_name
 from statements.xmltext import xml_text
 
 FEED_LENGTH = 50
@@ -33,32 +33,14 @@ def statement_tag_uri(domain: str, pk: int) -> str:
 
 
 def feed_statements(*, tag=None, author=None):
-    """The latest public statements (newest first), with what an entry shows prefetched."""
-    queryset = Statement.objects.published()
-    if tag is not None:
-        queryset = queryset.filter(
-            Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag=tag))
-        )
-    if author is not None:
-        queryset = queryset.filter(
-            Exists(Authorship.objects.filter(statement=OuterRef("pk"), author=author))
-        )
+    """The latest public statements (newest first), as list rows, with the start of the body
+    for entries without a summary."""
+    queryset = selectors.statement_filtered(
+        filters=StatementFilters(), tags=[tag] if tag else [], author=author
+    )
     return (
-        queryset.defer("body", "body_html", "body_toc", "editorial_notes")
-        .annotate(
-            lead=Substr("body_html", 1, LEAD_CHARACTERS),
-            modified=Greatest(F("updated_at"), F("published_at")),
-        )
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.filter(role=Authorship.Role.AUTHOR)
-                .select_related("author")
-                .order_by("position", "pk"),
-                to_attr="credited",
-            ),
-            "tags",
-        )
+        selectors.statement_cards(queryset)
+        .annotate(lead=Substr("body_html", 1, LEAD_CHARACTERS), modified=last_changed())
         .order_by("-published_at", "-pk")[:FEED_LENGTH]
     )
 

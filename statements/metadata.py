@@ -14,17 +14,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from statements.models import Author, Authorship, Statement, tags_by_name
+from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _by_role(statement: Statement, role: str) -> list[Author]:
-    ships = sorted(
-        (a for a in statement.authorships.all() if a.role == role), key=lambda a: (a.position, a.pk)
-    )
-    return [a.author for a in ships]
 
 
 def _slashed(date) -> str:
@@ -34,7 +27,7 @@ def _slashed(date) -> str:
 
 def highwire_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
     tags = [("citation_title", statement.title)]
-    tags += [("citation_author", author.name) for author in _by_role(statement, "author")]
+    tags += [("citation_author", author.name) for author in credited(statement, "author")]
     if statement.issued:
         tags.append(("citation_publication_date", _slashed(statement.issued)))
         tags.append(("citation_date", _slashed(statement.issued)))
@@ -48,10 +41,10 @@ def highwire_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
 
 def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
     tags = [("DC.title", statement.title)]
-    tags += [("DC.creator", author.name) for author in _by_role(statement, "author")]
+    tags += [("DC.creator", author.name) for author in credited(statement, "author")]
     tags += [
         ("DC.contributor", author.name)
-        for author in _by_role(statement, "signatory") + _by_role(statement, "translator")
+        for author in credited(statement, "signatory") + credited(statement, "translator")
     ]
     if statement.issued:
         tags.append(("DC.date", statement.issued.isoformat()))
@@ -90,14 +83,14 @@ def json_ld_data(statement: Statement, *, url: str, base: str) -> dict:
         "url": url,
         "name": statement.title,
         "headline": statement.title[:110],
-        "author": [_schema_agent(a, base) for a in _by_role(statement, Authorship.Role.AUTHOR)],
+        "author": [_schema_agent(a, base) for a in credited(statement, Authorship.Role.AUTHOR)],
         "isPartOf": {"@type": "WebSite", "name": settings.ARCHIVE_NAME, "url": base + "/"},
         "dateModified": statement.updated_at.isoformat(),
     }
-    contributors = _by_role(statement, Authorship.Role.SIGNATORY)
+    contributors = credited(statement, Authorship.Role.SIGNATORY)
     if contributors:
         data["contributor"] = [_schema_agent(a, base) for a in contributors]
-    translators = _by_role(statement, Authorship.Role.TRANSLATOR)
+    translators = credited(statement, Authorship.Role.TRANSLATOR)
     if translators:
         data["translator"] = [_schema_agent(a, base) for a in translators]
     if statement.subtitle:
@@ -139,7 +132,7 @@ def coins_title(statement: Statement, *, url: str) -> str:
         ("rft.type", "document"),
         ("rft.title", statement.title),
     ]
-    pairs += [("rft.creator", author.name) for author in _by_role(statement, "author")]
+    pairs += [("rft.creator", author.name) for author in credited(statement, "author")]
     if statement.issued:
         pairs.append(("rft.date", statement.issued.isoformat()))
     if statement.language:

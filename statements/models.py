@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Lower, Now
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Lower, Now
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -357,6 +357,11 @@ class Statement(models.Model):
         return reverse("statements:statement_detail", kwargs={"slug": self.slug})
 
     @property
+    def full_title(self) -> str:
+        """ "Title: Subtitle", as citations and catalogues give it."""
+        return self.title + (f": {self.subtitle}" if self.subtitle else "")
+
+    @property
     def is_public(self) -> bool:
         from django.utils import timezone
 
@@ -375,6 +380,22 @@ class Statement(models.Model):
         # body_html is written only by services.statement_save, which sanitises it with nh3
         # (statements.rendering); this is the one place that trusts it.
         return mark_safe(self.body_html)  # noqa: S308
+
+
+def last_changed(through: str = "") -> Greatest:
+    """When a statement last changed for feeds, sitemaps and harvesters: the later of its last
+    edit and its publication, since a scheduled statement appears without any edit.
+    ``through`` reaches the statement through a relation ("authorships__statement__")."""
+    return Greatest(F(f"{through}updated_at"), F(f"{through}published_at"))
+
+
+def credited(statement: Statement, role: str = "author") -> list[Author]:
+    """The authors credited in ``role`` on a statement, in their order, from its prefetched
+    authorships (with their authors)."""
+    ships = sorted(
+        (a for a in statement.authorships.all() if a.role == role), key=lambda a: (a.position, a.pk)
+    )
+    return [ship.author for ship in ships]
 
 
 def tags_by_name(statement: Statement) -> list[Tag]:

@@ -17,14 +17,15 @@ deleted records.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
-from django.db.models.functions import Greatest
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
@@ -40,6 +41,7 @@ from statements.models import (
     Tag,
     TaggedStatement,
     Withdrawal,
+    last_changed,
     tags_by_name,
 )
 from statements.xmltext import xml_text
@@ -74,7 +76,6 @@ URI_SYNTAX = re.compile(
 IDENTIFIER_RE = re.compile(r"oai:(?P<host>[^:]+):statement/(?P<pk>[1-9][0-9]{0,17})")
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-MODIFIED = Greatest(F("updated_at"), F("published_at"))
 
 
 class OaiError(Exception):
@@ -148,10 +149,8 @@ class ListQuery:
 
     @classmethod
     def from_token(cls, verb: str, token: str) -> ListQuery:
-        try:
-            data = signing.loads(token, salt=TOKEN_SALT)
-            if data["v"] != verb:
-                raise ValueError("another verb's token")
+        with _token_reading():
+            data = _token_data(verb, token)
             return cls(
                 verb=verb,
                 prefix=data["p"],
@@ -162,17 +161,32 @@ class ListQuery:
                 cursor=int(data["c"]),
                 total=int(data["n"]),
             )
-        except (signing.BadSignature, ValueError, KeyError, TypeError):
-            raise OaiError(
-                "badResumptionToken", "The resumption token is invalid or has expired."
-            ) from None
+
+
+def _token_data(verb: str, token: str) -> dict:
+    data = signing.loads(token, salt=TOKEN_SALT)
+    if data.get("v") != verb:
+        raise ValueError("another verb's token")
+    return data
+
+
+@contextlib.contextmanager
+def _token_reading():
+    """Anything wrong with a token (forged, another verb's, from an older version of this
+    code) is badResumptionToken."""
+    try:
+        yield
+    except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError):
+        raise OaiError(
+            "badResumptionToken", "The resumption token is invalid or has expired."
+        ) from None
 
 
 # --- reading the archive -------------------------------------------------------------------
 
 
 def _public_statements():
-    return Statement.objects.published().annotate(modified=MODIFIED)
+    return Statement.objects.published().annotate(modified=last_changed())
 
 
 def _withdrawals():
@@ -304,8 +318,7 @@ def _oai_dc(parent, statement: Statement, base: str) -> None:
         {f"{{{XSI}}}schemaLocation": f"{OAI_DC} {OAI_DC_SCHEMA}"},
         nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI},
     )
-    title = statement.title + (f": {statement.subtitle}" if statement.subtitle else "")
-    _el(dc, f"{{{DC}}}title", title)
+    _el(dc, f"{{{DC}}}title", statement.full_title)
     roles = {"author": "creator", "signatory": "contributor", "translator": "contributor"}
     credits = sorted(statement.authorships.all(), key=lambda a: (a.role != "author", a.position))
     for credit in credits:
@@ -396,15 +409,8 @@ def _all_sets() -> list[tuple[str, str]]:
 def _list_sets(root, args, host: str, base: str) -> None:
     offset = 0
     if "resumptionToken" in args:
-        try:
-            data = signing.loads(args["resumptionToken"], salt=TOKEN_SALT)
-            if data.get("v") != "ListSets":
-                raise ValueError("another verb's token")
-            offset = int(data["o"])
-        except (signing.BadSignature, ValueError, KeyError, TypeError):
-            raise OaiError(
-                "badResumptionToken", "The resumption token is invalid or has expired."
-            ) from None
+        with _token_reading():
+            offset = int(_token_data("ListSets", args["resumptionToken"])["o"])
     sets = _all_sets()
     if not sets:
         raise OaiError(
@@ -494,10 +500,8 @@ HANDLERS = {
     "ListMetadataFormats": _list_metadata_formats,
     "ListSets": _list_sets,
     "GetRecord": _get_record,
-    "ListIdentifiers": lambda root, args, host, base: _list(
-        root, args, host, base, "ListIdentifiers"
-    ),
-    "ListRecords": lambda root, args, host, base: _list(root, args, host, base, "ListRecords"),
+    "ListIdentifiers": functools.partial(_list, verb="ListIdentifiers"),
+    "ListRecords": functools.partial(_list, verb="ListRecords"),
 }
 
 

@@ -26,6 +26,7 @@ from statements.feeds import statement_tag_uri
 from statements.filters import StatementFilters
 from statements.models import Statement, tags_by_name
 from statements.search import search_text_clean
+from statements.views import paginate
 from statements.xmltext import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -156,12 +157,6 @@ class Catalogue:
         return HttpResponse(body, content_type=f"{self.kind};charset=utf-8")
 
 
-def _page(request: HttpRequest, items, per_page: int):
-    from statements.views import paginate
-
-    return paginate(request, items, per_page=per_page)
-
-
 @require_GET
 @public_page
 def root(request: HttpRequest) -> HttpResponse:
@@ -191,7 +186,7 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 def _acquisition(request, *, title: str, statements, up: str) -> HttpResponse:
-    page = _page(request, statements, ACQUISITION_PAGE)
+    page = paginate(request, statements, per_page=ACQUISITION_PAGE)
     feed = Catalogue(request, title=title, kind=ACQUISITION, up=up)
     feed.pages(page)
     for statement in page.object_list:
@@ -205,12 +200,13 @@ def latest(request: HttpRequest) -> HttpResponse:
     statements = selectors.statement_cards(
         Statement.objects.published().order_by("-published_at", "-pk")
     )
-    return _acquisition(request, title="Latest statements", statements=statements, up="/opds/")
+    up = reverse("opds:root")
+    return _acquisition(request, title="Latest statements", statements=statements, up=up)
 
 
 def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
     """A paged navigation feed of tags or authors (each with ``count``)."""
-    page = _page(request, items, NAVIGATION_PAGE)
+    page = paginate(request, items, per_page=NAVIGATION_PAGE)
     feed = Catalogue(request, title=title, kind=NAVIGATION, up=reverse("opds:root"))
     feed.pages(page)
     for item in page.object_list:

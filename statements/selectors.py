@@ -119,6 +119,27 @@ def statement_sorted(queryset: QuerySet[Statement], sort: str) -> QuerySet[State
     return queryset.order_by("-published_at", "-pk")  # -added
 
 
+class UnknownFilterTarget(LookupError):
+    """A filter names a tag or an author the public archive does not have (message: which)."""
+
+
+def statement_filter_targets(filters: StatementFilters) -> tuple[list[Tag], Author | None]:
+    """The tag and author objects that ``filters`` name, for statement_filtered."""
+    tags = []
+    if filters.tags:
+        found = {tag.slug: tag for tag in tag_list_by_slugs(slugs=filters.tags)}
+        missing = [slug for slug in filters.tags if slug not in found]
+        if missing:
+            raise UnknownFilterTarget(f"No tag called “{missing[0]}”.")
+        tags = [found[slug] for slug in filters.tags]
+    author = None
+    if filters.author:
+        author = author_get(slug=filters.author)
+        if author is None:
+            raise UnknownFilterTarget(f"No author called “{filters.author}”.")
+    return tags, author
+
+
 def statement_filtered(
     *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
 ) -> QuerySet[Statement]:

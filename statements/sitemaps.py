@@ -4,20 +4,18 @@ the time each page last changed. Only public pages are listed."""
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max
-from django.db.models.functions import ExtractYear, Greatest
+from django.db.models import Max
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
-from statements.models import Author, Statement, Tag
+from statements.models import Author, Statement, Tag, last_changed
 from statements.selectors import PUBLISHED, published_via
-
-MODIFIED = Greatest(F("updated_at"), F("published_at"))
 
 
 def _modified_via(prefix: str):
     """The latest change among the public statements reached through ``prefix``."""
     return Max(
-        Greatest(F(f"{prefix}__updated_at"), F(f"{prefix}__published_at")),
+        last_changed(f"{prefix}__"),
         filter=published_via(prefix),
     )
 
@@ -30,14 +28,14 @@ class ArchiveSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         # Django's default reads every item in Python; one aggregate does the same.
-        return Statement.objects.published().aggregate(latest=Max(MODIFIED))["latest"]
+        return Statement.objects.published().aggregate(latest=Max(last_changed()))["latest"]
 
 
 class StatementSitemap(ArchiveSitemap):
     def items(self):
         return (
             Statement.objects.published()
-            .annotate(modified=MODIFIED)
+            .annotate(modified=last_changed())
             .only("slug", "updated_at", "published_at")
             .order_by("pk")
         )
@@ -69,7 +67,7 @@ class YearSitemap(ArchiveSitemap):
             Statement.objects.filter(PUBLISHED, date_start__isnull=False)
             .annotate(year=ExtractYear("date_start"))
             .values("year")
-            .annotate(modified=Max(MODIFIED))
+            .annotate(modified=Max(last_changed()))
             .order_by("year")
         )
 

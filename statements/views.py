@@ -120,19 +120,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _resolve(filters: StatementFilters) -> tuple[list, Author | None]:
     """The tag and author objects the filters name; an unknown one is a 404."""
-    tags = []
-    if filters.tags:
-        found = {tag.slug: tag for tag in selectors.tag_list_by_slugs(slugs=filters.tags)}
-        missing = [slug for slug in filters.tags if slug not in found]
-        if missing:
-            raise Http404(f"No tag called “{missing[0]}”.")
-        tags = [found[slug] for slug in filters.tags]
-    author = None
-    if filters.author:
-        author = selectors.author_get(slug=filters.author)
-        if author is None:
-            raise Http404(f"No author called “{filters.author}”.")
-    return tags, author
+    try:
+        return selectors.statement_filter_targets(filters)
+    except selectors.UnknownFilterTarget as error:
+        raise Http404(str(error)) from None
 
 
 def _with(params: QueryDict, name: str, value: str) -> str:
