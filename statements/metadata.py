@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from statements.citations import person_name_parts
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
@@ -67,11 +68,17 @@ def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]
 
 
 def _schema_agent(author: Author, base: str) -> dict:
-    return {
-        "@type": "Person" if author.kind == Author.Kind.PERSON else "Organization",
+    person = author.kind == Author.Kind.PERSON
+    agent = {
+        "@type": "Person" if person else "Organization",
         "name": author.name,
         "url": base + author.get_absolute_url(),
     }
+    # Split by the citations' rule only: "Family, Given", never a guess on spaces.
+    parts = person_name_parts(author.name) if person else None
+    if parts:
+        agent["givenName"], agent["familyName"] = parts
+    return agent
 
 
 def json_ld_data(statement: Statement, *, url: str, base: str) -> dict:

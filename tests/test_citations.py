@@ -167,6 +167,9 @@ def test_embedded_metadata_read_by_extruct(client, statement):
         ("Person", "Goldman, Emma"),
         ("Person", "Ursula K. Le Guin"),
     ]
+    organisation, person, whole = work["author"]
+    assert (person["givenName"], person["familyName"]) == ("Emma", "Goldman")
+    assert "familyName" not in whole and "familyName" not in organisation
     assert work["dateCreated"] == "2025-03"
     assert work["inLanguage"] == "en"
     assert work["keywords"] == ["anti-war", "housing"]
