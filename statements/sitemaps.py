@@ -3,10 +3,14 @@ the time each page last changed. Only public pages are listed."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import quote
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from statements.models import Author, Statement, Tag, last_changed
 from statements.selectors import PUBLISHED, published_via
@@ -24,40 +28,67 @@ class ArchiveSitemap(Sitemap):
     limit = 10_000
 
     def lastmod(self, item):
-        return item.modified
+        return item["modified"]
 
     def get_latest_lastmod(self):
         # Django's default reads every item in Python; one aggregate does the same.
         return Statement.objects.published().aggregate(latest=Max(last_changed()))["latest"]
 
 
-class StatementSitemap(ArchiveSitemap):
+class SlugSitemap(ArchiveSitemap):
+    """A section of pages addressed by slug alone (``url_name`` takes ``slug``); items are
+    rows of ``slug`` and ``modified`` (model instances cost a fifth of a 10,000-address
+    page)."""
+
+    url_name: str
+    PLACEHOLDER = "slug-placeholder"
+
+    @functools.cached_property
+    def _around(self) -> tuple[str, str]:
+        path = reverse(self.url_name, kwargs={"slug": self.PLACEHOLDER})
+        before, after = path.split(self.PLACEHOLDER)
+        return before, after
+
+    def location(self, item):
+        # reverse() for each address took half of a 10,000-address page: the pattern is
+        # reversed once, and the slug quoted exactly as reverse() quotes it.
+        before, after = self._around
+        return before + quote(item["slug"], safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+
+class StatementSitemap(SlugSitemap):
+    url_name = "statements:statement_detail"
+
     def items(self):
         return (
             Statement.objects.published()
             .annotate(modified=last_changed())
-            .only("slug", "updated_at", "published_at")
             .order_by("pk")
+            .values("slug", "modified")
         )
 
 
-class AuthorSitemap(ArchiveSitemap):
+class AuthorSitemap(SlugSitemap):
+    url_name = "statements:author_detail"
+
     def items(self):
         return (
             Author.objects.annotate(modified=_modified_via("authorships__statement"))
             .filter(modified__isnull=False)
-            .only("slug")
             .order_by("pk")
+            .values("slug", "modified")
         )
 
 
-class TagSitemap(ArchiveSitemap):
+class TagSitemap(SlugSitemap):
+    url_name = "statements:tag_detail"
+
     def items(self):
         return (
             Tag.objects.annotate(modified=_modified_via("tagged_statements__content_object"))
             .filter(modified__isnull=False)
-            .only("slug")
             .order_by("pk")
+            .values("slug", "modified")
         )
 
 
@@ -73,9 +104,6 @@ class YearSitemap(ArchiveSitemap):
 
     def location(self, item):
         return reverse("statements:archive_year", args=[item["year"]])
-
-    def lastmod(self, item):
-        return item["modified"]
 
 
 class PageSitemap(ArchiveSitemap):

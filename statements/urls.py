@@ -44,7 +44,9 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         require_GET(public_page(sitemap_views.sitemap)),
-        {"sitemaps": SITEMAPS},
+        # Django's own template carries alternates, changefreq and priority, which we never
+        # set, inside {% spaceless %}: two thirds of a 10,000-address page's time.
+        {"sitemaps": SITEMAPS, "template_name": "statements/sitemap.xml"},
         name="sitemap_section",
     ),
 ]

@@ -115,3 +115,20 @@ def test_sitemap_query_count_is_constant(client, archive, url):
 
     before, after = query_counts(client, url, grow=grow)
     assert before == after
+
+
+def test_addresses_are_those_reverse_gives_non_latin_slugs_included(client, db):
+    statement = make_statement(
+        "Жилищная стачка", slug="жилищная-стачка", authors=["住房 集体"], tags=["住房"]
+    )
+    author = statement.authorships.get().author
+    tag = statement.tags.get()
+    expected = {statement.get_absolute_url(), author.get_absolute_url(), tag.get_absolute_url()}
+    assert all("%" in path for path in expected)  # percent-encoded, as reverse() writes them
+    found = set()
+    for section in ("statements", "authors", "tags"):
+        root = etree.fromstring(client.get(f"/sitemap-{section}.xml").content)
+        found |= {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    assert found == expected
+    for path in expected:
+        assert client.get(path).status_code == 200
