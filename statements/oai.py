@@ -43,6 +43,7 @@ from statements.models import (
     Withdrawal,
     last_changed,
     tags_by_name,
+    tags_prefetch,
 )
 from statements.xmltext import xml_text
 
@@ -226,7 +227,7 @@ def _record_queryset(with_metadata: bool):
             "authorships",
             queryset=Authorship.objects.select_related("author").order_by("role", "position"),
         ),
-        "tags",
+        tags_prefetch(),
     )
     if with_metadata:
         return queryset.prefetch_related(
@@ -305,7 +306,7 @@ def _header(parent, item, host: str) -> None:
     header = _el(parent, f"{{{OAI}}}header")
     _el(header, f"{{{OAI}}}identifier", statement_identifier(host, item.pk))
     _el(header, f"{{{OAI}}}datestamp", _datestamp(item.modified))
-    specs = {set_spec("tag", tag.slug, tag.pk) for tag in item.tags.all()}
+    specs = {set_spec("tag", tag.slug, tag.pk) for tag in tags_by_name(item)}
     specs |= {set_spec("author", a.author.slug, a.author.pk) for a in item.authorships.all()}
     for spec in sorted(specs):
         _el(header, f"{{{OAI}}}setSpec", spec)

@@ -31,7 +31,16 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Now, Su
 from statements.dates import Precision
 from statements.filters import StatementFilters
 from statements.languages import language_name
-from statements.models import Author, Authorship, Source, Statement, Tag, TaggedStatement
+from statements.models import (
+    Author,
+    Authorship,
+    Source,
+    Statement,
+    Tag,
+    TaggedStatement,
+    tags_by_name,
+    tags_prefetch,
+)
 from statements.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -67,7 +76,7 @@ def _credited_authors() -> Prefetch:
 def statement_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     """What a list row shows: authors (``.credited``) and tags, prefetched; never the body."""
     return queryset.defer("body", "body_html", "body_toc", "editorial_notes").prefetch_related(
-        _credited_authors(), "tags"
+        _credited_authors(), tags_prefetch()
     )
 
 
@@ -79,7 +88,7 @@ def statement_detail_queryset() -> QuerySet[Statement]:
             queryset=Authorship.objects.select_related("author").order_by("role", "position"),
         ),
         Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
-        "tags",
+        tags_prefetch(),
     )
 
 
@@ -218,7 +227,7 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
     only those candidates are then checked for being published. Joining every published
     statement to both tables instead took ten times as long at 10,000 statements.
     """
-    tag_ids = [tag.pk for tag in statement.tags.all()]
+    tag_ids = [tag.pk for tag in tags_by_name(statement)]
     author_ids = [credit.author_id for credit in statement.authorships.all()]
     scores: Counter[int] = Counter()
     for rows, column in (

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from statements.dates import PartialDate, PartialDateError
 from statements.importers import ImportFailure, ParsedFile
+from statements.models import tags_by_name
 from statements.services import AuthorCredit, SourceData, StatementData
 
 FORMAT = "statement-archive/1"
@@ -61,7 +62,7 @@ def statement_record(statement) -> dict:
             {"name": a.author.name, "kind": a.author.kind, "role": a.role} for a in authorships
         ],
         "sources": [_source_record(s) for s in statement.sources.all()],
-        "tags": sorted(tag.name for tag in statement.tags.all()),
+        "tags": sorted(tag.name for tag in tags_by_name(statement)),
     }
 
 
