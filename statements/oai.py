@@ -539,6 +539,12 @@ def _arguments(params) -> tuple[str, dict[str, str]]:
         raise OaiError("badArgument", f"“{args['set']}” is not a setSpec.")
     if "metadataPrefix" in args and not SET_SPEC_RE.fullmatch(args["metadataPrefix"]):
         raise OaiError("badArgument", f"“{args['metadataPrefix']}” is not a metadata prefix.")
+    # Every argument is checked before any verb looks at the metadata format (spec 3.6):
+    # an error response echoes the arguments, and the schema refuses a `from` or `until`
+    # that is not a UTC datestamp.
+    for name in ("from", "until"):
+        if name in args:
+            _parse_moment(name, args[name])
     return verb, args
 
 

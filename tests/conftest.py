@@ -1,7 +1,13 @@
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_editor
+from tests.profiles import hypothesis_profile
+
+hypothesis_settings.load_profile(hypothesis_profile(os.environ))
 
 
 @pytest.fixture

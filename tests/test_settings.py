@@ -148,3 +148,19 @@ def test_database_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_ci_draws_the_same_hypothesis_examples_every_run():
+    import os
+
+    from hypothesis import settings
+
+    from tests.profiles import hypothesis_profile
+
+    assert hypothesis_profile({"CI": "true"}) == "ci"
+    assert hypothesis_profile({}) == "default"
+    assert hypothesis_profile({"CI": "true", "HYPOTHESIS_PROFILE": "thorough"}) == "thorough"
+    assert settings.get_profile("ci").derandomize is True
+    assert settings.get_profile("thorough").max_examples == 5000
+    # The profile this run loaded is the one its environment asks for.
+    assert settings.default == settings.get_profile(hypothesis_profile(os.environ))
