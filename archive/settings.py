@@ -208,8 +208,8 @@ LOGGING = {
 # Tags: names are matched case-insensitively, and input is split on commas only so that
 # multi-word tags ("mutual aid") survive.
 TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_TAGS_FROM_STRING = "statements.tagging.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "statements.tagging.format_tags"
+TAGGIT_TAGS_FROM_STRING = "statements.core.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "statements.core.tagging.format_tags"
 
 # The public site's name, shown in titles and feeds.
 ARCHIVE_NAME = os.environ.get("ARCHIVE_NAME", "Statement Archive")

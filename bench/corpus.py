@@ -12,8 +12,8 @@ import math
 import random
 from collections.abc import Iterator
 
-from statements.dates import PartialDate
-from statements.services import AuthorCredit, SourceData, StatementData
+from statements.core.dates import PartialDate
+from statements.core.records import AuthorCredit, SourceData, StatementData
 
 SYLLABLES = [
     "ka",

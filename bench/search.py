@@ -84,8 +84,8 @@ class RealisticCorpus:
         return "\n\n".join(paragraphs)
 
     def statements(self, count: int) -> Iterator:
-        from statements.dates import PartialDate
-        from statements.services import AuthorCredit, SourceData, StatementData
+        from statements.core.dates import PartialDate
+        from statements.core.records import AuthorCredit, SourceData, StatementData
 
         now = current_time()
         languages, shares = list(LANGUAGES), list(LANGUAGES.values())

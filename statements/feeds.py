@@ -18,9 +18,9 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from statements import selectors
+from statements.core.xmltext import xml_text
 from statements.filters import StatementFilters
 from statements.models import last_changed, tags_by_name
-from statements.xmltext import xml_text
 
 FEED_LENGTH = 50
 LEAD_CHARACTERS = 3_000  # of the rendered body, for entries without a summary

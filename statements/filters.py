@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from statements.dates import PartialDate, PartialDateError
-from statements.languages import language_names
+from statements.core.dates import PartialDate, PartialDateError
+from statements.core.languages import language_names
 
 MAX_PARAMETER_LENGTH = 200
 MAX_TAGS = 10

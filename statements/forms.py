@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from statements.dates import PartialDate, PartialDateError
-from statements.languages import language_choices
+from statements.core.dates import PartialDate, PartialDateError
+from statements.core.languages import language_choices
 from statements.models import Source, Statement, Tag
 
 

@@ -15,9 +15,9 @@ from django.utils.safestring import SafeString, mark_safe
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from statements.dates import PartialDateAttribute, Precision
-from statements.languages import language_name, validate_language_code
-from statements.search import rank_vector_expression, search_vector_expression
+from statements.core.dates import PartialDateAttribute, Precision
+from statements.core.languages import language_name, validate_language_code
+from statements.core.textsearch import rank_vector_expression, search_vector_expression
 
 http_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address starting with http:// or https://."

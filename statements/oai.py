@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
+from statements.core.xmltext import xml_text
 from statements.models import (
     Author,
     Authorship,
@@ -45,7 +46,6 @@ from statements.models import (
     tags_by_name,
     tags_prefetch,
 )
-from statements.xmltext import xml_text
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"

@@ -21,13 +21,13 @@ from statements import (
     selectors,
 )
 from statements.cache import public_page
+from statements.core.xmltext import xml_text
 from statements.exporters import DOWNLOADS
 from statements.feeds import statement_tag_uri
 from statements.filters import StatementFilters
 from statements.models import Statement, tags_by_name
 from statements.search import search_text_clean
 from statements.views import paginate
-from statements.xmltext import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"

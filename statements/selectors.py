@@ -28,9 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Now, Substr, Upper
 
-from statements.dates import Precision
+from statements.core.dates import Precision
+from statements.core.languages import language_name
+from statements.core.textsearch import SIMPLE_CONFIG
 from statements.filters import StatementFilters
-from statements.languages import language_name
 from statements.models import (
     Author,
     Authorship,
@@ -44,7 +45,6 @@ from statements.models import (
 from statements.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
-    SIMPLE_CONFIG,
     headline_source,
     highlight_html,
     search_query,

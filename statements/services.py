@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.cache import public_cache_invalidate
-from statements.dates import PartialDate
+from statements.core.records import AuthorCredit, StatementData
+from statements.core.rendering import render_body
 from statements.models import (
     Author,
     Authorship,
@@ -27,7 +28,6 @@ from statements.models import (
     TaggedStatement,
     folded_name,
 )
-from statements.rendering import render_body
 
 
 def public_pages_changed() -> None:
@@ -104,48 +104,6 @@ def statement_save(
         search_words_add(statement_ids=[statement.pk])
     public_pages_changed()
     return statement
-
-
-@dataclass
-class AuthorCredit:
-    name: str
-    role: str = Authorship.Role.AUTHOR
-    kind: str = Author.Kind.COLLECTIVE
-
-
-@dataclass
-class SourceData:
-    url: str = ""
-    site_name: str = ""
-    note: str = ""
-    kind: str = Source.Kind.RETRIEVED
-    retrieved_on: PartialDate | None = None
-    archived_url: str = ""
-
-
-@dataclass
-class StatementData:
-    """Everything needed to create a statement, as plain values."""
-
-    title: str
-    body: str = ""
-    subtitle: str = ""
-    slug: str = ""
-    summary: str = ""
-    issued: PartialDate | None = None
-    date_text: str = ""
-    place: str = ""
-    language: str = ""
-    rights: str = ""
-    editorial_notes: str = ""
-    status: str = Statement.Status.DRAFT
-    published_at: datetime.datetime | None = None
-    credits: Sequence[AuthorCredit] = field(default_factory=list)
-    sources: Sequence[SourceData] = field(default_factory=list)
-    tags: Sequence[str] = field(default_factory=list)
-    metadata: dict = field(default_factory=dict)
-    uid: str = ""
-    imported_from: ImportedFile | None = None  # the file it was read from (imports only)
 
 
 def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Author:

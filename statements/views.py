@@ -20,7 +20,8 @@ from statements.citations import (
     statement_citation_text,
     statement_formatted_citations,
 )
-from statements.dates import MONTH_NAMES
+from statements.core.dates import MONTH_NAMES
+from statements.core.languages import language_name
 from statements.filters import (
     SEARCH_SORTS,
     SORTS,
@@ -28,7 +29,6 @@ from statements.filters import (
     StatementFilters,
     statement_filters_parse,
 )
-from statements.languages import language_name
 from statements.models import Author, Authorship
 from statements.search import search_text_clean
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from statements.core.records import SourceData
 from statements.models import Author, SlugRedirect, Source, Statement, Tag
-from statements.services import SourceData
 from tests.factories import make_author, make_statement
 
 ADD_URL = reverse("admin:statements_statement_add")
@@ -172,7 +172,7 @@ class TestEditorWorkflow:
         assert response["Location"] == "/statements/new-name/"
 
     def test_change_form_shows_partial_dates_as_typed(self, editor_client):
-        from statements.dates import PartialDate
+        from statements.core.dates import PartialDate
 
         statement = make_statement(
             issued="2025-03",

@@ -12,8 +12,8 @@ import schemathesis
 from django.utils import timezone
 from openapi_spec_validator import validate
 
-from statements.dates import PartialDate
-from statements.services import SourceData
+from statements.core.dates import PartialDate
+from statements.core.records import SourceData
 from tests.factories import make_statement, query_counts
 
 API_PAGES = [

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from statements.services import SourceData
+from statements.core.records import SourceData
 from tests.factories import make_statement
 from tests.plugin import ROOT
 

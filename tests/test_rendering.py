@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from statements.rendering import render_markdown
+from statements.core.rendering import render_markdown
 from statements.services import statement_save
 from tests.factories import make_statement
 
@@ -83,7 +83,7 @@ def test_service_renders_body_when_it_changes():
 
 
 def test_table_of_contents_lists_headings_as_plain_text():
-    from statements.rendering import render_body
+    from statements.core.rendering import render_body
 
     html, toc = render_body("# Title\n\n## What *we* ask\n\ntext\n\n### `Code` here\n")
     assert toc == [

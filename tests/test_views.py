@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statements.services import SourceData
+from statements.core.records import SourceData
 from tests.factories import make_statement
 
 

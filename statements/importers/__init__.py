@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from statements.services import StatementData
+from statements.core.records import StatementData
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FORMATS = ("muse", "text", "jsonl")

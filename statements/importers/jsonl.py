@@ -16,10 +16,10 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 
-from statements.dates import PartialDate, PartialDateError
+from statements.core.dates import PartialDate, PartialDateError
+from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.importers import ImportFailure, ParsedFile
 from statements.models import tags_by_name
-from statements.services import AuthorCredit, SourceData, StatementData
 
 FORMAT = "statement-archive/1"
 _TEXT_FIELDS = ("title", "subtitle", "summary", "body", "date_text", "place", "language")

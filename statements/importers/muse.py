@@ -8,9 +8,9 @@ from pathlib import PurePosixPath
 
 from django.utils.text import slugify
 
-from statements.dates import PartialDate, PartialDateError, partial_date_in_text
+from statements.core.dates import PartialDate, PartialDateError, partial_date_in_text
+from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.importers import ImportFailure, ParsedFile
-from statements.services import AuthorCredit, SourceData, StatementData
 
 _DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
 # Directives with a field of their own; every other one is kept in the statement's metadata.

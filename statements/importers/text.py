@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from statements.dates import partial_date_in_text
+from statements.core.dates import partial_date_in_text
+from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.importers import ImportFailure, ParsedFile
 from statements.importers.muse import (
     _latex_plain,
     author_kind,
     source_from_line,
 )
-from statements.services import AuthorCredit, SourceData, StatementData
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _LIBRARY_BLOCK = re.compile(

@@ -5,7 +5,7 @@ import django.db.models.functions.comparison
 import django.db.models.functions.datetime
 import django.db.models.functions.text
 import django.db.models.lookups
-import statements.languages
+import statements.core.languages
 import statements.models
 import taggit.managers
 from django.db import migrations, models
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('date_end', models.GeneratedField(db_persist=True, expression=models.Case(models.When(date_precision='day', then=models.F('date_start')), models.When(date_precision='month', then=models.Func(models.F('date_start'), output_field=models.DateField(), template="((%(expressions)s + interval '1 month') - interval '1 day')::date")), models.When(date_precision='year', then=models.Func(models.F('date_start'), output_field=models.DateField(), template="((%(expressions)s + interval '1 year') - interval '1 day')::date")), default=None, output_field=models.DateField()), output_field=models.DateField())),
                 ('date_text', models.CharField(blank=True, help_text='The date as the source gives it, when it says more or other than a date (“Aug-Sep 1888”, “2009/2013”).', max_length=200, verbose_name='date as written')),
                 ('place', models.CharField(blank=True, max_length=300, verbose_name='place of issue')),
-                ('language', models.CharField(blank=True, help_text='ISO 639-1 code of the language of the text.', max_length=3, validators=[statements.languages.validate_language_code])),
+                ('language', models.CharField(blank=True, help_text='ISO 639-1 code of the language of the text.', max_length=3, validators=[statements.core.languages.validate_language_code])),
                 ('rights', models.CharField(blank=True, help_text='“Anti-Copyright”, a licence, or a rights statement.', max_length=500)),
                 ('editorial_notes', models.TextField(blank=True, help_text='Notes for readers on this edition: corrections, context.')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),

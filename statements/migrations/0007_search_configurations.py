@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from statements.search import create_configurations_sql, drop_configurations_sql
+from statements.core.textsearch import create_configurations_sql, drop_configurations_sql
 
 
 class Migration(migrations.Migration):
