@@ -42,9 +42,7 @@ def _timeout() -> int:
 
     ttl = settings.PUBLIC_PAGE_CACHE_SECONDS
     now = timezone.now()
-    upcoming = Statement.objects.filter(
-        status=Statement.Status.PUBLISHED, published_at__gt=now
-    ).aggregate(next=Min("published_at"))["next"]
+    upcoming = Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
     if upcoming is not None:
         ttl = min(ttl, max(1, int((upcoming - now).total_seconds())))
     return ttl

@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Now, Substr, Upper
+from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Substr, Upper
 
 from statements.core.dates import Precision
 from statements.core.languages import language_name
@@ -39,6 +39,7 @@ from statements.models import (
     Statement,
     Tag,
     TaggedStatement,
+    published_via,
     tags_by_name,
     tags_prefetch,
 )
@@ -52,15 +53,6 @@ from statements.search import (
 )
 
 SNIPPET_SOURCE_LENGTH = 2_000  # a window around the first typed word found (search.py)
-
-PUBLISHED = Q(status=Statement.Status.PUBLISHED, published_at__lte=Now())
-
-
-def published_via(prefix: str) -> Q:
-    """The published condition, seen from a model related to Statement through ``prefix``."""
-    return Q(
-        **{f"{prefix}__status": Statement.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
-    )
 
 
 def _credited_authors() -> Prefetch:

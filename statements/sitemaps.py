@@ -12,8 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from statements.models import Author, Statement, Tag, last_changed
-from statements.selectors import PUBLISHED, published_via
+from statements.models import Author, Statement, Tag, last_changed, published_via
 
 
 def _modified_via(prefix: str):
@@ -95,7 +94,8 @@ class TagSitemap(SlugSitemap):
 class YearSitemap(ArchiveSitemap):
     def items(self):
         return list(
-            Statement.objects.filter(PUBLISHED, date_start__isnull=False)
+            Statement.objects.published()
+            .filter(date_start__isnull=False)
             .annotate(year=ExtractYear("date_start"))
             .values("year")
             .annotate(modified=Max(last_changed()))

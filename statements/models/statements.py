@@ -1,62 +1,24 @@
+"""Statements and what hangs on them: credits, sources, old addresses."""
+
 from __future__ import annotations
 
 import datetime
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Lower, Now
-from django.db.models.lookups import Exact
+from django.db.models.functions import Greatest, Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
 
 from statements.core.dates import PartialDateAttribute, Precision
 from statements.core.languages import language_name, validate_language_code
 from statements.core.textsearch import rank_vector_expression, search_vector_expression
-
-http_url_validator = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
-)
-
-
-class HttpURLField(models.URLField):
-    """A URL that must be http or https (never javascript:, ftp: or file:)."""
-
-    default_validators = [http_url_validator]
-
-    def formfield(self, **kwargs):
-        # A URL typed without a scheme ("www.example.org") is taken as https.
-        return super().formfield(**{"assume_scheme": "https", **kwargs})
-
-
-def partial_date_constraints(prefix: str, model: str) -> list[models.CheckConstraint]:
-    """A partial date is stored as its first day plus its precision: keep the pair coherent."""
-    start, precision = f"{prefix}_start", f"{prefix}_precision"
-    # The cast gives a NULL a type when Django checks the constraint in Python (full_clean):
-    # EXTRACT(DAY FROM NULL) alone is ambiguous to PostgreSQL.
-    typed_start = Cast(F(start), models.DateField())
-    starts_on_day_one = Exact(ExtractDay(typed_start), 1)
-    starts_in_january = Exact(ExtractMonth(typed_start), 1)
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{start}__isnull": True, precision: ""})
-            | Q(**{f"{start}__isnull": False, f"{precision}__in": Precision.values}),
-            name=f"{model}_{prefix}_precision_matches_start",
-        ),
-        models.CheckConstraint(
-            condition=~Q(**{precision: Precision.MONTH}) | Q(starts_on_day_one),
-            name=f"{model}_{prefix}_month_starts_on_first",
-        ),
-        models.CheckConstraint(
-            condition=~Q(**{precision: Precision.YEAR}) | Q(starts_on_day_one, starts_in_january),
-            name=f"{model}_{prefix}_year_starts_on_january_first",
-        ),
-    ]
+from statements.models.fields import HttpURLField, partial_date_constraints
+from statements.models.names import Author, Tag, TaggedStatement
 
 
 def _last_day(interval: str) -> models.Func:
@@ -69,101 +31,21 @@ def _last_day(interval: str) -> models.Func:
     )
 
 
-def folded_name() -> models.Func:
-    """A name as imports match it: lower case, no accents (``archive_fold``, an immutable
-    wrapper of unaccent made by migration 0017, so that it can be indexed)."""
-    return models.Func(F("name"), function="archive_fold", output_field=models.TextField())
-
-
-class Tag(TagBase):
-    class Meta:
-        ordering = ["name"]
-        indexes = [models.Index(folded_name(), name="statements_tag_name_fold")]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="statements_tag_name_ci_unique",
-                violation_error_message="A tag with this name already exists "
-                "(names are compared without regard to case).",
-            ),
-        ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("statements:tag_detail", kwargs={"slug": self.slug})
-
-
-class TaggedStatement(TaggedItemBase):
-    content_object = models.ForeignKey(
-        "Statement", on_delete=models.CASCADE, related_name="tagged_items"
-    )
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_statements")
-
-    class Meta:
-        verbose_name = "tagging"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="statements_taggedstatement_unique"
-            ),
-        ]
-
-
-class Author(models.Model):
-    class Kind(models.TextChoices):
-        COLLECTIVE = "collective", "Collective"
-        ORGANISATION = "organisation", "Organisation"
-        PERSON = "person", "Person"
-
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
-    alternative_names = models.TextField(
-        blank=True, help_text="Other names and spellings, one per line."
-    )
-    description = models.TextField(blank=True)
-    website = HttpURLField(max_length=2000, blank=True)
-    location = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [
-            GinIndex(OpClass("name", name="gin_trgm_ops"), name="statements_author_name_trgm"),
-            models.Index(folded_name(), name="statements_author_name_fold"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="statements_author_name_ci_unique",
-                violation_error_message="An author with this name already exists "
-                "(names are compared without regard to case).",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["collective", "organisation", "person"]),
-                name="statements_author_kind_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(website="") | Q(website__regex=r"^https?://"),
-                name="statements_author_website_http",
-            ),
-            models.CheckConstraint(condition=~Q(name=""), name="statements_author_name_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("statements:author_detail", kwargs={"slug": self.slug})
-
-    @property
-    def alternative_name_list(self) -> list[str]:
-        return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]
+def published_via(prefix: str = "") -> Q:
+    """The one definition of public: published, and not scheduled for later. ``prefix`` sees
+    it from a model related to Statement ("authorships__statement")."""
+    lead = f"{prefix}__" if prefix else ""
+    return Q(**{f"{lead}status": "published", f"{lead}published_at__lte": Now()})
 
 
 class StatementQuerySet(models.QuerySet):
     def published(self) -> StatementQuerySet:
         """Visible to the public: published, and not scheduled for later."""
-        return self.filter(status=Statement.Status.PUBLISHED, published_at__lte=Now())
+        return self.filter(published_via())
+
+    def scheduled(self) -> StatementQuerySet:
+        """Published, but public only from a time still to come."""
+        return self.filter(status=Statement.Status.PUBLISHED, published_at__gt=Now())
 
     def issued_between(
         self, start: datetime.date | None, end: datetime.date | None
@@ -368,8 +250,6 @@ class Statement(models.Model):
 
     @property
     def is_public(self) -> bool:
-        from django.utils import timezone
-
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -518,66 +398,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.statement.slug}"
-
-
-class ImportedFile(models.Model):
-    """A file as an import read it, byte for byte, with its SHA-256: the provenance of the
-    statements made from it, which can be checked against the file at its source later.
-    One row per distinct content; a JSON Lines file is kept once for all its statements."""
-
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
-    name = models.CharField(max_length=500, help_text="The file's name as it was imported.")
-    format = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    content = models.BinaryField()
-    imported_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-imported_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
-                name="statements_importedfile_sha256_hex",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.sha256[:12]}…)"
-
-
-class SearchWord(models.Model):
-    """The archive's own vocabulary, read off the search index: for "did you mean"."""
-
-    word = models.CharField(max_length=100, unique=True)
-    documents = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        indexes = [
-            GinIndex(OpClass("word", name="gin_trgm_ops"), name="statements_searchword_trgm"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word
-
-
-class Withdrawal(models.Model):
-    """A statement that was public and no longer is (unpublished, scheduled again, or
-    deleted): what OAI-PMH reports as a deleted record, so that harvesters drop their copy.
-
-    Written by a database trigger (migration 0018) on every path that changes a statement's
-    status or deletes it, bulk updates included. While the statement is public again the row
-    is ignored; it is kept, and updated, if the statement is withdrawn once more.
-    """
-
-    statement_id = models.BigIntegerField(unique=True)
-    slug = models.CharField(max_length=255)
-    withdrawn_at = models.DateTimeField()
-    set_specs = ArrayField(models.CharField(max_length=320), default=list, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["withdrawn_at", "statement_id"], name="statements_withdrawn_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.slug} (withdrawn {self.withdrawn_at:%Y-%m-%d})"

@@ -1,0 +1,50 @@
+"""The archive's models, one module per family, under the one app label ``statements``
+(tables and migrations are those of the former models.py)."""
+
+from statements.models.fields import (
+    HttpURLField,
+    folded_name,
+    http_url_validator,
+    partial_date_constraints,
+)
+from statements.models.names import Author, Tag, TaggedStatement
+from statements.models.records import ImportedFile, SearchWord, Withdrawal
+from statements.models.statements import (
+    SEARCH_VECTOR_FIELDS,
+    Authorship,
+    SlugRedirect,
+    Source,
+    Statement,
+    StatementManager,
+    StatementQuerySet,
+    credited,
+    last_changed,
+    published_via,
+    tags_by_name,
+    tags_prefetch,
+)
+
+__all__ = [
+    "SEARCH_VECTOR_FIELDS",
+    "Author",
+    "Authorship",
+    "HttpURLField",
+    "ImportedFile",
+    "SearchWord",
+    "SlugRedirect",
+    "Source",
+    "Statement",
+    "StatementManager",
+    "StatementQuerySet",
+    "Tag",
+    "TaggedStatement",
+    "Withdrawal",
+    "credited",
+    "folded_name",
+    "http_url_validator",
+    "last_changed",
+    "partial_date_constraints",
+    "published_via",
+    "tags_by_name",
+    "tags_prefetch",
+]

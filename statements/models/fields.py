@@ -1,0 +1,57 @@
+"""Fields and database expressions the archive's models share: web addresses that must be
+http(s), partial dates kept as a first day and a precision, names folded for matching."""
+
+from __future__ import annotations
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth
+from django.db.models.lookups import Exact
+
+from statements.core.dates import Precision
+
+http_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+class HttpURLField(models.URLField):
+    """A URL that must be http or https (never javascript:, ftp: or file:)."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        # A URL typed without a scheme ("www.example.org") is taken as https.
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def partial_date_constraints(prefix: str, model: str) -> list[models.CheckConstraint]:
+    """A partial date is stored as its first day plus its precision: keep the pair coherent."""
+    start, precision = f"{prefix}_start", f"{prefix}_precision"
+    # The cast gives a NULL a type when Django checks the constraint in Python (full_clean):
+    # EXTRACT(DAY FROM NULL) alone is ambiguous to PostgreSQL.
+    typed_start = Cast(F(start), models.DateField())
+    starts_on_day_one = Exact(ExtractDay(typed_start), 1)
+    starts_in_january = Exact(ExtractMonth(typed_start), 1)
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{start}__isnull": True, precision: ""})
+            | Q(**{f"{start}__isnull": False, f"{precision}__in": Precision.values}),
+            name=f"{model}_{prefix}_precision_matches_start",
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: Precision.MONTH}) | Q(starts_on_day_one),
+            name=f"{model}_{prefix}_month_starts_on_first",
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: Precision.YEAR}) | Q(starts_on_day_one, starts_in_january),
+            name=f"{model}_{prefix}_year_starts_on_january_first",
+        ),
+    ]
+
+
+def folded_name() -> models.Func:
+    """A name as imports match it: lower case, no accents (``archive_fold``, an immutable
+    wrapper of unaccent made by migration 0017, so that it can be indexed)."""
+    return models.Func(F("name"), function="archive_fold", output_field=models.TextField())

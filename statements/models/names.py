@@ -1,0 +1,98 @@
+"""The names statements are filed under: tags and authors (collectives, organisations,
+people)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+from statements.models.fields import HttpURLField, folded_name
+
+
+class Tag(TagBase):
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(folded_name(), name="statements_tag_name_fold")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="statements_tag_name_ci_unique",
+                violation_error_message="A tag with this name already exists "
+                "(names are compared without regard to case).",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("statements:tag_detail", kwargs={"slug": self.slug})
+
+
+class TaggedStatement(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Statement", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_statements")
+
+    class Meta:
+        verbose_name = "tagging"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="statements_taggedstatement_unique"
+            ),
+        ]
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", "Collective"
+        ORGANISATION = "organisation", "Organisation"
+        PERSON = "person", "Person"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
+    alternative_names = models.TextField(
+        blank=True, help_text="Other names and spellings, one per line."
+    )
+    description = models.TextField(blank=True)
+    website = HttpURLField(max_length=2000, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="statements_author_name_trgm"),
+            models.Index(folded_name(), name="statements_author_name_fold"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="statements_author_name_ci_unique",
+                violation_error_message="An author with this name already exists "
+                "(names are compared without regard to case).",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["collective", "organisation", "person"]),
+                name="statements_author_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(website="") | Q(website__regex=r"^https?://"),
+                name="statements_author_website_http",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="statements_author_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("statements:author_detail", kwargs={"slug": self.slug})
+
+    @property
+    def alternative_name_list(self) -> list[str]:
+        return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]

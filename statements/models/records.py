@@ -1,0 +1,72 @@
+"""Rows the archive keeps beside its statements: the files imports read (provenance), the
+search vocabulary, and withdrawals (OAI-PMH's deleted records)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import Q
+
+
+class ImportedFile(models.Model):
+    """A file as an import read it, byte for byte, with its SHA-256: the provenance of the
+    statements made from it, which can be checked against the file at its source later.
+    One row per distinct content; a JSON Lines file is kept once for all its statements."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    name = models.CharField(max_length=500, help_text="The file's name as it was imported.")
+    format = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="statements_importedfile_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]}…)"
+
+
+class SearchWord(models.Model):
+    """The archive's own vocabulary, read off the search index: for "did you mean"."""
+
+    word = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="statements_searchword_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Withdrawal(models.Model):
+    """A statement that was public and no longer is (unpublished, scheduled again, or
+    deleted): what OAI-PMH reports as a deleted record, so that harvesters drop their copy.
+
+    Written by a database trigger (migration 0018) on every path that changes a statement's
+    status or deletes it, bulk updates included. While the statement is public again the row
+    is ignored; it is kept, and updated, if the statement is withdrawn once more.
+    """
+
+    statement_id = models.BigIntegerField(unique=True)
+    slug = models.CharField(max_length=255)
+    withdrawn_at = models.DateTimeField()
+    set_specs = ArrayField(models.CharField(max_length=320), default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["withdrawn_at", "statement_id"], name="statements_withdrawn_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} (withdrawn {self.withdrawn_at:%Y-%m-%d})"
