@@ -80,7 +80,7 @@ def prepare(database_url: str, env: dict) -> None:
 def bulk_load(statements, *, batch: int = 1000, progress: bool = False) -> float:
     """Load StatementData through statement_bulk_create; return the seconds spent in it
     (making up the synthetic statements is not counted)."""
-    from statements.services import statement_bulk_create
+    from statements.catalog.services import statement_bulk_create
 
     spent, done, pending = 0.0, 0, []
 

@@ -43,7 +43,7 @@ def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
 
 
 def timed_import(files, **options):
-    from statements.services import statement_import
+    from statements.catalog.services import statement_import
 
     started = time.perf_counter()
     report = statement_import(files=files, **options)

@@ -8,8 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from taggit.models import Tag as TaggitDefaultTag
 
-from statements import services
-from statements.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
+from statements.cache import public_pages_changed
+from statements.catalog import indexing, services
+from statements.catalog.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
 from statements.models import (
     Author,
     Authorship,
@@ -30,19 +31,19 @@ class PublicPagesChange:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.public_pages_changed()
+        public_pages_changed()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.public_pages_changed()
+        public_pages_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.public_pages_changed()
+        public_pages_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        services.public_pages_changed()
+        public_pages_changed()
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -270,7 +271,7 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Authors and tags are saved by now: index their names with the statement.
-        services.statement_search_names_refresh(statement_ids=[form.instance.pk])
+        indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
 
     @admin.action(description="Publish the selected statements", permissions=["change"])
     def publish(self, request, queryset):
@@ -308,7 +309,7 @@ class AuthorAdmin(PublicPagesChange, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
-            services.author_search_names_refresh(author=obj)
+            indexing.author_search_names_refresh(author=obj)
 
 
 @admin.register(Tag)
@@ -329,17 +330,17 @@ class TagAdmin(PublicPagesChange, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             ids = services.tags_statement_ids(tags=[obj])
-            services.statement_search_names_refresh(statement_ids=ids)
+            indexing.statement_search_names_refresh(statement_ids=ids)
 
     def delete_model(self, request, obj):
         ids = services.tags_statement_ids(tags=[obj])
         super().delete_model(request, obj)
-        services.statement_search_names_refresh(statement_ids=ids)
+        indexing.statement_search_names_refresh(statement_ids=ids)
 
     def delete_queryset(self, request, queryset):
         ids = services.tags_statement_ids(tags=queryset)
         super().delete_queryset(request, queryset)
-        services.statement_search_names_refresh(statement_ids=ids)
+        indexing.statement_search_names_refresh(statement_ids=ids)
 
     @admin.action(description="Merge the selected tags into one", permissions=["change"])
     def merge(self, request, queryset):

@@ -29,10 +29,10 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
-from statements import selectors
+from statements.catalog import selectors
+from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.citations import CITATION_DOWNLOADS
 from statements.exporters import DOWNLOADS
-from statements.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.models import Author, Authorship, Statement, tags_by_name
 from statements.search import search_text_clean
 

@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -77,3 +78,9 @@ def public_page(view):
         return response
 
     return wrapped
+
+
+def public_pages_changed() -> None:
+    """Cached public pages are stale once the current transaction commits."""
+    # After the commit: a page rendered from the old rows must not be cached as current.
+    transaction.on_commit(public_cache_invalidate)

@@ -17,9 +17,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
-from statements import selectors
+from statements.catalog import selectors
+from statements.catalog.filters import StatementFilters
 from statements.core.xmltext import xml_text
-from statements.filters import StatementFilters
 from statements.models import last_changed, tags_by_name
 
 FEED_LENGTH = 50

@@ -397,7 +397,7 @@ def _list_metadata_formats(root, args, host: str, base: str) -> None:
 
 def _all_sets() -> list[tuple[str, str]]:
     """Every set that holds a public statement: (setSpec, setName), the two parents first."""
-    from statements import selectors
+    from statements.catalog import selectors
 
     tags = selectors.tag_list().only("pk", "slug", "name")
     authors = selectors.author_list().only("pk", "slug", "name")

@@ -16,18 +16,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from lxml import etree
 
-from statements import (
-    converters,  # noqa: F401 - registers uslug
-    selectors,
-)
+from statements import converters  # noqa: F401 - registers uslug
 from statements.cache import public_page
+from statements.catalog import selectors
+from statements.catalog.filters import StatementFilters
+from statements.catalog.views import paginate
 from statements.core.xmltext import xml_text
 from statements.exporters import DOWNLOADS
 from statements.feeds import statement_tag_uri
-from statements.filters import StatementFilters
 from statements.models import Statement, tags_by_name
 from statements.search import search_text_clean
-from statements.views import paginate
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"

@@ -2,11 +2,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from statements import (
-    converters,  # noqa: F401 - registers the path converters
-    views,
-)
+from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
+from statements.catalog import views
 from statements.feeds import FEEDS
 from statements.oai import oai_endpoint
 from statements.sitemaps import SITEMAPS

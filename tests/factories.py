@@ -8,10 +8,10 @@ import itertools
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from statements.catalog.services import author_get_or_create, statement_create
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.models import Author, Statement
-from statements.services import author_get_or_create, statement_create
 
 _counter = itertools.count(1)
 

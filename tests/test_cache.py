@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from statements import cache as page_cache
+from statements.catalog.services import statement_publish, statement_save
 from statements.models import Statement
-from statements.services import statement_publish, statement_save
 from tests.factories import make_statement
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from statements.demo import DEMO_NOTE, demo_load
+from statements.catalog.demo import DEMO_NOTE, demo_load
 from statements.models import Author, Statement
 from tests.factories import make_statement
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from statements.catalog.services import statement_import
 from statements.core.dates import PartialDate
 from statements.core.records import SourceData
 from statements.importers import ImportFailure, parse_bytes
 from statements.importers.muse import muse_inline_plain, muse_split
 from statements.models import Author, Statement, Tag
-from statements.services import statement_import
 from tests.factories import make_statement
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -15,8 +15,8 @@ from lxml import etree
 from sickle import Sickle
 
 from statements import oai
+from statements.catalog.services import statement_publish, statement_unpublish
 from statements.models import Statement, Withdrawal
-from statements.services import statement_publish, statement_unpublish
 from tests.factories import make_statement, query_counts
 
 SDIST = Path(__file__).resolve().parent.parent / ".cache/pyoai/pyoai-2.5.0.tar.gz"

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from statements.catalog.services import statement_create
 from statements.core.records import AuthorCredit, StatementData
 from statements.models import Author, Statement
-from statements.services import statement_create
 from tests.factories import make_statement
 
 PAGES = [
@@ -275,7 +275,7 @@ class TestConditionalGet:
 @pytest.mark.django_db
 class TestOldSlug:
     def test_old_slug_answers_301(self, client, db):
-        from statements.services import statement_save
+        from statements.catalog.services import statement_save
 
         statement = make_statement("Renamed", slug="first-name")
         statement.slug = "second-name"

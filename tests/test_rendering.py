@@ -2,8 +2,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from statements.catalog.services import statement_save
 from statements.core.rendering import render_markdown
-from statements.services import statement_save
 from tests.factories import make_statement
 
 

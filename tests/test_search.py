@@ -8,14 +8,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statements.catalog.indexing import author_search_names_refresh, search_words_rebuild
+from statements.catalog.services import statement_save, tag_merge
 from statements.models import Author, Statement, Tag
 from statements.search import MAX_QUERY_LENGTH, highlight_html, search_text_clean
-from statements.services import (
-    author_search_names_refresh,
-    search_words_rebuild,
-    statement_save,
-    tag_merge,
-)
 from tests.factories import make_statement
 
 
@@ -178,7 +174,7 @@ class TestResultsPage:
         assert "Titles that look alike" in html or "Did you mean" in html
 
     def test_capped_count(self, client, settings):
-        from statements import selectors
+        from statements.catalog import selectors
 
         settings.DEBUG = False
         original = selectors.COUNT_CAP
@@ -269,7 +265,7 @@ def test_snippets_read_as_plain_words(client):
 
 @pytest.mark.django_db
 def test_relevance_pages_run_from_ranked_matches_to_body_only_ones(client, monkeypatch):
-    from statements import selectors
+    from statements.catalog import selectors
 
     monkeypatch.setattr(selectors, "SEARCH_PAGE_SIZE", 2)
     for year in (2001, 2002, 2003):
@@ -301,8 +297,8 @@ def test_did_you_mean_never_suggests_words_only_in_drafts(client):
 
 @pytest.mark.django_db
 def test_publishing_adds_the_words_to_the_vocabulary(client):
+    from statements.catalog.services import statement_publish
     from statements.models import SearchWord
-    from statements.services import statement_publish
 
     draft = make_statement("Soon", body="marmalading everything", published=False)
     statement_publish(statements=Statement.objects.filter(pk=draft.pk))
@@ -315,7 +311,7 @@ def test_compact_tier_keeps_every_condition_of_the_query(client, monkeypatch, sa
     # With more matches than the sample, the ranked tier is found through the compact vector
     # alone: a word excluded by the query may still be in the body, and the list filters
     # still apply.
-    from statements import selectors
+    from statements.catalog import selectors
 
     monkeypatch.setattr(selectors, "FACET_SAMPLE", sample)
     make_statement("Housing now", body="a word about the library", language="en")

@@ -2,10 +2,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from statements.catalog.services import statement_bulk_create
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.models import Author, Statement, Tag
-from statements.services import statement_bulk_create
 from tests.factories import make_statement
 
 

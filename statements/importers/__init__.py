@@ -3,7 +3,7 @@
 One module per format: ``muse`` (Amusewiki sources), ``text`` (The Anarchist Library's text
 and Markdown exports, and other plain-text exports), ``jsonl`` (our own lossless format).
 Each turns bytes into ``ParsedFile`` objects and never touches the database; the services
-write them (``statements.services.statement_import``).
+write them (``statements.catalog.services.statement_import``).
 """
 
 from __future__ import annotations

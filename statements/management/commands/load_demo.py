@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from statements.demo import demo_load
+from statements.catalog.demo import demo_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from statements.services import search_words_rebuild
+from statements.catalog.indexing import search_words_rebuild
 
 
 class Command(BaseCommand):

@@ -28,10 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Substr, Upper
 
+from statements.catalog.filters import StatementFilters
 from statements.core.dates import Precision
 from statements.core.languages import language_name
 from statements.core.textsearch import SIMPLE_CONFIG
-from statements.filters import StatementFilters
 from statements.models import (
     Author,
     Authorship,

@@ -12,8 +12,16 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from statements import metadata, selectors
+from statements import metadata
 from statements.cache import public_page
+from statements.catalog import selectors
+from statements.catalog.filters import (
+    SEARCH_SORTS,
+    SORTS,
+    FilterError,
+    StatementFilters,
+    statement_filters_parse,
+)
 from statements.citations import (
     CITATION_DOWNLOADS,
     CITATION_LINKS,
@@ -22,13 +30,6 @@ from statements.citations import (
 )
 from statements.core.dates import MONTH_NAMES
 from statements.core.languages import language_name
-from statements.filters import (
-    SEARCH_SORTS,
-    SORTS,
-    FilterError,
-    StatementFilters,
-    statement_filters_parse,
-)
 from statements.models import Author, Authorship
 from statements.search import search_text_clean
 

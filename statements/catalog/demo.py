@@ -10,10 +10,10 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from statements.catalog.services import statement_create
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.models import Author, Authorship, Source, Statement
-from statements.services import statement_create
 
 DEMO_NOTE = (
     "Demo content written for this archive: the collectives, places and events are fictional."
