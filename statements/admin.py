@@ -20,7 +20,7 @@ from statements.models import (
     Statement,
     Tag,
 )
-from statements.search import search_query, search_text_clean
+from statements.search.query import search_query, search_text_clean
 
 # We use our own tag model; taggit's default one would only confuse editors.
 admin.site.unregister(TaggitDefaultTag)

@@ -34,7 +34,8 @@ from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, stateme
 from statements.citations import CITATION_DOWNLOADS
 from statements.exporters import DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
-from statements.search import search_text_clean
+from statements.search import selectors as search_selectors
+from statements.search.query import search_text_clean
 
 PAGE_SIZE = 25
 NAME_PAGE_SIZE = 100
@@ -318,9 +319,9 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
     if not searching:
         statements = selectors.statement_list(filters=filters, tags=tags, author=author)
         return _paginated(request, statements, query.page, PAGE_SIZE, _card)
-    if query.page > selectors.COUNT_CAP // selectors.SEARCH_PAGE_SIZE:
+    if query.page > search_selectors.COUNT_CAP // search_selectors.SEARCH_PAGE_SIZE:
         raise HttpError(404, "Search results stop at 1,000: narrow the search instead.")
-    results = selectors.statement_search(
+    results = search_selectors.statement_search(
         text=text, filters=filters, tags=tags, author=author, page=query.page
     )
     if query.page > 1 and not results.rows:

@@ -25,7 +25,8 @@ from statements.core.xmltext import xml_text
 from statements.exporters import DOWNLOADS
 from statements.feeds import statement_tag_uri
 from statements.models import Statement, tags_by_name
-from statements.search import search_text_clean
+from statements.search import selectors as search_selectors
+from statements.search.query import search_text_clean
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -264,7 +265,9 @@ def search(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    results = selectors.statement_search(text=text, filters=StatementFilters(sort="relevance"))
+    results = search_selectors.statement_search(
+        text=text, filters=StatementFilters(sort="relevance")
+    )
     feed = Catalogue(request, title=f"Search: {text}", kind=ACQUISITION, up=reverse("opds:root"))
     _el(feed.root, "totalResults", str(results.total), namespace=OPENSEARCH)
     for statement in results.rows:

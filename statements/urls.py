@@ -7,6 +7,7 @@ from statements.cache import public_page
 from statements.catalog import views
 from statements.feeds import FEEDS
 from statements.oai import oai_endpoint
+from statements.search import views as search_views
 from statements.sitemaps import SITEMAPS
 
 app_name = "statements"
@@ -29,8 +30,8 @@ urlpatterns = [
     path("archive/<yyyy:year>/", views.archive_year, name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("random/", views.random_statement, name="random"),
-    path("search/", views.search, name="search"),
-    path("opensearch.xml", views.opensearch, name="opensearch"),
+    path("search/", search_views.search, name="search"),
+    path("opensearch.xml", search_views.opensearch, name="opensearch"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("oai/", oai_endpoint, name="oai"),
     path(

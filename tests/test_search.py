@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from statements.catalog.indexing import author_search_names_refresh, search_words_rebuild
 from statements.catalog.services import statement_save, tag_merge
 from statements.models import Author, Statement, Tag
-from statements.search import MAX_QUERY_LENGTH, highlight_html, search_text_clean
+from statements.search.query import MAX_QUERY_LENGTH, highlight_html, search_text_clean
 from tests.factories import make_statement
 
 
@@ -174,7 +174,7 @@ class TestResultsPage:
         assert "Titles that look alike" in html or "Did you mean" in html
 
     def test_capped_count(self, client, settings):
-        from statements.catalog import selectors
+        from statements.search import selectors
 
         settings.DEBUG = False
         original = selectors.COUNT_CAP
@@ -265,7 +265,7 @@ def test_snippets_read_as_plain_words(client):
 
 @pytest.mark.django_db
 def test_relevance_pages_run_from_ranked_matches_to_body_only_ones(client, monkeypatch):
-    from statements.catalog import selectors
+    from statements.search import selectors
 
     monkeypatch.setattr(selectors, "SEARCH_PAGE_SIZE", 2)
     for year in (2001, 2002, 2003):
@@ -311,7 +311,7 @@ def test_compact_tier_keeps_every_condition_of_the_query(client, monkeypatch, sa
     # With more matches than the sample, the ranked tier is found through the compact vector
     # alone: a word excluded by the query may still be in the body, and the list filters
     # still apply.
-    from statements.catalog import selectors
+    from statements.search import selectors
 
     monkeypatch.setattr(selectors, "FACET_SAMPLE", sample)
     make_statement("Housing now", body="a word about the library", language="en")

@@ -16,7 +16,6 @@ from statements import metadata
 from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import (
-    SEARCH_SORTS,
     SORTS,
     FilterError,
     StatementFilters,
@@ -31,7 +30,6 @@ from statements.citations import (
 from statements.core.dates import MONTH_NAMES
 from statements.core.languages import language_name
 from statements.models import Author, Authorship
-from statements.search import search_text_clean
 
 PAGE_SIZE = 25
 
@@ -62,7 +60,7 @@ def _without(params: QueryDict, name: str, value: str | None = None) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-def _active_filters(params: QueryDict, filters: StatementFilters, tags, author) -> list[dict]:
+def active_filters(params: QueryDict, filters: StatementFilters, tags, author) -> list[dict]:
     active = [
         {"label": f"Tag: {tag.name}", "remove": _without(params, "tag", tag.slug)} for tag in tags
     ]
@@ -100,7 +98,7 @@ TAGS = ("Tags", "/tags/")
 BY_DATE = ("By date", "/archive/")
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
@@ -119,95 +117,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _resolve(filters: StatementFilters) -> tuple[list, Author | None]:
+def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | None]:
     """The tag and author objects the filters name; an unknown one is a 404."""
     try:
         return selectors.statement_filter_targets(filters)
     except selectors.UnknownFilterTarget as error:
         raise Http404(str(error)) from None
-
-
-def _with(params: QueryDict, name: str, value: str) -> str:
-    """The query string with one more filter value, back on page 1."""
-    copy = params.copy()
-    copy.pop("page", None)
-    if value not in copy.getlist(name):
-        copy.appendlist(name, value)
-    return f"?{copy.urlencode()}"
-
-
-@require_GET
-@public_page
-def search(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
-        text, cut = search_text_clean(_single_value(request.GET, "q"))
-    except FilterError as error:
-        return _bad_request(request, str(error))
-    tags, author = _resolve(filters)
-    page_number = _page_number(request)
-    searching = bool(text) or filters.is_filtered or bool(filters.lang)
-    results = None
-    if searching:
-        results = selectors.statement_search(
-            text=text, filters=filters, tags=tags, author=author, page=page_number
-        )
-        if page_number > 1 and not results.rows:
-            raise Http404(f"There is no page {page_number} of these results.")
-        for group, param in (("tags", "tag"), ("authors", "author")):
-            for row in results.facets[group]:
-                row["url"] = _with(request.GET, param, row["slug"])
-        for row in results.facets["years"]:
-            params = request.GET.copy()
-            for name in ("from", "to", "page"):
-                params.pop(name, None)
-            params["from"] = params["to"] = str(row["year"])
-            row["url"] = f"?{params.urlencode()}"
-        for row in results.facets["languages"]:
-            params = request.GET.copy()
-            params.pop("page", None)
-            params["lang"] = row["language"]
-            row["url"] = f"?{params.urlencode()}"
-    return render(
-        request,
-        "statements/search.html",
-        {
-            "text": text,
-            "cut": cut,
-            "filters": filters,
-            "results": results,
-            "page_number": page_number,
-            "active_filters": _active_filters(request.GET, filters, tags, author),
-            "sorts": SEARCH_SORTS,
-            "crumbs": crumbs(("Search", None)),
-        },
-    )
-
-
-def _single_value(params: QueryDict, name: str) -> str:
-    values = params.getlist(name)
-    if len(values) > 1:
-        raise FilterError(f"Give “{name}” once.")
-    return values[0] if values else ""
-
-
-def _page_number(request: HttpRequest) -> int:
-    values = request.GET.getlist("page")
-    number = values[0] if len(values) == 1 else ("1" if not values else "")
-    # Counts stop at 1,000 results: 50 pages of 20.
-    if not number.isdigit() or not 1 <= int(number) <= 50:
-        raise Http404("No such page.")
-    return int(number)
-
-
-@require_GET
-def opensearch(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "opensearch.xml",
-        {"base": request.build_absolute_uri("/").rstrip("/")},
-        content_type="application/opensearchdescription+xml",
-    )
 
 
 ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
@@ -226,8 +141,8 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET)
     except FilterError as error:
-        return _bad_request(request, str(error))
-    tags, author = _resolve(filters)
+        return bad_request(request, str(error))
+    tags, author = filter_targets_or_404(filters)
     page = paginate(request, selectors.statement_list(filters=filters, tags=tags, author=author))
     return render(
         request,
@@ -235,7 +150,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "active_filters": _active_filters(request.GET, filters, tags, author),
+            "active_filters": active_filters(request.GET, filters, tags, author),
             "sorts": SORTS,
             "crumbs": crumbs(("Statements", None)),
         },
@@ -319,7 +234,7 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind and kind not in Author.Kind.values:
-        return _bad_request(
+        return bad_request(
             request, f"Unknown kind. Choose one of: {', '.join(Author.Kind.values)}."
         )
     page = paginate(request, selectors.author_list(kind=kind), per_page=200)

@@ -1,0 +1,101 @@
+"""The search page (``/search/``) and the OpenSearch description that offers it to browsers."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from statements.cache import public_page
+from statements.catalog.filters import SEARCH_SORTS, FilterError, statement_filters_parse
+from statements.catalog.views import (
+    active_filters,
+    bad_request,
+    crumbs,
+    filter_targets_or_404,
+)
+from statements.search.query import search_text_clean
+from statements.search.selectors import statement_search
+
+
+def _with(params: QueryDict, name: str, value: str) -> str:
+    """The query string with one more filter value, back on page 1."""
+    copy = params.copy()
+    copy.pop("page", None)
+    if value not in copy.getlist(name):
+        copy.appendlist(name, value)
+    return f"?{copy.urlencode()}"
+
+
+@require_GET
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
+        text, cut = search_text_clean(_single_value(request.GET, "q"))
+    except FilterError as error:
+        return bad_request(request, str(error))
+    tags, author = filter_targets_or_404(filters)
+    page_number = _page_number(request)
+    searching = bool(text) or filters.is_filtered or bool(filters.lang)
+    results = None
+    if searching:
+        results = statement_search(
+            text=text, filters=filters, tags=tags, author=author, page=page_number
+        )
+        if page_number > 1 and not results.rows:
+            raise Http404(f"There is no page {page_number} of these results.")
+        for group, param in (("tags", "tag"), ("authors", "author")):
+            for row in results.facets[group]:
+                row["url"] = _with(request.GET, param, row["slug"])
+        for row in results.facets["years"]:
+            params = request.GET.copy()
+            for name in ("from", "to", "page"):
+                params.pop(name, None)
+            params["from"] = params["to"] = str(row["year"])
+            row["url"] = f"?{params.urlencode()}"
+        for row in results.facets["languages"]:
+            params = request.GET.copy()
+            params.pop("page", None)
+            params["lang"] = row["language"]
+            row["url"] = f"?{params.urlencode()}"
+    return render(
+        request,
+        "statements/search.html",
+        {
+            "text": text,
+            "cut": cut,
+            "filters": filters,
+            "results": results,
+            "page_number": page_number,
+            "active_filters": active_filters(request.GET, filters, tags, author),
+            "sorts": SEARCH_SORTS,
+            "crumbs": crumbs(("Search", None)),
+        },
+    )
+
+
+def _single_value(params: QueryDict, name: str) -> str:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise FilterError(f"Give “{name}” once.")
+    return values[0] if values else ""
+
+
+def _page_number(request: HttpRequest) -> int:
+    values = request.GET.getlist("page")
+    number = values[0] if len(values) == 1 else ("1" if not values else "")
+    # Counts stop at 1,000 results: 50 pages of 20.
+    if not number.isdigit() or not 1 <= int(number) <= 50:
+        raise Http404("No such page.")
+    return int(number)
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opensearch.xml",
+        {"base": request.build_absolute_uri("/").rstrip("/")},
+        content_type="application/opensearchdescription+xml",
+    )
