@@ -26,7 +26,7 @@ MUSE_CORPUS = ROOT.parent / "shared" / "corpus" / "muse"
 
 def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
     from bench.corpus import Corpus
-    from statements.importers.jsonl import data_record
+    from statements.ingest.formats.jsonl import data_record
 
     files, lines = [], []
     for data in Corpus().statements(count, now=now()):
@@ -43,7 +43,7 @@ def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
 
 
 def timed_import(files, **options):
-    from statements.catalog.services import statement_import
+    from statements.ingest.services import statement_import
 
     started = time.perf_counter()
     report = statement_import(files=files, **options)

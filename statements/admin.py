@@ -11,6 +11,8 @@ from taggit.models import Tag as TaggitDefaultTag
 from statements.cache import public_pages_changed
 from statements.catalog import indexing, services
 from statements.catalog.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
+from statements.ingest import uploads
+from statements.ingest.services import statement_import
 from statements.models import (
     Author,
     Authorship,
@@ -182,8 +184,6 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
         """Upload files, see what each one holds, then import them as drafts."""
         from django.core.exceptions import PermissionDenied
 
-        from statements import uploads
-
         if not self.has_add_permission(request):
             raise PermissionDenied
         context = {
@@ -198,7 +198,7 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
             if files is None:
                 context["error"] = "This upload has expired or is not yours: upload again."
             else:
-                report = services.statement_import(files=files, status="draft")
+                report = statement_import(files=files, status="draft")
                 uploads.upload_discard(request, token)
                 context["report"] = report
                 if report.created or report.updated:

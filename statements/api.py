@@ -32,7 +32,7 @@ from pydantic import Field
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.citations import CITATION_DOWNLOADS
-from statements.exporters import DOWNLOADS
+from statements.ingest.formats.writers import DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean

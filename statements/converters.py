@@ -5,7 +5,7 @@ import re
 from django.urls import register_converter
 
 from statements.citations import CITATION_DOWNLOADS
-from statements.exporters import DOWNLOADS
+from statements.ingest.formats.writers import DOWNLOADS
 
 
 class UnicodeSlugConverter:

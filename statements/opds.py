@@ -22,8 +22,8 @@ from statements.catalog import selectors
 from statements.catalog.filters import StatementFilters
 from statements.catalog.views import paginate
 from statements.core.xmltext import xml_text
-from statements.exporters import DOWNLOADS
 from statements.feeds import statement_tag_uri
+from statements.ingest.formats.writers import DOWNLOADS
 from statements.models import Statement, tags_by_name
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean

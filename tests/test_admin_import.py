@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from statements import uploads
+from statements.ingest import uploads
 from statements.models import ImportedFile, Statement
 
 URL = "/admin/statements/statement/import/"

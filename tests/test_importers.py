@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from statements.catalog.services import statement_import
 from statements.core.dates import PartialDate
 from statements.core.records import SourceData
-from statements.importers import ImportFailure, parse_bytes
-from statements.importers.muse import muse_inline_plain, muse_split
+from statements.ingest.files import parse_bytes
+from statements.ingest.formats.common import ImportFailure, muse_inline_plain
+from statements.ingest.formats.muse import muse_split
+from statements.ingest.services import statement_import
 from statements.models import Author, Statement, Tag
 from tests.factories import make_statement
 
@@ -477,12 +478,12 @@ class TestMuseShortcut:
 
     @staticmethod
     def both(body: str) -> tuple[str, str]:
-        from statements.importers.muse import _pandoc_muse, muse_to_markdown
+        from statements.ingest.formats.muse import _pandoc_muse, muse_to_markdown
 
         return muse_to_markdown(body), _pandoc_muse(body)
 
     def test_every_allowed_character_comes_out_as_pandoc_writes_it(self):
-        from statements.importers.muse import _PLAIN_PUNCTUATION, _set_aside_plain_paragraphs
+        from statements.ingest.formats.muse import _PLAIN_PUNCTUATION, _set_aside_plain_paragraphs
 
         paragraphs = [
             f"Word{c * n}word {c * n}word word{c * n} {c * n}\nnext line{c * n}"
@@ -522,7 +523,7 @@ class TestMuseShortcut:
 
     @needs_shared
     def test_real_corpus_files_convert_as_with_pandoc_alone(self):
-        from statements.importers.muse import _set_aside_plain_paragraphs
+        from statements.ingest.formats.muse import _set_aside_plain_paragraphs
 
         sample = []
         for folder in sorted((CORPUS / "muse").iterdir()):

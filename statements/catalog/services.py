@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,7 +21,6 @@ from statements.core.rendering import render_body
 from statements.models import (
     Author,
     Authorship,
-    ImportedFile,
     SlugRedirect,
     Source,
     Statement,
@@ -44,7 +40,7 @@ def unique_slug(*, model, text: str, exclude_pk: int | None = None, max_length: 
     base = slugify(text, allow_unicode=True)[: max_length - 8].strip("-") or "untitled"
     rows = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
     taken = set(rows.filter(slug__startswith=base).values_list("slug", flat=True))
-    return _free_slug(text, taken, max_length=max_length)
+    return slug_free(text, taken, max_length=max_length)
 
 
 @transaction.atomic
@@ -217,7 +213,8 @@ def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
     return len(statement_ids - already)
 
 
-def _free_slug(base_text: str, taken: set[str], max_length: int = 255) -> str:
+def slug_free(base_text: str, taken: set[str], max_length: int = 255) -> str:
+    """A slug for ``base_text`` not in ``taken`` ("title", "title-2", ...), added to it."""
     base = slugify(base_text, allow_unicode=True)[: max_length - 8].strip("-") or "untitled"
     candidate, number = base, 1
     while candidate in taken:
@@ -275,7 +272,7 @@ def _authors_by_name(credits: Iterable[AuthorCredit]) -> dict[str, Author]:
         wanted.setdefault(
             _name_key(name),
             lambda taken, name=name, kind=credit.kind: Author(
-                name=name, kind=kind, slug=_free_slug(name, taken)
+                name=name, kind=kind, slug=slug_free(name, taken)
             ),
         )
     return _rows_by_name(Author, wanted)
@@ -288,7 +285,7 @@ def _tags_by_name(names: Iterable[str]) -> dict[str, Tag]:
         name = " ".join(raw.split())
         wanted.setdefault(
             _name_key(name),
-            lambda taken, name=name: Tag(name=name, slug=_free_slug(name, taken, max_length=100)),
+            lambda taken, name=name: Tag(name=name, slug=slug_free(name, taken, max_length=100)),
         )
     return _rows_by_name(Tag, wanted)
 
@@ -309,7 +306,7 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
     for data in items:
         statement = _statement_from_data(data)
         if not statement.slug or statement.slug in taken:
-            statement.slug = _free_slug(data.title, taken)
+            statement.slug = slug_free(data.title, taken)
         taken.add(statement.slug)
         # imported_from is a row this import just wrote or found: no query per statement
         # to check that it exists (the foreign key still does, in the database).
@@ -337,20 +334,10 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
     return statements
 
 
-@dataclass
-class ImportReport:
-    """What an import did (or, in a dry run, would do), file by file."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not read: --fail-fast stopped first
-
-
-def _statement_update(statement: Statement, data: StatementData) -> None:
-    """Replace a statement's fields, authors, sources and tags with ``data``'s."""
+@transaction.atomic
+def statement_replace(*, statement: Statement, data: StatementData) -> None:
+    """Replace a statement's fields, authors, sources and tags with ``data``'s (its slug
+    stays)."""
     body_changed = statement.body != data.body
     fresh = _statement_from_data(data)
     for name in ("title", "subtitle", "summary", "body", "date_text", "place", "language",
@@ -366,182 +353,3 @@ def _statement_update(statement: Statement, data: StatementData) -> None:
     statement.sources.all().delete()
     TaggedStatement.objects.filter(content_object=statement).delete()
     _statements_link([statement], [data])
-
-
-def statement_import(
-    *,
-    files: Iterable[tuple[str, object]],
-    format: str | None = None,
-    status: str | None = None,
-    dry_run: bool = False,
-    fail_fast: bool = False,
-    now: datetime.datetime | None = None,
-) -> ImportReport:
-    """Import files (name, bytes): each one atomically, so a file that fails changes
-    nothing, and the others go on. A statement is known by its slug (from the Muse file's
-    name, the JSON line's slug, or the title): a known one is updated, or left alone when
-    the file says nothing new. ``status`` forces draft or published; by default JSON Lines
-    keep theirs and other formats come in as drafts. A dry run writes nothing. With
-    ``fail_fast`` the first failing file stops the import (the files before it stay in).
-
-    Every statement created or updated keeps the file it was read from, byte for byte, with
-    its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines)."""
-    from django.core.exceptions import ValidationError
-    from django.db import DatabaseError
-
-    from statements.importers import ImportFailure, parse_bytes
-
-    report = ImportReport()
-    now = now or timezone.now()
-    for name, raw, parsed in _parsed_ahead(files, format, parse_bytes):
-        if fail_fast and report.failed:
-            report.skipped.append(name)
-            continue
-        if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
-            report.failed.append((name, str(parsed)))
-            continue
-        try:
-            with transaction.atomic():
-                original = _ImportedFileLater(name, raw, parsed[0].format)
-                outcome = _import_parsed(parsed, status, now, original)
-                if dry_run:
-                    transaction.set_rollback(True)
-        except ImportFailure as error:
-            report.failed.append((name, str(error)))
-            continue
-        except ValidationError as error:
-            report.failed.append((name, "; ".join(error.messages)))
-            continue
-        except DatabaseError as error:
-            report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
-            continue
-        except ValueError as error:
-            report.failed.append((name, str(error)))
-            continue
-        for kind, label in outcome:
-            getattr(report, kind).append(label)
-        report.notes += [(item.name, note) for item in parsed for note in item.notes]
-    if not dry_run and (report.created or report.updated):
-        public_pages_changed()
-    return report
-
-
-class _ImportedFileLater:
-    """The ImportedFile row of a file, written only when a statement of it is saved (an
-    unchanged file leaves no row) and once however many statements it holds."""
-
-    def __init__(self, name: str, raw: bytes, format: str) -> None:
-        self.name, self.raw, self.format = name, raw, format
-        self.row: ImportedFile | None = None
-
-    def get(self) -> ImportedFile:
-        if self.row is None:
-            digest = hashlib.sha256(self.raw).hexdigest()
-            self.row = ImportedFile.objects.filter(sha256=digest).defer("content").first()
-            if self.row is None:
-                self.row = ImportedFile.objects.create(
-                    sha256=digest,
-                    name=self.name[-500:],
-                    format=self.format,
-                    size=len(self.raw),
-                    content=self.raw,
-                )
-        return self.row
-
-
-def _parsed_ahead(files, format, parse_bytes):
-    """(name, raw bytes, [ParsedFile] or ImportFailure) in the files' order, parsed a few
-    files ahead in threads: converting Muse runs pandoc, a separate process, so both cores
-    work while this thread writes to the database."""
-    import os
-    from collections import deque
-
-    from statements.importers import ImportFailure
-
-    def parse(name, raw):
-        if isinstance(raw, ImportFailure):
-            return raw
-        try:
-            return parse_bytes(raw, name=name, format=format)
-        except ImportFailure as error:
-            return error
-        except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
-            return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
-
-    workers = max(2, os.cpu_count() or 2)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        window: deque = deque()
-        for name, raw in files:
-            window.append((name, raw, pool.submit(parse, name, raw)))
-            if len(window) > 2 * workers:
-                name_done, raw_done, future = window.popleft()
-                yield name_done, raw_done, future.result()
-        while window:
-            name_done, raw_done, future = window.popleft()
-            yield name_done, raw_done, future.result()
-
-
-def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tuple[str, str]]:
-    from statements.importers.jsonl import data_record, statement_record
-
-    outcome, new_items = [], []
-    for item in parsed:
-        data = item.data
-        data.title = " ".join(data.title.split())
-        data.slug = data.slug or slugify(data.title, allow_unicode=True)[:255]
-        if status:
-            data.status = status
-        elif item.format != "jsonl":
-            data.status = Statement.Status.DRAFT
-        if "deleted" in data.metadata:
-            data.status = Statement.Status.DRAFT  # withdrawn in Amusewiki: never public
-        if data.status == Statement.Status.PUBLISHED and data.published_at is None:
-            data.published_at = now
-    slugs = [item.data.slug for item in parsed]
-    candidates = Q(slug__in=slugs)
-    if parsed[0].format != "jsonl":
-        # Files of other sites may share a name (every Amusewiki site has an about.muse):
-        # a statement is the same text when its title matches, whether under the name's
-        # slug or under the numbered one a namesake got.
-        for slug in slugs:
-            candidates |= Q(slug__regex=rf"^{re.escape(slug)}-[0-9]+$")
-    existing = list(
-        Statement.objects.filter(candidates).prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
-            "sources",
-            "tags",
-        )
-    )
-    by_slug = {s.slug: s for s in existing}
-    taken = set(by_slug)
-    for item in parsed:
-        data = item.data
-        statement = by_slug.get(data.slug)
-        if item.format != "jsonl":
-            same = [
-                s
-                for s in existing
-                if s.title.casefold() == data.title.casefold()
-                and (s.slug == data.slug or s.slug.startswith(data.slug + "-"))
-            ]
-            statement = same[0] if same else None
-            if statement is not None:
-                data.slug = statement.slug
-            elif data.slug in taken:
-                data.slug = _free_slug(data.slug, taken)
-                item.notes.append(f"a different text has this name: saved as {data.slug}")
-        taken.add(data.slug)
-        label = f"{item.name} → {data.slug}"
-        if statement is None:
-            data.imported_from = original.get()
-            new_items.append(data)
-            outcome.append(("created", label))
-        elif data_record(data) == statement_record(statement):
-            outcome.append(("unchanged", label))
-        else:
-            data.imported_from = original.get()
-            _statement_update(statement, data)
-            outcome.append(("updated", label))
-    if new_items:
-        statement_bulk_create(items=new_items)
-    return outcome

@@ -210,7 +210,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
-    from statements import exporters
+    from statements.ingest.formats import writers as exporters
 
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.exporters import EXPORT_FORMATS, statements_export
+from statements.ingest.formats.writers import EXPORT_FORMATS, statements_export
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.catalog.services import statement_import
-from statements.importers import FORMATS, import_files
+from statements.ingest.files import FORMATS, import_files
+from statements.ingest.services import statement_import
 
 
 class Command(BaseCommand):

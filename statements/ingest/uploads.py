@@ -9,7 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from statements.importers import MAX_FILE_BYTES, ImportFailure, file_members, parse_bytes
+from statements.ingest.files import MAX_FILE_BYTES, file_members, parse_bytes
+from statements.ingest.formats.common import ImportFailure
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the importer's own limit for one file
 ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".jsonl", ".zip")

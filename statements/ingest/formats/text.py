@@ -8,10 +8,11 @@ import re
 
 from statements.core.dates import partial_date_in_text
 from statements.core.records import AuthorCredit, SourceData, StatementData
-from statements.importers import ImportFailure, ParsedFile
-from statements.importers.muse import (
-    _latex_plain,
+from statements.ingest.formats.common import (
+    ImportFailure,
+    ParsedFile,
     author_kind,
+    latex_plain,
     source_from_line,
 )
 
@@ -101,7 +102,7 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
         text = text[: block.start()]
         rights = block["rights"].strip()
         for line in _RETRIEVED_LINE.findall(closing):
-            sources.append(source_from_line(_latex_plain(" ".join(line.split()))))
+            sources.append(source_from_line(latex_plain(" ".join(line.split()))))
 
     lines = text.split("\n")
     # Title, author and date as the library's export lays them out: "# ", "### ", "#### ".

@@ -3,31 +3,15 @@
 One module per format: ``muse`` (Amusewiki sources), ``text`` (The Anarchist Library's text
 and Markdown exports, and other plain-text exports), ``jsonl`` (our own lossless format).
 Each turns bytes into ``ParsedFile`` objects and never touches the database; the services
-write them (``statements.catalog.services.statement_import``).
+write them (``statements.ingest.services.statement_import``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from statements.core.records import StatementData
+from statements.ingest.formats.common import ImportFailure, ParsedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FORMATS = ("muse", "text", "jsonl")
-
-
-class ImportFailure(ValueError):
-    """A file that cannot be imported, with the reason in words an editor understands."""
-
-
-@dataclass
-class ParsedFile:
-    """One statement read from a file (a JSON Lines file gives one per line)."""
-
-    name: str
-    format: str
-    data: StatementData
-    notes: list[str] = field(default_factory=list)
 
 
 def decode_text(raw: bytes, *, name: str = "") -> str:
@@ -53,7 +37,7 @@ def decode_text(raw: bytes, *, name: str = "") -> str:
 
 def detect_format(text: str, *, name: str = "") -> str:
     """The format of a file, from its content first and its name second."""
-    from statements.importers.muse import looks_like_muse
+    from statements.ingest.formats.muse import looks_like_muse
 
     stripped = text.lstrip()
     if stripped.startswith("{"):
@@ -70,7 +54,7 @@ def detect_format(text: str, *, name: str = "") -> str:
 
 def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[ParsedFile]:
     """Parse one file's bytes; raise ImportFailure with the reason."""
-    from statements.importers import jsonl, muse, text
+    from statements.ingest.formats import jsonl, muse, text
 
     content = decode_text(raw, name=name)
     chosen = format or detect_format(content, name=name)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
-from statements.importers.jsonl import jsonl_lines
-from statements.importers.muse import directive_name
+from statements.ingest.formats.jsonl import jsonl_lines
+from statements.ingest.formats.muse import directive_name
 from statements.models import Authorship, Statement, credited, tags_by_name
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
@@ -112,7 +112,7 @@ def statement_json(statement) -> str:
     """The statement's JSON Lines record, indented for reading."""
     import json
 
-    from statements.importers.jsonl import statement_record
+    from statements.ingest.formats.jsonl import statement_record
 
     return json.dumps(statement_record(statement), ensure_ascii=False, indent=2) + "\n"
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from statements.core.dates import PartialDate, PartialDateError
 from statements.core.records import AuthorCredit, SourceData, StatementData
-from statements.importers import ImportFailure, ParsedFile
+from statements.ingest.formats.common import ImportFailure, ParsedFile
 from statements.models import tags_by_name
 
 FORMAT = "statement-archive/1"

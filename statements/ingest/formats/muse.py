@@ -9,8 +9,14 @@ from pathlib import PurePosixPath
 from django.utils.text import slugify
 
 from statements.core.dates import PartialDate, PartialDateError, partial_date_in_text
-from statements.core.records import AuthorCredit, SourceData, StatementData
-from statements.importers import ImportFailure, ParsedFile
+from statements.core.records import AuthorCredit, StatementData
+from statements.ingest.formats.common import (
+    ImportFailure,
+    ParsedFile,
+    author_kind,
+    muse_inline_plain,
+    source_from_line,
+)
 
 _DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
 # Directives with a field of their own; every other one is kept in the statement's metadata.
@@ -65,19 +71,6 @@ def looks_like_muse(text: str) -> bool:
         return False
     directives, _ = muse_split(head)
     return "title" in directives
-
-
-_INLINE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")
-_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-
-
-def muse_inline_plain(value: str) -> str:
-    """A header value as plain text: links to their labels, markup dropped."""
-    text = _INLINE_LINK.sub(lambda m: m[2] or m[1], value)
-    text = _TAGS.sub("", text)
-    text = re.sub(r"(?<!\w)\*{1,3}([^*]+)\*{1,3}(?!\w)", r"\1", text)
-    text = re.sub(r"(?<!\w)=([^=]+)=(?!\w)", r"\1", text)
-    return " ".join(text.split())
 
 
 # Characters pandoc's Markdown writer copies as they are (checked one by one against pandoc
@@ -161,67 +154,6 @@ def _pandoc_muse(body: str) -> str:
 def _names(value: str) -> list[str]:
     separator = ";" if ";" in value else ","
     return [" ".join(name.split()) for name in value.split(separator) if name.strip()]
-
-
-def author_kind(name: str) -> str:
-    """A guess editors can correct: names that say they are a group are collectives."""
-    words = set(re.findall(r"\w+", name.lower()))
-    if words & GROUP_WORDS:
-        return "collective"
-    return "person"
-
-
-GROUP_WORDS = {
-    "collective", "collectives", "assembly", "union", "group", "committee", "federation",
-    "network", "council", "front", "coalition", "alliance", "movement", "cooperative",
-    "association", "syndicate", "brigade", "crimethinc", "collectif", "colectivo", "kollektiv",
-    "comité", "comite", "federación", "federazione", "fédération", "groupe", "gruppo",
-    "asamblea", "assemblée", "workers", "sindicato", "syndicat", "bloc", "cell", "circle",
-    "society",
-}  # fmt: skip
-
-_RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
-# The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
-_RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(https?://.+?)\s*拾获")
-_URL = re.compile(r"https?://[^\s\]\[<>\"']+")
-
-
-def source_from_line(line: str) -> SourceData:
-    """A "Retrieved on <date> from <where>" line (or any source line) as a source: the line
-    kept as written in the note, the first web address, the site, the retrieval date."""
-    link = _INLINE_LINK.search(line)
-    url = ""
-    site = ""
-    if link and link[1].startswith(("http://", "https://")):
-        url, site = link[1], (link[2] or "")
-    elif found := _URL.search(line):
-        url = found[0].rstrip(".,;)")
-    plain = muse_inline_plain(line)
-    chinese = _RETRIEVED_ZH.search(plain)
-    if chinese and not link:
-        url = chinese[2]
-    if not site and not chinese:
-        after = re.search(r"\bfrom\s+(.+)$", plain, re.IGNORECASE)
-        if after:
-            site = after[1].strip().rstrip(".")
-            if site.startswith(("http://", "https://")):
-                site = ""
-    retrieved = None
-    when = _RETRIEVED.search(plain) or chinese
-    if when:
-        retrieved = partial_date_in_text(_latex_plain(when[1]).rstrip(","))
-    return SourceData(
-        url=url[:2000],
-        site_name=site[:300],
-        note=plain,
-        retrieved_on=retrieved,
-    )
-
-
-def _latex_plain(text: str) -> str:
-    """ "$13^{\\mathrm{th}}$" (a PDF export's ordinal) to "13th"."""
-    text = re.sub(r"\\mathrm\{([^}]*)\}", r"\1", text)
-    return re.sub(r"[$^{}]", "", text)
 
 
 def slug_from_name(name: str) -> str:

@@ -1,0 +1,99 @@
+"""What every format's parser shares: the failure it raises, the record it returns, and the
+readings of lines that Muse sources and text exports both carry (authors' kinds, "Retrieved
+on … from …" source lines, Muse inline markup)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from statements.core.dates import partial_date_in_text
+from statements.core.records import SourceData, StatementData
+
+
+class ImportFailure(ValueError):
+    """A file that cannot be imported, with the reason in words an editor understands."""
+
+
+@dataclass
+class ParsedFile:
+    """One statement read from a file (a JSON Lines file gives one per line)."""
+
+    name: str
+    format: str
+    data: StatementData
+    notes: list[str] = field(default_factory=list)
+
+
+INLINE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")
+_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def muse_inline_plain(value: str) -> str:
+    """A header value as plain text: links to their labels, markup dropped."""
+    text = INLINE_LINK.sub(lambda m: m[2] or m[1], value)
+    text = _TAGS.sub("", text)
+    text = re.sub(r"(?<!\w)\*{1,3}([^*]+)\*{1,3}(?!\w)", r"\1", text)
+    text = re.sub(r"(?<!\w)=([^=]+)=(?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def author_kind(name: str) -> str:
+    """A guess editors can correct: names that say they are a group are collectives."""
+    words = set(re.findall(r"\w+", name.lower()))
+    if words & GROUP_WORDS:
+        return "collective"
+    return "person"
+
+
+GROUP_WORDS = {
+    "collective", "collectives", "assembly", "union", "group", "committee", "federation",
+    "network", "council", "front", "coalition", "alliance", "movement", "cooperative",
+    "association", "syndicate", "brigade", "crimethinc", "collectif", "colectivo", "kollektiv",
+    "comité", "comite", "federación", "federazione", "fédération", "groupe", "gruppo",
+    "asamblea", "assemblée", "workers", "sindicato", "syndicat", "bloc", "cell", "circle",
+    "society",
+}  # fmt: skip
+
+_RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
+# The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
+_RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(https?://.+?)\s*拾获")
+_URL = re.compile(r"https?://[^\s\]\[<>\"']+")
+
+
+def source_from_line(line: str) -> SourceData:
+    """A "Retrieved on <date> from <where>" line (or any source line) as a source: the line
+    kept as written in the note, the first web address, the site, the retrieval date."""
+    link = INLINE_LINK.search(line)
+    url = ""
+    site = ""
+    if link and link[1].startswith(("http://", "https://")):
+        url, site = link[1], (link[2] or "")
+    elif found := _URL.search(line):
+        url = found[0].rstrip(".,;)")
+    plain = muse_inline_plain(line)
+    chinese = _RETRIEVED_ZH.search(plain)
+    if chinese and not link:
+        url = chinese[2]
+    if not site and not chinese:
+        after = re.search(r"\bfrom\s+(.+)$", plain, re.IGNORECASE)
+        if after:
+            site = after[1].strip().rstrip(".")
+            if site.startswith(("http://", "https://")):
+                site = ""
+    retrieved = None
+    when = _RETRIEVED.search(plain) or chinese
+    if when:
+        retrieved = partial_date_in_text(latex_plain(when[1]).rstrip(","))
+    return SourceData(
+        url=url[:2000],
+        site_name=site[:300],
+        note=plain,
+        retrieved_on=retrieved,
+    )
+
+
+def latex_plain(text: str) -> str:
+    """ "$13^{\\mathrm{th}}$" (a PDF export's ordinal) to "13th"."""
+    text = re.sub(r"\\mathrm\{([^}]*)\}", r"\1", text)
+    return re.sub(r"[$^{}]", "", text)

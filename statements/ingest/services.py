@@ -1,0 +1,207 @@
+"""Imports: files (name, bytes) to statements, each file atomically, with the report of what
+was created, updated, left unchanged or refused, and the file kept as provenance."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from statements.cache import public_pages_changed
+from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
+from statements.ingest.files import parse_bytes
+from statements.ingest.formats.common import ImportFailure
+from statements.ingest.formats.jsonl import data_record, statement_record
+from statements.models import Authorship, ImportedFile, Statement
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), file by file."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # not read: --fail-fast stopped first
+
+
+def statement_import(
+    *,
+    files: Iterable[tuple[str, object]],
+    format: str | None = None,
+    status: str | None = None,
+    dry_run: bool = False,
+    fail_fast: bool = False,
+    now: datetime.datetime | None = None,
+) -> ImportReport:
+    """Import files (name, bytes): each one atomically, so a file that fails changes
+    nothing, and the others go on. A statement is known by its slug (from the Muse file's
+    name, the JSON line's slug, or the title): a known one is updated, or left alone when
+    the file says nothing new. ``status`` forces draft or published; by default JSON Lines
+    keep theirs and other formats come in as drafts. A dry run writes nothing. With
+    ``fail_fast`` the first failing file stops the import (the files before it stay in).
+
+    Every statement created or updated keeps the file it was read from, byte for byte, with
+    its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines)."""
+    report = ImportReport()
+    now = now or timezone.now()
+    for name, raw, parsed in _parsed_ahead(files, format):
+        if fail_fast and report.failed:
+            report.skipped.append(name)
+            continue
+        if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
+            report.failed.append((name, str(parsed)))
+            continue
+        try:
+            with transaction.atomic():
+                original = _ImportedFileLater(name, raw, parsed[0].format)
+                outcome = _import_parsed(parsed, status, now, original)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ImportFailure as error:
+            report.failed.append((name, str(error)))
+            continue
+        except ValidationError as error:
+            report.failed.append((name, "; ".join(error.messages)))
+            continue
+        except DatabaseError as error:
+            report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
+            continue
+        except ValueError as error:
+            report.failed.append((name, str(error)))
+            continue
+        for kind, label in outcome:
+            getattr(report, kind).append(label)
+        report.notes += [(item.name, note) for item in parsed for note in item.notes]
+    if not dry_run and (report.created or report.updated):
+        public_pages_changed()
+    return report
+
+
+class _ImportedFileLater:
+    """The ImportedFile row of a file, written only when a statement of it is saved (an
+    unchanged file leaves no row) and once however many statements it holds."""
+
+    def __init__(self, name: str, raw: bytes, format: str) -> None:
+        self.name, self.raw, self.format = name, raw, format
+        self.row: ImportedFile | None = None
+
+    def get(self) -> ImportedFile:
+        if self.row is None:
+            digest = hashlib.sha256(self.raw).hexdigest()
+            self.row = ImportedFile.objects.filter(sha256=digest).defer("content").first()
+            if self.row is None:
+                self.row = ImportedFile.objects.create(
+                    sha256=digest,
+                    name=self.name[-500:],
+                    format=self.format,
+                    size=len(self.raw),
+                    content=self.raw,
+                )
+        return self.row
+
+
+def _parsed_ahead(files, format):
+    """(name, raw bytes, [ParsedFile] or ImportFailure) in the files' order, parsed a few
+    files ahead in threads: converting Muse runs pandoc, a separate process, so both cores
+    work while this thread writes to the database."""
+
+    def parse(name, raw):
+        if isinstance(raw, ImportFailure):
+            return raw
+        try:
+            return parse_bytes(raw, name=name, format=format)
+        except ImportFailure as error:
+            return error
+        except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
+            return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
+
+    workers = max(2, os.cpu_count() or 2)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        window: deque = deque()
+        for name, raw in files:
+            window.append((name, raw, pool.submit(parse, name, raw)))
+            if len(window) > 2 * workers:
+                name_done, raw_done, future = window.popleft()
+                yield name_done, raw_done, future.result()
+        while window:
+            name_done, raw_done, future = window.popleft()
+            yield name_done, raw_done, future.result()
+
+
+def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tuple[str, str]]:
+
+    outcome, new_items = [], []
+    for item in parsed:
+        data = item.data
+        data.title = " ".join(data.title.split())
+        data.slug = data.slug or slugify(data.title, allow_unicode=True)[:255]
+        if status:
+            data.status = status
+        elif item.format != "jsonl":
+            data.status = Statement.Status.DRAFT
+        if "deleted" in data.metadata:
+            data.status = Statement.Status.DRAFT  # withdrawn in Amusewiki: never public
+        if data.status == Statement.Status.PUBLISHED and data.published_at is None:
+            data.published_at = now
+    slugs = [item.data.slug for item in parsed]
+    candidates = Q(slug__in=slugs)
+    if parsed[0].format != "jsonl":
+        # Files of other sites may share a name (every Amusewiki site has an about.muse):
+        # a statement is the same text when its title matches, whether under the name's
+        # slug or under the numbered one a namesake got.
+        for slug in slugs:
+            candidates |= Q(slug__regex=rf"^{re.escape(slug)}-[0-9]+$")
+    existing = list(
+        Statement.objects.filter(candidates).prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+            "sources",
+            "tags",
+        )
+    )
+    by_slug = {s.slug: s for s in existing}
+    taken = set(by_slug)
+    for item in parsed:
+        data = item.data
+        statement = by_slug.get(data.slug)
+        if item.format != "jsonl":
+            same = [
+                s
+                for s in existing
+                if s.title.casefold() == data.title.casefold()
+                and (s.slug == data.slug or s.slug.startswith(data.slug + "-"))
+            ]
+            statement = same[0] if same else None
+            if statement is not None:
+                data.slug = statement.slug
+            elif data.slug in taken:
+                data.slug = slug_free(data.slug, taken)
+                item.notes.append(f"a different text has this name: saved as {data.slug}")
+        taken.add(data.slug)
+        label = f"{item.name} → {data.slug}"
+        if statement is None:
+            data.imported_from = original.get()
+            new_items.append(data)
+            outcome.append(("created", label))
+        elif data_record(data) == statement_record(statement):
+            outcome.append(("unchanged", label))
+        else:
+            data.imported_from = original.get()
+            statement_replace(statement=statement, data=data)
+            outcome.append(("updated", label))
+    if new_items:
+        statement_bulk_create(items=new_items)
+    return outcome
