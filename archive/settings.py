@@ -100,7 +100,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "statements.context_processors.archive",
             ],
+            # What statement pages embed for other tools (see statements/interop).
+            "libraries": {"interop": "statements.interop.templatetags"},
         },
     },
 ]

@@ -4,8 +4,8 @@ import re
 
 from django.urls import register_converter
 
-from statements.citations import CITATION_DOWNLOADS
 from statements.ingest.formats.writers import DOWNLOADS
+from statements.interop.citations import CITATION_DOWNLOADS
 
 
 class UnicodeSlugConverter:

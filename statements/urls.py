@@ -5,10 +5,11 @@ from django.views.decorators.http import require_GET
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
 from statements.catalog import views
-from statements.feeds import FEEDS
-from statements.oai import oai_endpoint
+from statements.interop import views as interop_views
+from statements.interop.feeds import FEEDS
+from statements.interop.oai import oai_endpoint
+from statements.interop.sitemaps import SITEMAPS
 from statements.search import views as search_views
-from statements.sitemaps import SITEMAPS
 
 app_name = "statements"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("statements/<uslug:slug>/", views.statement_detail, name="statement_detail"),
     path(
         "statements/<uslug:slug>.<download:fmt>",
-        views.statement_download,
+        interop_views.statement_download,
         name="statement_download",
     ),
     path("authors/", views.author_list, name="author_list"),
@@ -32,7 +33,7 @@ urlpatterns = [
     path("random/", views.random_statement, name="random"),
     path("search/", search_views.search, name="search"),
     path("opensearch.xml", search_views.opensearch, name="opensearch"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("robots.txt", interop_views.robots_txt, name="robots"),
     path("oai/", oai_endpoint, name="oai"),
     path(
         "sitemap.xml",

@@ -187,7 +187,7 @@ def test_same_filters_as_the_site(client, archive):
 
 
 def test_pagination_is_stable_and_linked(client, db, monkeypatch):
-    from statements import api
+    from statements.interop import api
 
     monkeypatch.setattr(api, "PAGE_SIZE", 2)
     for n in range(5):

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from sickle import Sickle
 
-from statements import oai
 from statements.catalog.services import statement_publish, statement_unpublish
+from statements.interop import oai, oai_records
 from statements.models import Statement, Withdrawal
 from tests.factories import make_statement, query_counts
 
 SDIST = Path(__file__).resolve().parent.parent / ".cache/pyoai/pyoai-2.5.0.tar.gz"
-NS = {"o": oai.OAI, "dc": oai.DC, "oai_dc": oai.OAI_DC}
+NS = {"o": oai_records.OAI, "dc": oai_records.DC, "oai_dc": oai_records.OAI_DC}
 DC_ELEMENTS = {
     "title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
     "format", "identifier", "source", "language", "relation", "coverage", "rights",
@@ -62,11 +62,11 @@ def error_code(root) -> str | None:
 def check_oai_dc(dc) -> dict[str, list[str]]:
     """oai_dc by its schema's rules: the oai_dc:dc root, then only the 15 DC elements, each
     with text and no attributes or children. Returns the values by element."""
-    assert dc.tag == f"{{{oai.OAI_DC}}}dc"
+    assert dc.tag == f"{{{oai_records.OAI_DC}}}dc"
     values: dict[str, list[str]] = {}
     for element in dc:
         namespace, _, name = element.tag[1:].partition("}")
-        assert namespace == oai.DC and name in DC_ELEMENTS, element.tag
+        assert namespace == oai_records.DC and name in DC_ELEMENTS, element.tag
         assert len(element) == 0 and element.text and not element.attrib
         values.setdefault(name, []).append(element.text)
     return values
@@ -276,7 +276,7 @@ def test_no_set_hierarchy_when_nothing_is_in_a_set(ask, db):
 
 
 def test_another_verbs_token_is_refused(ask, archive, monkeypatch):
-    monkeypatch.setattr(oai, "PAGE_SIZE", 2)
+    monkeypatch.setattr(oai_records, "PAGE_SIZE", 2)
     root = ask(verb="ListIdentifiers", metadataPrefix="oai_dc")
     token = root.findtext(".//o:resumptionToken", namespaces=NS)
     assert token
@@ -311,7 +311,7 @@ def test_from_and_until_select_by_datestamp(ask, archive):
 
 
 def test_list_records_query_count_is_constant(client, archive, monkeypatch):
-    monkeypatch.setattr(oai, "PAGE_SIZE", 50)
+    monkeypatch.setattr(oai_records, "PAGE_SIZE", 50)
 
     def grow():
         for n in range(5):
@@ -348,7 +348,7 @@ def live_archive(transactional_db):
 
 
 def test_sickle_harvests_the_whole_archive_page_by_page(live_server, live_archive, monkeypatch):
-    monkeypatch.setattr(oai, "PAGE_SIZE", 3)
+    monkeypatch.setattr(oai_records, "PAGE_SIZE", 3)
     harvester = Sickle(live_server.url + "/oai/", max_retries=0)
     assert harvester.Identify().repositoryName == "Statement Archive"
     records = list(harvester.ListRecords(metadataPrefix="oai_dc", ignore_deleted=False))

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from statements import opds
+from statements.interop import opds
 from tests.factories import make_statement, query_counts
 
 ATOM = "{http://www.w3.org/2005/Atom}"

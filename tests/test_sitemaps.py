@@ -8,7 +8,7 @@ from django.utils import timezone
 from lxml import etree
 from usp.tree import sitemap_tree_for_homepage
 
-from statements.sitemaps import StatementSitemap
+from statements.interop.sitemaps import StatementSitemap
 from tests.factories import make_statement, query_counts
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

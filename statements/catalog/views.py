@@ -6,13 +6,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from statements import metadata
 from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import (
@@ -20,12 +17,6 @@ from statements.catalog.filters import (
     FilterError,
     StatementFilters,
     statement_filters_parse,
-)
-from statements.citations import (
-    CITATION_DOWNLOADS,
-    CITATION_LINKS,
-    statement_citation_text,
-    statement_formatted_citations,
 )
 from statements.core.dates import MONTH_NAMES
 from statements.core.languages import language_name
@@ -125,16 +116,6 @@ def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | Non
         raise Http404(str(error)) from None
 
 
-ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
-
-
-@require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('statements:sitemap'))}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
 @require_GET
 @public_page
 def statement_list(request: HttpRequest) -> HttpResponse:
@@ -168,9 +149,6 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No statement at this address.")
     authorships = list(statement.authorships.all())
     previous, following = selectors.statement_neighbours(statement)
-    base = request.build_absolute_uri("/").rstrip("/")
-    url = base + statement.get_absolute_url()
-    accessed = timezone.localdate()
     return render(
         request,
         "statements/statement_detail.html",
@@ -188,45 +166,11 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "translations": selectors.statement_translations(statement),
             "previous": previous,
             "next": following,
-            "canonical_url": url,
-            "citation": statement_citation_text(statement=statement, url=url, accessed=accessed),
-            "formatted_citations": statement_formatted_citations(
-                statement=statement, url=url, accessed=accessed
-            ),
-            "citation_links": CITATION_LINKS,
-            "highwire": metadata.highwire_tags(statement, url=url),
-            "dublin_core": metadata.dublin_core_tags(statement, url=url),
-            "json_ld": metadata.json_ld_script(
-                metadata.json_ld_data(statement, url=url, base=base)
-            ),
-            "coins": metadata.coins_title(statement, url=url),
+            "canonical_url": request.build_absolute_uri(statement.get_absolute_url()),
             "show_toc": len(statement.body_toc) >= 3,
             "crumbs": crumbs(STATEMENTS, (statement.title, None)),
         },
     )
-
-
-@require_GET
-@public_page
-def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
-    from statements.ingest.formats import writers as exporters
-
-    statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
-    if statement is None:
-        raise Http404("No statement at this address.")
-    if fmt in CITATION_DOWNLOADS:
-        content_type, cite = CITATION_DOWNLOADS[fmt]
-        url = request.build_absolute_uri(statement.get_absolute_url())
-        content = cite(statement=statement, url=url, accessed=timezone.localdate())
-    else:
-        content_type, write = exporters.DOWNLOADS[fmt]
-        content = write(statement)
-    response = HttpResponse(content, content_type=content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"{statement.slug}.{fmt}"
-    )
-    return response
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 # The OAI-PMH set of a tag or an author: its slug where OAI's setSpec alphabet allows it
-# (statements.oai.set_spec says the same in Python), else "id.<number>" (a slug has no dot).
+# (statements.interop.oai.set_spec says the same in Python), else "id.<number>" (a slug has no dot).
 SET_SPEC_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION archive_set_spec(kind text, slug text, id bigint) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from statements.citations import person_name_parts
+from statements.interop.citations import person_name_parts
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
@@ -40,31 +40,54 @@ def highwire_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
     return tags
 
 
-def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
-    tags = [("DC.title", statement.title)]
-    tags += [("DC.creator", author.name) for author in credited(statement, "author")]
-    tags += [
-        ("DC.contributor", author.name)
-        for author in credited(statement, "signatory") + credited(statement, "translator")
-    ]
-    if statement.issued:
-        tags.append(("DC.date", statement.issued.isoformat()))
-    # "document", so that Zotero saves a statement as a document, not a journal article.
-    tags.append(("DC.type", "document"))
-    tags.append(("DC.format", "text/html"))
-    tags.append(("DC.identifier", url))
-    if statement.language:
-        tags.append(("DC.language", statement.language))
-    tags += [("DC.subject", tag.name) for tag in tags_by_name(statement)]
+# How each credited role is given in Dublin Core.
+DC_ROLES = {
+    Authorship.Role.AUTHOR: "creator",
+    Authorship.Role.SIGNATORY: "contributor",
+    Authorship.Role.TRANSLATOR: "contributor",
+    Authorship.Role.PUBLISHER: "publisher",
+}
+
+
+def dublin_core(statement: Statement, *, url: str, dc_type: str) -> list[tuple[str, str]]:
+    """The statement in the Dublin Core elements, as (element, value) pairs: the one mapping
+    behind OAI-PMH's oai_dc records and the DC meta tags of its page.
+
+    ``dc_type`` differs by reader: OAI-PMH harvesters expect the DCMI Type "Text", while
+    Zotero reads a page's DC.type "document" as a document (not a journal article).
+    """
+    elements = [("title", statement.full_title)]
+    for role in (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY, Authorship.Role.TRANSLATOR):
+        elements += [(DC_ROLES[role], author.name) for author in credited(statement, role)]
+    publishers = credited(statement, Authorship.Role.PUBLISHER)
+    elements += [("publisher", author.name) for author in publishers]
+    elements += [("subject", tag.name) for tag in tags_by_name(statement)]
     if statement.summary:
-        tags.append(("DC.description", statement.summary))
+        elements.append(("description", statement.summary))
+    if statement.issued:
+        # As precise as it is: 2025, 2025-03 or 2025-03-14 (all W3CDTF).
+        elements.append(("date", statement.issued.isoformat()))
+    elements += [("type", dc_type), ("format", "text/html"), ("identifier", url)]
+    elements += [
+        ("source", source.url or source.site_name or source.note)
+        for source in statement.sources.all()
+    ]
+    if statement.language:
+        elements.append(("language", statement.language))
     if statement.rights:
-        tags.append(("DC.rights", statement.rights))
+        elements.append(("rights", statement.rights))
     if statement.place:
-        tags.append(("DC.coverage", statement.place))
-    tags += [("DC.source", source.url) for source in statement.sources.all() if source.url]
-    tags.append(("DC.publisher", settings.ARCHIVE_NAME))
-    return tags
+        elements.append(("coverage", statement.place))
+    elements.append(("publisher", settings.ARCHIVE_NAME))
+    return elements
+
+
+def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
+    """The Dublin Core meta tags of a statement's page."""
+    return [
+        (f"DC.{element}", value)
+        for element, value in dublin_core(statement, url=url, dc_type="document")
+    ]
 
 
 def _schema_agent(author: Author, base: str) -> dict:

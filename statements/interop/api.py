@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,8 +32,8 @@ from pydantic import Field
 
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
-from statements.citations import CITATION_DOWNLOADS
 from statements.ingest.formats.writers import DOWNLOADS
+from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
@@ -42,7 +43,7 @@ NAME_PAGE_SIZE = 100
 SLUG = r"^[-\w]+$"
 
 api = NinjaAPI(
-    title="Statement Archive API",
+    title=f"{settings.ARCHIVE_NAME} API",
     version="1",
     description=(
         "Read-only access to the published statements of the archive, their authors and tags. "

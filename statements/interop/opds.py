@@ -21,9 +21,9 @@ from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import StatementFilters
 from statements.catalog.views import paginate
-from statements.core.xmltext import xml_text
-from statements.feeds import statement_tag_uri
+from statements.core.xmltext import xml_element
 from statements.ingest.formats.writers import DOWNLOADS
+from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, tags_by_name
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
@@ -47,10 +47,8 @@ NAVIGATION_PAGE = 200
 
 
 def _el(parent, name: str, text: str | None = None, namespace: str = ATOM, **attributes):
-    element = etree.SubElement(parent, f"{{{namespace}}}{name}", attributes)
-    if text is not None:
-        element.text = xml_text(text)
-    return element
+    """An element of ``namespace`` (Atom unless said), by the XML helper OAI-PMH uses too."""
+    return xml_element(parent, f"{{{namespace}}}{name}", text, **attributes)
 
 
 class Catalogue:
@@ -128,8 +126,8 @@ class Catalogue:
             _el(
                 entry,
                 "category",
-                term=xml_text(tag.slug),
-                label=xml_text(tag.name),
+                term=tag.slug,
+                label=tag.name,
                 scheme=self.base + reverse("statements:tag_list"),
             )
         if statement.summary:

@@ -1,0 +1,45 @@
+"""Pages for other tools: a statement in each download format, and robots.txt."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from statements.cache import public_page
+from statements.catalog.selectors import statement_get_for_reader
+from statements.ingest.formats.writers import DOWNLOADS
+from statements.interop.citations import CITATION_DOWNLOADS
+
+
+@require_GET
+@public_page
+def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
+    statement = statement_get_for_reader(slug=slug, user=request.user)
+    if statement is None:
+        raise Http404("No statement at this address.")
+    if fmt in CITATION_DOWNLOADS:
+        content_type, cite = CITATION_DOWNLOADS[fmt]
+        url = request.build_absolute_uri(statement.get_absolute_url())
+        content = cite(statement=statement, url=url, accessed=timezone.localdate())
+    else:
+        content_type, write = DOWNLOADS[fmt]
+        content = write(statement)
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{statement.slug}.{fmt}"
+    )
+    return response
+
+
+ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('statements:sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
