@@ -42,9 +42,13 @@ $(OAI_SCHEMA_SDIST): tests/oai-schema.lock $(STAMP)
 	  --require-hashes -r tests/oai-schema.lock -d .cache/pyoai \
 	  || echo "WARNING: pyoai could not be downloaded: the OAI schema tests will skip"
 
+# Ruff, the package boundaries (import-linter, contracts in pyproject.toml) and the types of
+# statements/core and statements/catalog (mypy with django-stubs).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Regenerate the lock files after editing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -8,7 +10,7 @@ from statements.core.languages import language_choices
 from statements.models import Source, Statement, Tag
 
 
-class PartialDateFormField(forms.CharField):
+class PartialDateFormField(forms.Field):
     """A year, month or day typed as 2025, 2025-03 or 2025-03-13."""
 
     def __init__(self, **kwargs):
@@ -22,7 +24,7 @@ class PartialDateFormField(forms.CharField):
         return value.isoformat() if isinstance(value, PartialDate) else value
 
     def to_python(self, value) -> PartialDate | None:
-        text = super().to_python(value)
+        text = "" if value in self.empty_values else str(value).strip()
         if not text:
             return None
         try:
@@ -35,7 +37,14 @@ class PartialDateFormField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-class PartialDateFormMixin:
+# The mixin is for ModelForms; the type checker is told so, Python sees a plain mixin.
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm
+else:
+    _ModelForm = object
+
+
+class PartialDateFormMixin(_ModelForm):
     """Edit the model's PartialDateAttribute named in ``partial_date_field`` as one text field."""
 
     partial_date_field: str
@@ -46,7 +55,7 @@ class PartialDateFormMixin:
             self.initial[self.partial_date_field] = getattr(self.instance, self.partial_date_field)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.partial_date_field in cleaned:
             # Set before model validation, so that the constraints see the stored pair.
             setattr(self.instance, self.partial_date_field, cleaned[self.partial_date_field])
@@ -96,4 +105,4 @@ class TagMergeForm(forms.Form):
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = tags
+        cast(forms.ModelChoiceField, self.fields["into"]).queryset = tags

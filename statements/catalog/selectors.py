@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 
 from django.db.models import (
     Case,
@@ -37,6 +38,7 @@ from statements.models import (
     tags_by_name,
     tags_prefetch,
 )
+from statements.models.statements import StatementQuerySet
 
 
 def _credited_authors() -> Prefetch:
@@ -49,14 +51,14 @@ def _credited_authors() -> Prefetch:
     )
 
 
-def statement_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+def statement_cards(queryset: StatementQuerySet) -> StatementQuerySet:
     """What a list row shows: authors (``.credited``) and tags, prefetched; never the body."""
     return queryset.defer("body", "body_html", "body_toc", "editorial_notes").prefetch_related(
         _credited_authors(), tags_prefetch()
     )
 
 
-def statement_detail_queryset() -> QuerySet[Statement]:
+def statement_detail_queryset() -> StatementQuerySet:
     """Statements with everything a detail page shows, in a constant number of queries."""
     return Statement.objects.prefetch_related(
         Prefetch(
@@ -89,12 +91,12 @@ def statement_redirect_target(*, old_slug: str, user) -> Statement | None:
     return queryset.filter(slug_redirects__old_slug=old_slug).only("slug").first()
 
 
-def statement_latest(*, limit: int = 10) -> QuerySet[Statement]:
+def statement_latest(*, limit: int = 10) -> StatementQuerySet:
     """The most recently published statements, with their authors and tags."""
     return statement_cards(Statement.objects.published().order_by("-published_at", "-pk"))[:limit]
 
 
-def statement_sorted(queryset: QuerySet[Statement], sort: str) -> QuerySet[Statement]:
+def statement_sorted(queryset: StatementQuerySet, sort: str) -> StatementQuerySet:
     if sort == "date":
         return queryset.by_date()
     if sort == "-date":
@@ -126,8 +128,8 @@ def statement_filter_targets(filters: StatementFilters) -> tuple[list[Tag], Auth
 
 
 def statement_filtered(
-    *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
-) -> QuerySet[Statement]:
+    *, filters: StatementFilters, tags: Sequence[Tag] = (), author: Author | None = None
+) -> StatementQuerySet:
     """Published statements matching every filter (all tags, the author, the period, the language).
 
     ``tags`` and ``author`` are the resolved objects of ``filters.tags`` and ``filters.author``.
@@ -150,8 +152,8 @@ def statement_filtered(
 
 
 def statement_list(
-    *, filters: StatementFilters, tags: list[Tag] = (), author: Author | None = None
-) -> QuerySet[Statement]:
+    *, filters: StatementFilters, tags: Sequence[Tag] = (), author: Author | None = None
+) -> StatementQuerySet:
     """The list page: filtered, sorted, with what a row shows."""
     queryset = statement_filtered(filters=filters, tags=tags, author=author)
     return statement_cards(statement_sorted(queryset, filters.sort))
@@ -328,12 +330,12 @@ def archive_months(*, year: int) -> list[dict]:
     )
 
 
-def archive_year_statements(*, year: int) -> QuerySet[Statement]:
+def archive_year_statements(*, year: int) -> StatementQuerySet:
     """Statements of a year in date order: those dated only by the year come first."""
     return statement_cards(Statement.objects.published().filter(date_start__year=year).by_date())
 
 
-def archive_month_statements(*, year: int, month: int) -> QuerySet[Statement]:
+def archive_month_statements(*, year: int, month: int) -> StatementQuerySet:
     """Statements dated to this month or a day in it (never those dated only by the year)."""
     return statement_cards(
         Statement.objects.published()

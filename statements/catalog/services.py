@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -21,6 +23,7 @@ from statements.core.rendering import render_body
 from statements.models import (
     Author,
     Authorship,
+    ImportedFile,
     SlugRedirect,
     Source,
     Statement,
@@ -85,6 +88,11 @@ def _search_names(data: StatementData) -> str:
     return "\n".join(" ".join(name.split()) for name in names)
 
 
+def _imported_file(data: StatementData) -> ImportedFile | None:
+    # core's record holds the file's row as a plain Model, since core knows no model.
+    return cast("ImportedFile | None", data.imported_from)
+
+
 def _statement_from_data(data: StatementData) -> Statement:
     statement = Statement(
         search_names=_search_names(data),
@@ -100,7 +108,7 @@ def _statement_from_data(data: StatementData) -> Statement:
         editorial_notes=data.editorial_notes,
         metadata=data.metadata,
         uid=data.uid,
-        imported_from=data.imported_from,
+        imported_from=_imported_file(data),
         status=data.status,
         published_at=data.published_at,
     )
@@ -240,13 +248,18 @@ def _folded_keys(keys: Iterable[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dict:
+Named = TypeVar("Named", Author, Tag)
+
+
+def _rows_by_name(
+    model: type[Named], wanted: dict[str, Callable[[set[str]], Named]]
+) -> dict[str, Named]:
     """Existing rows of ``model`` for each name key, and new ones made by ``wanted[key](taken)``
     (given the slugs already taken), created in one query. Names match without regard to
     case, spacing or accents: "Pëtr Kropotkin" finds "Petr Kropotkin"; where several rows
     fold to the same name, the oldest is used."""
     folded = _folded_keys(wanted)
-    rows: dict[str, object] = {}
+    rows: dict[str, Named] = {}
     existing = (
         model.objects.annotate(folded=folded_name())
         .filter(folded__in=set(folded.values()))
@@ -255,7 +268,7 @@ def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dic
     for row in existing:
         rows.setdefault(row.folded, row)
     taken = set(model.objects.values_list("slug", flat=True))
-    new = {}
+    new: dict[str, Named] = {}
     for key, make in wanted.items():
         if folded[key] not in rows and folded[key] not in new:
             new[folded[key]] = make(taken)
@@ -264,29 +277,29 @@ def _rows_by_name(model, wanted: dict[str, Callable[[set[str]], object]]) -> dic
     return {key: rows[folded[key]] for key in wanted}
 
 
+def _author_new(name: str, kind: str, taken: set[str]) -> Author:
+    return Author(name=name, kind=kind, slug=slug_free(name, taken))
+
+
+def _tag_new(name: str, taken: set[str]) -> Tag:
+    return Tag(name=name, slug=slug_free(name, taken, max_length=100))
+
+
 def _authors_by_name(credits: Iterable[AuthorCredit]) -> dict[str, Author]:
     """Existing or new authors for every credited name, keyed by _name_key."""
-    wanted = {}
+    wanted: dict[str, Callable[[set[str]], Author]] = {}
     for credit in credits:
         name = " ".join(credit.name.split())
-        wanted.setdefault(
-            _name_key(name),
-            lambda taken, name=name, kind=credit.kind: Author(
-                name=name, kind=kind, slug=slug_free(name, taken)
-            ),
-        )
+        wanted.setdefault(_name_key(name), functools.partial(_author_new, name, credit.kind))
     return _rows_by_name(Author, wanted)
 
 
 def _tags_by_name(names: Iterable[str]) -> dict[str, Tag]:
     """Existing or new tags for every name, keyed by _name_key."""
-    wanted = {}
+    wanted: dict[str, Callable[[set[str]], Tag]] = {}
     for raw in names:
         name = " ".join(raw.split())
-        wanted.setdefault(
-            _name_key(name),
-            lambda taken, name=name: Tag(name=name, slug=slug_free(name, taken, max_length=100)),
-        )
+        wanted.setdefault(_name_key(name), functools.partial(_tag_new, name))
     return _rows_by_name(Tag, wanted)
 
 
@@ -322,11 +335,11 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
     # the current one (psycopg lets go of the GIL while it waits), so both cores work.
     chunks = [range(i, min(i + BULK_CHUNK, len(items))) for i in range(0, len(items), BULK_CHUNK)]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(render, chunks[0]) if chunks else None
+        rendered = [pool.submit(render, chunks[0])] if chunks else []
         for number, chunk in enumerate(chunks):
-            pending.result()
+            rendered.pop().result()
             if number + 1 < len(chunks):
-                pending = pool.submit(render, chunks[number + 1])
+                rendered.append(pool.submit(render, chunks[number + 1]))
             Statement.objects.bulk_create([statements[i] for i in chunk])
     _statements_link(statements, items)
     search_words_add(statement_ids=[statement.pk for statement in statements])
@@ -345,7 +358,7 @@ def statement_replace(*, statement: Statement, data: StatementData) -> None:
                  "search_names", "uid"):  # fmt: skip
         setattr(statement, name, getattr(fresh, name))
     if data.imported_from is not None:
-        statement.imported_from = data.imported_from
+        statement.imported_from = _imported_file(data)
     statement.issued = data.issued
     statement.full_clean(exclude=["body_html", "body_toc", "slug"])
     statement_save(statement=statement, body_changed=body_changed)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import calendar
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,22 +20,9 @@ from statements.catalog.filters import (
 from statements.core.dates import MONTH_NAMES
 from statements.core.languages import language_name
 from statements.models import Author, Authorship
+from statements.pagination import paginate
 
 PAGE_SIZE = 25
-
-
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    """The requested page; a page number that is not a page of this list is a 404."""
-    values = request.GET.getlist("page")
-    if len(values) > 1:
-        raise Http404("Give one page number.")
-    number = values[0] if values else "1"
-    if len(number) > 10:
-        raise Http404("No such page.")
-    try:
-        return Paginator(queryset, per_page).page(number)
-    except (PageNotAnInteger, EmptyPage):
-        raise Http404(f"There is no page {number[:10]} in this list.") from None
 
 
 def _without(params: QueryDict, name: str, value: str | None = None) -> str:
@@ -124,7 +110,8 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     except FilterError as error:
         return bad_request(request, str(error))
     tags, author = filter_targets_or_404(filters)
-    page = paginate(request, selectors.statement_list(filters=filters, tags=tags, author=author))
+    statements = selectors.statement_list(filters=filters, tags=tags, author=author)
+    page = paginate(request, statements, per_page=PAGE_SIZE)
     return render(
         request,
         "statements/statement_list.html",
@@ -225,7 +212,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tag is None:
         raise Http404("No tag at this address.")
     filters = StatementFilters(tags=(tag.slug,))
-    page = paginate(request, selectors.statement_list(filters=filters, tags=[tag]))
+    page = paginate(
+        request, selectors.statement_list(filters=filters, tags=[tag]), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "statements/tag_detail.html",
@@ -272,7 +261,8 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
         raise Http404("No such month.")
-    page = paginate(request, selectors.archive_month_statements(year=year, month=month), 100)
+    statements = selectors.archive_month_statements(year=year, month=month)
+    page = paginate(request, statements, per_page=100)
     if not page.object_list:
         raise Http404(f"No statements dated {calendar.month_name[month]} {year}.")
     return render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.expressions import CombinedExpression
 
 # ISO 639-1 code -> our text search configuration (a copy of PostgreSQL's, with unaccent).
 LANGUAGE_CONFIGS = {
@@ -28,7 +29,7 @@ ALL_CONFIGS = [*LANGUAGE_CONFIGS.values(), SIMPLE_CONFIG]
 BASE_CONFIGS = {config: config.removeprefix("archive_") for config in LANGUAGE_CONFIGS.values()}
 
 
-def _weighted(config: str) -> SearchVector:
+def _weighted(config: str) -> CombinedExpression:
     return (
         SearchVector("title", weight="A", config=config)
         + SearchVector("search_names", weight="B", config=config)
@@ -37,7 +38,7 @@ def _weighted(config: str) -> SearchVector:
     )
 
 
-def _compact(config: str) -> SearchVector:
+def _compact(config: str) -> CombinedExpression:
     return (
         SearchVector("title", weight="A", config=config)
         + SearchVector("search_names", weight="B", config=config)

@@ -23,7 +23,6 @@ import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
@@ -35,6 +34,7 @@ from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, stateme
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
+from statements.pagination import PageNotFound, page_get
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 
@@ -250,14 +250,12 @@ def _page_links(request, number: int, has_next: bool) -> dict:
 
 
 def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
-    paginator = Paginator(queryset, per_page)
     try:
-        page = paginator.page(number)
-    except EmptyPage:  # (page 1 of an empty list is a page with no results, not this)
-        last = paginator.num_pages
-        raise HttpError(404, f"There is no page {number}: the last is {last}.") from None
+        page = page_get(queryset, number=number, per_page=per_page)
+    except PageNotFound as error:
+        raise HttpError(404, str(error)) from None
     return {
-        "count": paginator.count,
+        "count": page.paginator.count,
         "count_capped": False,
         "results": [build(request, item) for item in page.object_list],
         **_page_links(request, number, page.has_next()),

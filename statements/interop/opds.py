@@ -20,11 +20,11 @@ from statements import converters  # noqa: F401 - registers uslug
 from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import StatementFilters
-from statements.catalog.views import paginate
 from statements.core.xmltext import xml_element
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, tags_by_name
+from statements.pagination import paginate
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 

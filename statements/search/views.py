@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from statements import pagination
 from statements.cache import public_page
 from statements.catalog.filters import SEARCH_SORTS, FilterError, statement_filters_parse
 from statements.catalog.views import (
@@ -15,7 +16,7 @@ from statements.catalog.views import (
     filter_targets_or_404,
 )
 from statements.search.query import search_text_clean
-from statements.search.selectors import statement_search
+from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
 
 
 def _with(params: QueryDict, name: str, value: str) -> str:
@@ -36,7 +37,11 @@ def search(request: HttpRequest) -> HttpResponse:
     except FilterError as error:
         return bad_request(request, str(error))
     tags, author = filter_targets_or_404(filters)
-    page_number = _page_number(request)
+    try:
+        # Counts stop at 1,000 results: 50 pages of 20.
+        page_number = pagination.page_number(request.GET, last=COUNT_CAP // SEARCH_PAGE_SIZE)
+    except pagination.PageNotFound as error:
+        raise Http404(str(error)) from None
     searching = bool(text) or filters.is_filtered or bool(filters.lang)
     results = None
     if searching:
@@ -80,15 +85,6 @@ def _single_value(params: QueryDict, name: str) -> str:
     if len(values) > 1:
         raise FilterError(f"Give “{name}” once.")
     return values[0] if values else ""
-
-
-def _page_number(request: HttpRequest) -> int:
-    values = request.GET.getlist("page")
-    number = values[0] if len(values) == 1 else ("1" if not values else "")
-    # Counts stop at 1,000 results: 50 pages of 20.
-    if not number.isdigit() or not 1 <= int(number) <= 50:
-        raise Http404("No such page.")
-    return int(number)
 
 
 @require_GET

@@ -1,0 +1,46 @@
+"""One way to page a list, for the site's pages, the API and OPDS: a page number that is not a
+page of the list is a 404 with a message, never a 500, whoever asks."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, QueryDict
+
+MAX_PAGE_DIGITS = 10
+
+
+class PageNotFound(LookupError):
+    """Not a page of this list; the message says so, for a person to read."""
+
+
+def page_number(params: QueryDict, *, last: int | None = None) -> int:
+    """The page asked for with ``?page=`` (1 when none); PageNotFound when it is repeated,
+    not a whole number from 1, or past ``last``."""
+    values = params.getlist("page")
+    if len(values) > 1:
+        raise PageNotFound("Give one page number.")
+    text = values[0] if values else "1"
+    if not text.isdigit() or len(text) > MAX_PAGE_DIGITS or int(text) < 1:
+        raise PageNotFound(f"There is no page “{text[:MAX_PAGE_DIGITS]}”.")
+    number = int(text)
+    if last is not None and number > last:
+        raise PageNotFound(f"There is no page {number}: the last is {last}.")
+    return number
+
+
+def page_get(objects, *, number: int, per_page: int) -> Page:
+    """Page ``number`` of ``objects``; page 1 of an empty list is an empty page."""
+    paginator = Paginator(objects, per_page)
+    try:
+        return paginator.page(number)
+    except (PageNotAnInteger, EmptyPage):
+        last = paginator.num_pages
+        raise PageNotFound(f"There is no page {number}: the last is {last}.") from None
+
+
+def paginate(request: HttpRequest, objects, *, per_page: int) -> Page:
+    """The page of ``objects`` the request asks for; Http404 when there is no such page."""
+    try:
+        return page_get(objects, number=page_number(request.GET), per_page=per_page)
+    except PageNotFound as error:
+        raise Http404(str(error)) from None
