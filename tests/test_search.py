@@ -123,6 +123,22 @@ class TestFiltersAndVisibility:
         assert result_titles(narrowed) == ["Tagged"]
         assert 'href="?q=rent"' in narrowed.content.decode()
 
+    def test_author_year_and_language_facets_set_their_filter(self, client):
+        make_statement(
+            "Mine", authors=["Dock Assembly"], issued="2024-05", body="rent", language="fr"
+        )
+        make_statement(
+            "Shared", authors=["Dock Assembly", "Tram Union"], issued="2023", body="rent"
+        )
+        html = client.get("/search/", {"q": "rent", "page": "1"}).content.decode()
+        assert 'href="?q=rent&amp;author=dock-assembly"' in html  # back to page 1
+        assert 'href="?q=rent&amp;from=2024&amp;to=2024"' in html
+        assert 'href="?q=rent&amp;lang=fr"' in html
+        # A second author replaces the first: the author filter takes one value.
+        narrowed = client.get("/search/?q=rent&author=dock-assembly").content.decode()
+        assert 'href="?q=rent&amp;author=tram-union"' in narrowed
+        assert result_titles(client.get("/search/?q=rent&author=tram-union")) == ["Shared"]
+
     def test_empty_query_with_filters_browses(self, client):
         make_statement("In French", language="fr", body="x")
         make_statement("In English", language="en", body="x")

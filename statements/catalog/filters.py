@@ -1,7 +1,8 @@
-"""The list filters of the public pages, read from URL parameters.
+"""The list filters of ``/statements/``, ``/search/`` and the API, read from URL parameters.
 
-Every parameter is checked here; a bad value becomes a ``FilterError`` whose message is shown
-to the reader with a 400, never a 500.
+One definition: ``StatementFilterForm``, whose dates are the admin's partial-date field. Every
+parameter is checked there; a bad value becomes a ``FilterError`` whose message is shown to
+the reader with a 400, never a 500.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from statements.core.dates import PartialDate, PartialDateError
+from statements.catalog.forms import PartialDateFormField
+from statements.core.dates import PartialDate
 from statements.core.languages import language_names
 
 MAX_PARAMETER_LENGTH = 200
@@ -67,78 +71,129 @@ class StatementFilters:
         return bool(self.tags or self.author or self.year or self.date_from or self.date_to)
 
 
-def _single(params: QueryDict, name: str) -> str:
-    values = params.getlist(name)
-    if len(values) > 1:
-        raise FilterError(f"Give “{name}” once.")
-    value = values[0].strip() if values else ""
-    _check_text(name, value)
-    return value
-
-
-def _check_text(name: str, value: str) -> None:
-    if len(value) > MAX_PARAMETER_LENGTH:
-        raise FilterError(f"The value of “{name}” is too long.")
-    if any(ord(char) < 32 for char in value):
-        raise FilterError(f"The value of “{name}” contains control characters.")
-
-
-def _slug(name: str, value: str) -> str:
+def _slug(what: str, value: str) -> str:
     if value and not SLUG_RE.fullmatch(value):
-        raise FilterError(f"“{value}” is not a valid {name}.")
+        raise ValidationError(f"“{value}” is not a valid {what}.", code="invalid_slug")
     return value
 
 
-def _partial_date(name: str, value: str) -> PartialDate | None:
-    if not value:
-        return None
-    try:
-        return PartialDate.parse(value)
-    except PartialDateError as error:
-        raise FilterError(f"“{name}”: {error}") from None
+class SlugListField(forms.Field):
+    """Repeated slugs (``?tag=a&tag=b``), each checked, duplicates dropped, order kept."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, what: str, most: int, **kwargs) -> None:
+        self.what, self.most = what, most
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> tuple[str, ...]:
+        slugs: list[str] = []
+        for item in value or ():
+            slug = _slug(self.what, str(item).strip())
+            if slug and slug not in slugs:
+                slugs.append(slug)
+        if len(slugs) > self.most:
+            raise ValidationError(f"Choose at most {self.most} {self.what}s at once.")
+        return tuple(slugs)
+
+
+class StatementFilterForm(forms.Form):
+    """The filters a list of statements takes: ``tag`` (repeatable, all must match),
+    ``author``, ``year``, ``from`` and ``to`` (partial dates, overlap), ``lang`` and
+    ``sort`` (one of ``sorts``)."""
+
+    tag = SlugListField(what="tag", most=MAX_TAGS)
+    author = forms.CharField(required=False)
+    year = forms.CharField(required=False)
+    lang = forms.CharField(required=False)
+    sort = forms.CharField(required=False)
+    SINGLE = ("author", "year", "from", "to", "lang", "sort")
+
+    def __init__(
+        self, data: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
+    ) -> None:
+        super().__init__(data)
+        self.sorts, self.default_sort = sorts, default_sort
+        # "from" is a Python keyword: these two are added by name.
+        self.fields["from"] = PartialDateFormField(required=False)
+        self.fields["to"] = PartialDateFormField(required=False)
+
+    def clean_author(self) -> str:
+        return _slug("author", self.cleaned_data["author"])
+
+    def clean_year(self) -> int | None:
+        text = self.cleaned_data["year"]
+        if not text:
+            return None
+        if not re.fullmatch(r"\d{4}", text) or text == "0000":
+            raise ValidationError(f"“{text}” is not a year: write four digits, such as 2025.")
+        return int(text)
+
+    def clean_lang(self) -> str:
+        code = self.cleaned_data["lang"].lower()
+        if code and code not in language_names():
+            raise ValidationError(
+                f"“{code}” is not a language code (two letters, such as en or fr)."
+            )
+        return code
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"] or self.default_sort
+        if sort not in self.sorts:
+            raise ValidationError(f"Unknown sort order. Choose one of: {', '.join(self.sorts)}.")
+        return sort
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start.start > end.end:
+            raise ValidationError("“from” comes after “to”: swap them.")
+        return cleaned
+
+    def raw_problem(self) -> str:
+        """What is wrong with the parameters as sent, before any field reads them: a
+        single-valued one given twice, a value too long or with control characters."""
+        for name in ("tag", *self.SINGLE):
+            values = self.data.getlist(name)
+            if len(values) > 1 and name != "tag":
+                return f"Give “{name}” once."
+            for value in values:
+                if len(value) > MAX_PARAMETER_LENGTH:
+                    return f"The value of “{name}” is too long."
+                if any(ord(char) < 32 for char in value):
+                    return f"The value of “{name}” contains control characters."
+        return ""
+
+    def first_error(self) -> str:
+        """The first problem, in words the reader can act on."""
+        for error in self.non_field_errors():
+            return str(error)
+        for name, errors in self.errors.items():
+            prefix = f"“{name}”: " if name in ("from", "to") else ""
+            return prefix + str(errors[0])
+        return ""
+
+    def filters(self) -> StatementFilters:
+        data = self.cleaned_data
+        return StatementFilters(
+            tags=data["tag"],
+            author=data["author"],
+            year=data["year"],
+            date_from=data["from"],
+            date_to=data["to"],
+            lang=data["lang"],
+            sort=data["sort"],
+        )
 
 
 def statement_filters_parse(
     params: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
 ) -> StatementFilters:
     """Read the filters from URL parameters; raise FilterError with a message for the reader."""
-    tags = []
-    for value in params.getlist("tag"):
-        _check_text("tag", value)
-        slug = _slug("tag", value.strip())
-        if slug and slug not in tags:
-            tags.append(slug)
-    if len(tags) > MAX_TAGS:
-        raise FilterError(f"Choose at most {MAX_TAGS} tags at once.")
-
-    author = _slug("author", _single(params, "author"))
-
-    year_text = _single(params, "year")
-    year = None
-    if year_text:
-        if not re.fullmatch(r"\d{4}", year_text) or year_text == "0000":
-            raise FilterError(f"“{year_text}” is not a year: write four digits, such as 2025.")
-        year = int(year_text)
-
-    date_from = _partial_date("from", _single(params, "from"))
-    date_to = _partial_date("to", _single(params, "to"))
-    if date_from and date_to and date_from.start > date_to.end:
-        raise FilterError("“from” comes after “to”: swap them.")
-
-    lang = _single(params, "lang").lower()
-    if lang and lang not in language_names():
-        raise FilterError(f"“{lang}” is not a language code (two letters, such as en or fr).")
-
-    sort = _single(params, "sort") or default_sort
-    if sort not in sorts:
-        raise FilterError(f"Unknown sort order. Choose one of: {', '.join(sorts)}.")
-
-    return StatementFilters(
-        tags=tuple(tags),
-        author=author,
-        year=year,
-        date_from=date_from,
-        date_to=date_to,
-        lang=lang,
-        sort=sort,
-    )
+    form = StatementFilterForm(params, sorts=sorts, default_sort=default_sort)
+    problem = form.raw_problem()
+    if problem:
+        raise FilterError(problem)
+    if not form.is_valid():
+        raise FilterError(form.first_error())
+    return form.filters()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import calendar
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import defaults
@@ -25,36 +25,23 @@ from statements.pagination import paginate
 PAGE_SIZE = 25
 
 
-def _without(params: QueryDict, name: str, value: str | None = None) -> str:
-    """The query string without one filter (one value of a repeated one), back on page 1."""
-    copy = params.copy()
-    copy.pop("page", None)
-    if value is None:
-        copy.pop(name, None)
-    else:
-        copy.setlist(name, [v for v in copy.getlist(name) if v != value])
-    encoded = copy.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-def active_filters(params: QueryDict, filters: StatementFilters, tags, author) -> list[dict]:
+def active_filters(filters: StatementFilters, tags, author) -> list[dict]:
+    """The filters in force, each with the parameter that removes it (for ``{% querystring %}``
+    in includes/_active_filters.html) and, for a tag, the tags that stay."""
     active = [
-        {"label": f"Tag: {tag.name}", "remove": _without(params, "tag", tag.slug)} for tag in tags
+        {"label": f"Tag: {tag.name}", "param": "tag", "keep": [t.slug for t in tags if t != tag]}
+        for tag in tags
     ]
     if author:
-        active.append({"label": f"Author: {author.name}", "remove": _without(params, "author")})
+        active.append({"label": f"Author: {author.name}", "param": "author"})
     if filters.year:
-        active.append({"label": f"Year: {filters.year}", "remove": _without(params, "year")})
+        active.append({"label": f"Year: {filters.year}", "param": "year"})
     if filters.date_from:
-        label = f"From: {filters.date_from.display()}"
-        active.append({"label": label, "remove": _without(params, "from")})
+        active.append({"label": f"From: {filters.date_from.display()}", "param": "from"})
     if filters.date_to:
-        active.append(
-            {"label": f"To: {filters.date_to.display()}", "remove": _without(params, "to")}
-        )
+        active.append({"label": f"To: {filters.date_to.display()}", "param": "to"})
     if filters.lang:
-        label = f"Language: {language_name(filters.lang)}"
-        active.append({"label": label, "remove": _without(params, "lang")})
+        active.append({"label": f"Language: {language_name(filters.lang)}", "param": "lang"})
     return active
 
 
@@ -118,7 +105,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "active_filters": active_filters(request.GET, filters, tags, author),
+            "active_filters": active_filters(filters, tags, author),
             "sorts": SORTS,
             "crumbs": crumbs(("Statements", None)),
         },

@@ -2,8 +2,8 @@
 ``/api/schema/`` and a documentation page at ``/api/docs/``.
 
 Why django-ninja rather than DRF with drf-spectacular: the API is a handful of read-only GET
-operations whose parameters are already checked by the site's own parser
-(``filters.statement_filters_parse``). Ninja's parameter and response types are pydantic
+operations whose parameters are already checked by the site's own filter form
+(``catalog.filters.StatementFilterForm``). Ninja's parameter and response types are pydantic
 models from which the OpenAPI schema is generated, so what the schema documents is what the
 code declares, with no serializer/view/schema-annotation layers to keep in step, and it adds
 one small package (plus pydantic) where DRF and drf-spectacular would add two frameworks.
@@ -40,7 +40,6 @@ from statements.search.query import search_text_clean
 
 PAGE_SIZE = 25
 NAME_PAGE_SIZE = 100
-SLUG = r"^[-\w]+$"
 
 api = NinjaAPI(
     title=f"{settings.ARCHIVE_NAME} API",
@@ -270,22 +269,23 @@ Sort = Literal["relevance", "-date", "date", "title", "-added"]
 
 
 class StatementQuery(Schema):
+    """The parameters, for the schema; their values are checked by the site's own filter form
+    (catalog.filters.StatementFilterForm), so a bad one gets the site's message."""
+
     q: str | None = Field(
         None, max_length=500, description="Words to search for (web search syntax)."
     )
     tag: list[str] | None = Field(None, description="Tag slugs; a statement must have them all.")
-    author: str | None = Field(
-        None, pattern=SLUG, max_length=255, description="An author's slug (any role)."
-    )
-    year: str | None = Field(None, pattern=r"^[0-9]{4}$")
+    author: str | None = Field(None, description="An author's slug (any role).")
+    year: str | None = Field(None, description="A year of issue: four digits.")
     from_: str | None = Field(
         None,
         alias="from",
-        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
-        description="Dated on or after this partial date (periods that overlap count).",
+        description="Dated on or after this partial date (2025, 2025-03 or 2025-03-14; "
+        "periods that overlap count).",
     )
-    to: str | None = Field(None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
-    lang: str | None = Field(None, pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")
+    to: str | None = Field(None, description="Dated on or before this partial date.")
+    lang: str | None = Field(None, description="ISO 639-1 code.")
     sort: Sort | None = Field(
         None,
         description="relevance (searches only, their default), -date (default), date, "
