@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from statements.core.dates import PartialDate, PartialDateError, Precision
+from statements.core.dates import PartialDate, PartialDateError, Precision, isoformat_or_none
 from statements.models import Statement
 from tests.factories import make_statement
 
@@ -122,3 +122,24 @@ class TestPartialDatesInTheDatabase:
             Statement.objects.filter(pk=statement.pk).update(
                 date_start=start, date_precision=precision
             )
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "slashed", "ris", "month"),
+    [
+        ("2025", [2025], "2025", "2025///", ""),
+        ("2025-03", [2025, 3], "2025/03", "2025/03//", "mar"),
+        ("0987-12-01", [987, 12, 1], "0987/12/01", "0987/12/01/", "dec"),
+    ],
+)
+def test_every_output_form_is_as_precise_as_the_date(text, parts, slashed, ris, month):
+    date = PartialDate.parse(text)
+    assert date.date_parts() == parts
+    assert date.slashed() == slashed
+    assert date.ris() == ris
+    assert date.bibtex_month() == month
+    record = date.as_record()
+    assert (record["value"], record["precision"]) == (text, date.precision)
+    assert (record["start"], record["end"]) == (date.start, date.end)
+    assert isoformat_or_none(date) == text
+    assert isoformat_or_none(None) is None

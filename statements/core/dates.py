@@ -47,6 +47,16 @@ MONTH_NAMES = [
 ]
 
 
+MONTH_ABBREVIATIONS = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+]  # fmt: skip
+
+
+def isoformat_or_none(date: PartialDate | None) -> str | None:
+    """The machine form of a partial date that may be missing (JSON's null)."""
+    return date.isoformat() if date else None
+
+
 class PartialDateError(ValueError):
     """The text is not a partial date; the message says why, for a person to read."""
 
@@ -136,6 +146,35 @@ class PartialDate:
         if self.day is not None:
             text += f"-{self.day:02d}"
         return text
+
+    # Every output that writes a date writes it through one of these, as precise as it is.
+
+    def date_parts(self) -> list[int]:
+        """CSL's ``date-parts``: [2025], [2025, 3] or [2025, 3, 13]."""
+        return [part for part in (self.year, self.month, self.day) if part is not None]
+
+    def slashed(self) -> str:
+        """Highwire's form: "2025", "2025/03" or "2025/03/13"."""
+        return self.isoformat().replace("-", "/")
+
+    def ris(self) -> str:
+        """RIS's ``DA`` field, its unknown parts left empty: "2025///", "2025/03//"."""
+        month = f"{self.month:02d}" if self.month else ""
+        day = f"{self.day:02d}" if self.day else ""
+        return f"{self.year:04d}/{month}/{day}/"
+
+    def bibtex_month(self) -> str:
+        """BibTeX's month macro ("mar"), or "" for a year alone."""
+        return MONTH_ABBREVIATIONS[self.month - 1] if self.month else ""
+
+    def as_record(self) -> dict:
+        """The API's form: the value as precise as it is, its precision, first and last day."""
+        return {
+            "value": self.isoformat(),
+            "precision": str(self.precision),
+            "start": self.start,
+            "end": self.end,
+        }
 
     def display(self) -> str:
         """The reading form: "2025", "March 2025", "13 March 2025"."""

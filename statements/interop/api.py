@@ -31,6 +31,7 @@ from pydantic import Field
 
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
+from statements.core.dates import PartialDate
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
@@ -179,15 +180,8 @@ def _bad(message: str) -> HttpError:
 # --- building responses --------------------------------------------------------------------
 
 
-def _partial(date) -> dict | None:
-    if date is None:
-        return None
-    return {
-        "value": date.isoformat(),
-        "precision": date.precision,
-        "start": date.start,
-        "end": date.end,
-    }
+def _partial(date: PartialDate | None) -> dict | None:
+    return date.as_record() if date else None
 
 
 def _absolute(request: HttpRequest, path: str) -> str:

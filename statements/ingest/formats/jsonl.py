@@ -16,7 +16,7 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 
-from statements.core.dates import PartialDate, PartialDateError
+from statements.core.dates import PartialDate, PartialDateError, isoformat_or_none
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.ingest.formats.common import ImportFailure, ParsedFile
 from statements.models import tags_by_name
@@ -24,10 +24,6 @@ from statements.models import tags_by_name
 FORMAT = "statement-archive/1"
 _TEXT_FIELDS = ("title", "subtitle", "summary", "body", "date_text", "place", "language")
 _TEXT_FIELDS += ("rights", "editorial_notes", "uid")
-
-
-def _partial(value: PartialDate | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _utc(moment: datetime.datetime | None) -> str | None:
@@ -40,7 +36,7 @@ def _source_record(source) -> dict:
         "kind": source.kind,
         "url": source.url,
         "site_name": source.site_name,
-        "retrieved_on": _partial(source.retrieved_on),
+        "retrieved_on": isoformat_or_none(source.retrieved_on),
         "archived_url": source.archived_url,
         "note": source.note,
     }
@@ -54,7 +50,7 @@ def statement_record(statement) -> dict:
         "format": FORMAT,
         "slug": statement.slug,
         **{name: getattr(statement, name) for name in _TEXT_FIELDS},
-        "issued": _partial(statement.issued),
+        "issued": isoformat_or_none(statement.issued),
         "status": statement.status,
         "published_at": _utc(published_at),
         "metadata": statement.metadata or {},
@@ -167,7 +163,7 @@ def data_record(data: StatementData) -> dict:
         "format": FORMAT,
         "slug": data.slug,
         **{name: getattr(data, name) for name in _TEXT_FIELDS},
-        "issued": _partial(data.issued),
+        "issued": isoformat_or_none(data.issued),
         "status": data.status,
         "published_at": _utc(published_at),
         "metadata": data.metadata or {},
