@@ -5,6 +5,7 @@ metadata line, a "SOURCE:" first line, Project Gutenberg's header and licence)."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from statements.core.dates import partial_date_in_text
 from statements.core.records import AuthorCredit, SourceData, StatementData
@@ -52,121 +53,168 @@ def guess_language(text: str) -> str:
     return best if scores[best] >= len(words) * 0.05 else ""
 
 
-def text_parse(text: str, *, name: str) -> list[ParsedFile]:
-    notes: list[str] = []
-    metadata: dict[str, str] = {}
-    title = author = date_line = ""
-    sources: list[SourceData] = []
-    tags: list[str] = []
-    rights = ""
+@dataclass
+class _Reading:
+    """A text export being read: what is left of the text, and what has been found in it."""
 
-    front = _FRONT_MATTER.match(text)
-    if front:
-        text = text[front.end() :]
-        for line in front[1].splitlines():
-            key, _, value = line.partition(":")
-            value = value.strip().strip("\"'")
-            if key.strip() == "title":
-                title = value
-            elif key.strip():
-                # The exports' "date: 2025" is when they were converted, not the text's date.
-                metadata[f"front matter {key.strip()}"] = value
+    text: str
+    title: str = ""
+    author: str = ""
+    date_line: str = ""
+    rights: str = ""
+    sources: list[SourceData] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    body_lines: list[str] = field(default_factory=list)
 
-    start = _GUTENBERG_START.search(text)
-    if start:
-        header = text[: start.start()]
-        fields = {k: v.strip() for k, v in _FIELD.findall(header)}
-        title = fields.get("Title", title)
-        author = fields.get("Author", author)
-        if "Release Date" in fields:
-            metadata["release date"] = fields["Release Date"]
-        end = _GUTENBERG_END.search(text, start.end())
-        licence = text[end.start() :] if end else ""
-        text = text[start.end() : end.start() if end else None]
-        fields = {k: v.strip() for k, v in _FIELD.findall(text[:3000])}
-        title = title or fields.get("Title", "")
-        author = author or fields.get("Author", "")
-        rights = "Public domain in the USA (Project Gutenberg)" if licence or start else ""
 
-    first = text.lstrip("\n").split("\n", 1)[0]
+def _front_matter(reading: _Reading) -> None:
+    """YAML front matter (Markdown exports): the title; the rest kept as metadata."""
+    front = _FRONT_MATTER.match(reading.text)
+    if not front:
+        return
+    reading.text = reading.text[front.end() :]
+    for line in front[1].splitlines():
+        key, _, value = line.partition(":")
+        value = value.strip().strip("\"'")
+        if key.strip() == "title":
+            reading.title = value
+        elif key.strip():
+            # The exports' "date: 2025" is when they were converted, not the text's date.
+            reading.metadata[f"front matter {key.strip()}"] = value
+
+
+def _gutenberg(reading: _Reading) -> None:
+    """Project Gutenberg's header (title, author, release date) and licence, both dropped."""
+    start = _GUTENBERG_START.search(reading.text)
+    if not start:
+        return
+    text = reading.text
+    fields = {k: v.strip() for k, v in _FIELD.findall(text[: start.start()])}
+    reading.title = fields.get("Title", reading.title)
+    reading.author = fields.get("Author", reading.author)
+    if "Release Date" in fields:
+        reading.metadata["release date"] = fields["Release Date"]
+    end = _GUTENBERG_END.search(text, start.end())
+    reading.text = text[start.end() : end.start() if end else None]
+    fields = {k: v.strip() for k, v in _FIELD.findall(reading.text[:3000])}
+    reading.title = reading.title or fields.get("Title", "")
+    reading.author = reading.author or fields.get("Author", "")
+    reading.rights = "Public domain in the USA (Project Gutenberg)"
+
+
+def _source_first_line(reading: _Reading) -> None:
+    """A "SOURCE: https://…" first line."""
+    stripped = reading.text.lstrip("\n")
+    first = stripped.split("\n", 1)[0]
     if re.match(r"(?i)source:\s*https?://", first):
         url = first.split(":", 1)[1].strip()
-        sources.append(SourceData(url=url[:2000], note=first.strip()))
-        text = text.lstrip("\n").split("\n", 1)[1] if "\n" in text.lstrip("\n") else ""
+        reading.sources.append(SourceData(url=url[:2000], note=first.strip()))
+        reading.text = stripped.split("\n", 1)[1] if "\n" in stripped else ""
 
-    # The library's closing block: rights, then author, title and date again, the
-    # "Retrieved on" line and the library's address. Metadata, not text.
-    block = _LIBRARY_BLOCK.search(text)
-    if block and block.start() > len(text) // 3:
-        closing = text[block.start() :]
-        text = text[: block.start()]
-        rights = block["rights"].strip()
-        for line in _RETRIEVED_LINE.findall(closing):
-            sources.append(source_from_line(latex_plain(" ".join(line.split()))))
 
-    lines = text.split("\n")
-    # Title, author and date as the library's export lays them out: "# ", "### ", "#### ".
+def _library_block(reading: _Reading) -> None:
+    """The Anarchist Library's closing block: rights, then author, title and date again, the
+    "Retrieved on" line and the library's address. Metadata, not text."""
+    block = _LIBRARY_BLOCK.search(reading.text)
+    if not block or block.start() <= len(reading.text) // 3:
+        return
+    closing = reading.text[block.start() :]
+    reading.text = reading.text[: block.start()]
+    reading.rights = block["rights"].strip()
+    for line in _RETRIEVED_LINE.findall(closing):
+        reading.sources.append(source_from_line(latex_plain(" ".join(line.split()))))
+
+
+def _library_headings(reading: _Reading) -> list[str]:
+    """Title, author and date as the library's export lays them out ("# ", "### ", "#### "):
+    the body is what follows them. Returns every line of the text."""
+    lines = reading.text.split("\n")
     body_start = 0
     for index, line in enumerate(lines):
         if not line.strip():
             continue
         if line.startswith("# ") and not _heading_before(index, lines):
-            title = title or line[2:].strip()
+            reading.title = reading.title or line[2:].strip()
             body_start = index + 1
             continue
-        if line.startswith("### ") and not author and index < body_start + 4:
-            author = line[4:].strip()
+        if line.startswith("### ") and not reading.author and index < body_start + 4:
+            reading.author = line[4:].strip()
             body_start = index + 1
             continue
-        if line.startswith("#### ") and not date_line and index < body_start + 4:
+        if line.startswith("#### ") and not reading.date_line and index < body_start + 4:
             candidate = line[5:].strip()
             if partial_date_in_text(candidate):
-                date_line = candidate
+                reading.date_line = candidate
                 body_start = index + 1
                 continue
         break
-    body_lines = lines[body_start:]
+    reading.body_lines = lines[body_start:]
+    return lines
 
-    # libcom's export keeps its metadata on the first line of the text.
-    for index, line in enumerate(body_lines[:5]):
+
+def _libcom_line(reading: _Reading) -> None:
+    """libcom's export keeps its metadata on the first line of the text."""
+    for index, line in enumerate(reading.body_lines[:5]):
         found = _LIBCOM.search(line)
         if found:
             if found["date"].lower() != "unknown":
-                date_line = date_line or found["date"]
-            sources.append(SourceData(url=found["url"][:2000], site_name="libcom.org"))
-            tags += [t.strip() for t in (found["tags"] or "").split(",") if t.strip()]
-            body_lines[index] = line[: found.start()].rstrip()
-            break
+                reading.date_line = reading.date_line or found["date"]
+            reading.sources.append(SourceData(url=found["url"][:2000], site_name="libcom.org"))
+            reading.tags += [t.strip() for t in (found["tags"] or "").split(",") if t.strip()]
+            reading.body_lines[index] = line[: found.start()].rstrip()
+            return
 
-    if not author or not date_line:
-        found_author, found_date = _pdf_export_header(body_lines, title)
-        author, date_line = author or found_author, date_line or found_date
-    body_lines = [line for line in body_lines if not _PAGE_FOOTER.match(line)]
-    if not sources:
-        for line in body_lines[::-1][:40]:
-            if _RETRIEVED_LINE.match(line):
-                sources.append(source_from_line(" ".join(line.split())))
-                break
-    body = "\n".join(body_lines).strip("\n")
-    if not title:
-        title = next((line.strip("# ").strip() for line in lines if line.strip()), "")
+
+def _pdf_export(reading: _Reading) -> None:
+    """A web page saved as PDF and converted back: the page header's author and date, and
+    no page footers."""
+    if not reading.author or not reading.date_line:
+        found_author, found_date = _pdf_export_header(reading.body_lines, reading.title)
+        reading.author = reading.author or found_author
+        reading.date_line = reading.date_line or found_date
+    reading.body_lines = [line for line in reading.body_lines if not _PAGE_FOOTER.match(line)]
+
+
+def _retrieved_line(reading: _Reading) -> None:
+    """Without any other source, a "Retrieved on" line near the end of the text."""
+    if reading.sources:
+        return
+    for line in reading.body_lines[::-1][:40]:
+        if _RETRIEVED_LINE.match(line):
+            reading.sources.append(source_from_line(" ".join(line.split())))
+            return
+
+
+def text_parse(text: str, *, name: str) -> list[ParsedFile]:
+    """A text or Markdown export, read by each convention in turn."""
+    reading = _Reading(text=text)
+    _front_matter(reading)
+    _gutenberg(reading)
+    _source_first_line(reading)
+    _library_block(reading)
+    lines = _library_headings(reading)
+    _libcom_line(reading)
+    _pdf_export(reading)
+    _retrieved_line(reading)
+    body = "\n".join(reading.body_lines).strip("\n")
+    title = reading.title or next((line.strip("# ").strip() for line in lines if line.strip()), "")
     if not title:
         raise ImportFailure("no title: the file has no heading and no text")
-    if not body.strip():
-        notes.append("no body")
+    notes = [] if body.strip() else ["no body"]
+    date_line = reading.date_line
     issued = partial_date_in_text(date_line) if date_line else None
-    language = guess_language(body)
     data = StatementData(
         title=" ".join(title.split())[:500],
         body=body + "\n" if body else "",
         issued=issued,
         date_text=date_line[:200] if date_line and issued is None else "",
-        language=language,
-        rights=rights[:500],
-        credits=[AuthorCredit(name=a[:300], kind=author_kind(a)) for a in _authors(author)],
-        sources=sources,
-        tags=[t[:100] for t in tags],
-        metadata=metadata,
+        language=guess_language(body),
+        rights=reading.rights[:500],
+        credits=[AuthorCredit(name=a[:300], kind=author_kind(a)) for a in _authors(reading.author)],
+        sources=reading.sources,
+        tags=[t[:100] for t in reading.tags],
+        metadata=reading.metadata,
     )
     return [ParsedFile(name=name, format="text", data=data, notes=notes)]
 
