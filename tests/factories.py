@@ -93,3 +93,79 @@ def query_counts(client, url: str, *, grow) -> tuple[int, int]:
         assert response.status_code == 200, url
         counts.append(len(queries))
     return counts[0], counts[1]
+
+
+def small_archive_build() -> dict[str, Statement]:
+    """The small archive the page and tool tests read: six public statements with a day, a
+    month, a year or no date, a signatory, a source, two languages, plus a draft and a
+    statement scheduled for later that share a public author and tag (so that a page
+    leaking them would show them). Keyed by what each one is there for."""
+    later = timezone.now() + datetime.timedelta(days=2)
+    return {
+        "rent": make_statement(
+            "Rent strike now",
+            slug="rent-strike-now",
+            issued="2025-03",
+            authors=["Harbour Collective"],
+            signatories=["Group A"],
+            tags=["housing", "rent"],
+            language="en",
+            summary="Stop paying rent.",
+            body="Stop paying *rent*.",
+            sources=[
+                SourceData(
+                    url="https://example.org/call",
+                    retrieved_on=PartialDate.parse("2025-04"),
+                    note="Retrieved in April 2025",
+                )
+            ],
+        ),
+        "day": make_statement(
+            "Sample 1",
+            slug="sample-1",
+            issued="2025-03-13",
+            authors=["Harbour Collective"],
+            tags=["housing"],
+            language="en",
+        ),
+        "year": make_statement(
+            "Year only",
+            slug="year-only",
+            issued="2025",
+            authors=["Harbour Collective"],
+            tags=["housing"],
+            language="fr",
+        ),
+        "march": make_statement(
+            "March", slug="march", issued="2025-03", authors=["Other Collective"], language="fr"
+        ),
+        "old": make_statement(
+            "Old call",
+            slug="old-call",
+            issued="1999-07",
+            authors=["Dock Union"],
+            tags=["rent"],
+            body="rent",
+        ),
+        "undated": make_statement(
+            "Undated", slug="undated", authors=["Other Collective"], tags=["ecology"]
+        ),
+        "draft": make_statement(
+            "Secret draft",
+            slug="secret-draft",
+            published=False,
+            issued="2025-03",
+            authors=["Hidden Group", "Harbour Collective"],
+            tags=["leak", "housing"],
+            body="rent",
+        ),
+        "scheduled": make_statement(
+            "Scheduled one",
+            slug="scheduled-one",
+            published_at=later,
+            issued="1980",
+            authors=["Hidden Group", "Harbour Collective"],
+            tags=["leak", "housing"],
+            body="rent",
+        ),
+    }

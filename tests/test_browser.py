@@ -16,6 +16,9 @@ from statements.core.records import SourceData
 from tests.factories import make_statement
 from tests.plugin import ROOT
 
+# Chromium drives a live server: slow, and still run in CI.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

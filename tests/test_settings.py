@@ -69,6 +69,7 @@ def _test_database_url() -> str:
     return url[: url.rindex("/") + 1] + connection.settings_dict["NAME"]
 
 
+@pytest.mark.slow
 def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
     import time
     import urllib.error

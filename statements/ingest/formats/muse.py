@@ -74,7 +74,7 @@ def looks_like_muse(text: str) -> bool:
 
 
 # Characters pandoc's Markdown writer copies as they are (checked one by one against pandoc
-# in tests/test_importers.py), besides letters, digits, spaces and line ends.
+# in tests/ingest/test_importers.py), besides letters, digits, spaces and line ends.
 # Not { }: "{1}" is Muse's secondary footnote.
 _PLAIN_PUNCTUATION = set(".,;:!?'\"()-–—…’‘“”«»/%+，。、；：？！「」『』《》（）·„‚‹›°§№")
 # Line starts Muse reads as something else: indentation, comments, lists, rules.

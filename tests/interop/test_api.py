@@ -2,18 +2,9 @@
 schemathesis against a live server on 127.0.0.1, real responses validated against the
 schema, and the behaviour a client relies on (filters, pagination, errors, CORS)."""
 
-import datetime
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-import schemathesis
-from django.utils import timezone
 from openapi_spec_validator import validate
 
-from statements.core.dates import PartialDate
-from statements.core.records import SourceData
 from tests.factories import make_statement, query_counts
 
 API_PAGES = [
@@ -26,50 +17,6 @@ API_PAGES = [
     "/api/tags/",
     "/api/tags/housing/",
 ]
-
-
-def _archive():
-    make_statement(
-        "Rent strike now",
-        slug="rent-strike-now",
-        issued="2025-03",
-        authors=["Harbour Collective"],
-        signatories=["Group A"],
-        tags=["housing", "rent"],
-        language="en",
-        body="Stop paying *rent*.",
-        sources=[
-            SourceData(
-                url="https://example.org/call",
-                retrieved_on=PartialDate.parse("2025-04"),
-                note="Retrieved in April 2025",
-            )
-        ],
-    )
-    make_statement("Year only", slug="year-only", issued="2025", tags=["housing"], language="fr")
-    make_statement("Old", slug="old", issued="1999-07", authors=["Dock Union"], body="rent")
-    make_statement("Undated", slug="undated")
-    make_statement(
-        "Secret draft", slug="secret-draft", published=False, authors=["Hidden"], tags=["leak"]
-    )
-    make_statement(
-        "Scheduled one",
-        slug="scheduled-one",
-        published_at=timezone.now() + datetime.timedelta(days=2),
-        authors=["Hidden"],
-        tags=["leak"],
-        body="rent",
-    )
-
-
-@pytest.fixture
-def archive(db):
-    _archive()
-
-
-@pytest.fixture
-def live_archive(transactional_db):
-    _archive()
 
 
 def test_schema_is_valid_openapi(client, db):
@@ -88,59 +35,6 @@ def test_schema_is_valid_openapi(client, db):
     }
     for operations in spec["paths"].values():
         assert set(operations) == {"get"}
-
-
-def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
-    live_server, live_archive, tmp_path
-):
-    """The schemathesis command line against the live server: every operation, examples,
-    boundary values and random input, valid and invalid."""
-    assert live_server.url.startswith("http://127.0.0.1:")  # pyproject: --liveserver
-    command = [
-        str(Path(sys.executable).with_name("schemathesis")),
-        "run",
-        f"{live_server.url}/api/schema/",
-        "--checks",
-        "not_a_server_error,status_code_conformance,content_type_conformance,"
-        "response_headers_conformance,response_schema_conformance,negative_data_rejection",
-        "--phases",
-        "examples,coverage,fuzzing",
-        "--max-examples",
-        "60",
-        "--workers",
-        "1",
-        "--seed",
-        "20261125",
-        "--generation-database",
-        "none",
-        "--request-timeout",
-        "20",
-    ]
-    # Run from a scratch folder: schemathesis keeps a crash cache in the working directory.
-    result = subprocess.run(  # noqa: S603 - our own command line
-        command, capture_output=True, text=True, cwd=tmp_path, timeout=600, check=False
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "Tested: 6" in result.stdout and "No issues found" in result.stdout, result.stdout
-
-
-def test_real_responses_match_the_schema(live_server, live_archive):
-    schema = schemathesis.openapi.from_url(live_server.url + "/api/schema/")
-    import requests
-
-    for path, template in [
-        ("/api/statements/?tag=housing&sort=date", "/api/statements/"),
-        ("/api/statements/?q=rent", "/api/statements/"),
-        ("/api/statements/rent-strike-now/", "/api/statements/{slug}/"),
-        ("/api/authors/?kind=collective", "/api/authors/"),
-        ("/api/authors/harbour-collective/", "/api/authors/{slug}/"),
-        ("/api/tags/", "/api/tags/"),
-        ("/api/tags/housing/", "/api/tags/{slug}/"),
-        ("/api/statements/?lang=zz", "/api/statements/"),
-        ("/api/statements/no-such/", "/api/statements/{slug}/"),
-    ]:
-        response = requests.get(live_server.url + path, timeout=10)
-        schema[template]["GET"].validate_response(response)  # raises on a mismatch
 
 
 def test_statement_detail(client, archive):
@@ -173,16 +67,22 @@ def test_same_filters_as_the_site(client, archive):
     assert slugs(client.get("/api/statements/?tag=housing&sort=date")) == [
         "year-only",
         "rent-strike-now",
+        "sample-1",
     ]
     assert slugs(client.get("/api/statements/?tag=housing&tag=rent")) == ["rent-strike-now"]
-    assert slugs(client.get("/api/statements/?author=dock-union")) == ["old"]
-    assert slugs(client.get("/api/statements/?lang=fr")) == ["year-only"]
+    assert slugs(client.get("/api/statements/?author=dock-union")) == ["old-call"]
+    assert slugs(client.get("/api/statements/?lang=fr")) == ["march", "year-only"]
     assert slugs(client.get("/api/statements/?from=2025-03&to=2025-03")) == [
+        "sample-1",
+        "march",
         "rent-strike-now",
         "year-only",
     ]
-    assert sorted(slugs(client.get("/api/statements/?q=rent"))) == ["old", "rent-strike-now"]
-    assert slugs(client.get("/api/statements/?q=rent&sort=date")) == ["old", "rent-strike-now"]
+    assert sorted(slugs(client.get("/api/statements/?q=rent"))) == ["old-call", "rent-strike-now"]
+    assert slugs(client.get("/api/statements/?q=rent&sort=date")) == [
+        "old-call",
+        "rent-strike-now",
+    ]
     assert slugs(client.get("/api/statements/?year=1900")) == []  # an empty first page
 
 
@@ -191,15 +91,15 @@ def test_pagination_is_stable_and_linked(client, db, monkeypatch):
 
     monkeypatch.setattr(api, "PAGE_SIZE", 2)
     for n in range(5):
-        make_statement(f"Same day {n}", slug=f"same-day-{n}", issued="2025-01-01")
+        make_statement(f"Same day {n}", slug=f"same-day-{n}", issued="1850-01-01")
     seen = []
-    url = "/api/statements/?sort=date"
+    url = "/api/statements/?year=1850&sort=date"
     while url:
         data = client.get(url).json()
         seen += [item["slug"] for item in data["results"]]
         url = data["next"] and data["next"].removeprefix("http://testserver")
     assert seen == [f"same-day-{n}" for n in range(5)]  # equal dates: by number, every time
-    assert data["previous"] == "http://testserver/api/statements/?sort=date&page=2"
+    assert data["previous"] == "http://testserver/api/statements/?year=1850&sort=date&page=2"
     assert data["count"] == 5
 
 
@@ -247,9 +147,9 @@ def test_drafts_and_scheduled_are_nowhere_in_the_api(client, archive, url):
 
 
 def test_counts_leave_out_drafts(client, archive):
-    assert client.get("/api/statements/").json()["count"] == 4
+    assert client.get("/api/statements/").json()["count"] == 6
     tags = {t["slug"]: t["statements"] for t in client.get("/api/tags/").json()["results"]}
-    assert tags == {"housing": 2, "rent": 1}
+    assert tags == {"ecology": 1, "housing": 3, "rent": 2}
 
 
 def test_cors_allows_any_origin_to_read(client, archive):

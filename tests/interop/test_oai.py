@@ -19,7 +19,7 @@ from statements.interop import oai, oai_records
 from statements.models import Statement, Withdrawal
 from tests.factories import make_statement, query_counts
 
-SDIST = Path(__file__).resolve().parent.parent / ".cache/pyoai/pyoai-2.5.0.tar.gz"
+SDIST = Path(__file__).resolve().parents[2] / ".cache/pyoai/pyoai-2.5.0.tar.gz"
 NS = {"o": oai_records.OAI, "dc": oai_records.DC, "oai_dc": oai_records.OAI_DC}
 DC_ELEMENTS = {
     "title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
@@ -347,6 +347,7 @@ def live_archive(transactional_db):
     return made
 
 
+@pytest.mark.slow
 def test_sickle_harvests_the_whole_archive_page_by_page(live_server, live_archive, monkeypatch):
     monkeypatch.setattr(oai_records, "PAGE_SIZE", 3)
     harvester = Sickle(live_server.url + "/oai/", max_retries=0)

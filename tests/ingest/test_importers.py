@@ -17,7 +17,7 @@ from statements.ingest.services import statement_import
 from statements.models import Author, Statement, Tag
 from tests.factories import make_statement
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEED = SHARED / "seed" / "000_db4787a6ea123cdc.txt"
 CORPUS = SHARED / "corpus"
 needs_shared = pytest.mark.skipif(
