@@ -1,16 +1,7 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from statements.core.records import SourceData
-from tests.factories import make_statement
-
-
-def count_queries(client, url: str) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response.content.decode()
+from tests.factories import make_statement, query_count
 
 
 @pytest.mark.django_db
@@ -67,8 +58,8 @@ class TestStatementDetail:
             tags=[f"tag {i}" for i in range(10)],
             sources=[SourceData(url=f"https://example.org/{i}") for i in range(5)],
         )
-        few, _ = count_queries(client, small.get_absolute_url())
-        many, html = count_queries(client, big.get_absolute_url())
+        few, _ = query_count(client, small.get_absolute_url())
+        many, html = query_count(client, big.get_absolute_url())
         assert "Signatory 59" in html
         assert many == few
 
@@ -84,10 +75,10 @@ class TestHome:
 
     def test_query_count_is_constant(self, client):
         make_statement(authors=["A"])
-        few, _ = count_queries(client, "/")
+        few, _ = query_count(client, "/")
         for i in range(9):
             make_statement(authors=[f"B{i}", f"C{i}"])
-        many, _ = count_queries(client, "/")
+        many, _ = query_count(client, "/")
         assert many == few
 
 
@@ -103,3 +94,14 @@ def test_404_page_helps_the_reader(client):
     response = client.get("/statements/missing/")
     assert response.status_code == 404
     assert "Go to the latest statements" in response.content.decode()
+
+
+def test_every_page_names_the_archive_as_configured(client, db, settings):
+    settings.ARCHIVE_NAME = "Tenants' Record"
+    statement = make_statement("Named", tags=["housing"])
+    for url in ("/", "/statements/", statement.get_absolute_url(), "/tags/housing/", "/nowhere/"):
+        html = client.get(url).content.decode()
+        assert "Tenants&#x27; Record" in html, url
+        assert "Statement Archive" not in html, url
+    opensearch = client.get("/opensearch.xml").content.decode()
+    assert "<ShortName>Tenants&#x27; Record</ShortName>" in opensearch

@@ -143,3 +143,14 @@ def test_every_output_form_is_as_precise_as_the_date(text, parts, slashed, ris, 
     assert (record["start"], record["end"]) == (date.start, date.end)
     assert isoformat_or_none(date) == text
     assert isoformat_or_none(None) is None
+
+
+def test_import_records_default_to_the_models_choices():
+    # core knows no model, so its records spell the defaults out: they must stay choices.
+    from statements.core.records import AuthorCredit, SourceData, StatementData
+    from statements.models import Author, Authorship, Source
+
+    credit = AuthorCredit(name="x")
+    assert credit.role == Authorship.Role.AUTHOR and credit.kind == Author.Kind.COLLECTIVE
+    assert SourceData().kind == Source.Kind.RETRIEVED
+    assert StatementData(title="x").status == Statement.Status.DRAFT
