@@ -59,7 +59,7 @@ class StatementQuerySet(models.QuerySet):
         return qs
 
     def by_date(self, *, descending: bool = False) -> StatementQuerySet:
-        """The documented date order (see statements.dates); undated statements last."""
+        """The documented date order (see statements.core.dates); undated statements last."""
         if descending:
             return self.order_by(F("date_start").desc(nulls_last=True), F("date_end").asc(), "-pk")
         return self.order_by(F("date_start").asc(nulls_last=True), F("date_end").desc(), "pk")
@@ -92,7 +92,7 @@ class Statement(models.Model):
     body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     # Names of the authors, signatories and tags, for the search vector; written by the
-    # service layer whenever they change (statements.services).
+    # service layer whenever they change (statements.catalog.indexing).
     search_names = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=search_vector_expression(),
@@ -263,7 +263,7 @@ class Statement(models.Model):
     @property
     def body_markup(self) -> SafeString:
         # body_html is written only by services.statement_save, which sanitises it with nh3
-        # (statements.rendering); this is the one place that trusts it.
+        # (statements.core.rendering); this is the one place that trusts it.
         return mark_safe(self.body_html)  # noqa: S308
 
 
