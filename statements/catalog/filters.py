@@ -113,6 +113,7 @@ class StatementFilterForm(forms.Form):
         self, data: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
     ) -> None:
         super().__init__(data)
+        self.params = data  # as sent, repeated values included
         self.sorts, self.default_sort = sorts, default_sort
         # "from" is a Python keyword: these two are added by name.
         self.fields["from"] = PartialDateFormField(required=False)
@@ -154,7 +155,7 @@ class StatementFilterForm(forms.Form):
         """What is wrong with the parameters as sent, before any field reads them: a
         single-valued one given twice, a value too long or with control characters."""
         for name in ("tag", *self.SINGLE):
-            values = self.data.getlist(name)
+            values = self.params.getlist(name)
             if len(values) > 1 and name != "tag":
                 return f"Give “{name}” once."
             for value in values:
