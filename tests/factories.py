@@ -172,3 +172,15 @@ def small_archive_build() -> dict[str, Statement]:
             body="rent",
         ),
     }
+
+
+def small_archive_grow() -> None:
+    """Four more public statements with their own authors and tags, sharing the small
+    archive's Harbour Collective and housing: for query counts that must not grow."""
+    for n in range(4):
+        make_statement(
+            f"Rent {n}",
+            authors=[f"G{n}", "Harbour Collective"],
+            tags=["housing", f"t{n}"],
+            body="rent",
+        )
