@@ -221,3 +221,7 @@ ARCHIVE_NAME = os.environ.get("ARCHIVE_NAME", "Statement Archive")
 ARCHIVE_TAG_YEAR = os.environ.get("ARCHIVE_TAG_YEAR", "2026")
 # Who answers for the archive: OAI-PMH's Identify requires an address.
 ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@archive.invalid")
+# Every pandoc conversion (Muse imports, text and Muse downloads) is stopped past these: well
+# inside gunicorn's 30-second worker timeout, and far above what a real statement needs.
+ARCHIVE_PANDOC_SECONDS = int(os.environ.get("ARCHIVE_PANDOC_SECONDS", "15"))
+ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"))

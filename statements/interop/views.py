@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from statements.cache import public_page
 from statements.catalog.selectors import statement_get_for_reader
+from statements.core.pandoc import ConversionError
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 
@@ -27,7 +28,16 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         content = cite(statement=statement, url=url, accessed=timezone.localdate())
     else:
         content_type, write = DOWNLOADS[fmt]
-        content = write(statement)
+        try:
+            content = write(statement)
+        except ConversionError as error:
+            # The statement is there; this format of it cannot be made within the bounds.
+            return HttpResponse(
+                f"This statement cannot be converted to .{fmt} here: {error}. "
+                "The Markdown and JSON downloads have all of it.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
     response = HttpResponse(content, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{statement.slug}.{fmt}"

@@ -1,6 +1,7 @@
 import datetime
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -162,6 +163,17 @@ class TestBadInput:
     def test_each_gets_a_clear_error_and_writes_nothing(self, raw, reason):
         report = import_one("bad.jsonl" if raw.startswith(b"{") else "bad.muse", raw)
         assert len(report.failed) == 1 and reason in report.failed[0][1]
+        assert not Statement.objects.exists()
+
+    @pytest.mark.parametrize("body", ["*a " * 60, "<em>a" * 40, "<quote>\n" * 60])
+    def test_a_muse_body_pandoc_cannot_finish_is_refused_in_bounded_time(self, body, settings):
+        settings.ARCHIVE_PANDOC_SECONDS = 2
+        started = time.monotonic()
+        report = import_one("bomb.muse", f"#title Bomb\n\n{body}\n")
+        assert time.monotonic() - started < 6
+        assert report.failed == [
+            ("bomb.muse", "the Muse body could not be converted: too complex to convert within 2 s")
+        ]
         assert not Statement.objects.exists()
 
     def test_latin1_bom_and_crlf_are_repaired(self):
@@ -359,6 +371,17 @@ class TestDownloads:
             assert start in response.content.decode()
         record = json.loads(client.get(f"/statements/{statement.slug}.json").content)
         assert record["issued"] == "2025-03" and record["tags"] == ["housing", "Évictions"]
+
+    def test_a_format_pandoc_cannot_make_within_bounds_is_a_503_with_a_reason(
+        self, client, settings
+    ):
+        settings.ARCHIVE_PANDOC_MEMORY_MB = 16
+        statement = make_statement("Long one", body="word " * 200_000)
+        for fmt in ("txt", "muse"):
+            response = client.get(f"/statements/{statement.slug}.{fmt}")
+            assert response.status_code == 503
+            assert "within 16 MB of memory" in response.content.decode()
+        assert client.get(f"/statements/{statement.slug}.md").status_code == 200
 
     def test_drafts_and_scheduled_statements_are_not_downloadable(self, client):
         make_varied_statements()

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from django.utils.text import slugify
 
 from statements.core.dates import PartialDate, PartialDateError, partial_date_in_text
+from statements.core.pandoc import ConversionError, pandoc_convert
 from statements.core.records import AuthorCredit, StatementData
 from statements.ingest.formats.common import (
     ImportFailure,
@@ -135,19 +136,17 @@ def muse_to_markdown(body: str) -> str:
 
 
 def _pandoc_muse(body: str) -> str:
-    import pypandoc
-
     try:
-        markdown = pypandoc.convert_text(
+        markdown = pandoc_convert(
             body,
+            source="muse",
             # No "smart": it would write “quotes”, dashes and … as ASCII ('---' shows
             # as three hyphens on our pages); the text keeps the characters it was written in.
-            "commonmark_x-smart-attributes-bracketed_spans-fenced_divs-raw_html",
-            format="muse",
-            extra_args=["--wrap=none", "--shift-heading-level-by=1"],
+            to="commonmark_x-smart-attributes-bracketed_spans-fenced_divs-raw_html",
+            extra_args=("--wrap=none", "--shift-heading-level-by=1"),
         )
-    except (RuntimeError, OSError) as error:
-        raise ImportFailure(f"pandoc could not read the Muse body: {error}") from None
+    except (ConversionError, OSError) as error:
+        raise ImportFailure(f"the Muse body could not be converted: {error}") from None
     return markdown.strip() + "\n"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
+from statements.core.pandoc import ConversionError, pandoc_convert
 from statements.ingest.formats.jsonl import jsonl_lines
 from statements.ingest.formats.muse import directive_name
 from statements.models import Authorship, Statement, credited, tags_by_name
@@ -40,8 +41,6 @@ def _source_line(source) -> str:
 def statement_muse(statement) -> str:
     """A Muse source Amusewiki can publish and our importer reads back with every mapped
     field (``#issued`` carries the exact partial date beside ``#date`` as written)."""
-    import pypandoc
-
     authors = [author.name for author in credited(statement)]
     header = [
         ("title", statement.title),
@@ -67,11 +66,11 @@ def statement_muse(statement) -> str:
     lines = [f"#{name} {_one_line(value)}" for name, value in header if _one_line(value)]
     body = ""
     if statement.body.strip():
-        body = pypandoc.convert_text(
+        body = pandoc_convert(
             statement.body,
-            "muse",
-            format=MARKDOWN_READER,
-            extra_args=["--wrap=none", "--shift-heading-level-by=-1"],
+            source=MARKDOWN_READER,
+            to="muse",
+            extra_args=("--wrap=none", "--shift-heading-level-by=-1"),
         ).strip()
     return "\n".join(lines) + "\n\n" + body + "\n"
 
@@ -101,10 +100,11 @@ def statement_markdown(statement) -> str:
 
 def statement_text(statement) -> str:
     """Plain text: the Markdown layout with its markup rendered away by pandoc."""
-    import pypandoc
-
-    return pypandoc.convert_text(
-        statement_markdown(statement), "plain", format=MARKDOWN_READER, extra_args=["--wrap=none"]
+    return pandoc_convert(
+        statement_markdown(statement),
+        source=MARKDOWN_READER,
+        to="plain",
+        extra_args=("--wrap=none",),
     )
 
 
@@ -143,6 +143,10 @@ def statements_export(*, out: Path, format: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for statement in statements.iterator(chunk_size=200):
-        (out / f"{statement.slug}{suffix}").write_text(render(statement), encoding="utf-8")
+        try:
+            text = render(statement)
+        except ConversionError as error:
+            raise ConversionError(f"{statement.slug}: {error}") from None
+        (out / f"{statement.slug}{suffix}").write_text(text, encoding="utf-8")
         count += 1
     return count

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.core.pandoc import ConversionError
 from statements.ingest.formats.writers import EXPORT_FORMATS, statements_export
 
 
@@ -20,4 +21,6 @@ class Command(BaseCommand):
             count = statements_export(out=Path(out), format=format)
         except OSError as error:
             raise CommandError(f"Cannot write {out}: {error}") from None
+        except ConversionError as error:
+            raise CommandError(f"Stopped: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"{count} statements written to {out}."))
