@@ -8,6 +8,9 @@ write them (``statements.ingest.services.statement_import``).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from statements.ingest.formats.common import ImportFailure, ParsedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -124,25 +127,35 @@ def file_members(name: str, raw: bytes):
         yield name, raw
 
 
-def import_files(paths):
-    """Files, folders (recursively, importable suffixes only) and .zip archives as
-    (name, bytes or ImportFailure), in a stable order."""
-    from pathlib import Path
+def _folder_files(folder: Path) -> list[Path]:
+    """The importable files in ``folder`` and below, never through a link that leads out of
+    it (a linked folder is not entered; a linked file is checked by the caller)."""
+    found = []
+    for parent, _folders, names in os.walk(folder, followlinks=False):
+        for name in names:
+            file = Path(parent) / name
+            if file.suffix.lower() in (*IMPORTABLE_SUFFIXES, ".zip") and file.is_file():
+                found.append(file)
+    return sorted(found)
 
+
+def import_files(paths):
+    """Files, folders (recursively, importable suffixes only, no link followed out of the
+    folder) and .zip archives as (name, bytes or ImportFailure), in a stable order."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in (*IMPORTABLE_SUFFIXES, ".zip")
-            )
+            root = path.resolve()
+            found = _folder_files(path)
         elif path.exists():
-            found = [path]
+            root, found = None, [path]
         else:
             yield str(path), ImportFailure("no such file or folder")
             continue
         for file in found:
+            if root is not None and not file.resolve().is_relative_to(root):
+                yield str(file), ImportFailure("a link to a file outside the folder: not read")
+                continue
             size, is_zip = file.stat().st_size, file.suffix.lower() == ".zip"
             if is_zip and size > MAX_ZIP_TOTAL_BYTES:
                 yield str(file), ImportFailure("archive larger than 500 MB")

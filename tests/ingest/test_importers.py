@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from statements.core.dates import PartialDate
 from statements.core.records import SourceData
-from statements.ingest.files import parse_bytes
+from statements.ingest.files import import_files, parse_bytes
 from statements.ingest.formats.common import ImportFailure, muse_inline_plain
 from statements.ingest.formats.muse import muse_split
 from statements.ingest.services import statement_import
@@ -158,6 +158,16 @@ class TestBadInput:
             (b'{"body": "no title"}\n', "missing title"),
             (b'{"title": "T", "issued": "2025-13"}\n', "issued"),
             (b"#title\n#lang en\n\nBody", "no #title"),
+            # json.loads recurses: 100,000 levels raised RecursionError (a crash, not a reason).
+            (
+                b'{"title": "T", "metadata": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001,
+                "line 1: nested more than 20 levels deep",
+            ),
+            (b'{"title": "T", "metadata": ' + b"[" * 25 + b"]" * 25 + b"}", "20 levels"),
+            (
+                b'{"title": "T", "body": "' + b"x" * 5_000_001 + b'"}',
+                "line 1: longer than 5,000,000 characters: refused",
+            ),
         ],
     )
     def test_each_gets_a_clear_error_and_writes_nothing(self, raw, reason):
@@ -175,6 +185,27 @@ class TestBadInput:
             ("bomb.muse", "the Muse body could not be converted: too complex to convert within 2 s")
         ]
         assert not Statement.objects.exists()
+
+    def test_brackets_inside_strings_are_not_nesting(self):
+        line = json.dumps({"title": "[" * 30, "metadata": {"note": '\\"' + "{" * 30}})
+        report = import_one("brackets.jsonl", line + "\n")
+        assert report.failed == [] and Statement.objects.get().title == "[" * 30
+
+    def test_a_folder_import_follows_no_link_out_of_the_folder(self, tmp_path):
+        outside, folder = tmp_path / "outside", tmp_path / "import"
+        outside.mkdir()
+        (folder / "sub").mkdir(parents=True)
+        (outside / "secret.muse").write_text("#title Secret\n\nNot for the archive.\n")
+        (folder / "sub" / "kept.muse").write_text("#title Kept\n\nText.\n")
+        (folder / "link.muse").symlink_to(outside / "secret.muse")
+        (folder / "linked-folder").symlink_to(outside, target_is_directory=True)
+        (folder / "inside.muse").symlink_to(folder / "sub" / "kept.muse")
+        read = dict(import_files([str(folder)]))
+        assert isinstance(read[str(folder / "link.muse")], ImportFailure)
+        assert "outside the folder" in str(read[str(folder / "link.muse")])
+        assert not any("linked-folder" in name for name in read)
+        assert read[str(folder / "sub" / "kept.muse")].startswith(b"#title Kept")
+        assert read[str(folder / "inside.muse")].startswith(b"#title Kept")  # stays inside
 
     def test_latin1_bom_and_crlf_are_repaired(self):
         latin = "# Grève générale\r\n\r\nLes travailleuses de l'usine.\r\n".encode("latin-1")

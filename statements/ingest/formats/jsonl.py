@@ -130,11 +130,44 @@ def record_data(record: dict) -> StatementData:
     )
 
 
+MAX_RECORD_CHARACTERS = 5_000_000  # a statement's line; the longest real text is a tenth
+MAX_DEPTH = 20  # objects and arrays within each other; a record needs four
+
+
+def _depth(line: str) -> int:
+    """How deeply objects and arrays nest in a JSON text, outside its strings, read without
+    recursion (json.loads recurses, and fails with RecursionError past a few thousand)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def jsonl_parse(text: str, *, name: str) -> list[ParsedFile]:
     parsed = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if len(line) > MAX_RECORD_CHARACTERS:
+            raise ImportFailure(
+                f"line {number}: longer than {MAX_RECORD_CHARACTERS:,} characters: refused"
+            )
+        if _depth(line) > MAX_DEPTH:
+            raise ImportFailure(f"line {number}: nested more than {MAX_DEPTH} levels deep")
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
