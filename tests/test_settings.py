@@ -165,3 +165,16 @@ def test_ci_draws_the_same_hypothesis_examples_every_run():
     assert settings.get_profile("thorough").max_examples == 5000
     # The profile this run loaded is the one its environment asks for.
     assert settings.default == settings.get_profile(hypothesis_profile(os.environ))
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/statements/?year=abc", "/nothing/", "/api/statements/", "/oai/", "/admin/"]
+)
+def test_a_spoofed_host_is_a_400_not_a_500(db, settings, url):
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["archive.example.org"]
+    response = Client(raise_request_exception=False).get(url, HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert b"evil.example.com" not in response.content

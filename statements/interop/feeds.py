@@ -146,7 +146,8 @@ class TagFeed(StatementFeed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return xml_text(f"The latest statements tagged “{obj.name}”.")
+        # RSS readers render a channel's description as HTML: a name is text, escaped.
+        return escape(xml_text(f"The latest statements tagged “{obj.name}”."))
 
     def items(self, obj):
         return feed_statements(tag=obj)
@@ -166,7 +167,7 @@ class AuthorFeed(StatementFeed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return xml_text(f"The latest statements by or signed by {obj.name}.")
+        return escape(xml_text(f"The latest statements by or signed by {obj.name}."))
 
     def items(self, obj):
         return feed_statements(author=obj)

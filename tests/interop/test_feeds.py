@@ -140,3 +140,14 @@ def test_feed_query_count_is_constant(client, archive):
 
     before, after = query_counts(client, "/feeds/authors/harbour-collective.atom", grow=grow)
     assert before == after
+
+
+def test_markup_in_a_name_stays_text_in_rss_channel_descriptions(client, db):
+    statement = make_statement(authors=["<b>Bold</b> & Co"], tags=["<i>tilted</i>"])
+    author = statement.authorships.get().author
+    tag = statement.tags.get()
+    for url in (f"/feeds/authors/{author.slug}.rss", f"/feeds/tags/{tag.slug}.rss"):
+        description = etree.fromstring(client.get(url).content).findtext("channel/description")
+        # An RSS reader renders this as HTML: the name must arrive escaped, not as markup.
+        assert "<b>" not in description and "<i>" not in description, description
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in description or "&lt;i&gt;" in description
