@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -8,6 +8,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from taggit.models import Tag as TaggitDefaultTag
 
+from statements.admin_lists import (
+    AuthorKindFilter,
+    ListParametersChecked,
+    TagFilter,
+    YearFilter,
+)
 from statements.cache import public_pages_changed
 from statements.catalog import indexing, services
 from statements.catalog.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
@@ -70,59 +76,8 @@ class SlugRedirectInline(admin.TabularInline):
     verbose_name_plural = "old addresses (redirect here)"
 
 
-class YearFilter(admin.SimpleListFilter):
-    title = "year of issue"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Statement.objects.dates("date_start", "year", order="DESC")
-        return [(str(day.year), str(day.year)) for day in years]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and 1 <= int(value) <= 9999:
-            return queryset.filter(date_start__year=int(value))
-        if value:
-            return queryset.none()
-        return queryset
-
-
-class TagFilter(admin.SimpleListFilter):
-    title = "tag"
-    parameter_name = "tag"
-    # A long tail of tags would drown the sidebar: list the most used ones.
-    shown = 40
-
-    def lookups(self, request, model_admin):
-        tags = Tag.objects.annotate(used=Count("tagged_statements")).order_by("-used", "name")
-        return [(tag.slug, f"{tag.name} ({tag.used})") for tag in tags[: self.shown]]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tagged_items__tag__slug=self.value())
-        return queryset
-
-
-class AuthorKindFilter(admin.SimpleListFilter):
-    title = "author kind"
-    parameter_name = "author_kind"
-
-    def lookups(self, request, model_admin):
-        return Author.Kind.choices
-
-    def queryset(self, request, queryset):
-        if self.value():
-            # Exists keeps one row per statement, where a join would repeat it per author.
-            return queryset.filter(
-                Exists(
-                    Authorship.objects.filter(statement=OuterRef("pk"), author__kind=self.value())
-                )
-            )
-        return queryset
-
-
 @admin.register(Statement)
-class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
+class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
     form = StatementAdminForm
     inlines = [AuthorshipInline, SourceInline, SlugRedirectInline]
     list_display = [
@@ -288,7 +243,7 @@ class StatementAdmin(PublicPagesChange, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(PublicPagesChange, admin.ModelAdmin):
+class AuthorAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
     list_display = ["name", "kind", "location", "statement_count"]
     list_filter = ["kind"]
     search_fields = ["name", "alternative_names"]
@@ -313,7 +268,7 @@ class AuthorAdmin(PublicPagesChange, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(PublicPagesChange, admin.ModelAdmin):
+class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
     list_display = ["name", "slug", "statement_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -374,7 +329,7 @@ class TagAdmin(PublicPagesChange, admin.ModelAdmin):
 
 
 @admin.register(ImportedFile)
-class ImportedFileAdmin(admin.ModelAdmin):
+class ImportedFileAdmin(ListParametersChecked, admin.ModelAdmin):
     """The files imports read, kept byte for byte: read and downloaded, never edited."""
 
     list_display = ["name", "format", "size", "imported_at", "statement_count", "sha256"]
