@@ -255,8 +255,17 @@ def tag_list(*, limit: int | None = None, by_count: bool = False) -> QuerySet[Ta
     return queryset[:limit] if limit else queryset
 
 
+def _public_tags() -> QuerySet[Tag]:
+    """Tags carried by a published statement: a tag of drafts alone does not exist for the
+    public, and its name is shown nowhere."""
+    return Tag.objects.filter(
+        Exists(Statement.objects.published().filter(tagged_items__tag=OuterRef("pk")))
+    )
+
+
 def tag_get(*, slug: str) -> Tag | None:
-    return Tag.objects.filter(slug=slug).first()
+    """The tag at ``slug`` if a published statement carries it."""
+    return _public_tags().filter(slug=slug).first()
 
 
 def author_list(*, kind: str = "") -> QuerySet[Author]:
@@ -346,4 +355,5 @@ def archive_month_statements(*, year: int, month: int) -> StatementQuerySet:
 
 
 def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
-    return Tag.objects.filter(slug__in=list(slugs))
+    """The public tags among ``slugs`` (see tag_get)."""
+    return _public_tags().filter(slug__in=list(slugs))

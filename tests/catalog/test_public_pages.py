@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from statements.catalog.services import statement_create
 from statements.core.records import AuthorCredit, StatementData
-from statements.models import Author, Statement
+from statements.models import Author, Statement, Tag
 from tests.factories import make_statement, query_counts
 
 PAGES = [
@@ -349,3 +349,26 @@ def test_bad_filters_explain_themselves(client, archive, query, message):
     response = client.get(f"/statements/?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tags/leak/",
+        "/statements/?tag=leak",
+        "/statements/?tag=housing&tag=leak",
+        "/search/?q=rent&tag=leak",
+        "/feeds/tags/leak.atom",
+        "/feeds/tags/leak.rss",
+        "/opds/tags/leak/",
+        "/api/tags/leak/",
+        "/api/statements/?tag=leak",
+    ],
+)
+def test_a_tag_of_drafts_and_scheduled_statements_alone_is_unknown(client, archive, url):
+    # "leak" is carried only by the draft and the scheduled statement: as unknown as "nope".
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.status_code == client.get(url.replace("leak", "nope")).status_code
+    Tag.objects.filter(slug="leak").update(name="Secret plan name")
+    assert "Secret plan name" not in client.get(url).content.decode()
