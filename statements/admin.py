@@ -228,6 +228,12 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
         # Authors and tags are saved by now: index their names with the statement.
         indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
 
+    def delete_model(self, request, obj):
+        services.statement_delete(statements=Statement.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.statement_delete(statements=queryset)
+
     @admin.action(description="Publish the selected statements", permissions=["change"])
     def publish(self, request, queryset):
         published, scheduled = services.statement_publish(statements=queryset)

@@ -14,10 +14,11 @@ from statements.models import Author, Authorship
 
 def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
     """Rewrite the names the search vector indexes (authors, signatories, tags) from the
-    current links; the database then recomputes the vector."""
+    current links; the database then recomputes the vector, and the vocabulary follows."""
     ids = list(statement_ids)
     if not ids:
         return
+    search_words_remove(statement_ids=ids)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -46,7 +47,8 @@ def author_search_names_refresh(*, author: Author) -> None:
 VOCABULARY_BODY_CHARACTERS = 4000
 
 
-def _vocabulary_sql(where: str) -> str:
+def _words_sql(where: str) -> str:
+    """The words of the public statements ``where`` selects, each with how many hold it."""
     # ts_stat reads the words of the statements' unstemmed, unaccented text: titles, names,
     # summaries and the start of each body, which holds most of a text's vocabulary; the
     # whole bodies made this a third of the cost of a bulk load.
@@ -57,14 +59,24 @@ def _vocabulary_sql(where: str) -> str:
     # ``where`` is one of ours: a constant, or a list of integers (ts_stat takes query text).
     # Only public statements: a suggestion must never reveal a word of a draft.
     return f"""
-        INSERT INTO statements_searchword (word, documents)
         SELECT word, ndoc FROM ts_stat('SELECT {document} FROM statements_statement
                                         WHERE status = ''published''
                                           AND published_at <= statement_timestamp() AND {where}')
          WHERE length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
+    """  # noqa: S608
+
+
+def _vocabulary_sql(where: str) -> str:
+    return f"""
+        INSERT INTO statements_searchword (word, documents) {_words_sql(where)}
         ON CONFLICT (word) DO UPDATE
            SET documents = statements_searchword.documents + EXCLUDED.documents
     """  # noqa: S608
+
+
+def _ids_where(statement_ids: Iterable[int]) -> str:
+    ids = sorted({int(pk) for pk in statement_ids})
+    return f"id IN ({','.join(map(str, ids))})" if ids else ""
 
 
 def search_words_rebuild() -> int:
@@ -79,7 +91,28 @@ def search_words_add(*, statement_ids: Iterable[int]) -> None:
     """Add the words of new or changed public statements to the vocabulary (counts only
     grow; ``manage.py search_words`` rebuilds them exactly, and picks up scheduled
     statements that have since become public)."""
-    ids = sorted({int(pk) for pk in statement_ids})
-    if ids:
+    where = _ids_where(statement_ids)
+    if where:
         with connection.cursor() as cursor:
-            cursor.execute(_vocabulary_sql(f"id IN ({','.join(map(str, ids))})"))
+            cursor.execute(_vocabulary_sql(where))
+
+
+def search_words_remove(*, statement_ids: Iterable[int]) -> None:
+    """Take the words of these statements, as they stand and where they are public, out of
+    the vocabulary: called before they change or leave the public, so that "did you mean"
+    never offers a word no public statement holds any more."""
+    where = _ids_where(statement_ids)
+    if not where:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE statements_searchword w SET documents = w.documents - s.ndoc
+              FROM ({_words_sql(where)}) AS s
+             WHERE w.word = s.word
+            RETURNING w.word, w.documents
+            """  # noqa: S608
+        )
+        gone = [word for word, documents in cursor.fetchall() if documents <= 0]
+        if gone:
+            cursor.execute("DELETE FROM statements_searchword WHERE word = ANY(%s)", [gone])

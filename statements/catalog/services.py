@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from statements.cache import public_pages_changed
 from statements.catalog.indexing import (
     search_words_add,
+    search_words_remove,
     statement_search_names_refresh,
 )
 from statements.core.records import AuthorCredit, StatementData
@@ -59,6 +60,9 @@ def statement_save(
         statement.body_html, statement.body_toc = render_body(statement.body)
     if not statement.slug:
         statement.slug = unique_slug(model=Statement, text=statement.title, exclude_pk=statement.pk)
+    if statement.pk:
+        # Its words as stored leave the vocabulary; those it has now come back below.
+        search_words_remove(statement_ids=[statement.pk])
     statement.save()
     # A slug taken (back) by a statement is no longer a redirect to anywhere else.
     SlugRedirect.objects.filter(old_slug=statement.slug).delete()
@@ -66,8 +70,7 @@ def statement_save(
         SlugRedirect.objects.update_or_create(
             old_slug=previous_slug, defaults={"statement": statement}
         )
-    if body_changed:
-        search_words_add(statement_ids=[statement.pk])
+    search_words_add(statement_ids=[statement.pk])
     public_pages_changed()
     return statement
 
@@ -181,6 +184,8 @@ def statement_publish(
     # Fix the set first: the caller's filters (status=draft, say) stop matching after the update.
     chosen = Statement.objects.filter(pk__in=list(statements.values_list("pk", flat=True)))
     with transaction.atomic():
+        # Those already public are counted once: out of the vocabulary, then back in.
+        search_words_remove(statement_ids=chosen.values_list("pk", flat=True))
         chosen.filter(published_at__isnull=True).update(published_at=now)
         chosen.update(status=Statement.Status.PUBLISHED)
         scheduled = chosen.filter(published_at__gt=now).count()
@@ -193,9 +198,20 @@ def statement_publish(
 def statement_unpublish(*, statements: QuerySet[Statement]) -> int:
     """Take statements off the public site (they become drafts)."""
     with transaction.atomic():
+        search_words_remove(statement_ids=statements.values_list("pk", flat=True))
         count = statements.update(status=Statement.Status.DRAFT)
         public_pages_changed()
     return count
+
+
+@transaction.atomic
+def statement_delete(*, statements: QuerySet[Statement]) -> int:
+    """Delete statements (their words leave the vocabulary first). Returns how many."""
+    ids = list(statements.values_list("pk", flat=True))
+    search_words_remove(statement_ids=ids)
+    _total, deleted = Statement.objects.filter(pk__in=ids).delete()
+    public_pages_changed()
+    return deleted.get(Statement._meta.label, 0)
 
 
 @transaction.atomic

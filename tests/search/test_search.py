@@ -370,3 +370,36 @@ def test_a_match_deep_in_a_long_body_is_highlighted(client):
     assert page.count("<mark>") == 2
     assert "<mark>Turnips</mark> were shared by the whole street" in page
     assert "<mark>turnips</mark>" in page
+
+
+@pytest.mark.django_db
+def test_did_you_mean_forgets_words_that_leave_the_public_at_once(editor_client, client):
+    from statements.catalog.services import statement_save, statement_unpublish
+    from statements.models import SearchWord
+
+    def suggested() -> bool:
+        html = client.get("/search/", {"q": "zanzibarin"}).content.decode()
+        return "Did you mean" in html and "zanzibarian" in html
+
+    first = make_statement("Zanzibarian notes", body="The zanzibarian harbour.")
+    second = make_statement("Second", body="Another zanzibarian text.")
+    assert SearchWord.objects.get(word="zanzibarian").documents == 2 and suggested()
+    statement_unpublish(statements=Statement.objects.filter(pk=first.pk))
+    assert SearchWord.objects.get(word="zanzibarian").documents == 1 and suggested()
+    second.body = "Another text."
+    statement_save(statement=second)  # edited: the word is in no public statement now
+    assert not SearchWord.objects.filter(word="zanzibarian").exists() and not suggested()
+    third = make_statement("Zanzibarian again", body="x")
+    assert suggested()
+    assert (
+        editor_client.post(
+            f"/admin/statements/statement/{third.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert not Statement.objects.filter(pk=third.pk).exists()
+    assert not SearchWord.objects.filter(word="zanzibarian").exists() and not suggested()
+    # Counts stay exact: what remains is what a rebuild gives.
+    kept = dict(SearchWord.objects.values_list("word", "documents"))
+    search_words_rebuild()
+    assert dict(SearchWord.objects.values_list("word", "documents")) == kept
