@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from statements.admin import view_on_site
 from statements.interop.api import api
 
 admin.site.site_header = f"{settings.ARCHIVE_NAME}: editors"
@@ -9,6 +10,12 @@ admin.site.site_title = settings.ARCHIVE_NAME
 admin.site.index_title = "Editing the archive"
 
 urlpatterns = [
+    # Before the admin's own "view on site" redirect, which checks staff status only.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site_checked",
+    ),
     path("admin/", admin.site.urls),
     path("", include("statements.urls")),
     path("opds/", include("statements.interop.opds")),

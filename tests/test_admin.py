@@ -441,3 +441,23 @@ def test_list_filters_answer_400_to_a_nul_or_an_impossible_date(editor_client, m
     assert response.status_code == 400
     assert "error-message" in response.content.decode()
     assert editor_client.get(f"/admin/statements/{model}/?year=2025").status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_view_on_site_reveals_no_address_to_staff_without_the_right(client, editor_client):
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+
+    draft = make_statement("Unannounced", slug="unannounced-plan", published=False)
+    kind = ContentType.objects.get_for_model(draft)
+    url = f"/admin/r/{kind.pk}/{draft.pk}/"
+    staff = User.objects.create_user("clerk", password="a-long-test-password-2", is_staff=True)
+    client.force_login(staff)  # staff, but no right to view statements
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "unannounced-plan" not in response.content.decode()
+    assert client.get(f"/admin/r/{kind.pk}x/{draft.pk}/").status_code == 404
+    allowed = editor_client.get(url)
+    assert allowed.status_code == 302 and allowed["Location"].endswith(
+        "/statements/unannounced-plan/"
+    )
