@@ -5,6 +5,7 @@ cookies are secure and HTTPS is enforced. Development is the opt-in (``DJANGO_DE
 variable is documented in the README.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "corsheaders",
+    # Admin login throttling (see AXES_* below).
+    "axes",
     # Only for the API documentation page's own static files (Swagger UI, no CDN).
     "ninja",
     "statements",
@@ -79,7 +82,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in guesses are limited: after ARCHIVE_LOGIN_FAILURES failures for one account, or
+# from one address, sign-in is refused there for ARCHIVE_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ARCHIVE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("ARCHIVE_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Anyone's page may read what the archive publishes for other tools: GET only, no cookies.
 CORS_URLS_REGEX = r"^/(api|oai|feeds|opds)/.*$"

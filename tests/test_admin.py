@@ -302,7 +302,10 @@ class TestAccess:
 
     def test_non_staff_user_cannot_reach_admin(self, client):
         User.objects.create_user("reader", password="a-long-test-password-1")
-        client.login(username="reader", password="a-long-test-password-1")
+        from django.http import HttpRequest
+
+        # django-axes counts sign-ins per request: the test client's login must give one.
+        client.login(request=HttpRequest(), username="reader", password="a-long-test-password-1")
         response = client.get(CHANGELIST_URL)
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
@@ -461,3 +464,39 @@ def test_view_on_site_reveals_no_address_to_staff_without_the_right(client, edit
     assert allowed.status_code == 302 and allowed["Location"].endswith(
         "/statements/unannounced-plan/"
     )
+
+
+@pytest.mark.django_db
+class TestSignInThrottle:
+    PASSWORD = "a-long-test-password-1"  # make_editor's
+
+    def sign_in(self, client, username, password, address):
+        return client.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": password},
+            REMOTE_ADDR=address,
+        )
+
+    def test_an_account_is_locked_after_five_failures_from_any_address(self, client, editor):
+        for n in range(4):
+            assert self.sign_in(client, "editor", "guess", f"203.0.113.{n}").status_code == 200
+        assert self.sign_in(client, "editor", "guess", "203.0.113.4").status_code == 429
+        refused = self.sign_in(client, "editor", self.PASSWORD, "198.51.100.9")
+        assert refused.status_code == 429
+        assert "Too many failed sign-ins" in refused.content.decode()
+
+    def test_an_address_is_locked_after_five_failures_on_any_account(self, client, editor):
+        for n in range(5):
+            self.sign_in(client, f"nobody-{n}", "guess", "203.0.113.77")
+        assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.77").status_code == 429
+        # The account itself is not locked: from elsewhere, the right password gets in.
+        assert self.sign_in(client, "editor", self.PASSWORD, "198.51.100.1").status_code == 302
+
+    def test_a_success_clears_the_count(self, client, editor):
+        for _ in range(4):
+            self.sign_in(client, "editor", "guess", "203.0.113.8")
+        assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.8").status_code == 302
+        client.logout()
+        for _ in range(4):
+            self.sign_in(client, "editor", "guess", "203.0.113.8")
+        assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.8").status_code == 302
