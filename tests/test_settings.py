@@ -178,3 +178,55 @@ def test_a_spoofed_host_is_a_400_not_a_500(db, settings, url):
     response = Client(raise_request_exception=False).get(url, HTTP_HOST="evil.example.com")
     assert response.status_code == 400
     assert b"evil.example.com" not in response.content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("threads", "stalls"), [(None, False), ("1", True)])
+def test_half_sent_requests_do_not_stall_the_site(db, threads, stalls):
+    """As many clients as workers start a request and never finish it; a reader's request
+    still answers within a second. With one thread a worker (gunicorn's sync worker, the
+    README's command before archive/gunicorn.py) the same request waits for the timeout."""
+    import socket
+    import time
+    import urllib.request
+
+    port = _free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+    env = {**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    workers = 2
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "-c", "python:archive.gunicorn", "archive.wsgi",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         *(["--threads", threads] if threads else [])],
+        cwd=ROOT,
+        env={**base, "DATABASE_URL": _test_database_url(), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    slow = []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        for _ in range(workers * 2):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # never ended
+            slow.append(client)
+        time.sleep(0.5)  # let the server take them up
+        started = time.monotonic()
+        try:
+            answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=3)
+            answered = answer.status == 200 and time.monotonic() - started < 1
+        except TimeoutError:
+            answered = False
+        assert answered is not stalls
+    finally:
+        for client in slow:
+            client.close()
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,21 @@
+"""gunicorn's settings for the archive: ``gunicorn -c python:archive.gunicorn archive.wsgi``.
+
+Threaded workers: a client that sends its request slowly, or never finishes it, holds one
+thread of a worker instead of the whole worker, so a few slow clients cannot stall the site
+(with sync workers, as many half-sent requests as workers stopped every page for the worker
+timeout). Each setting can be changed from the environment.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A worker that stops answering its arbiter for this long is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+keepalive = 5
+# Requests larger than these are refused before Django sees them.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
