@@ -218,6 +218,10 @@ if REDIS_URL and not TESTING:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     PUBLIC_PAGE_CACHE_SECONDS = 0
+# A process that changes what pages show must reach the web workers' page cache to make it
+# stale, so in production a writing command without REDIS_URL refuses to run, unless the site
+# says it has no page cache at all (ARCHIVE_NO_PAGE_CACHE=1).
+PAGE_CACHE_ABSENT = env_bool("ARCHIVE_NO_PAGE_CACHE", False)
 
 LOGGING = {
     "version": 1,

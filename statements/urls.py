@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        require_GET(public_page(sitemap_views.sitemap)),
+        require_GET(public_page(sitemap_views.sitemap, params=("p",))),
         # A leaner template than Django's: no alternates, changefreq or priority (never set
         # here), and each lastmod written without the |date filter (see the template).
         {"sitemaps": SITEMAPS, "template_name": "statements/sitemap.xml"},

@@ -95,3 +95,59 @@ def test_cache_is_off_without_a_shared_cache(client):
     get(client, statement.get_absolute_url())
     _, queries = get(client, statement.get_absolute_url())
     assert queries > 0
+
+
+def pages_cached() -> int:
+    """How many pages the (local memory) cache holds."""
+    return sum(1 for key in cache._cache if ":public-page:" in key)
+
+
+@pytest.mark.django_db
+def test_parameters_a_page_does_not_read_make_no_new_entry(client, caching):
+    statement = make_statement("Cached once", tags=["housing"])
+    for n in range(20):
+        assert client.get(f"{statement.get_absolute_url()}?cb={n}").status_code == 200
+        assert client.get(f"/statements/?cb={n}&utm_source=x").status_code == 200
+    assert pages_cached() == 2  # one detail page, one list page
+    # The parameters a page does read still make their own entries.
+    tagged = client.get("/statements/?tag=housing").content.decode()
+    assert "1 statement matches these filters." in tagged
+    assert "1 statement matches" not in client.get("/statements/?cb=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_404_past_the_last_page_is_not_kept(client, caching):
+    make_statement("Only one")
+    for n in range(2, 30):
+        assert client.get(f"/statements/?page={n}").status_code == 404
+    assert pages_cached() == 0
+
+
+@pytest.mark.django_db
+def test_a_lost_version_never_makes_old_entries_current(
+    client, caching, django_capture_on_commit_callbacks
+):
+    statement = make_statement("Versioned", summary="First words.")
+    assert "First words." in client.get(statement.get_absolute_url()).content.decode()
+    statement.summary = "Second words."
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_save(statement=statement, body_changed=False)
+    # Nobody reads the page before the version is evicted (Redis under memory pressure):
+    # the entry of the first version must not become current again.
+    cache.delete(page_cache.VERSION_KEY)
+    assert "Second words." in client.get(statement.get_absolute_url()).content.decode()
+
+
+def test_a_production_writer_without_redis_refuses_unless_told_there_is_no_cache(tmp_path):
+    from tests.test_settings import PRODUCTION_ENV, run_manage
+
+    muse = tmp_path / "call.muse"
+    muse.write_text("#title A call\n\nText.\n")
+    refused = run_manage("import_statements", str(muse), env=PRODUCTION_ENV)
+    assert refused.returncode != 0
+    assert "REDIS_URL is not set" in refused.stderr
+    refused = run_manage("load_demo", env=PRODUCTION_ENV)
+    assert refused.returncode != 0 and "ARCHIVE_NO_PAGE_CACHE=1" in refused.stderr
+    # A dry run changes nothing, and is not refused for this.
+    dry = run_manage("import_statements", "--dry-run", str(muse), env=PRODUCTION_ENV)
+    assert "REDIS_URL" not in dry.stderr

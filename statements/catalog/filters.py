@@ -36,6 +36,10 @@ SEARCH_SORTS = {
 }
 
 
+# The URL parameters the filters read (the page cache keys on these, and on no others).
+FILTER_PARAMETERS = ("tag", "author", "year", "from", "to", "lang", "sort")
+
+
 class FilterError(ValueError):
     """A parameter the reader can fix; the message says how."""
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import (
+    FILTER_PARAMETERS,
     SORTS,
     FilterError,
     StatementFilters,
@@ -90,7 +91,7 @@ def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | Non
 
 
 @require_GET
-@public_page
+@public_page(params=(*FILTER_PARAMETERS, "page"))
 def statement_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET)
@@ -148,7 +149,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("kind", "page"))
 def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind and kind not in Author.Kind.values:
@@ -169,7 +170,7 @@ def author_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = selectors.author_get(slug=slug)
     if author is None:
@@ -193,7 +194,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
@@ -220,7 +221,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1 <= year <= 9999:
         raise Http404("No such year.")
@@ -244,7 +245,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
         raise Http404("No such month.")

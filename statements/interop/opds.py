@@ -192,7 +192,7 @@ def _acquisition(request, *, title: str, statements, up: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def latest(request: HttpRequest) -> HttpResponse:
     statements = selectors.statement_cards(
         Statement.objects.published().order_by("-published_at", "-pk")
@@ -218,20 +218,20 @@ def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def tags(request: HttpRequest) -> HttpResponse:
     return _navigation(request, title="By tag", items=selectors.tag_list(), entry_url="opds:tag")
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def authors(request: HttpRequest) -> HttpResponse:
     items = selectors.author_list()
     return _navigation(request, title="By author", items=items, entry_url="opds:author")
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.tag_get(slug=slug)
     if found is None:
@@ -243,7 +243,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.author_get(slug=slug)
     if found is None:

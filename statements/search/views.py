@@ -8,7 +8,12 @@ from django.views.decorators.http import require_GET
 
 from statements import pagination
 from statements.cache import public_page
-from statements.catalog.filters import SEARCH_SORTS, FilterError, statement_filters_parse
+from statements.catalog.filters import (
+    FILTER_PARAMETERS,
+    SEARCH_SORTS,
+    FilterError,
+    statement_filters_parse,
+)
 from statements.catalog.views import (
     active_filters,
     bad_request,
@@ -20,7 +25,7 @@ from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_s
 
 
 @require_GET
-@public_page
+@public_page(params=("q", *FILTER_PARAMETERS, "page"))
 def search(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.cache import PageCacheUnreachable, page_cache_reach_check
 from statements.ingest.files import FORMATS, import_files
 from statements.ingest.services import statement_import
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
     def handle(self, *args, paths, format, status, dry_run, fail_fast, **options):
         from tqdm import tqdm
 
+        if not dry_run:
+            try:
+                page_cache_reach_check()
+            except PageCacheUnreachable as error:
+                raise CommandError(str(error)) from None
         files = list(import_files(paths))
         if not files:
             raise CommandError("Nothing to import: no .muse, .txt, .md, .jsonl or .zip found.")
