@@ -248,3 +248,6 @@ ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@archive.inv
 # inside gunicorn's 30-second worker timeout, and far above what a real statement needs.
 ARCHIVE_PANDOC_SECONDS = int(os.environ.get("ARCHIVE_PANDOC_SECONDS", "15"))
 ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"))
+# The admin's import runs in the web request: no file is started after this many seconds
+# (with one file's conversion bounded above, the request ends inside the worker timeout).
+ARCHIVE_ADMIN_IMPORT_SECONDS = int(os.environ.get("ARCHIVE_ADMIN_IMPORT_SECONDS", "10"))

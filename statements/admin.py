@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -153,8 +154,14 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
             if files is None:
                 context["error"] = "This upload has expired or is not yours: upload again."
             else:
-                report = statement_import(files=files, status="draft")
-                uploads.upload_discard(request, token)
+                try:
+                    # Inside the web request, so bounded well inside the worker's timeout;
+                    # what was not reached is reported and can be uploaded again.
+                    report = statement_import(
+                        files=files, status="draft", seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS
+                    )
+                finally:
+                    uploads.upload_discard(request, token)
                 context["report"] = report
                 if report.created or report.updated:
                     self.message_user(

@@ -7,8 +7,9 @@ import datetime
 import hashlib
 import os
 import re
+import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -35,7 +36,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not read: --fail-fast stopped first
+    skipped: list[str] = field(default_factory=list)  # not imported: stopped first
+    stopped: str = ""  # why the import stopped before the end, for a person to read
 
 
 def statement_import(
@@ -46,6 +48,7 @@ def statement_import(
     dry_run: bool = False,
     fail_fast: bool = False,
     now: datetime.datetime | None = None,
+    seconds: float | None = None,
 ) -> ImportReport:
     """Import files (name, bytes): each one atomically, so a file that fails changes
     nothing, and the others go on. A statement is known by its slug (from the Muse file's
@@ -55,40 +58,61 @@ def statement_import(
     ``fail_fast`` the first failing file stops the import (the files before it stay in).
 
     Every statement created or updated keeps the file it was read from, byte for byte, with
-    its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines)."""
+    its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines).
+
+    With ``seconds``, no file is started once that time has passed (one at least is): the
+    rest are reported as skipped, with the reason in ``stopped``."""
     report = ImportReport()
     now = now or timezone.now()
-    for name, raw, parsed in _parsed_ahead(files, format):
-        if fail_fast and report.failed:
-            report.skipped.append(name)
-            continue
-        if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
-            report.failed.append((name, str(parsed)))
-            continue
-        try:
-            with transaction.atomic():
-                original = _ImportedFileLater(name, raw, parsed[0].format)
-                outcome = _import_parsed(parsed, status, now, original)
-                if dry_run:
-                    transaction.set_rollback(True)
-        except ImportFailure as error:
-            report.failed.append((name, str(error)))
-            continue
-        except ValidationError as error:
-            report.failed.append((name, "; ".join(error.messages)))
-            continue
-        except DatabaseError as error:
-            report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
-            continue
-        except ValueError as error:
-            report.failed.append((name, str(error)))
-            continue
-        for kind, label in outcome:
-            getattr(report, kind).append(label)
-        report.notes += [(item.name, note) for item in parsed for note in item.notes]
+    deadline = None if seconds is None else time.monotonic() + seconds
+    handled: set[str] = set()
+    stream = _parsed_ahead(files, format)
+    try:
+        for name, raw, parsed in stream:
+            if deadline is not None and handled and time.monotonic() > deadline:
+                report.stopped = f"the {seconds:g} seconds an import may take here ran out"
+                break
+            handled.add(name)
+            _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast)
+    finally:
+        stream.close()
+    if report.stopped and isinstance(files, Sequence):
+        report.skipped += [name for name, _raw in files if name not in handled]
     if not dry_run and (report.created or report.updated):
         public_pages_changed()
     return report
+
+
+def _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast) -> None:
+    """One file into the report: imported atomically, or failed with the reason."""
+    if fail_fast and report.failed:
+        report.skipped.append(name)
+        report.stopped = "a file failed (--fail-fast)"
+        return
+    if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
+        report.failed.append((name, str(parsed)))
+        return
+    try:
+        with transaction.atomic():
+            original = _ImportedFileLater(name, raw, parsed[0].format)
+            outcome = _import_parsed(parsed, status, now, original)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ImportFailure as error:
+        report.failed.append((name, str(error)))
+        return
+    except ValidationError as error:
+        report.failed.append((name, "; ".join(error.messages)))
+        return
+    except DatabaseError as error:
+        report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
+        return
+    except ValueError as error:
+        report.failed.append((name, str(error)))
+        return
+    for kind, label in outcome:
+        getattr(report, kind).append(label)
+    report.notes += [(item.name, note) for item in parsed for note in item.notes]
 
 
 class _ImportedFileLater:
@@ -130,7 +154,8 @@ def _parsed_ahead(files, format):
             return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
 
     workers = max(2, os.cpu_count() or 2)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         window: deque = deque()
         for name, raw in files:
             window.append((name, raw, pool.submit(parse, name, raw)))
@@ -140,6 +165,10 @@ def _parsed_ahead(files, format):
         while window:
             name_done, raw_done, future = window.popleft()
             yield name_done, raw_done, future.result()
+    finally:
+        # Closed early (the time ran out): what has not started never starts, and the
+        # conversions under way (each bounded, see core.pandoc) finish without anyone waiting.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tuple[str, str]]:

@@ -65,6 +65,8 @@ def upload_receive(request) -> tuple[str, list[dict], list[tuple[str, str]]]:
                     previews.append({"item": item, "data": item.data})
             except ImportFailure as error:
                 errors.append((member, str(error)))
+    if not any(folder.iterdir()):
+        folder.rmdir()  # every file refused: nothing is kept
     request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, [])[-9:], token]
     return token, previews, errors
 

@@ -122,3 +122,30 @@ class TestAdminImport:
         listing = editor_client.get("/admin/statements/importedfile/")
         assert listing.status_code == 200 and "night.muse" in listing.content.decode()
         assert editor_client.get("/admin/statements/importedfile/add/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestBoundedConfirmation:
+    def test_files_not_reached_in_time_are_reported_and_nothing_is_left(
+        self, editor_client, settings
+    ):
+        from statements.ingest.uploads import _folder
+
+        settings.ARCHIVE_ADMIN_IMPORT_SECONDS = 0  # time is up after the first file
+        files = [(f"call-{n}.muse", f"#title Call {n}\n\nText {n}.\n".encode()) for n in range(3)]
+        token = upload(editor_client, *files).context["token"]
+        done = editor_client.post(URL, {"token": token})
+        report = done.context["report"]
+        assert report.created == ["call-0.muse → call-0"]
+        assert report.skipped == ["call-1.muse", "call-2.muse"]
+        assert "ran out" in report.stopped
+        html = done.content.decode()
+        assert "Not reached" in html and "call-2.muse" in html
+        assert list(Statement.objects.values_list("title", flat=True)) == ["Call 0"]
+        assert not _folder(token).exists()  # the upload is gone, partial or not
+
+    def test_a_refused_upload_leaves_no_folder(self, editor_client):
+        from statements.ingest.uploads import _folder
+
+        token = upload(editor_client, ("picture.png", b"\x89PNG\r\n\x1a\n")).context["token"]
+        assert not _folder(token).exists()
