@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "corsheaders",
     # Admin login throttling (see AXES_* below).
     "axes",
+    # Content-Security-Policy (see CONTENT_SECURITY_POLICY below).
+    "csp",
     # Only for the API documentation page's own static files (Swagger UI, no CDN).
     "ninja",
     "statements",
@@ -82,9 +85,31 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every response carries a Content-Security-Policy: scripts, styles, images and fonts from the
+# archive itself only, no inline script anywhere (a JSON-LD or JSON data block is not one),
+# nothing framed, forms posted here only. Style *attributes* are allowed: the sanitised
+# statement HTML keeps text-align on table cells (core.rendering), and nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        # data: for the small icons Swagger UI (/api/docs/) draws in its stylesheet.
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 # Sign-in guesses are limited: after ARCHIVE_LOGIN_FAILURES failures for one account, or
 # from one address, sign-in is refused there for ARCHIVE_LOGIN_COOLOFF_MINUTES.
