@@ -181,11 +181,10 @@ def test_a_spoofed_host_is_a_400_not_a_500(db, settings, url):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("threads", "stalls"), [(None, False), ("1", True)])
-def test_half_sent_requests_do_not_stall_the_site(db, threads, stalls):
-    """As many clients as workers start a request and never finish it; a reader's request
-    still answers within a second. With one thread a worker (gunicorn's sync worker, the
-    README's command before archive/gunicorn.py) the same request waits for the timeout."""
+def test_half_sent_requests_do_not_stall_the_site(db):
+    """Twice as many clients as workers start a request and never finish it; a reader's
+    request still answers within a second. (With gunicorn's sync workers, the README's
+    command before archive/gunicorn.py, it waited for the worker timeout.)"""
     import socket
     import time
     import urllib.request
@@ -196,8 +195,7 @@ def test_half_sent_requests_do_not_stall_the_site(db, threads, stalls):
     workers = 2
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", "python:archive.gunicorn", "archive.wsgi",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         *(["--threads", threads] if threads else [])],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,
         env={**base, "DATABASE_URL": _test_database_url(), **env},
         stdout=subprocess.DEVNULL,
@@ -219,12 +217,9 @@ def test_half_sent_requests_do_not_stall_the_site(db, threads, stalls):
             slow.append(client)
         time.sleep(0.5)  # let the server take them up
         started = time.monotonic()
-        try:
-            answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=3)
-            answered = answer.status == 200 and time.monotonic() - started < 1
-        except TimeoutError:
-            answered = False
-        assert answered is not stalls
+        answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=10)
+        assert answer.status == 200
+        assert time.monotonic() - started < 1
     finally:
         for client in slow:
             client.close()

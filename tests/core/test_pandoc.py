@@ -38,7 +38,7 @@ def test_hostile_muse_is_refused_within_the_time_bound(text):
     started = time.monotonic()
     with pytest.raises(ConversionError, match="too complex to convert within 2 s"):
         pandoc_convert(text, source="muse", to="commonmark_x", seconds=2)
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 5
     assert _pandoc_children() == []
 
 
@@ -82,5 +82,6 @@ def test_pandoc_dies_by_its_own_limits_when_its_caller_is_killed():
     assert found, "pandoc never started"
     caller.kill()  # SIGKILL: no cleanup code of the caller runs
     caller.wait()
-    _gone, alive = psutil.wait_procs(found, timeout=10)
+    # 3 s of CPU time (its prlimit): longer in wall time on a busy machine.
+    _gone, alive = psutil.wait_procs(found, timeout=30)
     assert alive == [], [p.cmdline() for p in alive]
