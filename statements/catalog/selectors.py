@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -34,6 +35,7 @@ from statements.models import (
     Statement,
     Tag,
     TaggedStatement,
+    folded_name,
     published_via,
     tags_by_name,
     tags_prefetch,
@@ -357,3 +359,27 @@ def archive_month_statements(*, year: int, month: int) -> StatementQuerySet:
 def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
     """The public tags among ``slugs`` (see tag_get)."""
     return _public_tags().filter(slug__in=list(slugs))
+
+
+def names_folded(*, names: Iterable[str]) -> dict[str, str]:
+    """Each name as archive_fold() folds it (lower case, no accents; Python's own
+    decomposition differs on letters such as ø and ł): one query."""
+    names = list(names)
+    if not names:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, archive_fold(k) FROM unnest(%s::text[]) AS k", [names])
+        return dict(cursor.fetchall())
+
+
+def names_existing(*, model: type[Author] | type[Tag], names: Iterable[str]) -> dict:
+    """The existing authors or tags for these names, matched as imports match them (without
+    regard to case, spacing or accents; the oldest where several fold alike): name -> row,
+    for the names that have one. Two queries."""
+    wanted = {" ".join(name.split()) for name in names if name.strip()}
+    folded = names_folded(names=wanted)
+    rows: dict = {}
+    matches = model.objects.annotate(folded=folded_name()).filter(folded__in=set(folded.values()))
+    for row in matches.order_by("pk"):
+        rows.setdefault(row.folded, row)
+    return {name: rows[folded[name]] for name in wanted if folded[name] in rows}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,6 +19,7 @@ from statements.catalog.indexing import (
     search_words_remove,
     statement_search_names_refresh,
 )
+from statements.catalog.selectors import names_folded
 from statements.core.records import AuthorCredit, StatementData
 from statements.core.rendering import render_body
 from statements.models import (
@@ -253,17 +254,6 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-def _folded_keys(keys: Iterable[str]) -> dict[str, str]:
-    """Each name key as archive_fold() folds it (lower case, unaccent: Python's own
-    decomposition differs on letters such as ø and ł): one query."""
-    keys = list(keys)
-    if not keys:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT k, archive_fold(k) FROM unnest(%s::text[]) AS k", [keys])
-        return dict(cursor.fetchall())
-
-
 Named = TypeVar("Named", Author, Tag)
 
 
@@ -274,7 +264,7 @@ def _rows_by_name(
     (given the slugs already taken), created in one query. Names match without regard to
     case, spacing or accents: "Pëtr Kropotkin" finds "Petr Kropotkin"; where several rows
     fold to the same name, the oldest is used."""
-    folded = _folded_keys(wanted)
+    folded = names_folded(names=wanted)
     rows: dict[str, Named] = {}
     existing = (
         model.objects.annotate(folded=folded_name())

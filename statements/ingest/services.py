@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.cache import public_pages_changed
+from statements.catalog.selectors import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
 from statements.ingest.files import parse_bytes
 from statements.ingest.formats.common import ImportFailure
 from statements.ingest.formats.jsonl import data_record, statement_record
-from statements.models import Authorship, ImportedFile, Statement
+from statements.models import Author, Authorship, ImportedFile, Statement, Tag
 
 
 @dataclass
@@ -203,6 +204,7 @@ def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tu
     )
     by_slug = {s.slug: s for s in existing}
     taken = set(by_slug)
+    authors, tags = _names_kept(parsed) if existing else ({}, {})
     for item in parsed:
         data = item.data
         statement = by_slug.get(data.slug)
@@ -225,7 +227,13 @@ def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tu
             data.imported_from = original.get()
             new_items.append(data)
             outcome.append(("created", label))
-        elif data_record(data) == statement_record(statement):
+            continue
+        # Importing again never changes the record's standing: a published statement stays
+        # published (and keeps its publication time), a draft stays a draft; and a name that
+        # differs only in case, spacing or accents is the archive's name.
+        data.status, data.published_at = statement.status, statement.published_at
+        _as_the_archive_spells_it(data, authors, tags)
+        if data_record(data) == statement_record(statement):
             outcome.append(("unchanged", label))
         else:
             data.imported_from = original.get()
@@ -234,3 +242,25 @@ def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tu
     if new_items:
         statement_bulk_create(items=new_items)
     return outcome
+
+
+def _names_kept(parsed) -> tuple[dict, dict]:
+    """The archive's authors and tags for every name the parsed records give."""
+    authors = names_existing(
+        model=Author, names=(c.name for item in parsed for c in item.data.credits)
+    )
+    tags = names_existing(model=Tag, names=(t for item in parsed for t in item.data.tags))
+    return authors, tags
+
+
+def _as_the_archive_spells_it(data, authors: dict, tags: dict) -> None:
+    """The record's names as the archive has them, and its authors' kinds as editors set
+    them, so that comparing it with the statement sees only real changes."""
+    for credit in data.credits:
+        found = authors.get(" ".join(credit.name.split()))
+        if found is not None:
+            credit.name, credit.kind = found.name, found.kind
+    data.tags = [
+        tags[name].name if name in tags else name
+        for name in (" ".join(tag.split()) for tag in data.tags)
+    ]

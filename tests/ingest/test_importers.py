@@ -15,7 +15,7 @@ from statements.ingest.files import import_files, parse_bytes
 from statements.ingest.formats.common import ImportFailure, muse_inline_plain
 from statements.ingest.formats.muse import muse_split
 from statements.ingest.services import statement_import
-from statements.models import Author, Statement, Tag
+from statements.models import Author, Statement, Tag, Withdrawal
 from tests.factories import make_statement
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -594,3 +594,48 @@ class TestMuseShortcut:
             assert shortcut == pandoc, path
             set_aside += len(_set_aside_plain_paragraphs(body)[1])
         assert set_aside > 50  # the shortcut was taken, not only the fallback
+
+
+@pytest.mark.django_db
+class TestImportingAgain:
+    MUSE = (
+        "#title Rent strike call\n#author Dock Union\n#topics Abolition, Pëtr Kropotkin\n\n"
+        "We call.\n"
+    )
+
+    def test_a_published_statement_stays_published_and_keeps_its_time(self):
+        import_one("rent.muse", self.MUSE, status="published")
+        statement = Statement.objects.get()
+        published_at = statement.published_at
+        assert statement.status == "published"
+        again = import_one("rent.muse", self.MUSE)  # no --status: a plain re-import
+        assert again.unchanged == ["rent.muse → rent"] and again.updated == []
+        edited = import_one("rent.muse", self.MUSE.replace("We call.", "We call again."))
+        assert edited.updated == ["rent.muse → rent"]
+        statement.refresh_from_db()
+        assert statement.status == "published" and statement.published_at == published_at
+        assert statement.body == "We call again.\n"
+        assert not Withdrawal.objects.exists()  # OAI-PMH recorded no deletion
+
+    def test_a_draft_stays_a_draft_whatever_status_is_asked(self):
+        import_one("rent.muse", self.MUSE)
+        import_one("rent.muse", self.MUSE.replace("We call.", "Edited."), status="published")
+        assert Statement.objects.get().status == "draft"
+        line = json.dumps(
+            {"title": "Rent strike call", "slug": "rent", "status": "published",
+             "published_at": "2025-01-01T00:00:00Z", "body": "Edited.\n"}
+        )  # fmt: skip
+        import_one("rent.jsonl", line + "\n")
+        assert Statement.objects.get().status == "draft"
+
+    def test_names_differing_in_case_spacing_or_accents_change_nothing(self):
+        Tag.objects.create(name="abolition", slug="abolition")
+        Tag.objects.create(name="Petr Kropotkin", slug="petr-kropotkin")
+        first = import_one("rent.muse", self.MUSE, status="published")
+        assert first.created == ["rent.muse → rent"]
+        assert set(Statement.objects.get().tags.names()) == {"abolition", "Petr Kropotkin"}
+        Author.objects.filter(name="Dock Union").update(kind="organisation")  # an editor's fix
+        for _ in range(2):
+            again = import_one("rent.muse", self.MUSE.replace("Abolition", "ABOLITION "))
+            assert again.unchanged == ["rent.muse → rent"], again
+        assert Author.objects.get(name="Dock Union").kind == "organisation"

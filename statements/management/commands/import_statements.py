@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--status",
             choices=["draft", "published"],
-            help="force every statement's status (default: JSON Lines keep theirs, other "
-            "formats come in as drafts)",
+            help="the status of new statements (default: JSON Lines keep theirs, other "
+            "formats come in as drafts); a statement already in the archive keeps its own",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would change, write nothing"
