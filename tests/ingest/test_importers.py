@@ -12,7 +12,12 @@ from django.core.management.base import CommandError
 from statements.core.dates import PartialDate
 from statements.core.records import SourceData
 from statements.ingest.files import import_files, parse_bytes
-from statements.ingest.formats.common import ImportFailure, muse_inline_plain
+from statements.ingest.formats.common import (
+    ImportFailure,
+    author_kind,
+    muse_inline_plain,
+    source_from_line,
+)
 from statements.ingest.formats.muse import muse_split
 from statements.ingest.services import statement_import
 from statements.models import Author, Statement, Tag, Withdrawal
@@ -337,6 +342,7 @@ def test_the_seed_imports_as_the_library_published_it():
     source = statement.sources.get()
     assert source.retrieved_on == PartialDate(2025, 3, 13)
     assert source.site_name == "www.solidaritycollectives.org"
+    assert source.url == "https://www.solidaritycollectives.org"  # a link, as a reader expects
     assert statement.rights == "Anti-Copyright"
     assert statement.body.rstrip().endswith("Build internationalism together.")
     assert "Anarchist Library" not in statement.body and "Retrieved" not in statement.body
@@ -639,3 +645,44 @@ class TestImportingAgain:
             again = import_one("rent.muse", self.MUSE.replace("Abolition", "ABOLITION "))
             assert again.unchanged == ["rent.muse → rent"], again
         assert Author.objects.get(name="Dock Union").kind == "organisation"
+
+
+SCHEMELESS_SOURCES = [
+    (
+        "Retrieved on 2 May 2024 from [[example.net/page][Example]]",
+        "https://example.net/page",
+        "Example",
+    ),
+    (
+        "Retrieved on 2 May 2024 from www.example.org.",
+        "https://www.example.org",
+        "www.example.org",
+    ),
+    ("于2022-01-02从libcom.org/library/call拾获", "https://libcom.org/library/call", ""),
+    ("Retrieved on 2 May 2024 from The Anarchist Library", "", "The Anarchist Library"),
+    ("Retrieved on 2 May 2024 from [[https://a.example/x][A]]", "https://a.example/x", "A"),
+]
+
+
+@pytest.mark.parametrize(("line", "url", "site"), SCHEMELESS_SOURCES)
+def test_a_source_written_without_a_scheme_keeps_its_address(line, url, site):
+    source = source_from_line(line)
+    assert (source.url, source.site_name) == (url, site)
+    assert source.note == muse_inline_plain(line)  # the line as written
+    assert source.retrieved_on is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Situationist International", "collective"),
+        ("Anarchist Black Cross Library", "collective"),
+        ("Strike Committee", "collective"),
+        ("无政府主义者委员会", "collective"),
+        ("人民图书馆", "collective"),
+        ("翻译小组", "collective"),
+        ("Emma Goldman", "person"),
+    ],
+)
+def test_names_that_say_they_are_a_group_are_collectives(name, kind):
+    assert author_kind(name) == kind

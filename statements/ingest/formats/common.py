@@ -41,7 +41,7 @@ def muse_inline_plain(value: str) -> str:
 def author_kind(name: str) -> str:
     """A guess editors can correct: names that say they are a group are collectives."""
     words = set(re.findall(r"\w+", name.lower()))
-    if words & GROUP_WORDS:
+    if words & GROUP_WORDS or name.strip().endswith(GROUP_ENDINGS):
         return "collective"
     return "person"
 
@@ -52,13 +52,26 @@ GROUP_WORDS = {
     "association", "syndicate", "brigade", "crimethinc", "collectif", "colectivo", "kollektiv",
     "comité", "comite", "federación", "federazione", "fédération", "groupe", "gruppo",
     "asamblea", "assemblée", "workers", "sindicato", "syndicat", "bloc", "cell", "circle",
-    "society",
+    "society", "international", "internationale", "library", "libraries",
 }  # fmt: skip
+# Chinese and Japanese names say what they are at their end: committee, library, group.
+GROUP_ENDINGS = ("委员会", "委員会", "图书馆", "図書館", "圖書館", "小组", "小組")
 
 _RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
 # The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
-_RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(https?://.+?)\s*拾获")
+_RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(\S+?)\s*拾获")
 _URL = re.compile(r"https?://[^\s\]\[<>\"']+")
+# A web address written without its scheme: "www.example.org", "libcom.org/library/…".
+_BARE_ADDRESS = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s\]\[<>\"']*)?", re.IGNORECASE)
+
+
+def _address(text: str) -> str:
+    """``text`` as a web address: as it is with a scheme, with https:// when it is a bare
+    host name (and path); "" when it is no address."""
+    text = text.strip().rstrip(".,;)")
+    if text.startswith(("http://", "https://")):
+        return text
+    return f"https://{text}" if _BARE_ADDRESS.fullmatch(text) else ""
 
 
 def source_from_line(line: str) -> SourceData:
@@ -67,20 +80,22 @@ def source_from_line(line: str) -> SourceData:
     link = INLINE_LINK.search(line)
     url = ""
     site = ""
-    if link and link[1].startswith(("http://", "https://")):
-        url, site = link[1], (link[2] or "")
+    if link and _address(link[1]):
+        url, site = _address(link[1]), (link[2] or "")
     elif found := _URL.search(line):
         url = found[0].rstrip(".,;)")
     plain = muse_inline_plain(line)
     chinese = _RETRIEVED_ZH.search(plain)
     if chinese and not link:
-        url = chinese[2]
+        url = _address(chinese[2]) or url
     if not site and not chinese:
         after = re.search(r"\bfrom\s+(.+)$", plain, re.IGNORECASE)
         if after:
             site = after[1].strip().rstrip(".")
             if site.startswith(("http://", "https://")):
                 site = ""
+            elif not url:
+                url = _address(site)  # "from www.example.org": the address, kept as written
     retrieved = None
     when = _RETRIEVED.search(plain) or chinese
     if when:
