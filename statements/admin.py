@@ -171,8 +171,19 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
                         messages.SUCCESS,
                     )
         elif request.method == "POST":
-            token, previews, errors = uploads.upload_receive(request)
-            context.update(token=token, previews=previews, errors=errors)
+            token, errors = uploads.upload_receive(request)
+            files = uploads.upload_files(request, token) or []
+            # What an import would do, written and rolled back: new or an update (of which
+            # statement, and what changes), and why a file cannot be imported.
+            plan = statement_import(
+                files=files,
+                status="draft",
+                dry_run=True,
+                seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS,
+            )
+            context.update(
+                token=token, previews=plan.entries, errors=errors + plan.failed, plan=plan
+            )
         return TemplateResponse(request, "admin/statements/statement/import.html", context)
 
     def get_search_results(self, request, queryset, search_term):

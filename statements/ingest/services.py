@@ -4,7 +4,9 @@ was created, updated, left unchanged or refused, and the file kept as provenance
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
+import itertools
 import os
 import re
 import time
@@ -22,6 +24,7 @@ from django.utils.text import slugify
 from statements.cache import public_pages_changed
 from statements.catalog.selectors import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
+from statements.core.records import StatementData
 from statements.ingest.files import parse_bytes
 from statements.ingest.formats.common import ImportFailure
 from statements.ingest.formats.jsonl import data_record, statement_record
@@ -39,6 +42,44 @@ class ImportReport:
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # not imported: stopped first
     stopped: str = ""  # why the import stopped before the end, for a person to read
+    entries: list[ImportEntry] = field(default_factory=list)  # one per statement read
+
+
+@dataclass
+class ImportEntry:
+    """One statement of an import: what the file holds, whether it creates a statement or
+    updates (or leaves alone) one already in the archive, and for an update what changes."""
+
+    name: str
+    format: str
+    action: str  # "created", "updated" or "unchanged"
+    data: StatementData
+    notes: list[str]
+    statement_id: int | None = None  # None for a statement a dry run would create
+    status: str = ""  # the statement's status: an import never changes it
+    changed: list[str] = field(default_factory=list)  # the fields that differ
+    body_diff: list[str] = field(default_factory=list)  # unified diff lines of the text
+
+
+MAX_DIFF_LINES = 400
+
+
+def _changes(before: dict, after: dict) -> tuple[list[str], list[str]]:
+    """The fields two records differ in, and the diff of their texts (at most
+    MAX_DIFF_LINES lines)."""
+    changed = [key for key in after if key != "format" and before.get(key) != after[key]]
+    diff = []
+    if "body" in changed:
+        lines = difflib.unified_diff(
+            before["body"].splitlines(),
+            after["body"].splitlines(),
+            "archive",
+            "file",
+            n=1,
+            lineterm="",
+        )
+        diff = list(itertools.islice(lines, 2, MAX_DIFF_LINES + 2))  # without the file names
+    return changed, diff
 
 
 def statement_import(
@@ -111,8 +152,11 @@ def _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast) -> N
     except ValueError as error:
         report.failed.append((name, str(error)))
         return
-    for kind, label in outcome:
-        getattr(report, kind).append(label)
+    for entry in outcome:
+        getattr(report, entry.action).append(f"{entry.name} → {entry.data.slug}")
+        if dry_run and entry.action == "created":
+            entry.statement_id = None  # rolled back: it does not exist
+        report.entries.append(entry)
     report.notes += [(item.name, note) for item in parsed for note in item.notes]
 
 
@@ -172,7 +216,7 @@ def _parsed_ahead(files, format):
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tuple[str, str]]:
+def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[ImportEntry]:
 
     outcome, new_items = [], []
     for item in parsed:
@@ -222,25 +266,33 @@ def _import_parsed(parsed, status, now, original: _ImportedFileLater) -> list[tu
                 data.slug = slug_free(data.slug, taken)
                 item.notes.append(f"a different text has this name: saved as {data.slug}")
         taken.add(data.slug)
-        label = f"{item.name} → {data.slug}"
+        entry = ImportEntry(item.name, item.format, "created", data, item.notes)
+        outcome.append(entry)
         if statement is None:
             data.imported_from = original.get()
             new_items.append(data)
-            outcome.append(("created", label))
+            entry.status = data.status
             continue
+        entry.statement_id, entry.status = statement.pk, statement.status
         # Importing again never changes the record's standing: a published statement stays
         # published (and keeps its publication time), a draft stays a draft; and a name that
         # differs only in case, spacing or accents is the archive's name.
         data.status, data.published_at = statement.status, statement.published_at
         _as_the_archive_spells_it(data, authors, tags)
-        if data_record(data) == statement_record(statement):
-            outcome.append(("unchanged", label))
+        before, after = statement_record(statement), data_record(data)
+        if before == after:
+            entry.action = "unchanged"
         else:
+            entry.action = "updated"
+            entry.changed, entry.body_diff = _changes(before, after)
             data.imported_from = original.get()
             statement_replace(statement=statement, data=data)
-            outcome.append(("updated", label))
     if new_items:
-        statement_bulk_create(items=new_items)
+        created = iter(statement_bulk_create(items=new_items))
+        for entry in outcome:
+            if entry.action == "created":
+                made = next(created)
+                entry.statement_id, entry.data.slug = made.pk, made.slug
     return outcome
 
 

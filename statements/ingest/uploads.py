@@ -9,8 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from statements.ingest.files import MAX_FILE_BYTES, file_members, parse_bytes
-from statements.ingest.formats.common import ImportFailure
+from statements.ingest.files import MAX_FILE_BYTES, file_members
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the importer's own limit for one file
 ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".jsonl", ".zip")
@@ -35,40 +34,31 @@ def _discard_stale() -> None:
             continue
 
 
-def upload_receive(request) -> tuple[str, list[dict], list[tuple[str, str]]]:
-    """Keep the uploaded files and parse them for the preview: (token, previews, errors)."""
+def upload_receive(request) -> tuple[str, list[tuple[str, str]]]:
+    """Keep the uploaded files for the preview and the import: (token, refusals). What
+    each file holds is read by a dry run of the import (``upload_files`` gives them)."""
     _discard_stale()
     token = secrets.token_hex(16)
     folder = _folder(token)
     folder.mkdir(mode=0o700)
-    previews, errors = [], []
+    errors = []
     uploads = request.FILES.getlist("files")
     if not uploads:
         errors.append(("", "Choose at least one file."))
     for number, upload in enumerate(uploads):
         name = Path(upload.name).name
         if not name.lower().endswith(ALLOWED_SUFFIXES):
-            errors.append((name, "not a .muse, .txt, .md, .jsonl or .zip file"))
+            errors.append((name, f"not a {', '.join(ALLOWED_SUFFIXES[:-1])} or .zip file"))
             continue
         if upload.size > MAX_UPLOAD_BYTES:
             errors.append((name, f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"))
             continue
-        raw = upload.read()
-        (folder / f"{number:04d}").write_bytes(raw)
+        (folder / f"{number:04d}").write_bytes(upload.read())
         (folder / f"{number:04d}.name").write_text(name, encoding="utf-8")
-        for member, content in file_members(name, raw):
-            if isinstance(content, ImportFailure):
-                errors.append((member, str(content)))
-                continue
-            try:
-                for item in parse_bytes(content, name=member):
-                    previews.append({"item": item, "data": item.data})
-            except ImportFailure as error:
-                errors.append((member, str(error)))
     if not any(folder.iterdir()):
         folder.rmdir()  # every file refused: nothing is kept
     request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, [])[-9:], token]
-    return token, previews, errors
+    return token, errors
 
 
 def upload_files(request, token: str):

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from statements.ingest import uploads
 from statements.models import ImportedFile, Statement
@@ -73,7 +74,7 @@ class TestAdminImport:
         assert "unsafe name" in errors["evil.zip/../../etc/passwd.txt"]
         assert "zip bomb" in errors["bomb.zip/bomb.txt"]
         assert "line 2: not valid JSON" in errors["broken.jsonl"]
-        assert [p["data"].title for p in preview.context["previews"]] == ["Night shelter call"]
+        assert [p.data.title for p in preview.context["previews"]] == ["Night shelter call"]
         editor_client.post(URL, {"token": preview.context["token"]})
         assert list(Statement.objects.values_list("title", flat=True)) == ["Night shelter call"]
 
@@ -149,3 +150,70 @@ class TestBoundedConfirmation:
 
         token = upload(editor_client, ("picture.png", b"\x89PNG\r\n\x1a\n")).context["token"]
         assert not _folder(token).exists()
+
+
+@pytest.mark.django_db
+class TestPreviewSaysWhatChanges:
+    """The preview tells a new statement from an update of one in the archive (with its
+    status, a link, the fields and the text that change) before anything is written; the
+    result links every statement created or updated."""
+
+    EDITED = MUSE.replace(b"We call.", b"We call again.\n\nCome at six.").replace(
+        b"#date 2025-03", b"#date 2025-04"
+    )
+
+    def published(self, editor_client):
+        token = upload(editor_client, ("night.muse", MUSE)).context["token"]
+        editor_client.post(URL, {"token": token})
+        statement = Statement.objects.get(slug="night")
+        statement.status, statement.published_at = "published", timezone.now()
+        statement.save()
+        return statement
+
+    def test_an_update_shows_its_statement_fields_and_diff(self, editor_client):
+        statement = self.published(editor_client)
+        before = Statement.objects.get(pk=statement.pk)
+        preview = upload(
+            editor_client, ("night.muse", self.EDITED), ("new.muse", MUSE[:7] + b" Other\n\nX\n")
+        )
+        entries = {e.name: e for e in preview.context["previews"]}
+        update, new = entries["night.muse"], entries["new.muse"]
+        assert (update.action, update.statement_id, update.status) == (
+            "updated",
+            statement.pk,
+            "published",
+        )
+        assert update.changed == ["body", "issued"]
+        assert "-We call." in update.body_diff and "+We call again." in update.body_diff
+        assert "+Come at six." in update.body_diff
+        assert (new.action, new.statement_id, new.status) == ("created", None, "draft")
+        html = preview.content.decode()
+        change = f"/admin/statements/statement/{statement.pk}/change/"
+        assert f'href="{change}"' in html and 'href="/statements/night/"' in html
+        assert "which stays published: changes body, issued" in html
+        assert '<span class="diff-added">+Come at six.</span>' in html
+        assert "New statement, as a draft" in html
+        # Nothing was written by the preview.
+        after = Statement.objects.get(pk=statement.pk)
+        assert (after.body, after.issued, after.updated_at) == (
+            before.body,
+            before.issued,
+            before.updated_at,
+        )
+        assert not Statement.objects.filter(title="Other").exists()
+        # The import then does what the preview said, and links both statements.
+        done = editor_client.post(URL, {"token": preview.context["token"]})
+        html = done.content.decode()
+        created = Statement.objects.get(title="Other")
+        assert f'href="{change}"' in html
+        assert f'href="/admin/statements/statement/{created.pk}/change/"' in html
+        assert "Updated: night.muse" in html and "Created: new.muse" in html
+        after = Statement.objects.get(pk=statement.pk)
+        assert after.status == "published" and "Come at six." in after.body
+
+    def test_an_unchanged_file_says_so(self, editor_client):
+        statement = self.published(editor_client)
+        preview = upload(editor_client, ("night.muse", MUSE))
+        (entry,) = preview.context["previews"]
+        assert (entry.action, entry.statement_id, entry.changed) == ("unchanged", statement.pk, [])
+        assert "Already in the archive, unchanged" in preview.content.decode()
