@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import types
+import unicodedata
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Scanned
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -33,7 +39,46 @@ def _markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, permalink=False)
+    md.use(superscript_plugin)  # 17^th^
+    md.use(sub_plugin)  # H~2~O
+    md.inline.parse = types.MethodType(_inline_parse_cjk, md.inline)
     return md
+
+
+def _is_cjk(char: str) -> bool:
+    """A Chinese, Japanese or Korean character or punctuation mark (fullwidth forms too)."""
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "IDEOGRAPHIC"))
+
+
+class _StateInlineCJK(StateInline):
+    """CommonMark's flanking rules with CJK text: "我们说**「团结」**就是" has a "**" between
+    a letter and a punctuation mark, which the rules take for no emphasis at all (the
+    reader saw literal asterisks). Next to a CJK character a run opens when no space
+    follows it and closes when no space precedes it, as the CJK-friendly amendment to
+    CommonMark has it; elsewhere the rules are unchanged."""
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        scanned = super().scanDelims(start, canSplitWord)
+        before = self.src[start - 1] if start > 0 else " "
+        end = start + scanned.length
+        after = self.src[end] if end < self.posMax else " "
+        if not (_is_cjk(before) or _is_cjk(after)):
+            return scanned
+        return Scanned(
+            can_open=scanned.can_open or not after.isspace(),
+            can_close=scanned.can_close or not before.isspace(),
+            length=scanned.length,
+        )
+
+
+def _inline_parse_cjk(self, src, md, env, tokens):
+    """markdown-it's ParserInline.parse, with the CJK-aware inline state."""
+    state = _StateInlineCJK(src, md, env, tokens)
+    self.tokenize(state)
+    for rule in self.ruler2.getRules(""):
+        rule(state)
+    return state.tokens
 
 
 def render_markdown(source: str) -> str:

@@ -1,7 +1,8 @@
 """Reading statements from files, and writing them back.
 
 One module per format: ``muse`` (Amusewiki sources), ``text`` (The Anarchist Library's text
-and Markdown exports, and other plain-text exports), ``jsonl`` (our own lossless format).
+and Markdown exports, and other plain-text exports), ``html`` (saved web pages and HTML
+fragments), ``jsonl`` (our own lossless format).
 Each turns bytes into ``ParsedFile`` objects and never touches the database; the services
 write them (``statements.ingest.services.statement_import``).
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from statements.ingest.formats.common import ImportFailure, ParsedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-FORMATS = ("muse", "text", "jsonl")
+FORMATS = ("muse", "text", "html", "jsonl")
 
 
 def decode_text(raw: bytes, *, name: str = "") -> str:
@@ -40,6 +41,7 @@ def decode_text(raw: bytes, *, name: str = "") -> str:
 
 def detect_format(text: str, *, name: str = "") -> str:
     """The format of a file, from its content first and its name second."""
+    from statements.ingest.formats.html import looks_like_html
     from statements.ingest.formats.muse import looks_like_muse
 
     stripped = text.lstrip()
@@ -47,6 +49,8 @@ def detect_format(text: str, *, name: str = "") -> str:
         return "jsonl"
     if looks_like_muse(text):
         return "muse"
+    if looks_like_html(text):  # whatever the name says: never imported as plain text
+        return "html"
     lowered = name.lower()
     if lowered.endswith(".jsonl"):
         return "jsonl"
@@ -57,11 +61,16 @@ def detect_format(text: str, *, name: str = "") -> str:
 
 def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[ParsedFile]:
     """Parse one file's bytes; raise ImportFailure with the reason."""
-    from statements.ingest.formats import jsonl, muse, text
+    from statements.ingest.formats import html, jsonl, muse, text
 
     content = decode_text(raw, name=name)
     chosen = format or detect_format(content, name=name)
-    parser = {"muse": muse.muse_parse, "text": text.text_parse, "jsonl": jsonl.jsonl_parse}
+    parser = {
+        "muse": muse.muse_parse,
+        "text": text.text_parse,
+        "html": html.html_parse,
+        "jsonl": jsonl.jsonl_parse,
+    }
     if chosen not in parser:
         raise ImportFailure(f"unknown format {chosen!r} (one of {', '.join(FORMATS)})")
     return parser[chosen](content, name=name)
@@ -70,7 +79,7 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
 MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_TOTAL_BYTES = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # a member that inflates more than this is a bomb, not a text
-IMPORTABLE_SUFFIXES = (".muse", ".txt", ".md", ".markdown", ".jsonl", ".json")
+IMPORTABLE_SUFFIXES = (".muse", ".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
 
 
 def zip_members(raw: bytes, *, name: str):

@@ -12,7 +12,7 @@ from pathlib import Path
 from statements.ingest.files import MAX_FILE_BYTES, file_members
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the importer's own limit for one file
-ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".jsonl", ".zip")
+ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".html", ".htm", ".jsonl", ".zip")
 _SESSION_KEY = "statement_import_tokens"
 
 

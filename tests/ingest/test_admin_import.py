@@ -67,7 +67,7 @@ class TestAdminImport:
         )
         assert preview.status_code == 200
         errors = dict(preview.context["errors"])
-        assert errors["picture.png"] == "not a .muse, .txt, .md, .jsonl or .zip file"
+        assert errors["picture.png"] == "not a .muse, .txt, .md, .html, .htm, .jsonl or .zip file"
         assert errors["binary.txt"] == "binary data, not text"
         assert errors["empty.md"] == "empty file"
         assert errors["fake.zip"] == "named .zip but not a zip archive"

@@ -15,6 +15,7 @@ from statements.ingest.formats.common import (
     ImportFailure,
     ParsedFile,
     author_kind,
+    language_detect,
     muse_inline_plain,
     source_from_line,
 )
@@ -119,12 +120,67 @@ def _set_aside_plain_paragraphs(body: str) -> tuple[str, dict[str, str]]:
     return "".join(blocks), aside
 
 
+# Muse's table rows ("a | b", "Name || Count"), with the outer bars some files add
+# ("| a | b |"), and its caption line ("|+ The caption +|").
+_TABLE_ROW = re.compile(r"^\s*(?:\|{1,3}\s)?.*\s\|{1,3}(?:\s.*)?$")
+_TABLE_OUTER_BARS = re.compile(r"^\s*\|{1,3}\s+|\s+\|{1,3}\s*$")
+_TABLE_CAPTION = re.compile(r"^\s*\|\+\s*(.*?)\s*\+\|\s*$")
+
+
+def _muse_patched(body: str) -> str:
+    """What pandoc's Muse reader gets wrong, put the way it reads right:
+    - a {{{ … }}} code block holding a "}" is flattened into a paragraph: made <example>;
+    - table rows written between bars ("| a | 1 |") gain an empty column and a literal
+      "|": the outer bars go;
+    - a table's caption ("|+ … +|") comes out after the table: it goes before it, as an
+      emphasised line of its own.
+    Nothing inside a literal block (<example>, <verse>, …) is touched."""
+    lines = body.split("\n")
+    out: list[str] = []
+    inside_literal = inside_code = False
+    table_start = None  # where the table being read starts in ``out``
+    for line in lines:
+        stripped = line.strip()
+        if inside_code:
+            if stripped == "}}}":
+                out.append("</example>")
+                inside_code = False
+            else:
+                out.append(line)
+            continue
+        if not inside_literal and stripped == "{{{":
+            out.append("<example>")
+            inside_code = True
+            table_start = None
+            continue
+        if not inside_literal:
+            caption = _TABLE_CAPTION.match(line)
+            if caption and table_start is not None:
+                out[table_start:table_start] = [f"<em>{caption[1]}</em>", ""]
+                continue
+            if _TABLE_ROW.match(line) and not stripped.startswith(">"):
+                table_start = len(out) if table_start is None else table_start
+                out.append(_TABLE_OUTER_BARS.sub("", line) if stripped.startswith("|") else line)
+                continue
+            if caption:  # a caption before its table's rows
+                out += [f"<em>{caption[1]}</em>", ""]
+                continue
+        table_start = None
+        out.append(line)
+        for tag in _LITERAL_TAGS.finditer(line):
+            inside_literal = tag["open"] is not None
+    if inside_code:
+        out.append("</example>")
+    return "\n".join(out)
+
+
 def muse_to_markdown(body: str) -> str:
     """Muse body to our Markdown (CommonMark with footnotes, tables and hard line breaks),
     with pandoc's Muse reader. Muse's top heading level (*) becomes ## under the title.
     Paragraphs without markup go around pandoc (see _set_aside_plain_paragraphs)."""
     if not body.strip():
         return ""
+    body = _muse_patched(body)
     source, aside = _set_aside_plain_paragraphs(body)
     markdown = _pandoc_muse(source)
     if aside:
@@ -147,7 +203,7 @@ def _pandoc_muse(body: str) -> str:
         )
     except (ConversionError, OSError) as error:
         raise ImportFailure(f"the Muse body could not be converted: {error}") from None
-    return markdown.strip() + "\n"
+    return markdown.lstrip("\n").rstrip() + "\n"  # a code block first keeps its indent
 
 
 def _names(value: str) -> list[str]:
@@ -181,6 +237,9 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
     if date_text and issued is None:
         notes.append(f"date kept as written only: “{date_text}”")
     language = directives.get("lang", "").strip().lower()[:3]
+    markdown = muse_to_markdown(body)
+    if not language and (language := language_detect(markdown)):
+        notes.append(f"no #lang: the language detected is {language}")
     topics = directives.get("sorttopics") or directives.get("topics") or ""
     tags = _names(muse_inline_plain(topics)) if topics else []
     tags += directives.get("cat", "").replace(",", " ").split()  # category codes
@@ -200,7 +259,7 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
         subtitle=muse_inline_plain(directives.get("subtitle", ""))[:500],
         slug=slug_from_name(name),
         summary=muse_inline_plain(directives.get("teaser", "")),
-        body=muse_to_markdown(body),
+        body=markdown,
         issued=issued,
         date_text=_date_text(date_text, issued),
         language=language,

@@ -17,6 +17,7 @@ from statements.ingest.formats.common import (
     latex_plain,
     source_from_line,
 )
+from statements.ingest.formats.gutenberg import gutenberg_read
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _LIBRARY_BLOCK = re.compile(
@@ -44,9 +45,6 @@ _COMMENT_AGE = re.compile(
 )
 _SITE_CHROME = re.compile(r"^\s*(?:#+\s*)?(?:Log in or register to post comments|In reply to)")
 _PAGE_FOOTER = re.compile(r"^\s*\d+ of \d+ \d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2} [AP]M\s*$")
-_GUTENBERG_START = re.compile(r"^\*\*\* ?START OF .*\*\*\*\s*$", re.MULTILINE)
-_GUTENBERG_END = re.compile(r"^\*\*\* ?END OF .*\*\*\*\s*$", re.MULTILINE)
-_FIELD = re.compile(r"^(Title|Author|Release Date|Language):\s*(.+)$", re.MULTILINE)
 _RETRIEVED_LINE = re.compile(r"^\s*Retrieved on .+$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -63,6 +61,9 @@ class _Reading:
     tags: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     body_lines: list[str] = field(default_factory=list)
+    translators: list[str] = field(default_factory=list)
+    subtitle: str = ""
+    gutenberg: bool = False
 
 
 def _front_matter(reading: _Reading) -> None:
@@ -82,21 +83,18 @@ def _front_matter(reading: _Reading) -> None:
 
 
 def _gutenberg(reading: _Reading) -> None:
-    """Project Gutenberg's header (title, author, release date) and licence, both dropped."""
-    start = _GUTENBERG_START.search(reading.text)
-    if not start:
+    """A Project Gutenberg book (see statements.ingest.formats.gutenberg)."""
+    book = gutenberg_read(reading.text)
+    if book is None:
         return
-    text = reading.text
-    fields = {k: v.strip() for k, v in _FIELD.findall(text[: start.start()])}
-    reading.title = fields.get("Title", reading.title)
-    reading.author = fields.get("Author", reading.author)
-    if "Release Date" in fields:
-        reading.metadata["release date"] = fields["Release Date"]
-    end = _GUTENBERG_END.search(text, start.end())
-    reading.text = text[start.end() : end.start() if end else None]
-    fields = {k: v.strip() for k, v in _FIELD.findall(reading.text[:3000])}
-    reading.title = reading.title or fields.get("Title", "")
-    reading.author = reading.author or fields.get("Author", "")
+    reading.text, reading.gutenberg = book.text, True
+    reading.title = reading.title or book.title
+    reading.subtitle = book.subtitle
+    reading.author = reading.author or book.author
+    reading.translators = _authors(book.translator) or (
+        [book.translator] if book.translator else []
+    )
+    reading.metadata.update(book.metadata)
     reading.rights = "Public domain in the USA (Project Gutenberg)"
 
 
@@ -301,9 +299,10 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     _source_first_line(reading)
     _library_block(reading)
     lines = _library_headings(reading)
-    _libcom_line(reading)
-    _full_title(reading)
-    _reader_comments(reading)
+    if not reading.gutenberg:  # a book's title page keeps its lines
+        _libcom_line(reading)
+        _full_title(reading)
+        _reader_comments(reading)
     _pdf_export(reading)
     _retrieved_line(reading)
     body = "\n".join(reading.body_lines).strip("\n")
@@ -315,12 +314,17 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     issued = partial_date_in_text(date_line) if date_line else None
     data = StatementData(
         title=" ".join(title.split())[:500],
+        subtitle=reading.subtitle[:500],
         body=body + "\n" if body else "",
         issued=issued,
         date_text=date_line[:200] if date_line and issued is None else "",
         language=language_detect(body),
         rights=reading.rights[:500],
-        credits=[AuthorCredit(name=a[:300], kind=author_kind(a)) for a in _authors(reading.author)],
+        credits=[AuthorCredit(name=a[:300], kind=author_kind(a)) for a in _authors(reading.author)]
+        + [
+            AuthorCredit(name=t[:300], role="translator", kind=author_kind(t))
+            for t in reading.translators
+        ],
         sources=reading.sources,
         tags=[t for t in reading.tags if len(t) <= 100],
         metadata=reading.metadata,

@@ -7,7 +7,8 @@ from statements.ingest.services import statement_import
 
 class Command(BaseCommand):
     help = (
-        "Import statements from Muse (.muse), text or Markdown exports (.txt, .md) and JSON "
+        "Import statements from Muse (.muse), text or Markdown exports (.txt, .md), web pages "
+        "(.html) and JSON "
         "Lines (.jsonl): files, folders (recursively) and .zip archives. Each file is "
         "imported whole or not at all; the format is read from the content."
     )
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         files = list(import_files(paths))
         if not files:
-            raise CommandError("Nothing to import: no .muse, .txt, .md, .jsonl or .zip found.")
+            raise CommandError("Nothing to import: no .muse, .txt, .md, .html, .jsonl or .zip.")
         # A bar with an ETA on a terminal; nothing in logs or pipes.
         bar = tqdm(files, unit="file", disable=None, file=self.stderr._out, leave=False)
         report = statement_import(

@@ -1,0 +1,238 @@
+"""HTML: a saved web page (its main text found by trafilatura, as web archivists do) or a
+fragment, converted by pandoc's HTML reader; title, authors, date, language and address from
+the page's <meta> tags (citation_*, DC.*, article:*, author) and its JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import lxml.etree
+import lxml.html
+
+from statements.core.dates import partial_date_in_text
+from statements.core.pandoc import ConversionError, pandoc_convert
+from statements.core.records import AuthorCredit, SourceData, StatementData
+from statements.ingest.formats.common import (
+    ImportFailure,
+    ParsedFile,
+    author_kind,
+    language_detect,
+)
+
+_DOCUMENT_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK_TAG = re.compile(
+    r"\A\s*<(p|div|article|section|main|h[1-6]|body|header|ul|ol|table|blockquote|figure)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "creativework", "report", "webpage"}
+_TO_MARKDOWN = "commonmark_x-smart-attributes-bracketed_spans-fenced_divs-raw_html"
+
+
+def looks_like_html(text: str) -> bool:
+    """A whole page (a doctype or <html> first), or a fragment that opens with a block
+    element and closes it."""
+    if _DOCUMENT_START.match(text[:4000]):
+        return True
+    opening = _BLOCK_TAG.match(text[:2000])
+    return bool(opening and re.search(rf"</{opening[1]}\s*>", text, re.IGNORECASE))
+
+
+def _metas(tree) -> dict[str, list[str]]:
+    """Every <meta name|property=… content=…>, by lower-cased name, in the page's order."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        value = " ".join((meta.get("content") or "").split())
+        if key and value:
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def _json_ld(tree) -> dict:
+    """The page's first JSON-LD object that describes an article (or any creative work)."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        candidates = data if isinstance(data, list) else [data]
+        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+            candidates = data["@graph"]
+        for item in candidates:
+            kind = item.get("@type") if isinstance(item, dict) else None
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                return item
+    return {}
+
+
+def _ld_authors(value) -> list[AuthorCredit]:
+    items = value if isinstance(value, list) else [value]
+    credits = []
+    for item in items:
+        if isinstance(item, str):
+            name, kind = item, author_kind(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            name = item["name"]
+            kind = "person" if item.get("@type") == "Person" else "collective"
+            if item.get("@type") not in ("Person", "Organization"):
+                kind = author_kind(name)
+        else:
+            continue
+        if name.strip():
+            credits.append(AuthorCredit(name=" ".join(name.split())[:300], kind=kind))
+    return credits
+
+
+def _first(metas: dict[str, list[str]], *keys: str) -> str:
+    return next((metas[key][0] for key in keys if metas.get(key)), "")
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split()) if element is not None else ""
+
+
+def _credits(metas, ld) -> list[AuthorCredit]:
+    for key in ("citation_author", "dc.creator", "dcterms.creator"):
+        if metas.get(key):
+            return [AuthorCredit(name=n[:300], kind=author_kind(n)) for n in metas[key]]
+    if ld.get("author"):
+        credits = _ld_authors(ld["author"])
+        if credits:
+            return credits
+    names = [n.strip() for v in metas.get("author", []) for n in v.split(";") if n.strip()]
+    return [AuthorCredit(name=n[:300], kind=author_kind(n)) for n in names]
+
+
+def _date(metas, ld) -> str:
+    written = _first(
+        metas,
+        "citation_publication_date",
+        "citation_date",
+        "dc.date",
+        "dcterms.date",
+        "dc.date.issued",
+        "dcterms.issued",
+        "article:published_time",
+    )
+    if not written and isinstance(ld.get("datePublished"), str):
+        written = ld["datePublished"]
+    # A time of day says no more than the day: "2024-03-08T10:00:00+01:00" is 2024-03-08.
+    return re.sub(r"^(\d{4}-\d{2}-\d{2})[T ]\S*$", r"\1", written.strip())
+
+
+def _title(metas, ld, tree) -> str:
+    title = _first(metas, "citation_title", "dc.title", "dcterms.title")
+    if not title and isinstance(ld.get("headline"), str):
+        title = ld["headline"]
+    if not title:
+        title = _first(metas, "og:title")
+    h1 = next(iter(tree.iter("h1")), None)
+    title = title or _text(h1) or _text(next(iter(tree.iter("title")), None))
+    return " ".join(title.split())
+
+
+def _language(tree, metas, ld) -> str:
+    written = tree.get("lang") or _first(metas, "dc.language", "citation_language", "og:locale")
+    if not written and isinstance(ld.get("inLanguage"), str):
+        written = ld["inLanguage"]
+    code = re.split(r"[-_]", written.strip().lower())[0] if written else ""
+    return code if re.fullmatch(r"[a-z]{2}", code) else ""
+
+
+def _source(metas, ld, tree) -> list[SourceData]:
+    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), "")
+    url = (
+        _first(metas, "citation_public_url", "citation_abstract_html_url", "og:url")
+        or canonical
+        or (ld.get("url") if isinstance(ld.get("url"), str) else "")
+    )
+    if not url.startswith(("http://", "https://")):
+        return []
+    site = _first(metas, "og:site_name", "citation_journal_title")
+    return [SourceData(url=url[:2000], site_name=site[:300], note="from the page's metadata")]
+
+
+def _main_html(text: str, whole_page: bool) -> str:
+    """The page's main text as HTML: trafilatura's extraction for a whole page (no
+    navigation, footers, scripts or comments), the fragment itself otherwise."""
+    if not whole_page:
+        return text
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        text,
+        output_format="html",
+        include_formatting=True,
+        include_links=True,
+        include_tables=True,
+        include_images=False,
+        include_comments=False,
+        favor_recall=True,
+    )
+    return extracted or text
+
+
+def _markdown(html: str, title: str) -> str:
+    """Pandoc's reading of the HTML as our Markdown: the title's own heading left out (it is
+    the statement's title), headings one level under it."""
+    tree = lxml.html.fromstring(html) if html.strip() else None
+    if tree is None:
+        return ""
+    for node in tree.xpath("//script|//style|//noscript|//template|//iframe|//form"):
+        node.drop_tree()
+    first_h1 = next(iter(tree.iter("h1")), None)
+    if first_h1 is not None and _text(first_h1).casefold() == title.casefold():
+        first_h1.drop_tree()
+    shift = "1" if next(iter(tree.iter("h1")), None) is not None else "0"
+    source = lxml.html.tostring(tree, encoding="unicode")
+    try:
+        markdown = pandoc_convert(
+            source,
+            source="html",
+            to=_TO_MARKDOWN,
+            extra_args=("--wrap=none", f"--shift-heading-level-by={shift}"),
+        )
+    except (ConversionError, OSError) as error:
+        raise ImportFailure(f"the HTML could not be converted: {error}") from None
+    return markdown.strip("\n") + "\n" if markdown.strip() else ""
+
+
+def html_parse(text: str, *, name: str) -> list[ParsedFile]:
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ImportFailure(f"not readable as HTML ({error})") from None
+    metas, ld = _metas(tree), _json_ld(tree)
+    whole_page = bool(_DOCUMENT_START.match(text[:4000]))
+    title = _title(metas, ld, tree)
+    if not title:
+        raise ImportFailure("no title: the page has no <title>, <h1> or title in its metadata")
+    body = _markdown(_main_html(text, whole_page), title)
+    notes = [] if body.strip() else ["no body"]
+    date_written = _date(metas, ld)
+    issued = partial_date_in_text(date_written) if date_written else None
+    language = _language(tree, metas, ld)
+    if not language and (language := language_detect(body)):
+        notes.append(f"the page does not say its language: detected {language}")
+    description = _first(metas, "description", "og:description", "dc.description")
+    page_title = _text(next(iter(tree.iter("title")), None))
+    metadata = {"page title": page_title[:500]} if page_title and page_title != title else {}
+    data = StatementData(
+        title=title[:500],
+        body=body,
+        summary=description[:2000],
+        issued=issued,
+        date_text=date_written[:200] if date_written and issued is None else "",
+        language=language,
+        rights=_first(metas, "dc.rights", "dcterms.rights", "citation_license")[:500],
+        credits=_credits(metas, ld),
+        sources=_source(metas, ld, tree),
+        tags=[t[:100] for t in metas.get("article:tag", []) if len(t) <= 100],
+        metadata=metadata,
+    )
+    return [ParsedFile(name=name, format="html", data=data, notes=notes)]
