@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import types
 import unicodedata
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Scanned
 from mdit_py_plugins.anchors import anchors_plugin
@@ -41,7 +41,9 @@ def _markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, permalink=False)
     md.use(superscript_plugin)  # 17^th^
     md.use(sub_plugin)  # H~2~O
-    md.inline.parse = types.MethodType(_inline_parse_cjk, md.inline)
+    cjk = _ParserInlineCJK()
+    cjk.ruler, cjk.ruler2 = md.inline.ruler, md.inline.ruler2  # the rules as configured
+    md.inline = cjk
     return md
 
 
@@ -72,13 +74,15 @@ class _StateInlineCJK(StateInline):
         )
 
 
-def _inline_parse_cjk(self, src, md, env, tokens):
-    """markdown-it's ParserInline.parse, with the CJK-aware inline state."""
-    state = _StateInlineCJK(src, md, env, tokens)
-    self.tokenize(state)
-    for rule in self.ruler2.getRules(""):
-        rule(state)
-    return state.tokens
+class _ParserInlineCJK(ParserInline):
+    """markdown-it's inline parser, with the CJK-aware inline state."""
+
+    def parse(self, src, md, env, tokens):
+        state = _StateInlineCJK(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
 
 
 def render_markdown(source: str) -> str:
