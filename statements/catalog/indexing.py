@@ -68,7 +68,9 @@ def _words_sql(where: str) -> str:
 
 def _vocabulary_sql(where: str) -> str:
     return f"""
-        INSERT INTO statements_searchword (word, documents) {_words_sql(where)}
+        INSERT INTO statements_searchword (word, documents)
+        SELECT word, ndoc FROM ({_words_sql(where)}) AS words
+         ORDER BY word  -- the same order in every transaction: concurrent imports never deadlock
         ON CONFLICT (word) DO UPDATE
            SET documents = statements_searchword.documents + EXCLUDED.documents
     """  # noqa: S608

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.cache import public_pages_changed
+from statements.catalog.copying import statements_copy
 from statements.catalog.indexing import (
     search_words_add,
     search_words_remove,
@@ -278,6 +279,7 @@ def _rows_by_name(
     for key, make in wanted.items():
         if folded[key] not in rows and folded[key] not in new:
             new[folded[key]] = make(taken)
+    new = dict(sorted(new.items()))  # rows locked in one order by concurrent imports
     created = model.objects.bulk_create(list(new.values()))
     rows.update(zip(new, created, strict=True))
     return {key: rows[folded[key]] for key in wanted}
@@ -346,7 +348,7 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
             rendered.pop().result()
             if number + 1 < len(chunks):
                 rendered.append(pool.submit(render, chunks[number + 1]))
-            Statement.objects.bulk_create([statements[i] for i in chunk])
+            statements_copy([statements[i] for i in chunk])
     _statements_link(statements, items)
     search_words_add(statement_ids=[statement.pk for statement in statements])
     public_pages_changed()

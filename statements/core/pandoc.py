@@ -33,8 +33,14 @@ def _pandoc() -> str:
     return pypandoc.get_pandoc_path()
 
 
+_ALLOCATION_MB = 64
+
+
 def _command(args: list[str], *, seconds: int, memory_mb: int) -> list[str]:
-    command = [_pandoc(), *args, "+RTS", f"-M{memory_mb}m", "-RTS"]
+    # -A: a larger allocation area for the young generation, so fewer minor collections:
+    # pandoc's Muse reader ran about a fifth faster (9.5 s to 7.5 s on a 770 KB book).
+    allocation = min(_ALLOCATION_MB, max(1, memory_mb // 8))
+    command = [_pandoc(), *args, "+RTS", f"-M{memory_mb}m", f"-A{allocation}m", "-RTS"]
     prlimit = shutil.which("prlimit")
     if prlimit:
         limit = (memory_mb + OS_LIMIT_HEADROOM_MB) * 1024 * 1024

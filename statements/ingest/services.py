@@ -7,16 +7,17 @@ import datetime
 import difflib
 import hashlib
 import itertools
+import multiprocessing
 import os
 import re
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -91,6 +92,8 @@ def statement_import(
     fail_fast: bool = False,
     now: datetime.datetime | None = None,
     seconds: float | None = None,
+    writers: int = 1,
+    processes: bool = False,
 ) -> ImportReport:
     """Import files (name, bytes): each one atomically, so a file that fails changes
     nothing, and the others go on. A statement is known by its slug (from the Muse file's
@@ -103,21 +106,31 @@ def statement_import(
     its SHA-256 (``ImportedFile``; a JSON Lines file is kept once for all its lines).
 
     With ``seconds``, no file is started once that time has passed (one at least is): the
-    rest are reported as skipped, with the reason in ``stopped``."""
+    rest are reported as skipped, with the reason in ``stopped``.
+
+    With ``writers`` above 1 (and outside any transaction, not a dry run, not fail-fast),
+    that many files are written at once, each on its own connection (see
+    ``_import_concurrently``). With ``processes``, a large batch is parsed by worker
+    processes (see ``_parsed_ahead``): for commands, never inside a threaded web worker."""
     report = ImportReport()
     now = now or timezone.now()
     deadline = None if seconds is None else time.monotonic() + seconds
     handled: set[str] = set()
-    stream = _parsed_ahead(files, format)
+    stream = _parsed_ahead(files, format, processes)
+    concurrent = writers > 1 and not (dry_run or fail_fast or connection.in_atomic_block)
     try:
-        for name, raw, parsed in stream:
+        if concurrent:
+            _import_concurrently(report, stream, handled, deadline, status, now, writers)
+        for name, raw, parsed in [] if concurrent else stream:
             if deadline is not None and handled and time.monotonic() > deadline:
-                report.stopped = f"the {seconds:g} seconds an import may take here ran out"
+                report.stopped = _OUT_OF_TIME
                 break
             handled.add(name)
             _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast)
     finally:
         stream.close()
+    if report.stopped == _OUT_OF_TIME:
+        report.stopped = f"the {seconds:g} seconds an import may take here ran out"
     if report.stopped and isinstance(files, Sequence):
         report.skipped += [name for name, _raw in files if name not in handled]
     if not dry_run and (report.created or report.updated):
@@ -125,8 +138,57 @@ def statement_import(
     return report
 
 
-def _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast) -> None:
-    """One file into the report: imported atomically, or failed with the reason."""
+_OUT_OF_TIME = "out of time"
+
+
+def _import_concurrently(report, stream, handled, deadline, status, now, writers) -> None:
+    """Files written ``writers`` at a time, each by a thread with its own database
+    connection: parsing a body into its search vectors is most of an import's cost, and a
+    connection's server process uses one core. Each file is still one transaction; a file
+    that meets another's new author, tag, slug or words half-way (a unique key, or a
+    deadlock) is written again once the other has committed, up to twice. The report keeps
+    the files' order."""
+
+    def write(name, raw, parsed) -> ImportReport:
+        try:
+            for attempt in range(_CONFLICT_ATTEMPTS):
+                part = ImportReport()
+                try:
+                    last = attempt + 1 == _CONFLICT_ATTEMPTS
+                    _import_one(part, name, raw, parsed, status, now, False, False, not last)
+                    return part
+                except (IntegrityError, OperationalError):
+                    time.sleep(0.05 * (attempt + 1))
+            return part
+        finally:
+            connection.close()  # this thread's own connection
+
+    def merge(part: ImportReport) -> None:
+        for name in ("created", "updated", "unchanged", "failed", "notes", "entries"):
+            getattr(report, name).extend(getattr(part, name))
+
+    with ThreadPoolExecutor(max_workers=writers) as pool:
+        window: deque = deque()
+        for name, raw, parsed in stream:
+            if deadline is not None and handled and time.monotonic() > deadline:
+                report.stopped = _OUT_OF_TIME
+                break
+            handled.add(name)
+            window.append(pool.submit(write, name, raw, parsed))
+            while len(window) > 2 * writers:
+                merge(window.popleft().result())
+        while window:
+            merge(window.popleft().result())
+
+
+_CONFLICT_ATTEMPTS = 3
+
+
+def _import_one(
+    report, name, raw, parsed, status, now, dry_run, fail_fast, conflicts_raise=False
+) -> None:
+    """One file into the report: imported atomically, or failed with the reason. With
+    ``conflicts_raise``, a unique key or a deadlock met is raised, for a second try."""
     if fail_fast and report.failed:
         report.skipped.append(name)
         report.stopped = "a file failed (--fail-fast)"
@@ -145,6 +207,11 @@ def _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast) -> N
         return
     except ValidationError as error:
         report.failed.append((name, "; ".join(error.messages)))
+        return
+    except (IntegrityError, OperationalError) as error:
+        if conflicts_raise:
+            raise
+        report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
         return
     except DatabaseError as error:
         report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
@@ -183,27 +250,40 @@ class _ImportedFileLater:
         return self.row
 
 
-def _parsed_ahead(files, format):
+def _parse(name, raw, format):
+    """One file parsed, or the failure with its reason (in a thread or a worker process)."""
+    if isinstance(raw, ImportFailure):
+        return raw
+    try:
+        return parse_bytes(raw, name=name, format=format)
+    except ImportFailure as error:
+        return error
+    except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
+        return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
+
+
+PROCESS_POOL_FILES = 8  # from this many files on, parsing runs in worker processes
+
+
+def _parsed_ahead(files, format, processes=False):
     """(name, raw bytes, [ParsedFile] or ImportFailure) in the files' order, parsed a few
-    files ahead in threads: converting Muse runs pandoc, a separate process, so both cores
-    work while this thread writes to the database."""
-
-    def parse(name, raw):
-        if isinstance(raw, ImportFailure):
-            return raw
-        try:
-            return parse_bytes(raw, name=name, format=format)
-        except ImportFailure as error:
-            return error
-        except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
-            return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
-
+    files ahead while this thread writes. With ``processes``, a batch of PROCESS_POOL_FILES
+    files or more is parsed by a pool of processes, one per core (the Python side of
+    reading a Muse file, its plain paragraphs and language, holds the interpreter; pandoc
+    itself is a separate process anyway); otherwise by threads, which start at once."""
     workers = max(2, os.cpu_count() or 2)
-    pool = ThreadPoolExecutor(max_workers=workers)
+    many = processes and hasattr(files, "__len__") and len(files) >= PROCESS_POOL_FILES
+    pool: Executor
+    if many and "fork" in multiprocessing.get_all_start_methods():
+        # Forked: the workers have this process's settings as they stand (a test's
+        # overrides too), and never touch its database connection.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers)
     try:
         window: deque = deque()
         for name, raw in files:
-            window.append((name, raw, pool.submit(parse, name, raw)))
+            window.append((name, raw, pool.submit(_parse, name, raw, format)))
             if len(window) > 2 * workers:
                 name_done, raw_done, future = window.popleft()
                 yield name_done, raw_done, future.result()

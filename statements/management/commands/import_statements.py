@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.cache import PageCacheUnreachable, page_cache_reach_check
@@ -26,12 +28,19 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="report what would change, write nothing"
         )
         parser.add_argument(
+            "--writers",
+            type=int,
+            default=max(1, min(4, os.cpu_count() or 1)),
+            help="files written at once, each on its own database connection (default: the "
+            "number of cores, at most 4)",
+        )
+        parser.add_argument(
             "--fail-fast",
             action="store_true",
             help="stop at the first file that fails (the files before it stay imported)",
         )
 
-    def handle(self, *args, paths, format, status, dry_run, fail_fast, **options):
+    def handle(self, *args, paths, format, status, dry_run, fail_fast, writers, **options):
         from tqdm import tqdm
 
         if not dry_run:
@@ -44,8 +53,16 @@ class Command(BaseCommand):
             raise CommandError("Nothing to import: no .muse, .txt, .md, .html, .jsonl or .zip.")
         # A bar with an ETA on a terminal; nothing in logs or pipes.
         bar = tqdm(files, unit="file", disable=None, file=self.stderr._out, leave=False)
+        if writers < 1:
+            raise CommandError("--writers must be 1 or more.")
         report = statement_import(
-            files=bar, format=format, status=status, dry_run=dry_run, fail_fast=fail_fast
+            files=bar,
+            format=format,
+            status=status,
+            dry_run=dry_run,
+            fail_fast=fail_fast,
+            writers=writers,
+            processes=True,
         )
         verb = "would be" if dry_run else "were"
         for label, names in (("created", report.created), ("updated", report.updated)):
