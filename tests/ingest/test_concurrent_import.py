@@ -1,10 +1,13 @@
 """Imports written by several connections at once (import_statements --writers): files that
 create the same new authors and tags at the same moment all come in, each whole, once, in
-a report that keeps the files' order; a second run changes nothing."""
+a report that keeps the files' order; a second run changes nothing. And the command's
+progress bar."""
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 
 from statements.ingest.services import statement_import
 from statements.models import Author, Statement, Tag
@@ -76,3 +79,21 @@ def test_one_writer_and_three_writers_give_the_same_archive():
     Tag.objects.all().delete()
     statement_import(files=files, writers=1)
     assert list(jsonl_lines(queryset.all())) == concurrent
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("files", "terminal", "bar"), [(5, True, True), (2, True, False), (5, False, False)]
+)
+def test_a_progress_bar_on_a_terminal_for_more_than_a_few_files(tmp_path, files, terminal, bar):
+    for number in range(files):
+        (tmp_path / f"call-{number}.muse").write_text(f"#title Call {number}\n\nText.\n")
+    stderr = _Terminal() if terminal else io.StringIO()
+    call_command("import_statements", str(tmp_path), stdout=io.StringIO(), stderr=stderr)
+    assert (f"/{files} [" in stderr.getvalue()) == bar  # "0/5 [00:00<?, ?file/s]"
+    assert Statement.objects.count() == files

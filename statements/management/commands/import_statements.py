@@ -6,6 +6,8 @@ from statements.cache import PageCacheUnreachable, page_cache_reach_check
 from statements.ingest.files import FORMATS, import_files
 from statements.ingest.services import statement_import
 
+PROGRESS_FROM_FILES = 3
+
 
 class Command(BaseCommand):
     help = (
@@ -51,8 +53,9 @@ class Command(BaseCommand):
         files = list(import_files(paths))
         if not files:
             raise CommandError("Nothing to import: no .muse, .txt, .md, .html, .jsonl or .zip.")
-        # A bar with an ETA on a terminal; nothing in logs or pipes.
-        bar = tqdm(files, unit="file", disable=None, file=self.stderr._out, leave=False)
+        # A bar with an ETA on a terminal for more than a few files; nothing in logs or pipes.
+        quiet = True if len(files) <= PROGRESS_FROM_FILES else None  # None: only on a terminal
+        bar = tqdm(files, unit="file", disable=quiet, file=self.stderr._out, leave=False)
         if writers < 1:
             raise CommandError("--writers must be 1 or more.")
         report = statement_import(
