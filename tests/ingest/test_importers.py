@@ -381,10 +381,19 @@ def test_every_corpus_file_imports(folder):
 @needs_shared
 @pytest.mark.django_db
 def test_a_second_import_of_the_corpus_changes_nothing():
+    from statements.catalog.services import statement_publish
+
+    # Every text export (libcom's, the library's, Gutenberg's books) and 40 Muse sources.
     files = sorted((CORPUS / "muse").rglob("*.muse"))[:40]
+    files += sorted(p for p in (CORPUS / "text").rglob("*") if p.suffix in {".txt", ".md"})
     statement_import(files=[(str(p), p.read_bytes()) for p in files])
+    statement_publish(statements=Statement.objects.all())
+    published = dict(Statement.objects.values_list("pk", "published_at"))
     again = statement_import(files=[(str(p), p.read_bytes()) for p in files])
     assert len(again.unchanged) == len(files), again.updated[:3]
+    assert not again.created and not again.updated and not again.failed
+    assert dict(Statement.objects.values_list("pk", "published_at")) == published
+    assert set(Statement.objects.values_list("status", flat=True)) == {"published"}
 
 
 @pytest.mark.django_db

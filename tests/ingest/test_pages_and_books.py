@@ -62,6 +62,29 @@ class TestWebPages:
         assert data.metadata == {"page title": "Rent strike! | Four Towers"}
         assert "<sup>st</sup>" in render_body(data.body)[0]
 
+    def test_a_page_that_marks_no_article_is_read_by_trafilatura(self):
+        raw = page().replace(b"<main><article>", b'<div class="content">')
+        raw = raw.replace(b"</article></main>", b"</div>")
+        data = parsed(raw).data
+        assert data.body.startswith(PARAGRAPH + "\n\n## What we ask\n")
+        for chrome in ("Home", "Privacy policy", "tracking"):
+            assert chrome not in data.body
+
+    def test_nothing_inside_the_article_is_lost_but_what_surrounds_a_text(self):
+        refrain = "<p>We will not pay for the cold. " * 3 + "We will not pay for the cold.</p>"
+        raw = page().replace(
+            b"</article>",
+            (
+                refrain * 3 + '<aside class="share">Share on social media</aside>'
+                "<footer>Posted in Housing</footer><form><button>Comment</button></form>"
+                "</article>"
+            ).encode(),
+        )
+        body = parsed(raw).data.body
+        assert body.count("We will not pay for the cold. We will not pay") == 3
+        for chrome in ("Share on", "Posted in", "Comment"):
+            assert chrome not in body
+
     def test_meta_tags_give_authors_date_address_and_language(self):
         head = (
             '<meta name="citation_title" content="Rent strike in the four towers: a call">'

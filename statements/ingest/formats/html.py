@@ -157,11 +157,27 @@ def _source(metas, ld, tree) -> list[SourceData]:
     return [SourceData(url=url[:2000], site_name=site[:300], note="from the page's metadata")]
 
 
-def _main_html(text: str, whole_page: bool) -> str:
-    """The page's main text as HTML: trafilatura's extraction for a whole page (no
-    navigation, footers, scripts or comments), the fragment itself otherwise."""
+_AROUND_THE_TEXT = (
+    ".//nav|.//aside|.//footer|.//form|.//button|.//script|.//style|.//noscript|.//template"
+)
+
+
+def _main_html(text: str, whole_page: bool, tree) -> str:
+    """The page's main text as HTML. Where the page marks it (one <article>, else one
+    <main>), that element without what surrounds a text (navigation, asides, footers,
+    forms, scripts): the publisher's own word for it, and nothing inside is dropped.
+    Otherwise trafilatura's extraction (no navigation, footers, scripts or comments; it
+    also drops a paragraph repeated word for word, hence only where the page says nothing).
+    A fragment is converted whole."""
     if not whole_page:
         return text
+    for tag in ("article", "main"):
+        found = tree.xpath(f"//{tag}")
+        if len(found) == 1:
+            element = found[0]
+            for node in element.xpath(_AROUND_THE_TEXT):
+                node.drop_tree()
+            return lxml.html.tostring(element, encoding="unicode")
     import trafilatura
 
     extracted = trafilatura.extract(
@@ -212,7 +228,7 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
     title = _title(metas, ld, tree)
     if not title:
         raise ImportFailure("no title: the page has no <title>, <h1> or title in its metadata")
-    body = _markdown(_main_html(text, whole_page), title)
+    body = _markdown(_main_html(text, whole_page, tree), title)
     notes = [] if body.strip() else ["no body"]
     date_written = _date(metas, ld)
     issued = partial_date_in_text(date_written) if date_written else None
