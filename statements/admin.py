@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
+from django.utils.html import format_html
 from taggit.models import Tag as TaggitDefaultTag
 
+from statements import admin_files  # noqa: F401  (registers the imported files' admin)
 from statements.admin_lists import (
     AuthorKindFilter,
     ListParametersChecked,
@@ -60,6 +59,8 @@ class AuthorshipInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["author", "role", "position"]
     extra = 1
+    verbose_name = "author or signatory"
+    verbose_name_plural = "Authors and signatories"
 
 
 class SourceInline(admin.StackedInline):
@@ -101,11 +102,19 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
+        (
+            "Publication",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Choose “Published” and leave the time empty to publish now; "
+                "a time to come schedules it.",
+            },
+        ),
         (None, {"fields": ["title", "subtitle", "slug", "summary", "body"]}),
         ("Date, place and language", {"fields": ["issued", "date_text", "place", "language"]}),
+        ("Signatories", {"fields": ["signatories_paste"]}),
         ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
-        ("Publication", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
-        ("Provenance", {"fields": ["uid", "imported_from_display"]}),
+        ("Record", {"fields": ["created_at", "updated_at", "uid", "imported_from_display"]}),
     ]
 
     @admin.display(description="imported from")
@@ -245,6 +254,17 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
         super().save_related(request, form, formsets, change)
         # Authors and tags are saved by now: index their names with the statement.
         indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
+        pasted = form.cleaned_data.get("signatories_paste")
+        if pasted:  # after the listed credits, which the formset has just saved
+            added = services.statement_credits_append(statement=form.instance, credits=pasted)
+            already = len(pasted) - len(added)
+            self.message_user(
+                request,
+                f"{len(added)} signator{'y' if len(added) == 1 else 'ies'} added"
+                + (f" ({already} already credited)" if already else "")
+                + ".",
+                messages.SUCCESS,
+            )
 
     def delete_model(self, request, obj):
         services.statement_delete(statements=Statement.objects.filter(pk=obj.pk))
@@ -350,78 +370,6 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
-
-
-@admin.register(ImportedFile)
-class ImportedFileAdmin(ListParametersChecked, admin.ModelAdmin):
-    """The files imports read, kept byte for byte: read and downloaded, never edited."""
-
-    list_display = ["name", "format", "size", "imported_at", "statement_count", "sha256"]
-    list_filter = ["format"]
-    search_fields = ["name", "=sha256"]
-    fields = ["name", "format", "size", "sha256", "imported_at", "download", "statement_links"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("content")
-            .annotate(statement_total=Count("statements"))
-        )
-
-    @admin.display(description="statements", ordering="statement_total")
-    def statement_count(self, obj):
-        return obj.statement_total
-
-    @admin.display(description="file")
-    def download(self, obj):
-        url = reverse("admin:statements_importedfile_download", args=[obj.pk])
-        return format_html('<a href="{}">Download {}</a>', url, obj.name)
-
-    @admin.display(description="statements made from it")
-    def statement_links(self, obj):
-        statements = obj.statements.only("title").order_by("title")[:100]
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{}</a>',
-                (
-                    (reverse("admin:statements_statement_change", args=[s.pk]), s.title)
-                    for s in statements
-                ),
-            )
-            or "none"
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/download/",
-                self.admin_site.admin_view(self.download_view),
-                name="statements_importedfile_download",
-            ),
-            *super().get_urls(),
-        ]
-
-    def download_view(self, request, pk):
-        from django.core.exceptions import PermissionDenied
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        original = get_object_or_404(ImportedFile, pk=pk)
-        response = HttpResponse(bytes(original.content), content_type="application/octet-stream")
-        response.headers["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=original.name.rsplit("/", 1)[-1]
-        )
-        response.headers["X-Content-SHA256"] = original.sha256
-        return response
 
 
 def view_on_site(request, content_type_id, object_id):

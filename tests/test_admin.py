@@ -13,6 +13,23 @@ ADD_URL = reverse("admin:statements_statement_add")
 CHANGELIST_URL = reverse("admin:statements_statement_changelist")
 
 
+def _credit_rows(page) -> dict:
+    """The credits formset of a change page, as posted back unchanged."""
+    formset = next(
+        f for f in page.context["inline_admin_formsets"] if f.formset.prefix == "authorships"
+    ).formset
+    data = {f"authorships-{key}": value for key, value in formset.management_form.initial.items()}
+    saved = [form.instance for form in formset.forms if form.instance.pk is not None]
+    data["authorships-TOTAL_FORMS"] = str(len(saved))
+    for number, credit in enumerate(saved):
+        data[f"authorships-{number}-id"] = str(credit.pk)
+        data[f"authorships-{number}-author"] = str(credit.author_id)
+        data[f"authorships-{number}-role"] = credit.role
+        data[f"authorships-{number}-position"] = str(credit.position)
+        data[f"authorships-{number}-statement"] = str(credit.statement_id)
+    return data
+
+
 def inline_management(prefix: str, total: int) -> dict:
     return {
         f"{prefix}-TOTAL_FORMS": str(total),
@@ -253,10 +270,68 @@ class TestBadInput:
         assert "Statement with this Slug already exists." in response.content.decode()
         assert Statement.objects.count() == 1
 
-    def test_published_needs_a_time(self, editor_client):
+    def test_published_without_a_time_publishes_now(self, editor_client, client):
+        before = timezone.now()
         response = editor_client.post(ADD_URL, statement_post(status="published"))
+        assert response.status_code == 302
+        statement = Statement.objects.get()
+        assert statement.status == "published"
+        assert before <= statement.published_at <= timezone.now()
+        assert client.get(statement.get_absolute_url()).status_code == 200
+
+    def test_forty_signatories_in_one_paste(self, editor_client):
+        make_author("Pëtr Kropotkin", kind="person")
+        names = [f"Neighbourhood Assembly {n}" for n in range(38)]
+        pasted = "\n".join(
+            ["petr KROPOTKIN", *names[:20], "", "  Ana   Ruiz | person ", *names[20:]]
+        )
+        response = editor_client.post(ADD_URL, statement_post(signatories_paste=pasted))
+        assert response.status_code == 302
+        statement = Statement.objects.get()
+        credits = list(statement.authorships.filter(role="signatory").select_related("author"))
+        assert [c.author.name for c in credits] == [
+            "Pëtr Kropotkin",
+            *names[:20],
+            "Ana Ruiz",
+            *names[20:],
+        ]
+        assert [c.position for c in credits] == list(range(40))
+        kinds = {c.author.name: c.author.kind for c in credits}
+        assert kinds["Ana Ruiz"] == "person" and kinds["Neighbourhood Assembly 3"] == "collective"
+        assert Author.objects.count() == 40  # Kropotkin matched, not made again
+        assert "Neighbourhood Assembly 37" in statement.search_names
+        # Pasting again, with one more: the forty stay once, the new one comes last.
+        change = reverse("admin:statements_statement_change", args=[statement.pk])
+        page = editor_client.get(change)
+        again = editor_client.post(
+            change,
+            {
+                **statement_post(
+                    title=statement.title,
+                    slug=statement.slug,
+                    signatories_paste="Ana Ruiz\nNight Shelter Collective",
+                ),
+                **_credit_rows(page),
+            },
+        )
+        assert again.status_code == 302, again.context["adminform"].form.errors.as_text() + str(
+            [
+                (f.formset.prefix, f.formset.errors, f.formset.non_form_errors())
+                for f in again.context["inline_admin_formsets"]
+            ]
+        )
+        credits = list(statement.authorships.filter(role="signatory").select_related("author"))
+        assert len(credits) == 41 and credits[-1].author.name == "Night Shelter Collective"
+
+    def test_a_pasted_line_with_a_wrong_kind_is_refused_with_its_line(self, editor_client):
+        response = editor_client.post(
+            ADD_URL, statement_post(signatories_paste="Ana Ruiz\nB | group\n| person")
+        )
         assert response.status_code == 200
-        assert "A published statement needs a publication time" in response.content.decode()
+        html = response.content.decode()
+        assert "line 2: after “|”, write person or collective" in html
+        assert "line 3: no name before the “|”" in html
+        assert not Statement.objects.exists() and not Author.objects.exists()
 
     def test_duplicate_author_in_same_role_is_an_error(self, editor_client):
         author = make_author()

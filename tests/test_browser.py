@@ -333,3 +333,30 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, archiv
     context.close()
     reported = [text for text in console if "Content Security Policy" in text]
     assert violations == [] and reported == [], violations + reported
+
+
+def test_forty_signatories_take_one_paste_and_one_save(reader):
+    """The statement with forty signatories: from the add page, a title, a text, one paste
+    and one click on Save, which is the one page load."""
+    from statements.models import Statement
+    from tests.factories import make_editor
+
+    make_editor("signer")
+    reader.goto("/admin/login/?next=/admin/statements/statement/add/")
+    reader.get_by_label("Username").fill("signer")
+    reader.get_by_label("Password").fill("a-long-test-password-1")
+    reader.get_by_role("button", name="Log in").click()
+    reader.wait_for_url("**/statement/add/")
+    loads = []
+    reader.on("load", lambda page: loads.append(page.url))
+    names = [f"Tenants Assembly of Block {n}" for n in range(39)] + ["Ana Ruiz | person"]
+    reader.get_by_label("Title:", exact=True).fill("Forty signatures against the evictions")
+    reader.get_by_label("Body:", exact=True).fill("We, the undersigned, refuse the evictions.")
+    reader.get_by_label("Add signatories:").fill("\n".join(names))
+    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.wait_for_load_state()
+    assert len(loads) == 1  # the save, and nothing else
+    assert "40 signatories added." in reader.locator(".messagelist").inner_text()
+    statement = Statement.objects.get()
+    credits = list(statement.authorships.order_by("position").select_related("author"))
+    assert [c.author.name for c in credits][-1] == "Ana Ruiz" and len(credits) == 40

@@ -4,9 +4,12 @@ from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from statements.core.dates import PartialDate, PartialDateError
 from statements.core.languages import language_choices
+from statements.core.names import author_kind
+from statements.core.records import AuthorCredit
 from statements.models import Source, Statement, Tag
 
 
@@ -62,10 +65,57 @@ class PartialDateFormMixin(_ModelForm):
         return cleaned
 
 
+MAX_PASTED_NAMES = 5000
+
+
+class CreditsPasteField(forms.CharField):
+    """Names pasted one per line, each optionally followed by "| person" or "| collective"
+    (the kind is guessed from the name otherwise), as credits in ``role``."""
+
+    def __init__(self, *, role: str, **kwargs):
+        self.role = role
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "cols": 60}))
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> list[AuthorCredit]:
+        text = super().clean(value) or ""
+        lines = [line.strip() for line in text.splitlines()]
+        if len(lines) > MAX_PASTED_NAMES:
+            raise ValidationError(f"At most {MAX_PASTED_NAMES:,} names at once.")
+        credits, errors = [], []
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            name, bar, kind = (part.strip() for part in line.partition("|"))
+            name = " ".join(name.split())
+            kind = kind.lower()
+            if not name:
+                errors.append(f"line {number}: no name before the “|”")
+            elif len(name) > 300:
+                errors.append(f"line {number}: longer than 300 characters")
+            elif bar and kind not in ("person", "collective"):
+                errors.append(f"line {number}: after “|”, write person or collective")
+            else:
+                credits.append(
+                    AuthorCredit(name=name, role=self.role, kind=kind or author_kind(name))
+                )
+        if errors:
+            raise ValidationError("; ".join(errors[:10]))
+        return credits
+
+
 class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
     partial_date_field = "issued"
     issued = PartialDateFormField(label="Date of issue", required=False)
     language = forms.ChoiceField(choices=language_choices, required=False)
+    signatories_paste = CreditsPasteField(
+        role="signatory",
+        label="Add signatories",
+        help_text="Paste a list, one name per line; “Name | collective” or “Name | person” "
+        "sets the kind (otherwise it is guessed from the name). Names already in the archive "
+        "are matched whatever their case or accents, the others are created; they come after "
+        "the signatories listed below, in this order.",
+    )
 
     class Meta:
         model = Statement
@@ -77,11 +127,8 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Statement.Status.PUBLISHED and not cleaned.get("published_at"):
-            self.add_error(
-                "published_at",
-                "A published statement needs a publication time (use the Publish action "
-                "to publish now).",
-            )
+            # Publishing is one step: "Published" with no time given means now.
+            cleaned["published_at"] = timezone.now()
         return cleaned
 
 

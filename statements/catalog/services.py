@@ -164,6 +164,42 @@ def _statements_link(statements: Sequence[Statement], items: Sequence[StatementD
 
 
 @transaction.atomic
+def statement_credits_append(
+    *, statement: Statement, credits: Sequence[AuthorCredit]
+) -> list[Authorship]:
+    """Credit the named authors on a saved statement, after its credits of the same role and
+    in the order given: each name matched to an author without regard to case, spacing or
+    accents, and created otherwise. A name already credited in that role is not added
+    twice. The names the search indexes follow."""
+    authors = _authors_by_name(credits)
+    current = list(
+        Authorship.objects.filter(statement=statement).only("author_id", "role", "position")
+    )
+    credited = {(a.author_id, a.role) for a in current}
+    positions: dict[str, int] = {}
+    for authorship in current:
+        positions[authorship.role] = max(positions.get(authorship.role, -1), authorship.position)
+    added = []
+    for credit in credits:
+        author = authors[_name_key(credit.name)]
+        if (author.pk, credit.role) in credited:
+            continue
+        credited.add((author.pk, credit.role))
+        positions[credit.role] = positions.get(credit.role, -1) + 1
+        added.append(
+            Authorship(
+                statement=statement,
+                author=author,
+                role=credit.role,
+                position=positions[credit.role],
+            )
+        )
+    Authorship.objects.bulk_create(added)
+    statement_search_names_refresh(statement_ids=[statement.pk])
+    return added
+
+
+@transaction.atomic
 def statement_create(*, data: StatementData) -> Statement:
     """Create one statement with its authors, sources and tags, validated as the admin does."""
     statement = _statement_from_data(data)

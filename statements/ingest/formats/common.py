@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from statements.core.dates import partial_date_in_text
+from statements.core.names import GROUP_ENDINGS, GROUP_WORDS, author_kind
 from statements.core.records import SourceData, StatementData
+
+__all__ = ["GROUP_ENDINGS", "GROUP_WORDS", "author_kind"]  # where importers always found them
 
 
 class ImportFailure(ValueError):
@@ -38,25 +41,6 @@ def muse_inline_plain(value: str) -> str:
     text = re.sub(r"(?<!\w)=([^=]+)=(?!\w)", r"\1", text)
     return " ".join(text.split())
 
-
-def author_kind(name: str) -> str:
-    """A guess editors can correct: names that say they are a group are collectives."""
-    words = set(re.findall(r"\w+", name.lower()))
-    if words & GROUP_WORDS or name.strip().endswith(GROUP_ENDINGS):
-        return "collective"
-    return "person"
-
-
-GROUP_WORDS = {
-    "collective", "collectives", "assembly", "union", "group", "committee", "federation",
-    "network", "council", "front", "coalition", "alliance", "movement", "cooperative",
-    "association", "syndicate", "brigade", "crimethinc", "collectif", "colectivo", "kollektiv",
-    "comité", "comite", "federación", "federazione", "fédération", "groupe", "gruppo",
-    "asamblea", "assemblée", "workers", "sindicato", "syndicat", "bloc", "cell", "circle",
-    "society", "international", "internationale", "library", "libraries",
-}  # fmt: skip
-# Chinese and Japanese names say what they are at their end: committee, library, group.
-GROUP_ENDINGS = ("委员会", "委員会", "图书馆", "図書館", "圖書館", "小组", "小組")
 
 _RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
 # The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
