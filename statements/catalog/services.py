@@ -121,28 +121,35 @@ def _statement_from_data(data: StatementData) -> Statement:
     return statement
 
 
+def _authorships_new(statement, credits, authors, credited: set, positions: dict) -> list:
+    """Unsaved credits of ``statement`` for ``credits`` (authors from _authors_by_name), each
+    after the last position of its role, skipping an author already ``credited`` in the
+    role; ``credited`` and ``positions`` are updated."""
+    added = []
+    for credit in credits:
+        author = authors[_name_key(credit.name)]
+        if (author.pk, credit.role) in credited:
+            continue
+        credited.add((author.pk, credit.role))
+        positions[credit.role] = positions.get(credit.role, -1) + 1
+        added.append(
+            Authorship(
+                statement=statement,
+                author=author,
+                role=credit.role,
+                position=positions[credit.role],
+            )
+        )
+    return added
+
+
 def _statements_link(statements: Sequence[Statement], items: Sequence[StatementData]) -> None:
     """Create the authorships, sources and tags of saved statements, in bulk."""
     authors = _authors_by_name(credit for data in items for credit in data.credits)
     tags = _tags_by_name(name for data in items for name in data.tags)
     authorships, sources, taggings = [], [], []
     for statement, data in zip(statements, items, strict=True):
-        positions: dict[str, int] = {}
-        seen = set()
-        for credit in data.credits:
-            author = authors[_name_key(credit.name)]
-            if (author.pk, credit.role) in seen:
-                continue
-            seen.add((author.pk, credit.role))
-            positions[credit.role] = positions.get(credit.role, -1) + 1
-            authorships.append(
-                Authorship(
-                    statement=statement,
-                    author=author,
-                    role=credit.role,
-                    position=positions[credit.role],
-                )
-            )
+        authorships += _authorships_new(statement, data.credits, authors, set(), {})
         for position, item in enumerate(data.sources):
             source = Source(
                 statement=statement,
@@ -179,21 +186,7 @@ def statement_credits_append(
     positions: dict[str, int] = {}
     for authorship in current:
         positions[authorship.role] = max(positions.get(authorship.role, -1), authorship.position)
-    added = []
-    for credit in credits:
-        author = authors[_name_key(credit.name)]
-        if (author.pk, credit.role) in credited:
-            continue
-        credited.add((author.pk, credit.role))
-        positions[credit.role] = positions.get(credit.role, -1) + 1
-        added.append(
-            Authorship(
-                statement=statement,
-                author=author,
-                role=credit.role,
-                position=positions[credit.role],
-            )
-        )
+    added = _authorships_new(statement, credits, authors, credited, positions)
     Authorship.objects.bulk_create(added)
     statement_search_names_refresh(statement_ids=[statement.pk])
     return added
