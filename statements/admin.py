@@ -15,8 +15,8 @@ from statements.admin_lists import (
     YearFilter,
 )
 from statements.cache import public_pages_changed
-from statements.catalog import indexing, services
-from statements.catalog.forms import SourceInlineForm, StatementAdminForm, TagMergeForm
+from statements.catalog import indexing, merging, services
+from statements.catalog.forms import MergeForm, SourceInlineForm, StatementAdminForm, TagMergeForm
 from statements.ingest import uploads
 from statements.ingest.services import statement_import
 from statements.models import (
@@ -310,6 +310,51 @@ class AuthorAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
         if change and "name" in form.changed_data:
             indexing.author_search_names_refresh(author=obj)
 
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected authors into one", permissions=["change"])
+    def merge(self, request, queryset):
+        """A confirmation page with each record and every credit that moves, then the
+        merge (catalog.merging.author_merge)."""
+        authors = list(queryset.order_by("name"))
+        if len(authors) < 2:
+            self.message_user(request, "Select at least two authors to merge.", messages.WARNING)
+            return None
+        form = MergeForm(
+            request.POST if "into" in request.POST else None,
+            choices=queryset.order_by("name"),
+            label="Keep this author (the others' names become its alternative names)",
+        )
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            moved = merging.author_merge(authors=authors, into=into)
+            merged = ", ".join(a.name for a in authors if a.pk != into.pk)
+            self.message_user(
+                request,
+                f"Merged {merged} into {into.name}: {moved} credit(s) moved; the old "
+                "addresses redirect to the kept author's page.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        credits = (
+            Authorship.objects.filter(author__in=authors)
+            .select_related("statement", "author")
+            .order_by("author__name", "statement__title", "role")
+        )
+        return TemplateResponse(
+            request,
+            "admin/statements/author/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge authors",
+                "opts": self.model._meta,
+                "form": form,
+                "authors": authors,
+                "credits": credits,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
 
 @admin.register(Tag)
 class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
@@ -351,7 +396,7 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
         if form.is_valid():
             into = form.cleaned_data["into"]
             merged = [tag.name for tag in tags if tag.pk != into.pk]
-            moved = services.tag_merge(tags=list(tags), into=into)
+            moved = merging.tag_merge(tags=list(tags), into=into)
             self.message_user(
                 request,
                 f"Merged {', '.join(merged)} into {into.name} ({moved} statement(s) gained it).",

@@ -575,3 +575,24 @@ class TestSignInThrottle:
         for _ in range(4):
             self.sign_in(client, "editor", "guess", "203.0.113.8")
         assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.8").status_code == 302
+
+
+@pytest.mark.django_db
+def test_saving_in_the_admin_keeps_the_vocabulary_exact(editor_client):
+    """Each admin save took a statement's words out of the "did you mean" vocabulary and
+    never put them back: counts fell with every save until the database refused one."""
+    from statements.catalog.indexing import search_words_rebuild
+    from statements.models import SearchWord
+
+    make_statement("Solidarity with the dockers", body="Solidarity with the dockers of Genoa.")
+    editor_client.post(ADD_URL, statement_post(status="published"))
+    statement = Statement.objects.get(slug="against-the-eviction")
+    change = reverse("admin:statements_statement_change", args=[statement.pk])
+    for _ in range(3):
+        data = statement_post(status="published", signatories_paste="Dockers Union")
+        response = editor_client.post(change, data)
+        assert response.status_code == 302
+    counted = dict(SearchWord.objects.values_list("word", "documents"))
+    search_words_rebuild()
+    assert counted == dict(SearchWord.objects.values_list("word", "documents"))
+    assert counted["linden"] == 1 and counted["solidarity"] == 1

@@ -153,3 +153,16 @@ class TagMergeForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["into"]).queryset = tags
+
+
+class MergeForm(forms.Form):
+    """Which of the selected records to keep."""
+
+    into = forms.ModelChoiceField(
+        queryset=Tag.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, choices, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["into"])
+        field.queryset, field.label = choices, label

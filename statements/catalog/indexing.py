@@ -35,6 +35,10 @@ def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
             """,
             [ids],
         )
+    # The words go back in as the statements now stand (taken out above, they were never
+    # put back: every save in the admin lowered their counts, until one went below zero
+    # and the database refused the save).
+    search_words_add(statement_ids=ids)
     public_pages_changed()
 
 

@@ -382,4 +382,36 @@ def names_existing(*, model: type[Author] | type[Tag], names: Iterable[str]) -> 
     matches = model.objects.annotate(folded=folded_name()).filter(folded__in=set(folded.values()))
     for row in matches.order_by("pk"):
         rows.setdefault(row.folded, row)
+    if model is Author:
+        missing = {key for key in folded.values() if key not in rows}
+        for key, author in authors_by_alternative_name(folded=missing).items():
+            rows.setdefault(key, author)
     return {name: rows[folded[name]] for name in wanted if folded[name] in rows}
+
+
+def authors_by_alternative_name(*, folded: Iterable[str]) -> dict[str, Author]:
+    """The authors one of whose alternative names (one per line) folds to each key (as
+    names_folded folds): a merged author's old name finds the author kept. One query."""
+    keys = sorted(set(folded))
+    if not keys:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (key) key, a.id
+              FROM statements_author a,
+                   unnest(string_to_array(a.alternative_names, E'\\n')) AS alt,
+                   archive_fold(btrim(alt)) AS key
+             WHERE a.alternative_names <> '' AND key = ANY(%s)
+             ORDER BY key, a.id
+            """,
+            [keys],
+        )
+        found = dict(cursor.fetchall())
+    authors = Author.objects.in_bulk(set(found.values()))
+    return {key: authors[pk] for key, pk in found.items()}
+
+
+def author_redirected(*, slug: str) -> Author | None:
+    """The author kept when the author at ``slug`` was merged into them."""
+    return Author.objects.filter(redirects__old_slug=slug).first()

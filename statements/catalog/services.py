@@ -6,7 +6,7 @@ import datetime
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,7 +20,7 @@ from statements.catalog.indexing import (
     search_words_remove,
     statement_search_names_refresh,
 )
-from statements.catalog.selectors import names_folded
+from statements.catalog.selectors import authors_by_alternative_name, names_folded
 from statements.core.records import AuthorCredit, StatementData
 from statements.core.rendering import render_body
 from statements.models import (
@@ -245,29 +245,6 @@ def statement_delete(*, statements: QuerySet[Statement]) -> int:
     return deleted.get(Statement._meta.label, 0)
 
 
-@transaction.atomic
-def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
-    """Move every statement of ``tags`` onto ``into`` and delete the merged tags.
-
-    Returns how many statements gained the target tag.
-    """
-    others = [tag for tag in tags if tag.pk != into.pk]
-    if not others:
-        return 0
-    statement_ids = set(
-        TaggedStatement.objects.filter(tag__in=others).values_list("content_object_id", flat=True)
-    )
-    already = set(
-        TaggedStatement.objects.filter(tag=into).values_list("content_object_id", flat=True)
-    )
-    TaggedStatement.objects.bulk_create(
-        [TaggedStatement(content_object_id=pk, tag=into) for pk in statement_ids - already]
-    )
-    Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
-    statement_search_names_refresh(statement_ids=statement_ids | already)
-    return len(statement_ids - already)
-
-
 def slug_free(base_text: str, taken: set[str], max_length: int = 255) -> str:
     """A slug for ``base_text`` not in ``taken`` ("title", "title-2", ...), added to it."""
     base = slugify(base_text, allow_unicode=True)[: max_length - 8].strip("-") or "untitled"
@@ -303,6 +280,10 @@ def _rows_by_name(
     )
     for row in existing:
         rows.setdefault(row.folded, row)
+    if model is Author:  # a merged author's old name finds the author kept
+        missing = {key for key in folded.values() if key not in rows}
+        found: dict[str, Any] = authors_by_alternative_name(folded=missing)
+        rows.update(found)
     taken = set(model.objects.values_list("slug", flat=True))
     new: dict[str, Named] = {}
     for key, make in wanted.items():

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import calendar
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import defaults
@@ -174,6 +180,9 @@ def author_list(request: HttpRequest) -> HttpResponse:
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = selectors.author_get(slug=slug)
     if author is None:
+        kept = selectors.author_redirected(slug=slug)  # merged into another author
+        if kept is not None:
+            return HttpResponsePermanentRedirect(kept.get_absolute_url())
         raise Http404("No author at this address.")
     page = paginate(request, selectors.author_credits(author=author), per_page=50)
     return render(

@@ -7,7 +7,7 @@ from statements.models.fields import (
     http_url_validator,
     partial_date_constraints,
 )
-from statements.models.names import Author, Tag, TaggedStatement
+from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
 from statements.models.records import ImportedFile, SearchWord, Withdrawal
 from statements.models.statements import (
     SEARCH_VECTOR_FIELDS,
@@ -27,6 +27,7 @@ from statements.models.statements import (
 __all__ = [
     "SEARCH_VECTOR_FIELDS",
     "Author",
+    "AuthorRedirect",
     "Authorship",
     "HttpURLField",
     "ImportedFile",

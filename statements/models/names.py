@@ -96,3 +96,18 @@ class Author(models.Model):
     @property
     def alternative_name_list(self) -> list[str]:
         return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]
+
+
+class AuthorRedirect(models.Model):
+    """The address of an author merged into another: the author page answers it with a
+    301 to the author kept."""
+
+    old_slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.author.slug}"

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statements.catalog.indexing import author_search_names_refresh, search_words_rebuild
-from statements.catalog.services import statement_save, tag_merge
+from statements.catalog.merging import tag_merge
+from statements.catalog.services import statement_save
 from statements.models import Author, Statement, Tag
 from statements.search.query import MAX_QUERY_LENGTH, highlight_html, search_text_clean
 from tests.factories import make_statement, query_counts
