@@ -19,11 +19,24 @@ def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
     if not ids:
         return
     search_words_remove(statement_ids=ids)
+    search_names_rewrite(statement_ids=ids)
+    # The words go back in as the statements now stand (taken out above, they were never
+    # put back: every save in the admin lowered their counts, until one went below zero
+    # and the database refused the save).
+    search_words_add(statement_ids=ids)
+    public_pages_changed()
+
+
+def search_names_rewrite(*, statement_ids: Iterable[int]) -> None:
+    """The UPDATE behind statement_search_names_refresh, the vocabulary left to the caller:
+    each credited author's name and alternative names (a merged spelling finds the
+    statement), then the tags' names."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE statements_statement AS s SET search_names = concat_ws(E'\\n',
-                (SELECT string_agg(a.name, E'\\n' ORDER BY ship.role, ship.position)
+                (SELECT string_agg(concat_ws(E'\\n', a.name, NULLIF(a.alternative_names, '')),
+                                   E'\\n' ORDER BY ship.role, ship.position)
                    FROM statements_authorship ship
                    JOIN statements_author a ON a.id = ship.author_id
                   WHERE ship.statement_id = s.id),
@@ -33,13 +46,8 @@ def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
                   WHERE ts.content_object_id = s.id))
              WHERE s.id = ANY(%s)
             """,
-            [ids],
+            [list(statement_ids)],
         )
-    # The words go back in as the statements now stand (taken out above, they were never
-    # put back: every save in the admin lowered their counts, until one went below zero
-    # and the database refused the save).
-    search_words_add(statement_ids=ids)
-    public_pages_changed()
 
 
 def author_search_names_refresh(*, author: Author) -> None:

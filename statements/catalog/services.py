@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from statements.cache import public_pages_changed
 from statements.catalog.copying import statements_copy
 from statements.catalog.indexing import (
+    search_names_rewrite,
     search_words_add,
     search_words_remove,
     statement_search_names_refresh,
@@ -143,13 +144,20 @@ def _authorships_new(statement, credits, authors, credited: set, positions: dict
     return added
 
 
-def _statements_link(statements: Sequence[Statement], items: Sequence[StatementData]) -> None:
-    """Create the authorships, sources and tags of saved statements, in bulk."""
+def _statements_link(statements: Sequence[Statement], items: Sequence[StatementData]) -> set[int]:
+    """Create the authorships, sources and tags of saved statements, in bulk. Returns the
+    statements whose indexed names (written from the records) miss what their authors are
+    called in the archive: another spelling, or alternative names."""
     authors = _authors_by_name(credit for data in items for credit in data.credits)
     tags = _tags_by_name(name for data in items for name in data.tags)
     authorships, sources, taggings = [], [], []
+    respelled = set()
     for statement, data in zip(statements, items, strict=True):
-        authorships += _authorships_new(statement, data.credits, authors, set(), {})
+        made = _authorships_new(statement, data.credits, authors, set(), {})
+        authorships += made
+        names = {" ".join(credit.name.split()) for credit in data.credits}
+        if any(a.author.alternative_names or a.author.name not in names for a in made):
+            respelled.add(statement.pk)
         for position, item in enumerate(data.sources):
             source = Source(
                 statement=statement,
@@ -168,6 +176,7 @@ def _statements_link(statements: Sequence[Statement], items: Sequence[StatementD
     Authorship.objects.bulk_create(authorships, batch_size=2000)
     Source.objects.bulk_create(sources, batch_size=2000)
     TaggedStatement.objects.bulk_create(taggings, batch_size=2000)
+    return respelled
 
 
 @transaction.atomic
@@ -199,7 +208,8 @@ def statement_create(*, data: StatementData) -> Statement:
     statement.slug = statement.slug or unique_slug(model=Statement, text=data.title)
     statement.full_clean(exclude=["body_html", "body_toc"])
     statement_save(statement=statement)
-    _statements_link([statement], [data])
+    if _statements_link([statement], [data]):
+        statement_search_names_refresh(statement_ids=[statement.pk])
     public_pages_changed()
     return statement
 
@@ -359,7 +369,9 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
             if number + 1 < len(chunks):
                 rendered.append(pool.submit(render, chunks[number + 1]))
             statements_copy([statements[i] for i in chunk])
-    _statements_link(statements, items)
+    respelled = _statements_link(statements, items)
+    if respelled:  # credited under the archive's spelling, or an author with other names
+        search_names_rewrite(statement_ids=respelled)
     search_words_add(statement_ids=[statement.pk for statement in statements])
     public_pages_changed()
     return statements
@@ -383,4 +395,5 @@ def statement_replace(*, statement: Statement, data: StatementData) -> None:
     statement.authorships.all().delete()
     statement.sources.all().delete()
     TaggedStatement.objects.filter(content_object=statement).delete()
-    _statements_link([statement], [data])
+    if _statements_link([statement], [data]):
+        statement_search_names_refresh(statement_ids=[statement.pk])
