@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from taggit.models import Tag as TaggitDefaultTag
 
 from statements import admin_files  # noqa: F401  (registers the imported files' admin)
+from statements.admin_inlines import AuthorshipInline, SlugRedirectInline, SourceInline
 from statements.admin_lists import (
     AuthorKindFilter,
     ListParametersChecked,
@@ -16,15 +17,13 @@ from statements.admin_lists import (
 )
 from statements.cache import public_pages_changed
 from statements.catalog import indexing, merging, services
-from statements.catalog.forms import MergeForm, SourceInlineForm, StatementAdminForm, TagMergeForm
+from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
 from statements.ingest import uploads
 from statements.ingest.services import statement_import
 from statements.models import (
     Author,
     Authorship,
     ImportedFile,
-    SlugRedirect,
-    Source,
     Statement,
     Tag,
 )
@@ -52,30 +51,6 @@ class PublicPagesChange:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         public_pages_changed()
-
-
-class AuthorshipInline(admin.TabularInline):
-    model = Authorship
-    autocomplete_fields = ["author"]
-    fields = ["author", "role", "position"]
-    extra = 1
-    verbose_name = "author or signatory"
-    verbose_name_plural = "Authors and signatories"
-
-
-class SourceInline(admin.StackedInline):
-    model = Source
-    form = SourceInlineForm
-    extra = 1
-
-
-class SlugRedirectInline(admin.TabularInline):
-    model = SlugRedirect
-    fields = ["old_slug", "created_at"]
-    readonly_fields = ["created_at"]
-    extra = 0
-    verbose_name = "old address (redirects here)"
-    verbose_name_plural = "old addresses (redirect here)"
 
 
 @admin.register(Statement)
@@ -249,6 +224,19 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
             previous_slug=form.initial.get("slug") if change else None,
             body_changed="body" in form.changed_data or not change,
         )
+
+    class Media:
+        # Names for the author pickers (select2 leaves them unnamed) and underlined links.
+        css = {"all": ["css/admin-editor.css"]}
+        js = ["js/admin-editor.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            date, time = field.widget.widgets  # the split date and time: one label for both
+            date.attrs["aria-label"] = "Publication date (YYYY-MM-DD)"
+            time.attrs["aria-label"] = "Publication time (HH:MM:SS)"
+        return field
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -360,3 +360,41 @@ def test_forty_signatories_take_one_paste_and_one_save(reader):
     statement = Statement.objects.get()
     credits = list(statement.authorships.order_by("position").select_related("author"))
     assert [c.author.name for c in credits][-1] == "Ana Ruiz" and len(credits) == 40
+
+
+EDITOR_AXE_PAGES = {
+    "admin-statement-add": "/admin/statements/statement/add/",
+    "admin-statement-change": "change",
+    "admin-import": "/admin/statements/statement/import/",
+}
+
+
+@pytest.mark.parametrize(("name", "path"), EDITOR_AXE_PAGES.items())
+def test_axe_finds_nothing_serious_in_the_editors_pages(browser, live_server, archive, name, path):
+    """The editor's own pages: the statement form (its split date and time fields, its
+    credits' role selects) and the import page."""
+    from statements.models import Statement
+    from tests.factories import make_editor
+
+    make_editor("checker")
+    if path == "change":
+        path = f"/admin/statements/statement/{Statement.objects.order_by('pk').first().pk}/change/"
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("checker")
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+    )
+    context.close()
+    problems = [
+        f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not problems, f"{name}: " + "; ".join(problems)
