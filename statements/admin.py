@@ -240,10 +240,11 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Authors and tags are saved by now: index their names with the statement.
-        indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
         pasted = form.cleaned_data.get("signatories_paste")
-        if pasted:  # after the listed credits, which the formset has just saved
+        if not pasted:
+            # Authors and tags are saved by now: index their names with the statement.
+            indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
+        else:  # after the listed credits, which the formset has just saved; it re-indexes
             added = services.statement_credits_append(statement=form.instance, credits=pasted)
             already = len(pasted) - len(added)
             self.message_user(

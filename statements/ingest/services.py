@@ -121,12 +121,13 @@ def statement_import(
     try:
         if concurrent:
             _import_concurrently(report, stream, handled, deadline, status, now, writers)
-        for name, raw, parsed in [] if concurrent else stream:
-            if deadline is not None and handled and time.monotonic() > deadline:
-                report.stopped = _OUT_OF_TIME
-                break
-            handled.add(name)
-            _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast)
+        else:
+            for name, raw, parsed in stream:
+                if deadline is not None and handled and time.monotonic() > deadline:
+                    report.stopped = _OUT_OF_TIME
+                    break
+                handled.add(name)
+                _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast)
     finally:
         stream.close()
     if report.stopped == _OUT_OF_TIME:

@@ -162,22 +162,23 @@ _AROUND_THE_TEXT = (
 )
 
 
-def _main_html(text: str, whole_page: bool, tree) -> str:
-    """The page's main text as HTML. Where the page marks it (one <article>, else one
+def _main_html(text: str, whole_page: bool, tree):
+    """The element holding the page's main text (the parsed page itself is read, never
+    parsed again). Where the page marks it (one <article>, else one
     <main>), that element without what surrounds a text (navigation, asides, footers,
     forms, scripts): the publisher's own word for it, and nothing inside is dropped.
     Otherwise trafilatura's extraction (no navigation, footers, scripts or comments; it
     also drops a paragraph repeated word for word, hence only where the page says nothing).
     A fragment is converted whole."""
     if not whole_page:
-        return text
+        return tree
     for tag in ("article", "main"):
         found = tree.xpath(f"//{tag}")
         if len(found) == 1:
             element = found[0]
             for node in element.xpath(_AROUND_THE_TEXT):
                 node.drop_tree()
-            return lxml.html.tostring(element, encoding="unicode")
+            return element
     import trafilatura
 
     extracted = trafilatura.extract(
@@ -190,16 +191,13 @@ def _main_html(text: str, whole_page: bool, tree) -> str:
         include_comments=False,
         favor_recall=True,
     )
-    return extracted or text
+    return lxml.html.fromstring(extracted) if extracted else tree
 
 
-def _markdown(html: str, title: str) -> str:
+def _markdown(tree, title: str) -> str:
     """Pandoc's reading of the HTML as our Markdown: the title's own heading left out (it is
     the statement's title), headings one level under it."""
-    tree = lxml.html.fromstring(html) if html.strip() else None
-    if tree is None:
-        return ""
-    for node in tree.xpath("//script|//style|//noscript|//template|//iframe|//form"):
+    for node in tree.xpath(".//script|.//style|.//noscript|.//template|.//iframe|.//form"):
         node.drop_tree()
     first_h1 = next(iter(tree.iter("h1")), None)
     if first_h1 is not None and _text(first_h1).casefold() == title.casefold():
