@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "csp",
     # Only for the API documentation page's own static files (Swagger UI, no CDN).
     "ninja",
+    # Revision history: triggers (pgtrigger) that copy every change into event tables.
+    "pgtrigger",
+    "pghistory",
     "statements",
 ]
 
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, and through which address, goes with the revision it makes.
+    "statements.catalog.revisions.RevisionContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -276,3 +281,6 @@ ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"
 # The admin's import runs in the web request: no file is started after this many seconds
 # (with one file's conversion bounded above, the request ends inside the worker timeout).
 ARCHIVE_ADMIN_IMPORT_SECONDS = int(os.environ.get("ARCHIVE_ADMIN_IMPORT_SECONDS", "10"))
+
+# Revision history (django-pghistory): readers' page loads open no revision context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

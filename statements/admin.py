@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from taggit.models import Tag as TaggitDefaultTag
 
 from statements import admin_files  # noqa: F401  (registers the imported files' admin)
+from statements.admin_history import StatementHistoryMixin
 from statements.admin_inlines import AuthorshipInline, SlugRedirectInline, SourceInline
 from statements.admin_lists import (
     AuthorKindFilter,
@@ -15,9 +16,11 @@ from statements.admin_lists import (
     TagFilter,
     YearFilter,
 )
+from statements.admin_preview import StatementPreviewMixin
 from statements.cache import public_pages_changed
 from statements.catalog import indexing, merging, services
 from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
+from statements.catalog.revisions import revision_context
 from statements.ingest import uploads
 from statements.ingest.services import statement_import
 from statements.models import (
@@ -54,7 +57,13 @@ class PublicPagesChange:
 
 
 @admin.register(Statement)
-class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
+class StatementAdmin(
+    StatementHistoryMixin,
+    StatementPreviewMixin,
+    ListParametersChecked,
+    PublicPagesChange,
+    admin.ModelAdmin,
+):
     form = StatementAdminForm
     inlines = [AuthorshipInline, SourceInline, SlugRedirectInline]
     list_display = [
@@ -90,6 +99,7 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
         ("Signatories", {"fields": ["signatories_paste"]}),
         ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
         ("Record", {"fields": ["created_at", "updated_at", "uid", "imported_from_display"]}),
+        ("This change", {"fields": ["revision_reason", "revision_signed"]}),
     ]
 
     @admin.display(description="imported from")
@@ -219,6 +229,11 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
         return ", ".join(tag.name for tag in obj.tags.all())
 
     def save_model(self, request, obj, form, change):
+        # The request's revision (opened by the middleware) takes the editor's reason.
+        revision_context(
+            reason=form.cleaned_data.get("revision_reason", ""),
+            signed=bool(form.cleaned_data.get("revision_signed")),
+        )
         services.statement_save(
             statement=obj,
             previous_slug=form.initial.get("slug") if change else None,
@@ -263,6 +278,7 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
 
     @admin.action(description="Publish the selected statements", permissions=["change"])
     def publish(self, request, queryset):
+        revision_context(reason="Published from the list of statements")
         published, scheduled = services.statement_publish(statements=queryset)
         message = f"{published} statement(s) published."
         if scheduled:
@@ -271,6 +287,7 @@ class StatementAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin)
 
     @admin.action(description="Unpublish the selected statements", permissions=["change"])
     def unpublish(self, request, queryset):
+        revision_context(reason="Unpublished from the list of statements")
         count = services.statement_unpublish(statements=queryset)
         self.message_user(request, f"{count} statement(s) are now drafts.", messages.SUCCESS)
 

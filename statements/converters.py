@@ -47,3 +47,12 @@ register_converter(UnicodeSlugConverter, "uslug")
 register_converter(DownloadFormatConverter, "download")
 register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")
+
+
+class CitationFormatConverter(UnicodeSlugConverter):
+    """A citation download's suffix (citations.CITATION_DOWNLOADS): a version's are these."""
+
+    regex = "|".join(re.escape(suffix) for suffix in CITATION_DOWNLOADS)
+
+
+register_converter(CitationFormatConverter, "citation")

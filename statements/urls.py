@@ -4,9 +4,9 @@ from django.views.decorators.http import require_GET
 
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
-from statements.catalog import views
+from statements.catalog import history, views
 from statements.interop import views as interop_views
-from statements.interop.feeds import FEEDS
+from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
 from statements.interop.sitemaps import SITEMAPS
 from statements.search import views as search_views
@@ -23,6 +23,19 @@ urlpatterns = [
         interop_views.statement_download,
         name="statement_download",
     ),
+    path("statements/<uslug:slug>/history/", history.statement_history, name="statement_history"),
+    path(
+        "statements/<uslug:slug>/v/<int:number>/",
+        history.statement_version,
+        name="statement_version",
+    ),
+    path(
+        "statements/<uslug:slug>/v/<int:number>.<citation:fmt>",
+        interop_views.statement_version_citation,
+        name="statement_version_citation",
+    ),
+    path("changes/", history.changes, name="changes"),
+    path("changes.atom", require_GET(public_page(ChangesFeed())), name="changes_feed"),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),
     path("tags/", views.tag_list, name="tag_list"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -135,6 +136,9 @@ PAGE_TYPES = {
     "not-found": "/statements/no-such-statement/",
     "search": "/search/?q=solidarity",
     "search-empty": "/search/?q=solidarty",
+    "history": "/statements/solidarity-beyond-borders/history/",
+    "version": "/statements/solidarity-beyond-borders/v/1/",
+    "changes": "/changes/",
 }
 
 
@@ -365,6 +369,8 @@ def test_forty_signatories_take_one_paste_and_one_save(reader):
 EDITOR_AXE_PAGES = {
     "admin-statement-add": "/admin/statements/statement/add/",
     "admin-statement-change": "change",
+    "admin-statement-history": "history/",
+    "admin-statement-version": "history/1/",
     "admin-import": "/admin/statements/statement/import/",
 }
 
@@ -377,8 +383,9 @@ def test_axe_finds_nothing_serious_in_the_editors_pages(browser, live_server, ar
     from tests.factories import make_editor
 
     make_editor("checker")
-    if path == "change":
-        path = f"/admin/statements/statement/{Statement.objects.order_by('pk').first().pk}/change/"
+    if path == "change" or path.startswith("history"):
+        first = Statement.objects.order_by("pk").first().pk
+        path = f"/admin/statements/statement/{first}/{path}"
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     page.goto("/admin/login/")
@@ -398,3 +405,120 @@ def test_axe_finds_nothing_serious_in_the_editors_pages(browser, live_server, ar
         if v["impact"] in ("serious", "critical")
     ]
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def _sign_in(page, username: str, next_url: str) -> None:
+    from tests.factories import make_editor
+
+    make_editor(username)
+    page.goto(f"/admin/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_editor_edits_twice_sees_the_diff_and_restores_the_first_version(reader):
+    from statements.models import Statement
+
+    statement = make_statement("Rent strike call", body="We call a rent strike in May.")
+    change = f"/admin/statements/statement/{statement.pk}/change/"
+    _sign_in(reader, "historian", change)
+    for body, reason in (
+        ("We call a rent strike in June.", "moved to June"),
+        ("We call an open-ended rent strike in June.", "open-ended"),
+    ):
+        reader.goto(change)
+        reader.get_by_label("Body:", exact=True).fill(body)
+        reader.get_by_label("Reason for this change:").fill(reason)
+        reader.get_by_role("button", name="Save", exact=True).click()
+        reader.wait_for_url("**/statement/")
+    reader.goto(change)
+    reader.get_by_role("link", name="History").click()
+    rows = reader.locator("table.revisions tbody tr")
+    assert rows.count() == 3 and "open-ended" in rows.first.inner_text()
+    reader.get_by_role("link", name="Version 3").click()
+    diff = reader.locator(".text-diff")
+    assert diff.locator("ins").all_inner_texts() == ["an open-ended "] or "open-ended" in (
+        " ".join(diff.locator("ins").all_inner_texts())
+    )
+    assert " ".join(diff.locator("del").all_inner_texts()).strip() == "a"
+    reader.screenshot(path=str(SCREENSHOTS / "admin-version-diff-desktop.png"), full_page=True)
+    reader.goto(f"/admin/statements/statement/{statement.pk}/history/1/")
+    reader.get_by_label("Reason (optional):").fill("back to the assembly's text")
+    reader.get_by_role("button", name="Restore version 1").click()
+    assert "Version 1 restored, as version 4." in reader.locator(".messagelist").inner_text()
+    statement.refresh_from_db()
+    assert statement.body == "We call a rent strike in May."
+    assert "Restored version 1: back to the assembly's text" in (
+        reader.locator("table.revisions tbody tr").first.inner_text()
+    )
+    assert Statement.objects.count() == 1
+
+
+def test_reader_follows_the_history_to_an_earlier_version_and_cites_it(reader):
+    from statements.catalog.revisions import revision_context
+    from statements.catalog.services import statement_save
+
+    statement = make_statement(
+        "Call for a general assembly", authors=["Harbour Collective"], body="Meet on Sunday."
+    )
+    with revision_context(reason="the date changed"):
+        statement.body = "Meet on Saturday."
+        statement_save(statement=statement)
+    reader.goto(statement.get_absolute_url())
+    reader.get_by_role("link", name="History").click()
+    assert "the date changed" in reader.locator("table.history").inner_text()
+    reader.get_by_role("link", name="Version 1", exact=True).click()
+    assert "An earlier version" in reader.locator(".version-banner").inner_text()
+    assert "Meet on Sunday." in reader.locator(".statement-body").inner_text()
+    assert "Version 1 of" in reader.locator("p.citation").first.inner_text()
+    with reader.expect_download() as download:
+        reader.get_by_role("link", name="BibTeX").click()
+    bibtex = Path(download.value.path()).read_text()
+    assert "version = {1}" in bibtex and f"{statement.slug}/v/1/" in bibtex
+    reader.get_by_role("link", name="Read the current version").click()
+    assert "Meet on Saturday." in reader.locator(".statement-body").inner_text()
+
+
+def test_editor_merges_two_authors_and_the_old_page_redirects(reader):
+    from statements.models import Author
+
+    make_statement("Letter one", authors=["Peter Kropotkin"])
+    make_statement("Letter two", signatories=["Pëtr Kropotkin"])
+    old = Author.objects.get(name="Peter Kropotkin")
+    _sign_in(reader, "merger", "/admin/statements/author/")
+    for name in ("Peter Kropotkin", "Pëtr Kropotkin"):
+        reader.get_by_role("row", name=name).get_by_role("checkbox").check()
+    reader.get_by_label("Action:").select_option("merge")
+    reader.get_by_role("button", name="Go").click()
+    moving = reader.locator("table.merge-credits").inner_text()
+    assert "Letter one" in moving and "Letter two" in moving
+    reader.get_by_role("radio", name="Pëtr Kropotkin").check()
+    reader.get_by_role("button", name="Merge").click()
+    assert "1 credit(s) moved" in reader.locator(".messagelist").inner_text()
+    kept = Author.objects.get(name="Pëtr Kropotkin")
+    response = reader.request.get(f"/authors/{old.slug}/", max_redirects=0)
+    assert response.status == 301
+    assert unquote(response.headers["location"]) == unquote(kept.get_absolute_url())
+    reader.goto(f"/authors/{old.slug}/")
+    assert unquote(reader.url).endswith(unquote(kept.get_absolute_url()))
+    titles = reader.locator(".credit-list a").all_inner_texts()
+    assert sorted(titles) == ["Letter one", "Letter two"]
+
+
+def test_preview_opens_the_unsaved_page_in_a_new_tab(reader):
+    statement = make_statement("Rent strike call", body="We call a rent strike in May.")
+    change = f"/admin/statements/statement/{statement.pk}/change/"
+    _sign_in(reader, "previewer", change)
+    reader.get_by_label("Body:", exact=True).fill("We call a rent strike in **June**.")
+    with reader.expect_popup() as popup:
+        reader.get_by_role("button", name="Preview").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert "Preview, not saved" in preview.locator(".draft-banner").inner_text()
+    assert preview.locator(".statement-body strong").inner_text() == "June"
+    statement.refresh_from_db()
+    assert statement.body == "We call a rent strike in May."
+    # The editor's tab still holds the edit, ready to save.
+    assert reader.get_by_label("Body:", exact=True).input_value().endswith("**June**.")

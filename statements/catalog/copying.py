@@ -31,6 +31,9 @@ def statements_copy(statements: Sequence[Statement]) -> None:
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(Statement._meta.db_table)
     with connection.cursor() as cursor:
+        # A COPY passes outside Django's execute wrappers, through which pghistory gives the
+        # transaction its revision context (who, why): an empty statement carries it first.
+        cursor.execute("DO $$ BEGIN END $$")
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for statement in statements:
                 copy.write_row(

@@ -10,6 +10,7 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from statements.catalog.revisions import revision_context
 from statements.catalog.services import statement_create
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
@@ -225,7 +226,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> int:
     Does nothing (and returns 0) when the archive already holds any statement.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with revision_context(by="demo data"), transaction.atomic():
         # Serialise concurrent loaders so that two never both see an empty table (a row
         # lock cannot, since an empty table has no row to lock).
         with connection.cursor() as cursor:

@@ -117,6 +117,19 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
         "the signatories listed below, in this order.",
     )
 
+    revision_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=300,
+        help_text="Optional, a few words (“corrected the date”, “added signatories”): shown "
+        "in the statement's history, to editors and, once it is published, to readers.",
+    )
+    revision_signed = forms.BooleanField(
+        label="Sign this change with my username",
+        required=False,
+        help_text="Readers see who made a change only when its editor signs it.",
+    )
+
     class Meta:
         model = Statement
         fields = [

@@ -119,6 +119,18 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def credits_by_role(statement) -> dict[str, list[Authorship]]:
+    """A statement page's credits: authors in the byline, signatories in their list, and
+    the others (translators, publishers) in the footer."""
+    authorships = list(statement.authorships.all())
+    main = (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY)
+    return {
+        "authors": [a for a in authorships if a.role == Authorship.Role.AUTHOR],
+        "signatories": [a for a in authorships if a.role == Authorship.Role.SIGNATORY],
+        "other_credits": [a for a in authorships if a.role not in main],
+    }
+
+
 @require_GET
 @public_page
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -128,20 +140,13 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if target is not None:
             return redirect(target, permanent=True)
         raise Http404("No statement at this address.")
-    authorships = list(statement.authorships.all())
     previous, following = selectors.statement_neighbours(statement)
     return render(
         request,
         "statements/statement_detail.html",
         {
             "statement": statement,
-            "authors": [a for a in authorships if a.role == Authorship.Role.AUTHOR],
-            "signatories": [a for a in authorships if a.role == Authorship.Role.SIGNATORY],
-            "other_credits": [
-                a
-                for a in authorships
-                if a.role not in (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY)
-            ],
+            **credits_by_role(statement),
             "is_preview": not statement.is_public,
             "related": selectors.statement_related(statement),
             "translations": selectors.statement_translations(statement),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.cache import public_pages_changed
+from statements.catalog.revisions import revision_context
 from statements.catalog.selectors import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
 from statements.core.records import StatementData
@@ -198,8 +199,9 @@ def _import_one(
         report.failed.append((name, str(parsed)))
         return
     try:
-        with transaction.atomic():
-            original = _ImportedFileLater(name, raw, parsed[0].format)
+        original = _ImportedFileLater(name, raw, parsed[0].format)
+        # Every statement the file writes is a revision made by "import <its SHA-256>".
+        with revision_context(by=f"import {original.digest}"), transaction.atomic():
             outcome = _import_parsed(parsed, status, now, original)
             if dry_run:
                 transaction.set_rollback(True)
@@ -234,15 +236,15 @@ class _ImportedFileLater:
 
     def __init__(self, name: str, raw: bytes, format: str) -> None:
         self.name, self.raw, self.format = name, raw, format
+        self.digest = hashlib.sha256(raw).hexdigest()
         self.row: ImportedFile | None = None
 
     def get(self) -> ImportedFile:
         if self.row is None:
-            digest = hashlib.sha256(self.raw).hexdigest()
-            self.row = ImportedFile.objects.filter(sha256=digest).defer("content").first()
+            self.row = ImportedFile.objects.filter(sha256=self.digest).defer("content").first()
             if self.row is None:
                 self.row = ImportedFile.objects.create(
-                    sha256=digest,
+                    sha256=self.digest,
                     name=self.name[-500:],
                     format=self.format,
                     size=len(self.raw),

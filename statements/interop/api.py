@@ -135,6 +135,9 @@ class AuthorDetailOut(AuthorOut):
     description: str | None
     website: str | None
     location: str | None
+    wikidata_id: str | None = Field(description="The author's Wikidata item (Q12345).")
+    viaf_id: str | None = Field(description="The author's VIAF cluster number.")
+    same_as: list[str] = Field(description="The author's records in Wikidata and VIAF.")
 
 
 class TagOut(TagRef):
@@ -407,6 +410,9 @@ def author_detail(request: HttpRequest, slug: str):
         "description": author.description or None,
         "website": author.website or None,
         "location": author.location or None,
+        "wikidata_id": author.wikidata_id or None,
+        "viaf_id": author.viaf_id or None,
+        "same_as": author.same_as,
     }
 
 

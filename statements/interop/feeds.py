@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from statements.catalog import selectors
 from statements.catalog.filters import StatementFilters
+from statements.catalog.revisions import changes_recent
 from statements.core.xmltext import xml_text
 from statements.models import last_changed, tags_by_name
 
@@ -182,3 +183,51 @@ FEEDS = {
     "tag": (TagFeed, _rss(TagFeed)),
     "author": (AuthorFeed, _rss(AuthorFeed)),
 }
+
+
+class ChangesFeed(Feed):
+    """Recent changes (/changes.atom): one entry per public version, linked to its address,
+    for readers who follow corrections."""
+
+    feed_type = Atom1Feed
+    title = f"{settings.ARCHIVE_NAME}: recent changes"
+    description = "Corrections and additions to the archive's statements, one entry a version."
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        return reverse("statements:changes")
+
+    def feed_url(self):
+        return self.request.path
+
+    def items(self):
+        return changes_recent(limit=FEED_LENGTH)
+
+    def item_title(self, item):
+        return xml_text(f"{item.statement_title}: version {item.revision.number}")
+
+    def item_description(self, item):
+        revision = item.revision
+        said = f"“{revision.reason}”. " if revision.reason else ""
+        signed = f" Signed: {revision.signed_by}." if revision.signed_by else ""
+        text = f"{said}Changed: {revision.touched}.{signed} Body SHA-256 {revision.body_sha256}."
+        return escape(xml_text(text))
+
+    def item_link(self, item):
+        return reverse("statements:statement_version", args=[item.slug, item.revision.number])
+
+    def item_guid(self, item):
+        host = split_domain_port(self.request.get_host())[0] or "localhost"
+        return f"tag:{host},{settings.ARCHIVE_TAG_YEAR}:version/{item.slug}/{item.revision.number}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return item.revision.at
+
+    def item_updateddate(self, item):
+        return item.revision.at

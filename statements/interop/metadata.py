@@ -85,7 +85,7 @@ def dublin_core_tags(statement: Statement, *, url: str) -> list[tuple[str, str]]
     ]
 
 
-def _schema_agent(author: Author, base: str) -> dict:
+def schema_agent(author: Author, base: str) -> dict:
     person = author.kind == Author.Kind.PERSON
     agent = {
         "@type": "Person" if person else "Organization",
@@ -96,6 +96,8 @@ def _schema_agent(author: Author, base: str) -> dict:
     parts = person_name_parts(author.name) if person else None
     if parts:
         agent["givenName"], agent["familyName"] = parts
+    if author.same_as:
+        agent["sameAs"] = author.same_as
     return agent
 
 
@@ -108,16 +110,16 @@ def json_ld_data(statement: Statement, *, url: str, base: str) -> dict:
         "url": url,
         "name": statement.title,
         "headline": statement.title[:110],
-        "author": [_schema_agent(a, base) for a in credited(statement, Authorship.Role.AUTHOR)],
+        "author": [schema_agent(a, base) for a in credited(statement, Authorship.Role.AUTHOR)],
         "isPartOf": {"@type": "WebSite", "name": settings.ARCHIVE_NAME, "url": base + "/"},
         "dateModified": statement.updated_at.isoformat(),
     }
     contributors = credited(statement, Authorship.Role.SIGNATORY)
     if contributors:
-        data["contributor"] = [_schema_agent(a, base) for a in contributors]
+        data["contributor"] = [schema_agent(a, base) for a in contributors]
     translators = credited(statement, Authorship.Role.TRANSLATOR)
     if translators:
-        data["translator"] = [_schema_agent(a, base) for a in translators]
+        data["translator"] = [schema_agent(a, base) for a in translators]
     if statement.subtitle:
         data["alternativeHeadline"] = statement.subtitle
     if statement.issued:

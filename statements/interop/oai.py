@@ -33,6 +33,7 @@ from lxml import etree
 
 from statements.core.xmltext import xml_element, xml_text
 from statements.interop.oai_records import (
+    DC,
     OAI,
     OAI_DC,
     OAI_DC_SCHEMA,
@@ -123,15 +124,16 @@ def _list_metadata_formats(root, args, host: str, base: str) -> None:
         xml_element(entry, f"{{{OAI}}}metadataNamespace", namespace)
 
 
-def _all_sets() -> list[tuple[str, str]]:
-    """Every set that holds a public statement: (setSpec, setName), the two parents first."""
+def _all_sets() -> list[tuple[str, str, list[str]]]:
+    """Every set that holds a public statement: (setSpec, setName, the addresses of its
+    author's records in other authorities), the two parents first."""
     from statements.catalog import selectors
 
     tags = selectors.tag_list().only("pk", "slug", "name")
-    authors = selectors.author_list().only("pk", "slug", "name")
-    found = [("tag", "By tag"), ("author", "By author")] if tags or authors else []
-    found += [(set_spec("tag", t.slug, t.pk), f"Tag: {t.name}") for t in tags]
-    found += [(set_spec("author", a.slug, a.pk), f"Author: {a.name}") for a in authors]
+    authors = selectors.author_list().only("pk", "slug", "name", "wikidata_id", "viaf_id")
+    found = [("tag", "By tag", []), ("author", "By author", [])] if tags or authors else []
+    found += [(set_spec("tag", t.slug, t.pk), f"Tag: {t.name}", []) for t in tags]
+    found += [(set_spec("author", a.slug, a.pk), f"Author: {a.name}", a.same_as) for a in authors]
     return found
 
 
@@ -147,10 +149,20 @@ def _list_sets(root, args, host: str, base: str) -> None:
             "The archive has no sets yet: no public statement has tags or authors.",
         )
     listing = xml_element(root, f"{{{OAI}}}ListSets")
-    for spec, name in sets[offset : offset + SET_PAGE_SIZE]:
+    for spec, name, same_as in sets[offset : offset + SET_PAGE_SIZE]:
         entry = xml_element(listing, f"{{{OAI}}}set")
         xml_element(entry, f"{{{OAI}}}setSpec", spec)
         xml_element(entry, f"{{{OAI}}}setName", name)
+        if same_as:  # the author's Wikidata and VIAF records, as Dublin Core identifiers
+            description = xml_element(entry, f"{{{OAI}}}setDescription")
+            dc = etree.SubElement(
+                description,
+                f"{{{OAI_DC}}}dc",
+                {f"{{{XSI}}}schemaLocation": f"{OAI_DC} {OAI_DC_SCHEMA}"},
+                nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI},
+            )
+            for link in same_as:
+                xml_element(dc, f"{{{DC}}}identifier", link)
     if offset + SET_PAGE_SIZE < len(sets):
         token = signing.dumps({"v": "ListSets", "o": offset + SET_PAGE_SIZE}, salt=TOKEN_SALT)
         _token(listing, token, len(sets), offset)

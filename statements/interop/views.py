@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from statements.cache import public_page
+from statements.catalog.history import public_version_or_404, version_url
 from statements.catalog.selectors import statement_get_for_reader
 from statements.core.pandoc import ConversionError
 from statements.ingest.formats.writers import DOWNLOADS
@@ -41,6 +42,23 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     response = HttpResponse(content, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{statement.slug}.{fmt}"
+    )
+    return response
+
+
+@require_GET
+@public_page
+def statement_version_citation(
+    request: HttpRequest, slug: str, number: int, fmt: str
+) -> HttpResponse:
+    """A citation (BibTeX, RIS, CSL-JSON) of one public version, at its own address."""
+    past, revision, _current = public_version_or_404(slug, number)
+    content_type, cite = CITATION_DOWNLOADS[fmt]
+    url = request.build_absolute_uri(version_url(slug, number))
+    content = cite(statement=past, url=url, accessed=timezone.localdate(), version=revision)
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{slug}-v{number}.{fmt}"
     )
     return response
 

@@ -7,6 +7,12 @@ from statements.models.fields import (
     http_url_validator,
     partial_date_constraints,
 )
+from statements.models.history import (
+    AuthorshipEvent,
+    SourceEvent,
+    StatementEvent,
+    TaggingEvent,
+)
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
 from statements.models.records import ImportedFile, SearchWord, Withdrawal
 from statements.models.statements import (
@@ -29,16 +35,20 @@ __all__ = [
     "Author",
     "AuthorRedirect",
     "Authorship",
+    "AuthorshipEvent",
     "HttpURLField",
     "ImportedFile",
     "SearchWord",
     "SlugRedirect",
     "Source",
+    "SourceEvent",
     "Statement",
+    "StatementEvent",
     "StatementManager",
     "StatementQuerySet",
     "Tag",
     "TaggedStatement",
+    "TaggingEvent",
     "Withdrawal",
     "credited",
     "folded_name",

@@ -4,6 +4,7 @@ people)."""
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -45,6 +46,10 @@ class TaggedStatement(TaggedItemBase):
         ]
 
 
+WIKIDATA_ID = r"^Q[1-9][0-9]{0,11}$"
+VIAF_ID = r"^[1-9][0-9]{0,21}$"
+
+
 class Author(models.Model):
     class Kind(models.TextChoices):
         COLLECTIVE = "collective", "Collective"
@@ -60,6 +65,22 @@ class Author(models.Model):
     description = models.TextField(blank=True)
     website = HttpURLField(max_length=2000, blank=True)
     location = models.CharField(max_length=300, blank=True)
+    # Authority records elsewhere, for linked data (JSON-LD sameAs, OAI set descriptions,
+    # the API): the same collective or person in Wikidata and in VIAF.
+    wikidata_id = models.CharField(
+        "Wikidata item",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(WIKIDATA_ID, "A Wikidata item is Q and a number: Q12345.")],
+        help_text="Its Wikidata item, “Q” and a number (Q12345).",
+    )
+    viaf_id = models.CharField(
+        "VIAF identifier",
+        max_length=22,
+        blank=True,
+        validators=[RegexValidator(VIAF_ID, "A VIAF identifier is a number: 95216565.")],
+        help_text="Its VIAF cluster number (the digits after viaf.org/viaf/).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +106,14 @@ class Author(models.Model):
                 name="statements_author_website_http",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="statements_author_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID),
+                name="statements_author_wikidata_id_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(viaf_id="") | Q(viaf_id__regex=VIAF_ID),
+                name="statements_author_viaf_id_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +121,16 @@ class Author(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("statements:author_detail", kwargs={"slug": self.slug})
+
+    @property
+    def same_as(self) -> list[str]:
+        """The author's records in other authorities, as addresses (schema.org sameAs)."""
+        links = []
+        if self.wikidata_id:
+            links.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
+        if self.viaf_id:
+            links.append(f"https://viaf.org/viaf/{self.viaf_id}")
+        return links
 
     @property
     def alternative_name_list(self) -> list[str]:

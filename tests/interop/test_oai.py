@@ -405,3 +405,23 @@ def test_any_arguments_get_a_valid_answer(client, oai_schema, db, params):
     response = client.get("/oai/", params)
     assert response.status_code == 200
     oai_schema.assertValid(etree.fromstring(response.content))
+
+
+def test_an_authors_set_describes_its_wikidata_and_viaf_records(ask, archive):
+    from statements.models import Author
+
+    Author.objects.filter(slug="dock-union").update(wikidata_id="Q42", viaf_id="113230702")
+    root = ask(verb="ListSets")
+    [entry] = [
+        s
+        for s in root.iterfind(".//o:set", NS)
+        if s.findtext("o:setSpec", None, NS) == "author:dock-union"
+    ]
+    [dc] = entry.find("o:setDescription", NS)
+    assert check_oai_dc(dc) == {
+        "identifier": ["https://www.wikidata.org/wiki/Q42", "https://viaf.org/viaf/113230702"]
+    }
+    others = [
+        s for s in root.iterfind(".//o:set", NS) if s.find("o:setDescription", NS) is not None
+    ]
+    assert len(others) == 1

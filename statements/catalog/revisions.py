@@ -1,0 +1,369 @@
+"""A statement's revisions, read back from the event tables that django-pghistory's triggers
+fill (models.history): one revision per transaction that changed the statement, its credits,
+sources or tags, numbered from 1 in time order (a number never changes: events are never
+deleted). Also the context that says who made a revision and why, and the restore."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pghistory
+from django.db import connection, transaction
+from django.utils import timezone
+from pghistory.middleware import HistoryMiddleware
+
+from statements.catalog.indexing import statement_search_names_refresh
+from statements.catalog.services import statement_save
+from statements.core.rendering import render_body
+from statements.models import (
+    Authorship,
+    AuthorshipEvent,
+    Source,
+    SourceEvent,
+    Statement,
+    StatementEvent,
+    TaggedStatement,
+    TaggingEvent,
+)
+
+# What a revision touched, in the words of its list.
+PART_LABELS = {"text": "text and details", "credits": "credits", "sources": "sources",
+               "tags": "tags"}  # fmt: skip
+
+# The statement's own fields a revision keeps (and a restore writes back); the publication
+# state (status, time) and the address (slug) are not restored.
+RESTORED_FIELDS = (
+    "title",
+    "subtitle",
+    "summary",
+    "body",
+    "date_start",
+    "date_precision",
+    "date_text",
+    "place",
+    "language",
+    "rights",
+    "editorial_notes",
+    "metadata",
+)
+
+
+class RevisionContextMiddleware(HistoryMiddleware):
+    """Names the signed-in editor (id and username, kept even if the account goes) and the
+    address of every writing request; reads are left alone (settings)."""
+
+    def get_context(self, request: Any) -> dict[str, Any]:
+        context = super().get_context(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context["username"] = user.get_username()
+        return context
+
+
+def revision_context(**metadata: Any) -> pghistory.context:
+    """The context of the revisions made inside it (``with revision_context(by=...)``), or,
+    called plainly, more metadata for the one already open (the admin adds its reason).
+    Keys read back: username, by ("import <sha256>", "command load_demo"), reason, signed."""
+    return pghistory.context(**metadata)
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    at: datetime.datetime
+    parts: tuple[str, ...]
+    metadata: dict = field(default_factory=dict, compare=False)
+    title: str = ""
+    status: str = ""
+    published_at: datetime.datetime | None = None
+    body_sha256: str = ""
+    deleted: bool = False
+
+    @property
+    def public(self) -> bool:
+        """A state the public saw (or sees): published, and its time come."""
+        return (
+            not self.deleted
+            and self.status == Statement.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def reason(self) -> str:
+        return str(self.metadata.get("reason") or "")
+
+    @property
+    def signed_by(self) -> str:
+        """The editor's name, for the public, only when they chose to sign the change."""
+        return str(self.metadata.get("username") or "") if self.metadata.get("signed") else ""
+
+    @property
+    def made_by(self) -> str:
+        """Who or what made it, for editors: the editor, the import (file hash), or
+        "unrecorded" for a change made outside the archive's code (raw SQL)."""
+        parts = [str(self.metadata[key]) for key in ("username", "by") if self.metadata.get(key)]
+        return ", ".join(parts) or "unrecorded"
+
+    @property
+    def touched(self) -> str:
+        return ", ".join(PART_LABELS[part] for part in self.parts)
+
+
+_REVISIONS_SQL = """
+WITH events AS (
+    SELECT pgh_created_at AS at, pgh_context_id AS context_id, 'text' AS part
+        FROM statements_statementevent WHERE pgh_obj_id = %(id)s
+    UNION ALL SELECT pgh_created_at, pgh_context_id, 'credits'
+        FROM statements_authorshipevent WHERE statement_id = %(id)s
+    UNION ALL SELECT pgh_created_at, pgh_context_id, 'sources'
+        FROM statements_sourceevent WHERE statement_id = %(id)s
+    UNION ALL SELECT pgh_created_at, pgh_context_id, 'tags'
+        FROM statements_taggingevent WHERE content_object_id = %(id)s
+), revisions AS (
+    SELECT at, array_agg(DISTINCT part ORDER BY part) AS parts,
+           (array_agg(context_id) FILTER (WHERE context_id IS NOT NULL))[1] AS context_id,
+           row_number() OVER (ORDER BY at) AS number
+    FROM events GROUP BY at
+)
+SELECT r.number, r.at, r.parts, c.metadata, s.title, s.status, s.published_at,
+       s.body_sha256, s.pgh_label = 'delete'
+FROM revisions r
+LEFT JOIN pghistory_context c ON c.id = r.context_id
+LEFT JOIN LATERAL (
+    SELECT title, status, published_at, body_sha256, pgh_label
+    FROM statements_statementevent
+    WHERE pgh_obj_id = %(id)s AND pgh_created_at <= r.at
+    ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
+) s ON true
+ORDER BY r.number
+"""
+
+
+def statement_revisions(*, statement_id: int) -> list[Revision]:
+    """Every revision of a statement, oldest first (one query). A transaction is one
+    revision: all its events share PostgreSQL's transaction time, now()."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISIONS_SQL, {"id": statement_id})
+        rows = cursor.fetchall()
+    return [
+        Revision(
+            number=number,
+            at=at,
+            parts=tuple(parts),
+            # Django has psycopg leave jsonb as text, for its own JSONField to read.
+            metadata=json.loads(metadata) if isinstance(metadata, str) else metadata or {},
+            title=title or "",
+            status=status or "",
+            published_at=published_at,
+            body_sha256=sha or "",
+            deleted=bool(deleted),
+        )
+        for number, at, parts, metadata, title, status, published_at, sha, deleted in rows
+    ]
+
+
+def statement_public_revisions(*, statement_id: int) -> list[Revision]:
+    """The revisions the public may read: states that were published, newest first."""
+    return [r for r in reversed(statement_revisions(statement_id=statement_id)) if r.public]
+
+
+def _latest(events):
+    """The last event of each row as of a revision: its state then (None if deleted)."""
+    return [event for event in events if event.pgh_label != "delete"]
+
+
+def statement_as_of(*, statement_id: int, revision: Revision) -> Statement | None:
+    """The statement as it stood after ``revision``: an unsaved Statement with its fields
+    then, its body rendered, and its credits, sources and tags then in place of the
+    prefetched ones (so pages, citations and downloads read it as a statement). Four
+    queries."""
+    event = (
+        StatementEvent.objects.filter(pgh_obj_id=statement_id, pgh_created_at__lte=revision.at)
+        .order_by("-pgh_created_at", "-pgh_id")
+        .first()
+    )
+    if event is None or event.pgh_label == "delete":
+        return None
+    statement = Statement(
+        pk=statement_id,
+        **{
+            f.attname: getattr(event, f.attname)
+            for f in StatementEvent._meta.concrete_fields
+            if not f.attname.startswith("pgh_") and f.attname not in ("id", "body_sha256")
+        },
+    )
+    statement.body_html, statement.body_toc = render_body(statement.body)
+    statement.updated_at = revision.at
+
+    def as_of(model, key: str):
+        rows = model.objects.filter(**{key: statement_id, "pgh_created_at__lte": revision.at})
+        return rows.order_by("id", "-pgh_created_at", "-pgh_id").distinct("id")
+
+    credits = _latest(as_of(AuthorshipEvent, "statement_id").select_related("author"))
+    sources = _latest(as_of(SourceEvent, "statement_id"))
+    taggings = _latest(as_of(TaggingEvent, "content_object_id").select_related("tag"))
+    statement._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "authorships": [
+            Authorship(
+                pk=e.id, statement=statement, author=e.author, role=e.role, position=e.position
+            )
+            for e in sorted(credits, key=lambda e: (e.role, e.position, e.id))
+        ],
+        "sources": [
+            Source(
+                pk=e.id,
+                statement=statement,
+                **{
+                    f.attname: getattr(e, f.attname)
+                    for f in Source._meta.concrete_fields
+                    if f.attname not in ("id", "statement_id")
+                },
+            )
+            for e in sorted(sources, key=lambda e: (e.position, e.id))
+        ],
+    }
+    statement.prefetched_taggings = [  # type: ignore[attr-defined]
+        TaggedStatement(pk=e.id, content_object=statement, tag=e.tag) for e in taggings
+    ]
+    return statement
+
+
+def statement_revision(*, statement_id: int, number: int) -> Revision | None:
+    """Revision ``number`` of a statement, if there is one."""
+    revisions = statement_revisions(statement_id=statement_id)
+    return revisions[number - 1] if 0 < number <= len(revisions) else None
+
+
+@transaction.atomic
+def statement_restore(*, statement: Statement, revision: Revision, reason: str = "") -> None:
+    """Write ``revision``'s text, details, credits, sources and tags back over the
+    statement, as a new revision (nothing is lost: the current state stays a revision).
+    The publication state and the address stay as they are now."""
+    past = statement_as_of(statement_id=statement.pk, revision=revision)
+    if past is None:
+        raise ValueError(f"Version {revision.number} is a deletion; there is nothing to restore.")
+    note = f"Restored version {revision.number}" + (f": {reason}" if reason else "")
+    with revision_context(reason=note):
+        body_changed = statement.body != past.body
+        for name in RESTORED_FIELDS:
+            setattr(statement, name, getattr(past, name))
+        statement_save(statement=statement, body_changed=body_changed)
+        statement.authorships.all().delete()
+        statement.sources.all().delete()
+        TaggedStatement.objects.filter(content_object=statement).delete()
+        Authorship.objects.bulk_create(
+            Authorship(statement=statement, author_id=a.author_id, role=a.role, position=a.position)
+            for a in past.authorships.all()
+        )
+        Source.objects.bulk_create(
+            Source(
+                **{
+                    **{f.attname: getattr(s, f.attname) for f in Source._meta.concrete_fields},
+                    "id": None,
+                    "statement_id": statement.pk,
+                }
+            )
+            for s in past.sources.all()
+        )
+        TaggedStatement.objects.bulk_create(
+            TaggedStatement(content_object=statement, tag_id=t.tag_id)
+            for t in past.prefetched_taggings  # type: ignore[attr-defined]
+        )
+        statement_search_names_refresh(statement_ids=[statement.pk])
+
+
+@dataclass(frozen=True)
+class Change:
+    """A public revision in the site-wide list of recent changes."""
+
+    revision: Revision
+    statement_title: str
+    slug: str
+
+
+def _recent_branch(table: str, key: str) -> str:
+    # Newest first through the table's time index, only for statements public now; the
+    # LIMIT stops each scan early.
+    return f"""(SELECT e.{key} AS statement_id, e.pgh_created_at AS at,
+                       e.pgh_context_id AS context_id, '{table}' AS part
+                FROM statements_{table}event e
+                JOIN statements_statement cur ON cur.id = e.{key}
+                 AND cur.status = 'published' AND cur.published_at <= now()
+                ORDER BY e.pgh_created_at DESC LIMIT %(scan)s)"""  # noqa: S608 (our names)
+
+
+_PART_OF_TABLE = {"statement": "text", "authorship": "credits", "source": "sources",
+                  "tagging": "tags"}  # fmt: skip
+_KEYS = {"statement": "pgh_obj_id", "authorship": "statement_id", "source": "statement_id",
+         "tagging": "content_object_id"}  # fmt: skip
+
+
+def _count_branch(table: str, key: str) -> str:
+    return f"""SELECT pgh_created_at FROM statements_{table}event
+               WHERE {key} = r.statement_id AND pgh_created_at <= r.at"""  # noqa: S608
+
+
+_RECENT_SQL = f"""
+WITH recent AS (
+    SELECT statement_id, at, array_agg(DISTINCT part ORDER BY part) AS parts,
+           (array_agg(context_id) FILTER (WHERE context_id IS NOT NULL))[1] AS context_id
+    FROM ({" UNION ALL ".join(_recent_branch(t, k) for t, k in _KEYS.items())}) AS events
+    GROUP BY statement_id, at
+)
+SELECT r.at, r.parts, c.metadata, s.title, s.status, s.published_at, s.body_sha256,
+       cur.title, cur.slug,
+       (SELECT count(DISTINCT pgh_created_at) FROM (
+            {" UNION ALL ".join(_count_branch(t, k) for t, k in _KEYS.items())}
+       ) AS earlier) AS number
+FROM recent r
+JOIN statements_statement cur ON cur.id = r.statement_id
+JOIN LATERAL (
+    SELECT title, status, published_at, body_sha256, pgh_label
+    FROM statements_statementevent
+    WHERE pgh_obj_id = r.statement_id AND pgh_created_at <= r.at
+    ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
+) s ON s.pgh_label <> 'delete' AND s.status = 'published' AND s.published_at <= now()
+LEFT JOIN pghistory_context c ON c.id = r.context_id
+ORDER BY r.at DESC, cur.id
+LIMIT %(limit)s
+"""  # noqa: S608 (table names from _KEYS)
+
+
+def changes_recent(*, limit: int = 50) -> list[Change]:
+    """The latest public revisions across the archive, newest first (one query): changes
+    to statements public now, in states that were public."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RECENT_SQL, {"limit": limit, "scan": limit * 4})
+        rows = cursor.fetchall()
+    return [
+        Change(
+            revision=Revision(
+                number=number,
+                at=at,
+                parts=tuple(sorted({_PART_OF_TABLE.get(part, part) for part in parts})),
+                metadata=json.loads(metadata) if isinstance(metadata, str) else metadata or {},
+                title=title,
+                status=status,
+                published_at=published_at,
+                body_sha256=sha or "",
+            ),
+            statement_title=current_title,
+            slug=slug,
+        )
+        for (
+            at,
+            parts,
+            metadata,
+            title,
+            status,
+            published_at,
+            sha,
+            current_title,
+            slug,
+            number,
+        ) in rows
+    ]
