@@ -17,6 +17,7 @@ from statements.admin_lists import (
     YearFilter,
 )
 from statements.admin_preview import StatementPreviewMixin
+from statements.admin_tags import TagSuggestMixin
 from statements.cache import public_pages_changed
 from statements.catalog import indexing, merging, services
 from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
@@ -60,6 +61,7 @@ class PublicPagesChange:
 class StatementAdmin(
     StatementHistoryMixin,
     StatementPreviewMixin,
+    TagSuggestMixin,
     ListParametersChecked,
     PublicPagesChange,
     admin.ModelAdmin,
@@ -251,6 +253,10 @@ class StatementAdmin(
             date, time = field.widget.widgets  # the split date and time: one label for both
             date.attrs["aria-label"] = "Publication date (YYYY-MM-DD)"
             time.attrs["aria-label"] = "Publication time (HH:MM:SS)"
+        if db_field.name == "tags" and field is not None:  # the picker (admin-editor.js)
+            field.widget.attrs["data-suggest-url"] = reverse(
+                "admin:statements_statement_tag_suggest"
+            )
         return field
 
     def save_related(self, request, form, formsets, change):

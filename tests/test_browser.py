@@ -522,3 +522,36 @@ def test_preview_opens_the_unsaved_page_in_a_new_tab(reader):
     assert statement.body == "We call a rent strike in May."
     # The editor's tab still holds the edit, ready to save.
     assert reader.get_by_label("Body:", exact=True).input_value().endswith("**June**.")
+
+
+def test_credits_are_reordered_with_buttons_not_numbers(reader):
+    from statements.models import Authorship
+
+    statement = make_statement("Joint call", authors=["First Group", "Second Group", "Third Group"])
+    change = f"/admin/statements/statement/{statement.pk}/change/"
+    _sign_in(reader, "orderer", change)
+    assert reader.locator("#authorships-group input[name$='-position']:visible").count() == 0
+    rows = reader.locator("#authorships-group tbody tr.form-row.has_original")
+    rows.nth(0).get_by_role("button", name="Move this credit down").click()
+    rows.nth(2).get_by_role("button", name="Move this credit up").click()
+    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.wait_for_url("**/statement/")
+    credits = Authorship.objects.filter(statement=statement).order_by("position")
+    assert [c.author.name for c in credits] == ["Second Group", "Third Group", "First Group"]
+
+
+def test_the_tag_picker_offers_the_archives_spelling_and_creates_new_tags(reader):
+    statement = make_statement("Tagged call", tags=["housing"])
+    make_statement("Other", tags=["anarchism"])
+    change = f"/admin/statements/statement/{statement.pk}/change/"
+    _sign_in(reader, "tagger", change)
+    picker = reader.get_by_role("searchbox", name="Tags")
+    picker.fill("anarchisme")
+    option = reader.locator(".select2-results__option", has_text="anarchism (1)")
+    option.wait_for()
+    option.click()
+    picker.fill("brand new")
+    reader.locator(".select2-results__option", has_text="brand new (new tag)").click()
+    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.wait_for_url("**/statement/")
+    assert sorted(t.name for t in statement.tags.all()) == ["anarchism", "brand new", "housing"]

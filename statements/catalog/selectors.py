@@ -10,17 +10,20 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -415,3 +418,19 @@ def authors_by_alternative_name(*, folded: Iterable[str]) -> dict[str, Author]:
 def author_redirected(*, slug: str) -> Author | None:
     """The author kept when the author at ``slug`` was merged into them."""
     return Author.objects.filter(redirects__old_slug=slug).first()
+
+
+def tags_suggested(*, term: str, limit: int = 15) -> list[Tag]:
+    """Tags an editor may mean by ``term``: names containing it (without regard to case or
+    accents) and near spellings (trigram word similarity), closest first, each with
+    ``uses``, how many statements carry it (drafts included: editors see those)."""
+    folded = Func(Value(term), function="archive_fold", output_field=TextField())
+    return list(
+        Tag.objects.annotate(
+            folded=folded_name(),
+            closeness=TrigramWordSimilarity(term, "name"),
+            uses=Count("tagged_statements"),
+        )
+        .filter(Q(folded__contains=folded) | Q(closeness__gte=0.4))
+        .order_by("-closeness", Lower("name"))[:limit]
+    )

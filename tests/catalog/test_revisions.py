@@ -457,3 +457,13 @@ class TestRecentChanges:
     def test_an_unpublished_statement_leaves_the_changes(self, letter, client):
         Statement.objects.filter(pk=letter.pk).update(status="draft")
         assert letter.slug not in client.get("/changes/").content.decode()
+
+    def test_the_changes_page_and_feed_run_a_constant_number_of_queries(self, letter, client):
+        few = query_count(client, "/changes/")[0], query_count(client, "/changes.atom")[0]
+        for n in range(6):
+            statement = make_statement(f"Call {n}", authors=[f"Group {n}"], tags=[f"tag {n}"])
+            statement.body += " Corrected."
+            statement_save(statement=statement)
+        many = query_count(client, "/changes/")[0], query_count(client, "/changes.atom")[0]
+        assert few == many
+        assert "Call 5" in query_count(client, "/changes/")[1]
