@@ -24,6 +24,7 @@ from statements.models import (
     Source,
     SourceEvent,
     Statement,
+    StatementBodyEvent,
     StatementEvent,
     TaggedStatement,
     TaggingEvent,
@@ -176,6 +177,20 @@ def _latest(events):
     return [event for event in events if event.pgh_label != "delete"]
 
 
+def _body_as_of(statement_id: int, at: datetime.datetime) -> str:
+    """The body after the revision at ``at``: the first body a later change replaced (or a
+    deletion removed), else the statement's own, which no change has replaced since."""
+    replaced = (
+        StatementBodyEvent.objects.filter(pgh_obj_id=statement_id, pgh_created_at__gt=at)
+        .order_by("pgh_created_at", "pgh_id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    if replaced is not None:
+        return replaced
+    return Statement.objects.filter(pk=statement_id).values_list("body", flat=True).first() or ""
+
+
 def statement_as_of(*, statement_id: int, revision: Revision) -> Statement | None:
     """The statement as it stood after ``revision``: an unsaved Statement with its fields
     then, its body rendered, and its credits, sources and tags then in place of the
@@ -190,6 +205,7 @@ def statement_as_of(*, statement_id: int, revision: Revision) -> Statement | Non
         return None
     statement = Statement(
         pk=statement_id,
+        body=_body_as_of(statement_id, revision.at),
         **{
             f.attname: getattr(event, f.attname)
             for f in StatementEvent._meta.concrete_fields

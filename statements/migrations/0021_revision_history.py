@@ -5,7 +5,6 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 import statements.core.languages
 import statements.models.fields
-import statements.models.history
 from django.db import migrations, models
 
 
@@ -79,7 +78,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
                 ('published_at', models.DateTimeField(blank=True, help_text='When it becomes public. A time in the future schedules it.', null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('body_sha256', models.GeneratedField(db_persist=True, expression=statements.models.history.Sha256Hex('body'), output_field=models.CharField(max_length=64))),
+                ('body_sha256', models.GeneratedField(db_persist=True, expression=statements.models.fields.Sha256Hex('body'), output_field=models.CharField(max_length=64))),
             ],
         ),
         migrations.CreateModel(

@@ -10,6 +10,7 @@ from statements.models.fields import (
 from statements.models.history import (
     AuthorshipEvent,
     SourceEvent,
+    StatementBodyEvent,
     StatementEvent,
     TaggingEvent,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "Source",
     "SourceEvent",
     "Statement",
+    "StatementBodyEvent",
     "StatementEvent",
     "StatementManager",
     "StatementQuerySet",

@@ -55,3 +55,12 @@ def folded_name() -> models.Func:
     """A name as imports match it: lower case, no accents (``archive_fold``, an immutable
     wrapper of unaccent made by migration 0017, so that it can be indexed)."""
     return models.Func(F("name"), function="archive_fold", output_field=models.TextField())
+
+
+class Sha256Hex(models.Func):
+    """A text's SHA-256 as 64 hex digits, of its UTF-8 bytes. convert_to() is only STABLE
+    (it reads the encoding's name), so a generated column calls an IMMUTABLE wrapper made
+    by migration 0021: the database is UTF-8 by construction."""
+
+    function = "archive_sha256_hex"
+    output_field = models.CharField()

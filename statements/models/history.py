@@ -1,7 +1,8 @@
 """The statements' revision history: PostgreSQL triggers (django-pghistory) copy every row of a
 statement, its credits, sources and taggings that is inserted, changed or deleted into an event
 table, whatever wrote it (the admin, an import's COPY, a bulk update, raw SQL). One transaction
-is one revision; catalog.history reads them back."""
+is one revision; catalog.revisions reads them back. A statement's body is kept apart, only
+when replaced (StatementBodyEvent): the current body is the statement's own."""
 
 import pghistory
 from django.db import models
@@ -18,21 +19,15 @@ def _trackers() -> tuple[pghistory.RowEvent, ...]:
     return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
-class Sha256Hex(models.Func):
-    """The body's SHA-256 as 64 hex digits. convert_to() is only STABLE (it reads the
-    encoding's name), so the generated column calls an IMMUTABLE wrapper made in migration
-    0021: the database is UTF-8 by construction."""
-
-    function = "archive_sha256_hex"
-    output_field = models.CharField()
-
-
 class StatementEvent(
     pghistory.create_event_model(
         Statement,
         *_trackers(),
         # Derived columns are rebuilt from the body and names; the change time is the event's.
+        # The body itself goes to StatementBodyEvent, only when it is replaced.
         exclude=[
+            "body",
+            "body_sha256",
             "body_html",
             "body_toc",
             "search_names",
@@ -45,16 +40,35 @@ class StatementEvent(
         level=_LEVEL,
     )
 ):
-    body_sha256 = models.GeneratedField(
-        expression=Sha256Hex("body"),
-        output_field=models.CharField(max_length=64),
-        db_persist=True,
-    )
+    # The body's hash then, copied by the trigger from the statement's generated column.
+    body_sha256 = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["pgh_obj", "pgh_created_at"], name="statements_stmtevent_obj"),
             models.Index(fields=["pgh_created_at"], name="statements_stmtevent_created"),
+        ]
+
+
+class StatementBodyEvent(
+    pghistory.create_event_model(
+        Statement,
+        # The body a change replaces or a deletion removes (the OLD row): a statement's body
+        # after revision t is the first one replaced after t, or the statement's own. An
+        # import's new statements write no second copy of their text.
+        pghistory.UpdateEvent(
+            "body_replaced", row=pghistory.Old, condition=pghistory.AnyChange("body")
+        ),
+        pghistory.DeleteEvent("body_deleted"),
+        fields=["body"],
+        model_name="StatementBodyEvent",
+        obj_field=pghistory.ObjForeignKey(related_name="body_events"),
+        level=_LEVEL,
+    )
+):
+    class Meta:
+        indexes = [
+            models.Index(fields=["pgh_obj", "pgh_created_at"], name="statements_bodyevent_obj")
         ]
 
 

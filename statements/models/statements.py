@@ -17,7 +17,7 @@ from taggit.managers import TaggableManager
 from statements.core.dates import PartialDateAttribute, Precision
 from statements.core.languages import language_name, validate_language_code
 from statements.core.textsearch import rank_vector_expression, search_vector_expression
-from statements.models.fields import HttpURLField, partial_date_constraints
+from statements.models.fields import HttpURLField, Sha256Hex, partial_date_constraints
 from statements.models.names import Author, Tag, TaggedStatement
 
 
@@ -91,6 +91,10 @@ class Statement(models.Model):
     summary = models.TextField(blank=True, help_text="A short abstract or teaser (plain text).")
     body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Fixity: the body's SHA-256, computed by the database; each revision keeps it.
+    body_sha256 = models.GeneratedField(
+        expression=Sha256Hex("body"), output_field=models.CharField(max_length=64), db_persist=True
+    )
     # Names of the authors, signatories and tags, for the search vector; written by the
     # service layer whenever they change (statements.catalog.indexing).
     search_names = models.TextField(blank=True, editable=False)
