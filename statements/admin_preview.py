@@ -20,6 +20,16 @@ def _unsaved_tag(name: str, known: dict[str, Tag]) -> TaggedStatement:
     return TaggedStatement(tag=tag)
 
 
+def _kept(formset) -> list:
+    """The unsaved rows a valid inline formset would save: an untouched extra row has no
+    cleaned data, a row marked for deletion goes."""
+    return [
+        row.instance
+        for row in formset.forms
+        if row.cleaned_data and not row.cleaned_data.get("DELETE")
+    ]
+
+
 class StatementPreviewMixin:
     """For StatementAdmin: ``preview/`` (a new statement) and ``<id>/preview/`` take the
     editor's form as posted and render the public page from it."""
@@ -77,20 +87,11 @@ class StatementPreviewMixin:
         statement.slug = statement.slug or slugify(statement.title) or "preview"
         statement.body_html, statement.body_toc = render_body(statement.body)
         rows = {formset.prefix: formset for formset in formsets}
-        credits = [
-            row.instance
-            for row in rows["authorships"].forms
-            if row.cleaned_data and not row.cleaned_data.get("DELETE") and row.instance.author_id
-        ]
+        credits = _kept(rows["authorships"])
         for number, credit in enumerate(form.cleaned_data.get("signatories_paste") or []):
             author = Author(name=credit.name, kind=credit.kind, slug=slugify(credit.name) or "x")
             credits.append(Authorship(author=author, role=credit.role, position=10_000 + number))
-        sources = [
-            row.instance
-            for row in rows["sources"].forms
-            if row.has_changed() or row.instance.pk
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
+        sources = _kept(rows["sources"])
         names = form.cleaned_data.get("tags") or []
         known = {t.name.casefold(): t for t in Tag.objects.filter(name__in=names)}
         statement._prefetched_objects_cache = {

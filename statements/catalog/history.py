@@ -13,6 +13,7 @@ from statements.catalog.revisions import (
     Revision,
     changes_recent,
     statement_as_of,
+    statement_public_revisions,
     statement_revisions,
 )
 from statements.catalog.views import STATEMENTS, credits_by_role, crumbs
@@ -34,7 +35,7 @@ def statement_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public version, newest first: when, the editor's reason, who if they signed,
     what changed, and the body's SHA-256 to check a copy against."""
     statement = _public_statement_or_404(slug)
-    revisions = [r for r in reversed(statement_revisions(statement_id=statement.pk)) if r.public]
+    revisions = statement_public_revisions(statement_id=statement.pk)
     return render(
         request,
         "statements/statement_history.html",

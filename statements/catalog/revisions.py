@@ -248,12 +248,6 @@ def statement_as_of(*, statement_id: int, revision: Revision) -> Statement | Non
     return statement
 
 
-def statement_revision(*, statement_id: int, number: int) -> Revision | None:
-    """Revision ``number`` of a statement, if there is one."""
-    revisions = statement_revisions(statement_id=statement_id)
-    return revisions[number - 1] if 0 < number <= len(revisions) else None
-
-
 @transaction.atomic
 def statement_restore(*, statement: Statement, revision: Revision, reason: str = "") -> None:
     """Write ``revision``'s text, details, credits, sources and tags back over the

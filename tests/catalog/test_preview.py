@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from statements.catalog.revisions import statement_revisions
 from statements.models import Author, Statement, Tag
-from tests.catalog.test_revisions import admin_form
+from tests.catalog.test_revisions import admin_form, new_statement_form
 from tests.factories import make_statement
 
 pytestmark = pytest.mark.django_db
@@ -51,22 +51,7 @@ def test_the_preview_shows_the_edits_and_writes_nothing(editor_client, draft):
 
 
 def test_a_new_statement_can_be_previewed(editor_client):
-    form = {
-        "status": "draft",
-        "title": "Not yet saved",
-        "slug": "not-yet-saved",
-        "body": "Text **here**.",
-        **{
-            f"{p}-{k}": v
-            for p in ("authorships", "sources", "slug_redirects")
-            for k, v in (
-                ("TOTAL_FORMS", "0"),
-                ("INITIAL_FORMS", "0"),
-                ("MIN_NUM_FORMS", "0"),
-                ("MAX_NUM_FORMS", "1000"),
-            )
-        },
-    }
+    form = new_statement_form(title="Not yet saved", slug="not-yet-saved", body="Text **here**.")
     response = editor_client.post(reverse("admin:statements_statement_preview"), form)
     assert response.status_code == 200 and "<strong>here</strong>" in response.content.decode()
     assert not Statement.objects.exists()

@@ -111,6 +111,17 @@ def admin_form(statement, **changes) -> dict:
     return {key: value for key, value in data.items() if value is not False}
 
 
+def new_statement_form(**fields) -> dict:
+    """The admin's add form as posted for a draft with ``fields`` and no inline rows."""
+    management = {
+        f"{prefix}-{key}": value
+        for prefix in ("authorships", "sources", "slug_redirects")
+        for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"),
+                           ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+    }  # fmt: skip
+    return {"status": "draft", **fields, **management}
+
+
 class TestEveryWritePathLeavesARevision:
     """Each way the archive writes a statement, and two it does not control (a bulk update
     and raw SQL), makes one more revision, which says who or what made it."""
@@ -151,23 +162,9 @@ class TestEveryWritePathLeavesARevision:
         assert last(letter).signed_by == "" and last(letter).made_by == "writer"
 
     def test_the_admin_add_form(self, signed_in):
-        form = {
-            "status": "draft",
-            "title": "Added in the admin",
-            "slug": "added",
-            "body": "Text.",
-            "revision_reason": "first draft",
-            **{
-                f"{p}-{k}": v
-                for p in ("authorships", "sources", "slug_redirects")
-                for k, v in (
-                    ("TOTAL_FORMS", "0"),
-                    ("INITIAL_FORMS", "0"),
-                    ("MIN_NUM_FORMS", "0"),
-                    ("MAX_NUM_FORMS", "1000"),
-                )
-            },
-        }
+        form = new_statement_form(
+            title="Added in the admin", slug="added", body="Text.", revision_reason="first draft"
+        )
         response = signed_in.post(reverse("admin:statements_statement_add"), form)
         assert response.status_code == 302, response.context["adminform"].form.errors
         statement = Statement.objects.get(title="Added in the admin")
