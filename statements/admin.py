@@ -18,7 +18,7 @@ from statements.admin_lists import (
 )
 from statements.admin_preview import StatementPreviewMixin
 from statements.admin_tags import TagSuggestMixin
-from statements.cache import public_pages_changed
+from statements.cache import public_pages_changed_of
 from statements.catalog import indexing, merging, services
 from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
 from statements.catalog.revisions import revision_context
@@ -38,23 +38,25 @@ admin.site.unregister(TaggitDefaultTag)
 
 
 class PublicPagesChange:
-    """Any change made in the admin makes the cached public pages stale."""
+    """A change made in the admin makes the cached public pages showing it stale."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        public_pages_changed()
+        public_pages_changed_of(self.model, [obj.pk])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        public_pages_changed()
+        public_pages_changed_of(self.model, [form.instance.pk])
 
     def delete_model(self, request, obj):
+        pk = obj.pk
         super().delete_model(request, obj)
-        public_pages_changed()
+        public_pages_changed_of(self.model, [pk])
 
     def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        public_pages_changed()
+        public_pages_changed_of(self.model, ids)
 
 
 @admin.register(Statement)

@@ -1,10 +1,27 @@
 """Whole-page caching of the public pages, for anonymous readers.
 
 On only when a shared cache is configured (``REDIS_URL``): every gunicorn worker must see the
-same invalidations. Each entry records the content version it was rendered at; every write
-path (services, admin) bumps the version, so no reader ever gets a page older than the last
-edit. Entries also expire before the next scheduled publication, since a statement becoming
-public on time involves no write at all.
+same invalidations. Entries also expire before the next scheduled publication, since a
+statement becoming public on time involves no write at all.
+
+Invalidation is precise. A page names what it shows as *dependencies* (``page_depends``):
+
+- ``s:<id>``: a statement it shows (its own page, or a card or link in a list);
+- ``n:<id>``: the neighbours in date order that statement ``id``'s page links;
+- ``a:<id>``, ``t:<id>``: an author's or tag's page (and the related statements that a
+  statement page finds through its authors and tags);
+- ``y:<year>``: the year's and its months' pages; ``u:<uid>``: a text's translations;
+- ``lists``: the archive-wide pages (home, lists, search, feeds, sitemaps), the default of a
+  page that names nothing.
+
+Each dependency has a version in the cache, a fresh unique value at every change, and an entry
+records the versions it was rendered at: it is served only while all of them are current.
+Every write path says what it changed (``public_pages_changed``), and the versions move once
+its transaction commits. A statement's change moves its own ``s:``, ``u:`` and the ``lists``,
+and the ``a:``, ``t:`` and ``y:`` of every author, tag and year it has had (read from the
+revision history, so a credit removed or a date moved makes the old pages fresh too), and
+the ``n:`` of its neighbours now. An author's or tag's change moves its own and its
+statements' ``s:``. A change that names nothing moves everything.
 """
 
 from __future__ import annotations
@@ -12,18 +29,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from functools import wraps
+from collections.abc import Iterable
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-VERSION_KEY = "public-pages:version"
+VERSION_KEY = "public-pages:version"  # every page depends on it: moved by a change to all
+GENERATION_KEY = "public-pages:generation"  # moves before any dependency does
+DEPENDENCY_PREFIX = "public-dep:"
 CACHE_ALIAS = "default"
+LISTS = "lists"
+# Past this many statements in one change, computing the pages it touches costs more than
+# rendering them again: everything is made stale.
+PRECISE_AT_MOST = 200
 
 
 def _enabled() -> bool:
@@ -36,19 +60,29 @@ def _new_version() -> str:
     return f"{time.time_ns():x}-{secrets.token_hex(4)}"
 
 
-def _version(cache) -> str:
-    """The current content version; a fresh one if the cache lost it (no entry is then valid)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _bump(keys: Iterable[str]) -> None:
+    cache = caches[CACHE_ALIAS]
+    version = _new_version()
+    # The generation first: a page rendered before the change and stored after it sees the
+    # generation move and is not kept (see ``public_page``).
+    cache.set(GENERATION_KEY, version, timeout=None)
+    cache.set_many(dict.fromkeys(keys, version), timeout=None)
 
 
 def public_cache_invalidate() -> None:
-    """Make every cached public page stale (called after any change to what pages show)."""
+    """Make every cached public page stale."""
     if _enabled():
-        caches[CACHE_ALIAS].set(VERSION_KEY, _new_version(), timeout=None)
+        _bump([VERSION_KEY])
+
+
+def page_depends(request: HttpRequest, *dependencies: str) -> None:
+    """Say what the page being rendered shows (see the module's docstring)."""
+    request.public_page_depends = [*getattr(request, "public_page_depends", ()), *dependencies]
+
+
+def statements_shown(request: HttpRequest, statements: Iterable) -> None:
+    """The page shows these statements (cards or links)."""
+    page_depends(request, *(f"s:{statement.pk}" for statement in statements))
 
 
 def _timeout() -> int:
@@ -69,6 +103,17 @@ def _address(request: HttpRequest, params: tuple[str, ...]) -> str:
     return f"{request.get_host()}{request.path}?{urlencode(kept)}"
 
 
+def _versions(cache, keys: list[str]) -> list[str]:
+    """The current version of each key; a fresh one for a key the cache does not hold (no
+    entry can carry it, and overwriting a concurrent fresh value only makes more stale)."""
+    found = cache.get_many(keys)
+    missing = {key: _new_version() for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+        found.update(missing)
+    return [found[key] for key in keys]
+
+
 def public_page(view=None, *, params: tuple[str, ...] = ()):
     """Serve the view's response from the cache for anonymous readers, and cache it.
 
@@ -85,15 +130,16 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
         cache = caches[CACHE_ALIAS]
         address = _address(request, params)
         key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _version(cache)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
         entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            _, status, content, headers = entry
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
+        if entry is not None:
+            keys, versions, status, content, headers = entry
+            if cache.get_many(keys) == dict(zip(keys, versions, strict=True)):
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemap's): its content is kept
@@ -103,17 +149,122 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
             response.status_code == 404 and address.endswith("?")
         )
         if cacheable and not response.cookies:
-            headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-            cache.set(key, (version, response.status_code, response.content, headers), _timeout())
+            depends = getattr(request, "public_page_depends", None) or [LISTS]
+            keys = [VERSION_KEY, *(DEPENDENCY_PREFIX + name for name in dict.fromkeys(depends))]
+            versions = _versions(cache, keys)
+            # A change committed while the page was rendered may have moved its versions
+            # before they were read just now: then the page is not kept.
+            if cache.get(GENERATION_KEY) == generation:
+                headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+                cache.set(
+                    key, (keys, versions, response.status_code, response.content, headers),
+                    _timeout(),
+                )  # fmt: skip
         return response
 
     return wrapped
 
 
-def public_pages_changed() -> None:
-    """Cached public pages are stale once the current transaction commits."""
+def public_pages_changed(
+    *,
+    statements: Iterable[int] | None = None,
+    authors: Iterable[int] = (),
+    tags: Iterable[int] = (),
+) -> None:
+    """Cached public pages showing these statements, authors and tags are stale once the
+    current transaction commits; with none named, every cached page is."""
+    if not _enabled():
+        return
+    named = statements is not None or authors or tags
     # After the commit: a page rendered from the old rows must not be cached as current.
-    transaction.on_commit(public_cache_invalidate)
+    if not named:
+        transaction.on_commit(public_cache_invalidate)
+        return
+    transaction.on_commit(
+        partial(
+            _invalidate,
+            statements=list(statements or ()),
+            authors=list(authors),
+            tags=list(tags),
+        )
+    )
+
+
+def public_pages_changed_of(model, ids: list[int]) -> None:
+    """``public_pages_changed`` for rows of ``model``: statements, authors, tags, or
+    anything else (every page is then stale)."""
+    from statements.models import Author, Statement, Tag
+
+    named = {Statement: "statements", Author: "authors", Tag: "tags"}.get(model)
+    if named is None:
+        public_pages_changed()
+    else:
+        public_pages_changed(**{named: ids})
+
+
+def _invalidate(*, statements: list[int], authors: list[int], tags: list[int]) -> None:
+    statements = list(statements)
+    if authors or tags:
+        statements += _statements_of(authors=authors, tags=tags)
+    if len(set(statements)) > PRECISE_AT_MOST:
+        _bump([VERSION_KEY])
+        return
+    names = {LISTS, *(f"a:{pk}" for pk in authors), *(f"t:{pk}" for pk in tags)}
+    names.update(_statement_dependencies(sorted(set(statements))))
+    _bump(DEPENDENCY_PREFIX + name for name in names)
+
+
+def _statements_of(*, authors: list[int], tags: list[int]) -> list[int]:
+    """The statements crediting these authors or carrying these tags, now or ever."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT statement_id FROM statements_authorship WHERE author_id = ANY(%(a)s)
+            UNION SELECT statement_id FROM statements_authorshipevent WHERE author_id = ANY(%(a)s)
+            UNION SELECT content_object_id FROM statements_taggedstatement WHERE tag_id = ANY(%(t)s)
+            UNION SELECT content_object_id FROM statements_taggingevent WHERE tag_id = ANY(%(t)s)
+            """,
+            {"a": authors, "t": tags},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _statement_dependencies(ids: list[int]) -> set[str]:
+    """What changing these statements touches: their own pages, and the pages of every
+    author, tag, year and text identifier they have or had (the revision history keeps the
+    old ones), and the pages of their neighbours now."""
+    from statements.catalog.selectors import statement_neighbours
+    from statements.models import Statement
+
+    if not ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT 'a:' || author_id FROM statements_authorship WHERE statement_id = ANY(%(s)s)
+            UNION SELECT 'a:' || author_id FROM statements_authorshipevent
+             WHERE statement_id = ANY(%(s)s)
+            UNION SELECT 't:' || tag_id FROM statements_taggedstatement
+             WHERE content_object_id = ANY(%(s)s)
+            UNION SELECT 't:' || tag_id FROM statements_taggingevent
+             WHERE content_object_id = ANY(%(s)s)
+            UNION SELECT 'y:' || extract(year FROM date_start)::int FROM statements_statement
+             WHERE id = ANY(%(s)s) AND date_start IS NOT NULL
+            UNION SELECT 'y:' || extract(year FROM date_start)::int FROM statements_statementevent
+             WHERE pgh_obj_id = ANY(%(s)s) AND date_start IS NOT NULL
+            UNION SELECT 'u:' || uid FROM statements_statement WHERE id = ANY(%(s)s) AND uid <> ''
+            UNION SELECT 'u:' || uid FROM statements_statementevent
+             WHERE pgh_obj_id = ANY(%(s)s) AND uid <> ''
+            """,
+            {"s": ids},
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    names.update(f"s:{pk}" for pk in ids)
+    for statement in Statement.objects.filter(pk__in=ids).only("date_start", "date_end"):
+        for neighbour in statement_neighbours(statement):
+            if neighbour is not None:
+                names.add(f"n:{neighbour.pk}")
+    return names
 
 
 class PageCacheUnreachable(RuntimeError):

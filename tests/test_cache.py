@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from statements import cache as page_cache
 from statements.catalog.services import statement_publish, statement_save
-from statements.models import Statement
+from statements.models import Author, Statement, Tag
 from tests.factories import make_statement
 
 
@@ -151,3 +151,123 @@ def test_a_production_writer_without_redis_refuses_unless_told_there_is_no_cache
     # A dry run changes nothing, and is not refused for this.
     dry = run_manage("import_statements", "--dry-run", str(muse), env=PRODUCTION_ENV)
     assert "REDIS_URL" not in dry.stderr
+
+
+@pytest.fixture
+def archive_of_three():
+    """A, and B and C sharing no author, tag or year with it; C, dated 1960, is A's (2019)
+    neighbour in date order, B (1931) is not."""
+    a = make_statement("Alpha call", issued="2019-05-01", authors=["Alpha Collective"],
+                       tags=["housing"])  # fmt: skip
+    b = make_statement("Beta letter", issued="1931-02-03", authors=["Beta Union"], tags=["water"])
+    c = make_statement("Gamma appeal", issued="1960", authors=["Gamma Group"], tags=["forests"])
+    return a, b, c
+
+
+def served_from_cache(client, url: str) -> bool:
+    response, queries = get(client, url)
+    assert response.status_code == 200, url
+    return queries == 0
+
+
+def text_of(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_edit_leaves_every_page_not_showing_it_cached(
+    client, caching, archive_of_three, django_capture_on_commit_callbacks
+):
+    a, b, c = archive_of_three  # C is A's neighbour in date order: its page links A
+    unrelated = [b.get_absolute_url(), "/tags/forests/", "/authors/beta-union/", "/archive/1931/"]
+    showing_a = [
+        a.get_absolute_url(),
+        c.get_absolute_url(),
+        "/authors/alpha-collective/",
+        "/tags/housing/",
+        "/archive/2019/",
+        "/archive/2019/05/",
+        "/statements/",
+        "/",
+        "/feeds/latest.atom",
+    ]
+    for url in unrelated + showing_a:
+        assert not served_from_cache(client, url)
+        assert served_from_cache(client, url)
+    a.title = "Alpha call, corrected"
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_save(statement=a, body_changed=False)
+    for url in unrelated:
+        assert served_from_cache(client, url), url
+    for url in showing_a:
+        assert "Alpha call, corrected" in text_of(client, url), url
+
+
+@pytest.mark.django_db
+def test_pages_that_showed_what_an_edit_took_away_are_fresh(
+    client, caching, archive_of_three, django_capture_on_commit_callbacks
+):
+    a, b, _c = archive_of_three
+    for url in ["/tags/housing/", "/archive/2019/", "/authors/alpha-collective/", "/tags/water/"]:
+        assert "Alpha call" in text_of(client, url) or url == "/tags/water/"
+    assert served_from_cache(client, "/tags/water/")
+    # A moves to another year, loses its tag and its author, and gains B's tag.
+    a.date_start, a.date_precision = datetime.date(1931, 1, 1), "year"
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_save(statement=a, body_changed=False)
+        a.tags.set(["water"])
+        a.authorships.all().delete()
+        statement_save(statement=a, body_changed=False)
+    for url in ["/tags/housing/", "/authors/alpha-collective/", "/archive/2019/"]:
+        response = client.get(url)  # now empty: a 404, or a page without A
+        assert response.status_code == 404 or "Alpha call" not in response.content.decode(), url
+    assert "Alpha call" in text_of(client, "/archive/1931/")
+    assert "Alpha call" in text_of(client, "/tags/water/")
+    # B now shares a tag with A: its page lists A among related statements.
+    assert "Alpha call" in text_of(client, b.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_renaming_an_author_or_a_tag_makes_every_page_showing_it_fresh(
+    client, caching, archive_of_three, django_capture_on_commit_callbacks
+):
+    a, b, _c = archive_of_three
+    pages = [a.get_absolute_url(), "/tags/housing/", "/archive/2019/", "/statements/", "/"]
+    for url in [*pages, b.get_absolute_url()]:
+        text_of(client, url)
+    author = Author.objects.get(slug="alpha-collective")
+    tag = Tag.objects.get(slug="housing")
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Alpha Assembly"
+        author.save()
+        page_cache.public_pages_changed(authors=[author.pk])
+        tag.name = "Housing rights"
+        tag.save()
+        page_cache.public_pages_changed(tags=[tag.pk])
+    for url in pages:
+        page = text_of(client, url)
+        assert "Alpha Assembly" in page, url
+        assert "Housing rights" in page or url == "/", url
+    assert served_from_cache(client, b.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_change_during_rendering_is_never_cached_as_current(
+    client, caching, archive_of_three, monkeypatch
+):
+    from statements.catalog import selectors
+
+    real = selectors.tag_get
+
+    def tag_get_while_an_edit_commits(**kwargs):
+        found = real(**kwargs)
+        page_cache._bump([page_cache.DEPENDENCY_PREFIX + "t:0"])  # any change, committed now
+        return found
+
+    monkeypatch.setattr(selectors, "tag_get", tag_get_while_an_edit_commits)
+    text_of(client, "/tags/forests/")
+    monkeypatch.setattr(selectors, "tag_get", real)
+    assert not served_from_cache(client, "/tags/forests/")
+    assert served_from_cache(client, "/tags/forests/")

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from statements.cache import public_page
+from statements.cache import page_depends, public_page
 from statements.catalog.revisions import (
     Revision,
     changes_recent,
@@ -35,6 +35,7 @@ def statement_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public version, newest first: when, the editor's reason, who if they signed,
     what changed, and the body's SHA-256 to check a copy against."""
     statement = _public_statement_or_404(slug)
+    page_depends(request, f"s:{statement.pk}")
     revisions = statement_public_revisions(statement_id=statement.pk)
     return render(
         request,
@@ -75,6 +76,7 @@ def public_version_or_404(slug: str, number: int) -> tuple[Statement, Revision, 
 def statement_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The text and details of one public version, marked as such, with its citation."""
     past, revision, current = public_version_or_404(slug, number)
+    page_depends(request, f"s:{past.pk}")
     return render(
         request,
         "statements/statement_detail.html",

@@ -24,7 +24,7 @@ def statement_search_names_refresh(*, statement_ids: Iterable[int]) -> None:
     # put back: every save in the admin lowered their counts, until one went below zero
     # and the database refused the save).
     search_words_add(statement_ids=ids)
-    public_pages_changed()
+    public_pages_changed(statements=ids)
 
 
 def search_names_rewrite(*, statement_ids: Iterable[int]) -> None:

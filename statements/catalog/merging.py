@@ -31,6 +31,7 @@ def tag_merge(*, tags: Iterable[Tag], into: Tag) -> int:
     )
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
     statement_search_names_refresh(statement_ids=statement_ids | already)
+    public_pages_changed(tags=[into.pk, *(tag.pk for tag in others)])
     return len(statement_ids - already)
 
 
@@ -75,5 +76,5 @@ def author_merge(*, authors: Iterable[Author], into: Author) -> int:
     )
     Author.objects.filter(pk__in=[other.pk for other in others]).delete()
     statement_search_names_refresh(statement_ids=statement_ids)
-    public_pages_changed()
+    public_pages_changed(authors=[into.pk, *(other.pk for other in others)])
     return len(moved)

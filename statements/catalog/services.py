@@ -74,7 +74,7 @@ def statement_save(
             old_slug=previous_slug, defaults={"statement": statement}
         )
     search_words_add(statement_ids=[statement.pk])
-    public_pages_changed()
+    public_pages_changed(statements=[statement.pk])
     return statement
 
 
@@ -210,7 +210,7 @@ def statement_create(*, data: StatementData) -> Statement:
     statement_save(statement=statement)
     if _statements_link([statement], [data]):
         statement_search_names_refresh(statement_ids=[statement.pk])
-    public_pages_changed()
+    public_pages_changed(statements=[statement.pk])
     return statement
 
 
@@ -232,16 +232,17 @@ def statement_publish(
         scheduled = chosen.filter(published_at__gt=now).count()
         total = chosen.count()
         search_words_add(statement_ids=chosen.values_list("pk", flat=True))
-        public_pages_changed()
+        public_pages_changed(statements=list(chosen.values_list("pk", flat=True)))
     return total - scheduled, scheduled
 
 
 def statement_unpublish(*, statements: QuerySet[Statement]) -> int:
     """Take statements off the public site (they become drafts)."""
     with transaction.atomic():
-        search_words_remove(statement_ids=statements.values_list("pk", flat=True))
-        count = statements.update(status=Statement.Status.DRAFT)
-        public_pages_changed()
+        ids = list(statements.values_list("pk", flat=True))
+        search_words_remove(statement_ids=ids)
+        count = Statement.objects.filter(pk__in=ids).update(status=Statement.Status.DRAFT)
+        public_pages_changed(statements=ids)
     return count
 
 
@@ -251,7 +252,7 @@ def statement_delete(*, statements: QuerySet[Statement]) -> int:
     ids = list(statements.values_list("pk", flat=True))
     search_words_remove(statement_ids=ids)
     _total, deleted = Statement.objects.filter(pk__in=ids).delete()
-    public_pages_changed()
+    public_pages_changed(statements=ids)
     return deleted.get(Statement._meta.label, 0)
 
 
@@ -373,7 +374,7 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
     if respelled:  # credited under the archive's spelling, or an author with other names
         search_names_rewrite(statement_ids=respelled)
     search_words_add(statement_ids=[statement.pk for statement in statements])
-    public_pages_changed()
+    public_pages_changed(statements=[statement.pk for statement in statements])
     return statements
 
 

@@ -15,7 +15,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from statements.cache import public_page
+from statements.cache import page_depends, public_page, statements_shown
 from statements.catalog import selectors
 from statements.catalog.filters import (
     FILTER_PARAMETERS,
@@ -141,15 +141,28 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(target, permanent=True)
         raise Http404("No statement at this address.")
     previous, following = selectors.statement_neighbours(statement)
+    related = selectors.statement_related(statement)
+    translations = selectors.statement_translations(statement)
+    credits = credits_by_role(statement)
+    # Related statements are found through the authors and tags, translations through uid.
+    page_depends(
+        request,
+        f"s:{statement.pk}",
+        f"n:{statement.pk}",
+        *(f"a:{credit.author_id}" for credit in statement.authorships.all()),
+        *(f"t:{tag.pk}" for tag in statement.tags_in_order),
+        *([f"u:{statement.uid}"] if statement.uid else []),
+    )
+    statements_shown(request, [*related, *translations, *filter(None, (previous, following))])
     return render(
         request,
         "statements/statement_detail.html",
         {
             "statement": statement,
-            **credits_by_role(statement),
+            **credits,
             "is_preview": not statement.is_public,
-            "related": selectors.statement_related(statement),
-            "translations": selectors.statement_translations(statement),
+            "related": related,
+            "translations": translations,
             "previous": previous,
             "next": following,
             "canonical_url": request.build_absolute_uri(statement.get_absolute_url()),
@@ -190,6 +203,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(kept.get_absolute_url())
         raise Http404("No author at this address.")
     page = paginate(request, selectors.author_credits(author=author), per_page=50)
+    page_depends(request, f"a:{author.pk}", *(f"s:{c.statement_id}" for c in page.object_list))
     return render(
         request,
         "statements/author_detail.html",
@@ -217,6 +231,8 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = paginate(
         request, selectors.statement_list(filters=filters, tags=[tag]), per_page=PAGE_SIZE
     )
+    page_depends(request, f"t:{tag.pk}")
+    statements_shown(request, page.object_list)
     return render(
         request,
         "statements/tag_detail.html",
@@ -242,6 +258,8 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     page = paginate(request, selectors.archive_year_statements(year=year), per_page=100)
     if not page.object_list:
         raise Http404(f"No statements dated {year}.")
+    page_depends(request, f"y:{year}")
+    statements_shown(request, page.object_list)
     months = [
         {"number": m["month"], "name": MONTH_NAMES[m["month"]], "count": m["count"]}
         for m in selectors.archive_months(year=year)
@@ -267,6 +285,8 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     page = paginate(request, statements, per_page=100)
     if not page.object_list:
         raise Http404(f"No statements dated {calendar.month_name[month]} {year}.")
+    page_depends(request, f"y:{year}")
+    statements_shown(request, page.object_list)
     return render(
         request,
         "statements/archive_month.html",

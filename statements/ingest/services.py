@@ -136,7 +136,13 @@ def statement_import(
     if report.stopped and isinstance(files, Sequence):
         report.skipped += [name for name, _raw in files if name not in handled]
     if not dry_run and (report.created or report.updated):
-        public_pages_changed()
+        public_pages_changed(
+            statements=[
+                entry.statement_id
+                for entry in report.entries
+                if entry.action != "unchanged" and entry.statement_id is not None
+            ]
+        )
     return report
 
 
