@@ -152,7 +152,10 @@ TEMPLATES = [
                 "statements.context_processors.archive",
             ],
             # What statement pages embed for other tools (see statements/interop).
-            "libraries": {"interop": "statements.interop.templatetags"},
+            "libraries": {
+                "interop": "statements.interop.templatetags",
+                "catalog": "statements.catalog.templatetags",
+            },
         },
     },
 ]
@@ -238,15 +241,22 @@ SESSION_COOKIE_HTTPONLY = True
 
 # A shared cache (Redis) turns on whole-page caching of the public pages for anonymous
 # readers (statements/cache.py). Without one, nothing is cached: per-process caches would
-# keep serving a page after an editor changed it in another worker.
+# keep serving a page after an editor changed it in another worker. Statement cards are kept
+# in the "fragments" cache either way: under a digest of what they show, never stale.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    CACHES["fragments"] = CACHES["default"]
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "600"))
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["fragments"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},  # about 600 bytes a statement card
+    }
     PUBLIC_PAGE_CACHE_SECONDS = 0
 # A process that changes what pages show must reach the web workers' page cache to make it
 # stale, so in production a writing command without REDIS_URL refuses to run, unless the site

@@ -172,7 +172,11 @@ def public_pages_changed(
     tags: Iterable[int] = (),
 ) -> None:
     """Cached public pages showing these statements, authors and tags are stale once the
-    current transaction commits; with none named, every cached page is."""
+    current transaction commits; with none named, every cached page is. The archive-wide
+    counts are recomputed by their next reader either way."""
+    from statements.catalog.summary import archive_summary_changed
+
+    archive_summary_changed()
     if not _enabled():
         return
     named = statements is not None or authors or tags

@@ -28,9 +28,12 @@ def page_number(params: QueryDict, *, last: int | None = None) -> int:
     return number
 
 
-def page_get(objects, *, number: int, per_page: int) -> Page:
-    """Page ``number`` of ``objects``; page 1 of an empty list is an empty page."""
+def page_get(objects, *, number: int, per_page: int, count: int | None = None) -> Page:
+    """Page ``number`` of ``objects``; page 1 of an empty list is an empty page. ``count``,
+    where the caller knows it (statements.catalog.summary), spares counting the rows."""
     paginator = Paginator(objects, per_page)
+    if count is not None:
+        paginator.count = count  # the cached property, set beforehand
     try:
         return paginator.page(number)
     except (PageNotAnInteger, EmptyPage):
@@ -38,9 +41,9 @@ def page_get(objects, *, number: int, per_page: int) -> Page:
         raise PageNotFound(f"There is no page {number}: the last is {last}.") from None
 
 
-def paginate(request: HttpRequest, objects, *, per_page: int) -> Page:
+def paginate(request: HttpRequest, objects, *, per_page: int, count: int | None = None) -> Page:
     """The page of ``objects`` the request asks for; Http404 when there is no such page."""
     try:
-        return page_get(objects, number=page_number(request.GET), per_page=per_page)
+        return page_get(objects, number=page_number(request.GET), per_page=per_page, count=count)
     except PageNotFound as error:
         raise Http404(str(error)) from None

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
 from statements.catalog import history, views
+from statements.interop import sitemaps
 from statements.interop import views as interop_views
 from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
@@ -56,10 +57,9 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        require_GET(public_page(sitemap_views.sitemap, params=("p",))),
-        # A leaner template than Django's: no alternates, changefreq or priority (never set
-        # here), and each lastmod written without the |date filter (see the template).
-        {"sitemaps": SITEMAPS, "template_name": "statements/sitemap.xml"},
+        # Leaner than Django's view: no alternates, changefreq or priority (never set here),
+        # written in one pass and kept until the archive changes (see the view).
+        require_GET(public_page(sitemaps.section, params=("p",))),
         name="sitemap_section",
     ),
 ]

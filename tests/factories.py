@@ -78,23 +78,36 @@ def make_editor(username: str = "editor") -> User:
     return user
 
 
-def query_count(client, url: str) -> tuple[int, str]:
-    """The number of SQL queries a GET of ``url`` runs (it must answer 200), and the page."""
+def query_count(client, url: str, *, cold: bool = True) -> tuple[int, str]:
+    """The number of SQL queries a GET of ``url`` runs (it must answer 200), and the page.
+
+    ``cold``: as the first view after a change, when the kept counts and fragments are made
+    again (statements.catalog.summary and cards); else as the views after it."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from statements.catalog.summary import archive_summary_changed
+
+    if cold:
+        archive_summary_changed()
+        caches["fragments"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries), response.content.decode()
 
 
-def query_counts(client, url: str, *, grow) -> tuple[int, int]:
+def query_counts(client, url: str, *, grow, cold: bool = True) -> tuple[int, int]:
     """The number of SQL queries a GET of ``url`` runs, before and after ``grow()`` adds
     to the archive: a page whose cost does not depend on its content gives the same two."""
-    before, _ = query_count(client, url)
+    if not cold:
+        query_count(client, url, cold=False)  # the first view after the archive was made
+    before, _ = query_count(client, url, cold=cold)
     grow()
-    after, _ = query_count(client, url)
+    if not cold:
+        query_count(client, url, cold=False)  # the first view after the change
+    after, _ = query_count(client, url, cold=cold)
     return before, after
 
 

@@ -27,9 +27,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Substr, Upper
+from django.db.models.functions import Lower, Substr, Upper
 
+from statements.catalog.cards import statement_card_rows
 from statements.catalog.filters import StatementFilters
+from statements.catalog.summary import archive_summary
 from statements.core.dates import Precision
 from statements.models import (
     Author,
@@ -97,8 +99,10 @@ def statement_redirect_target(*, old_slug: str, user) -> Statement | None:
 
 
 def statement_latest(*, limit: int = 10) -> StatementQuerySet:
-    """The most recently published statements, with their authors and tags."""
-    return statement_cards(Statement.objects.published().order_by("-published_at", "-pk"))[:limit]
+    """The most recently published statements, as cards."""
+    return statement_card_rows(Statement.objects.published().order_by("-published_at", "-pk"))[
+        :limit
+    ]
 
 
 def statement_sorted(queryset: StatementQuerySet, sort: str) -> StatementQuerySet:
@@ -157,11 +161,21 @@ def statement_filtered(
 
 
 def statement_list(
-    *, filters: StatementFilters, tags: Sequence[Tag] = (), author: Author | None = None
+    *,
+    filters: StatementFilters,
+    tags: Sequence[Tag] = (),
+    author: Author | None = None,
+    card_fields: Sequence[str] | None = None,
 ) -> StatementQuerySet:
-    """The list page: filtered, sorted, with what a row shows."""
-    queryset = statement_filtered(filters=filters, tags=tags, author=author)
-    return statement_cards(statement_sorted(queryset, filters.sort))
+    """The list page: filtered, sorted, with what a row shows: card rows with
+    ``card_fields`` besides the card's own (see statement_card_rows), or, without
+    ``card_fields``, statements with their authors and tags prefetched."""
+    queryset = statement_sorted(
+        statement_filtered(filters=filters, tags=tags, author=author), filters.sort
+    )
+    if card_fields is None:
+        return statement_cards(queryset)
+    return statement_card_rows(queryset, *card_fields)
 
 
 def statement_random() -> Statement | None:
@@ -193,10 +207,15 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
 def statement_translations(statement: Statement) -> list[Statement]:
     """The other published statements sharing this one's text identifier (its translations),
     by language. One query, also when there is no identifier."""
+    # Without an identifier, a lookup of no rows by primary key (the same one query): with
+    # uid = '' PostgreSQL walked the index over every statement that has none.
+    found = (
+        Statement.objects.filter(uid=statement.uid)
+        if statement.uid
+        else Statement.objects.filter(pk=0)
+    )
     return list(
-        Statement.objects.published()
-        .filter(uid=statement.uid)
-        .exclude(uid="")
+        found.published()
         .exclude(pk=statement.pk)
         .only("slug", "title", "language")
         .order_by("language", "title")[:50]
@@ -235,20 +254,6 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
     return [candidates[pk] for pk in best]
 
 
-def archive_counts() -> dict[str, int]:
-    """What the home page counts, published statements only."""
-    published = Statement.objects.published()
-    return {
-        "statements": published.count(),
-        "authors": Author.objects.filter(
-            Exists(published.filter(authorships__author=OuterRef("pk")))
-        ).count(),
-        "tags": Tag.objects.filter(
-            Exists(published.filter(tagged_items__tag=OuterRef("pk")))
-        ).count(),
-    }
-
-
 def tag_list(*, limit: int | None = None, by_count: bool = False) -> QuerySet[Tag]:
     """Tags carried by at least one published statement, with ``count``."""
     queryset = Tag.objects.annotate(
@@ -269,8 +274,12 @@ def _public_tags() -> QuerySet[Tag]:
 
 
 def tag_get(*, slug: str) -> Tag | None:
-    """The tag at ``slug`` if a published statement carries it."""
-    return _public_tags().filter(slug=slug).first()
+    """The tag at ``slug`` if a published statement carries it (``count`` of them)."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None or not (count := archive_summary().tag_counts.get(tag.pk)):
+        return None
+    tag.count = count
+    return tag
 
 
 def author_list(*, kind: str = "") -> QuerySet[Author]:
@@ -290,11 +299,16 @@ def author_list(*, kind: str = "") -> QuerySet[Author]:
 
 def author_get(*, slug: str) -> Author | None:
     """The author at ``slug`` if they have a published statement (drafts do not reveal them)."""
-    return (
-        Author.objects.filter(slug=slug)
-        .filter(Exists(Statement.objects.published().filter(authorships__author=OuterRef("pk"))))
-        .first()
-    )
+    author = Author.objects.filter(slug=slug).first()
+    return author if author is not None and author_credit_count(author=author) else None
+
+
+def author_credit_count(*, author: Author) -> int:
+    """How many credits the author has on published statements."""
+    return archive_summary().author_credits.get(author.pk, 0)
+
+
+CREDIT_FIELDS = ("slug", "title", "language", "date_start", "date_end", "date_precision")
 
 
 def author_credits(*, author: Author) -> QuerySet[Authorship]:
@@ -304,6 +318,8 @@ def author_credits(*, author: Author) -> QuerySet[Authorship]:
         Authorship.objects.filter(author=author)
         .filter(published_via("statement"))
         .select_related("statement")
+        # What the page shows of each statement (the text would be read for nothing).
+        .only("role", "statement_id", *(f"statement__{name}" for name in CREDIT_FIELDS))
         .annotate(
             role_rank=Case(
                 *[When(role=role, then=Value(i)) for i, role in enumerate(role_order)],
@@ -319,39 +335,16 @@ def author_credits(*, author: Author) -> QuerySet[Authorship]:
     )
 
 
-def archive_years() -> list[dict]:
-    """Years of issue with their number of published statements, newest first."""
-    return list(
-        Statement.objects.published()
-        .filter(date_start__isnull=False)
-        .annotate(year=ExtractYear("date_start"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
-
-
-def archive_months(*, year: int) -> list[dict]:
-    """Months of a year that have statements dated at least to the month, with counts."""
-    return list(
-        Statement.objects.published()
-        .filter(date_start__year=year)
-        .exclude(date_precision=Precision.YEAR)
-        .annotate(month=ExtractMonth("date_start"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
-    )
-
-
 def archive_year_statements(*, year: int) -> StatementQuerySet:
     """Statements of a year in date order: those dated only by the year come first."""
-    return statement_cards(Statement.objects.published().filter(date_start__year=year).by_date())
+    return statement_card_rows(
+        Statement.objects.published().filter(date_start__year=year).by_date()
+    )
 
 
 def archive_month_statements(*, year: int, month: int) -> StatementQuerySet:
     """Statements dated to this month or a day in it (never those dated only by the year)."""
-    return statement_cards(
+    return statement_card_rows(
         Statement.objects.published()
         .filter(date_start__year=year, date_start__month=month)
         .exclude(date_precision=Precision.YEAR)

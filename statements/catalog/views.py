@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from statements.cache import page_depends, public_page, statements_shown
-from statements.catalog import selectors
+from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import (
     FILTER_PARAMETERS,
     SORTS,
@@ -81,9 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "statements/home.html",
         {
             "latest": selectors.statement_latest(limit=10),
-            "counts": selectors.archive_counts(),
-            "top_tags": selectors.tag_list(limit=20, by_count=True),
-            "years": selectors.archive_years(),
+            "counts": summary.archive_counts(),
+            "top_tags": summary.tags_top(limit=20),
+            "years": summary.archive_years(),
         },
     )
 
@@ -104,8 +104,11 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     except FilterError as error:
         return bad_request(request, str(error))
     tags, author = filter_targets_or_404(filters)
-    statements = selectors.statement_list(filters=filters, tags=tags, author=author)
-    page = paginate(request, statements, per_page=PAGE_SIZE)
+    statements = selectors.statement_list(filters=filters, tags=tags, author=author, card_fields=())
+    # Unfiltered, the list is every published statement: the kept count serves.
+    unfiltered = filters == StatementFilters(sort=filters.sort)
+    count = summary.archive_counts()["statements"] if unfiltered else None
+    page = paginate(request, statements, per_page=PAGE_SIZE, count=count)
     return render(
         request,
         "statements/statement_list.html",
@@ -140,9 +143,9 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if target is not None:
             return redirect(target, permanent=True)
         raise Http404("No statement at this address.")
-    previous, following = selectors.statement_neighbours(statement)
-    related = selectors.statement_related(statement)
-    translations = selectors.statement_translations(statement)
+    links = cards.statement_links(statement)
+    previous, following = links["previous"], links["next"]
+    related, translations = links["related"], links["translations"]
     credits = credits_by_role(statement)
     # Related statements are found through the authors and tags, translations through uid.
     page_depends(
@@ -202,7 +205,12 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if kept is not None:
             return HttpResponsePermanentRedirect(kept.get_absolute_url())
         raise Http404("No author at this address.")
-    page = paginate(request, selectors.author_credits(author=author), per_page=50)
+    page = paginate(
+        request,
+        selectors.author_credits(author=author),
+        per_page=50,
+        count=selectors.author_credit_count(author=author),
+    )
     page_depends(request, f"a:{author.pk}", *(f"s:{c.statement_id}" for c in page.object_list))
     return render(
         request,
@@ -229,7 +237,10 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No tag at this address.")
     filters = StatementFilters(tags=(tag.slug,))
     page = paginate(
-        request, selectors.statement_list(filters=filters, tags=[tag]), per_page=PAGE_SIZE
+        request,
+        selectors.statement_list(filters=filters, tags=[tag], card_fields=()),
+        per_page=PAGE_SIZE,
+        count=tag.count,
     )
     page_depends(request, f"t:{tag.pk}")
     statements_shown(request, page.object_list)
@@ -246,7 +257,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/archive_index.html",
-        {"years": selectors.archive_years(), "crumbs": crumbs(("By date", None))},
+        {"years": summary.archive_years(), "crumbs": crumbs(("By date", None))},
     )
 
 
@@ -255,14 +266,17 @@ def archive_index(request: HttpRequest) -> HttpResponse:
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1 <= year <= 9999:
         raise Http404("No such year.")
-    page = paginate(request, selectors.archive_year_statements(year=year), per_page=100)
+    count = summary.archive_year_count(year=year)
+    page = paginate(
+        request, selectors.archive_year_statements(year=year), per_page=100, count=count
+    )
     if not page.object_list:
         raise Http404(f"No statements dated {year}.")
     page_depends(request, f"y:{year}")
     statements_shown(request, page.object_list)
     months = [
         {"number": m["month"], "name": MONTH_NAMES[m["month"]], "count": m["count"]}
-        for m in selectors.archive_months(year=year)
+        for m in summary.archive_months(year=year)
     ]
     return render(
         request,
@@ -282,7 +296,8 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
         raise Http404("No such month.")
     statements = selectors.archive_month_statements(year=year, month=month)
-    page = paginate(request, statements, per_page=100)
+    count = summary.archive_month_count(year=year, month=month)
+    page = paginate(request, statements, per_page=100, count=count)
     if not page.object_list:
         raise Http404(f"No statements dated {calendar.month_name[month]} {year}.")
     page_depends(request, f"y:{year}")

@@ -270,11 +270,15 @@ def statement_formatted_citations(
     citeproc-py takes ~9 ms a style to walk the style's tree, twice what the rest of a
     statement page costs, so results are cached under a digest of the CSL item itself (and
     the styles): the same metadata, URL and access date always give the same text, and any
-    change to any of them (a renamed author included) is a new key.
+    change to any of them (a renamed author included) is a new key. They are kept in the
+    fragments cache, which holds one entry per statement shown (the default local cache,
+    300 entries, dropped them before a crawler came back).
     """
     import hashlib
 
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["fragments"]
 
     item = statement_csl(statement=statement, url=url, accessed=accessed, version=version)
     digest = hashlib.sha256(

@@ -17,11 +17,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
-from statements.catalog import selectors
+from statements.catalog import cards, selectors
 from statements.catalog.filters import StatementFilters
 from statements.catalog.revisions import changes_recent
 from statements.core.xmltext import xml_text
-from statements.models import last_changed, tags_by_name
+from statements.models import last_changed, slug_url
 
 FEED_LENGTH = 50
 LEAD_CHARACTERS = 3_000  # of the rendered body, for entries without a summary
@@ -40,7 +40,7 @@ def feed_statements(*, tag=None, author=None):
         filters=StatementFilters(), tags=[tag] if tag else [], author=author
     )
     return (
-        selectors.statement_cards(queryset)
+        cards.statement_card_rows(queryset, "published_at", "updated_at")
         .annotate(lead=Substr("body_html", 1, LEAD_CHARACTERS), modified=last_changed())
         .order_by("-published_at", "-pk")[:FEED_LENGTH]
     )
@@ -110,14 +110,14 @@ class StatementFeed(Feed):
         return item.modified
 
     def item_categories(self, item):
-        return [xml_text(tag.name) for tag in tags_by_name(item)]
+        return [xml_text(name) for _slug, name in cards.card_tags(item)]
 
     def item_extra_kwargs(self, item):
         base = self.request.build_absolute_uri("/").rstrip("/")
         return {
             "authors": [
-                (xml_text(credit.author.name), base + credit.author.get_absolute_url())
-                for credit in item.credited
+                (xml_text(name), base + slug_url("statements:author_detail", slug))
+                for slug, name in cards.card_authors(item)
             ]
         }
 

@@ -13,17 +13,18 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from lxml import etree
 
 from statements import converters  # noqa: F401 - registers uslug
 from statements.cache import public_page
-from statements.catalog import selectors
+from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import StatementFilters
 from statements.core.xmltext import xml_element
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
-from statements.models import Statement, tags_by_name
+from statements.models import Statement, slug_url, tags_by_name
 from statements.pagination import paginate
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
@@ -111,25 +112,19 @@ class Catalogue:
     def statement_entry(self, statement) -> None:
         entry = _el(self.root, "entry")
         _el(entry, "title", statement.title)
-        _el(entry, "id", statement_tag_uri(self.request.get_host(), statement.pk))
-        for credit in statement.credited:
+        _el(entry, "id", statement_tag_uri(self.host, statement.pk))
+        for slug, name in _authors(statement):
             author = _el(entry, "author")
-            _el(author, "name", credit.author.name)
-            _el(author, "uri", self.base + credit.author.get_absolute_url())
+            _el(author, "name", name)
+            _el(author, "uri", self.base + slug_url("statements:author_detail", slug))
         _el(entry, "updated", max(statement.updated_at, statement.published_at).isoformat())
         _el(entry, "published", statement.published_at.isoformat())
         if statement.issued:
             _el(entry, "issued", statement.issued.isoformat(), namespace=DCTERMS)
         if statement.language:
             _el(entry, "language", statement.language, namespace=DCTERMS)
-        for tag in tags_by_name(statement):
-            _el(
-                entry,
-                "category",
-                term=tag.slug,
-                label=tag.name,
-                scheme=self.base + reverse("statements:tag_list"),
-            )
+        for slug, name in _tags(statement):
+            _el(entry, "category", term=slug, label=name, scheme=self.tag_scheme)
         if statement.summary:
             _el(entry, "summary", statement.summary, type="text")
         self.link(
@@ -140,7 +135,7 @@ class Catalogue:
             title="Read online",
         )
         for suffix, (media_type, _write) in DOWNLOADS.items():
-            href = reverse("statements:statement_download", args=[statement.slug, suffix])
+            href = slug_url("statements:statement_download", statement.slug, suffix)
             self.link(
                 OPEN_ACCESS,
                 href,
@@ -148,6 +143,14 @@ class Catalogue:
                 parent=entry,
                 title=DOWNLOAD_TITLES[suffix],
             )
+
+    @cached_property
+    def host(self) -> str:
+        return self.request.get_host()
+
+    @cached_property
+    def tag_scheme(self) -> str:
+        return self.base + reverse("statements:tag_list")
 
     def response(self) -> HttpResponse:
         body = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
@@ -182,8 +185,26 @@ def root(request: HttpRequest) -> HttpResponse:
     return feed.response()
 
 
-def _acquisition(request, *, title: str, statements, up: str) -> HttpResponse:
-    page = paginate(request, statements, per_page=ACQUISITION_PAGE)
+def _authors(statement) -> list[tuple[str, str]]:
+    """(slug, name) of the statement's authors: from card rows, or prefetched credits."""
+    if hasattr(statement, "card_authors"):
+        return cards.card_authors(statement)
+    return [(credit.author.slug, credit.author.name) for credit in statement.credited]
+
+
+def _tags(statement) -> list[tuple[str, str]]:
+    if hasattr(statement, "card_tags"):
+        return cards.card_tags(statement)
+    return [(tag.slug, tag.name) for tag in tags_by_name(statement)]
+
+
+ENTRY_FIELDS = ("published_at", "updated_at")  # an entry's, besides a card's
+
+
+def _acquisition(
+    request, *, title: str, statements, up: str, count: int | None = None
+) -> HttpResponse:
+    page = paginate(request, statements, per_page=ACQUISITION_PAGE, count=count)
     feed = Catalogue(request, title=title, kind=ACQUISITION, up=up)
     feed.pages(page)
     for statement in page.object_list:
@@ -194,11 +215,14 @@ def _acquisition(request, *, title: str, statements, up: str) -> HttpResponse:
 @require_GET
 @public_page(params=("page",))
 def latest(request: HttpRequest) -> HttpResponse:
-    statements = selectors.statement_cards(
-        Statement.objects.published().order_by("-published_at", "-pk")
+    statements = cards.statement_card_rows(
+        Statement.objects.published().order_by("-published_at", "-pk"), *ENTRY_FIELDS
     )
     up = reverse("opds:root")
-    return _acquisition(request, title="Latest statements", statements=statements, up=up)
+    count = summary.archive_counts()["statements"]
+    return _acquisition(
+        request, title="Latest statements", statements=statements, up=up, count=count
+    )
 
 
 def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
@@ -237,9 +261,11 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404("No tag at this address.")
     filters = StatementFilters(tags=(found.slug,), sort="-added")
-    statements = selectors.statement_list(filters=filters, tags=[found])
+    statements = selectors.statement_list(filters=filters, tags=[found], card_fields=ENTRY_FIELDS)
     title = f"Tagged “{found.name}”"
-    return _acquisition(request, title=title, statements=statements, up=reverse("opds:tags"))
+    return _acquisition(
+        request, title=title, statements=statements, up=reverse("opds:tags"), count=found.count
+    )
 
 
 @require_GET
@@ -249,7 +275,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404("No author at this address.")
     filters = StatementFilters(author=found.slug, sort="-added")
-    statements = selectors.statement_list(filters=filters, author=found)
+    statements = selectors.statement_list(filters=filters, author=found, card_fields=ENTRY_FIELDS)
     up = reverse("opds:authors")
     return _acquisition(request, title=found.name, statements=statements, up=up)
 

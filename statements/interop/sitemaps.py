@@ -4,15 +4,21 @@ the time each page last changed. Only public pages are listed."""
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.cache import caches
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.http import http_date
 
+from statements.catalog.summary import archive_summary
 from statements.models import Author, Statement, Tag, last_changed, published_via
+from statements.models.fields import quote_slug
 
 
 def _modified_via(prefix: str):
@@ -52,7 +58,7 @@ class SlugSitemap(ArchiveSitemap):
         # reverse() for each address took half of a 10,000-address page: the pattern is
         # reversed once, and the slug quoted exactly as reverse() quotes it.
         before, after = self._around
-        return before + quote(item["slug"], safe=RFC3986_SUBDELIMS + "/~:@") + after
+        return before + quote_slug(item["slug"]) + after
 
 
 class StatementSitemap(SlugSitemap):
@@ -135,3 +141,54 @@ SITEMAPS = {
     "tags": TagSitemap,
     "years": YearSitemap,
 }
+
+
+SECTION_SECONDS = 24 * 3600
+
+
+def section(request: HttpRequest, section: str) -> HttpResponse:
+    """One section of the sitemap, page ``?p=``: the XML written in one pass over rows, and
+    kept in the fragments cache until the archive changes (the summary's version): a
+    section of 10,000 addresses through a template loop took a third of a second."""
+    sitemap_class = SITEMAPS.get(section)
+    if sitemap_class is None:
+        raise Http404(f"No sitemap section “{section}”.")
+    page = request.GET.get("p", "1")
+    origin = f"{request.scheme}://{get_current_site(request).domain}"
+    key = f"sitemap:{section}:{page}:{origin}:{archive_summary().version}"
+    cache = caches["fragments"]
+    kept = cache.get(key)
+    if kept is None:
+        kept = _section_xml(sitemap_class(), page, origin)
+        cache.set(key, kept, SECTION_SECONDS)
+    body, latest = kept
+    response = HttpResponse(body, content_type="application/xml")
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response
+
+
+def _section_xml(sitemap: ArchiveSitemap, page: str, origin: str) -> tuple[str, object]:
+    """The section's XML and its latest change; Http404 for a page it does not have."""
+    try:
+        rows = sitemap.paginator.page(page).object_list
+    except EmptyPage:
+        raise Http404(f"The sitemap section has no page {page}.") from None
+    except PageNotAnInteger:
+        raise Http404(f"No page “{page[:20]}”.") from None
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']  # fmt: skip
+    latest = None
+    for item in rows:
+        modified = sitemap.lastmod(item)
+        loc = escape(origin + sitemap.location(item))
+        if modified is None:
+            parts.append(f"<url><loc>{loc}</loc></url>\n")
+            continue
+        # The day in UTC, as the database gives it.
+        parts.append(
+            f"<url><loc>{loc}</loc><lastmod>{modified.date().isoformat()}</lastmod></url>\n"
+        )
+        latest = modified if latest is None or modified > latest else latest
+    parts.append("</urlset>\n")
+    return "".join(parts), latest

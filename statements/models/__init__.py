@@ -6,6 +6,7 @@ from statements.models.fields import (
     folded_name,
     http_url_validator,
     partial_date_constraints,
+    slug_url,
 )
 from statements.models.history import (
     AuthorshipEvent,
@@ -15,7 +16,7 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
-from statements.models.records import ImportedFile, SearchWord, Withdrawal
+from statements.models.records import ArchiveSummary, ImportedFile, SearchWord, Withdrawal
 from statements.models.statements import (
     SEARCH_VECTOR_FIELDS,
     Authorship,
@@ -33,6 +34,7 @@ from statements.models.statements import (
 
 __all__ = [
     "SEARCH_VECTOR_FIELDS",
+    "ArchiveSummary",
     "Author",
     "AuthorRedirect",
     "Authorship",
@@ -58,6 +60,7 @@ __all__ = [
     "last_changed",
     "partial_date_constraints",
     "published_via",
+    "slug_url",
     "tags_by_name",
     "tags_prefetch",
 ]

@@ -3,11 +3,16 @@ http(s), partial dates kept as a first day and a precision, names folded for mat
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth
 from django.db.models.lookups import Exact
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from statements.core.dates import Precision
 
@@ -64,3 +69,27 @@ class Sha256Hex(models.Func):
 
     function = "archive_sha256_hex"
     output_field = models.CharField()
+
+
+_SLUG_PLACEHOLDER = "0slug0"  # a valid slug that no real address contains twice
+_slug_url_parts: dict[tuple, tuple[str, str]] = {}
+
+
+def slug_url(viewname: str, slug: str, *args: str) -> str:
+    """``reverse(viewname, args=[slug, *args])``, made once per URL configuration, script
+    prefix and ``args``, and then filled in: lists, feeds and sitemaps build thousands of
+    these, at a tenth of reverse()'s cost. The slug is quoted as reverse() quotes it."""
+    key = (viewname, args, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    parts = _slug_url_parts.get(key)
+    if parts is None:
+        before, after = reverse(viewname, args=[_SLUG_PLACEHOLDER, *args]).split(_SLUG_PLACEHOLDER)
+        parts = _slug_url_parts[key] = (before, after)
+    return parts[0] + quote_slug(slug) + parts[1]
+
+
+def quote_slug(slug: str) -> str:
+    """A slug as reverse() quotes it in an address: letters, digits, "-" and "_" (ASCII ones
+    need no quoting: the common case skips quote(), the cost of most of a sitemap)."""
+    if slug.isascii():
+        return slug
+    return quote(slug, safe=RFC3986_SUBDELIMS + "/~:@")

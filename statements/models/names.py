@@ -8,10 +8,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
-from statements.models.fields import HttpURLField, folded_name
+from statements.models.fields import HttpURLField, folded_name, slug_url
 
 
 class Tag(TagBase):
@@ -28,7 +27,7 @@ class Tag(TagBase):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("statements:tag_detail", kwargs={"slug": self.slug})
+        return slug_url("statements:tag_detail", self.slug)
 
 
 class TaggedStatement(TaggedItemBase):
@@ -120,7 +119,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("statements:author_detail", kwargs={"slug": self.slug})
+        return slug_url("statements:author_detail", self.slug)
 
     @property
     def same_as(self) -> list[str]:

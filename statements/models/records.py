@@ -70,3 +70,22 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} (withdrawn {self.withdrawn_at:%Y-%m-%d})"
+
+
+class ArchiveSummary(models.Model):
+    """The archive-wide counts the public pages show (statements, authors, tags, and per tag,
+    author, year and month), computed once per change instead of on every view.
+
+    One row. ``change`` is the value of the sequence ``statements_summary_seq`` it was
+    computed at: every write path moves the sequence (statements.catalog.summary), so a
+    row whose ``change`` is behind is recomputed by the next reader. ``expires_at`` is the
+    next scheduled publication, which changes the counts without any write.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    change = models.BigIntegerField()
+    data = models.JSONField()
+    expires_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"Archive summary at change {self.change}"

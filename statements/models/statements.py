@@ -9,7 +9,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Greatest, Now
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from taggit.managers import TaggableManager
@@ -17,7 +16,12 @@ from taggit.managers import TaggableManager
 from statements.core.dates import PartialDateAttribute, Precision
 from statements.core.languages import language_name, validate_language_code
 from statements.core.textsearch import rank_vector_expression, search_vector_expression
-from statements.models.fields import HttpURLField, Sha256Hex, partial_date_constraints
+from statements.models.fields import (
+    HttpURLField,
+    Sha256Hex,
+    partial_date_constraints,
+    slug_url,
+)
 from statements.models.names import Author, Tag, TaggedStatement
 
 
@@ -240,7 +244,7 @@ class Statement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("statements:statement_detail", kwargs={"slug": self.slug})
+        return slug_url("statements:statement_detail", self.slug)
 
     @property
     def tags_in_order(self) -> list[Tag]:

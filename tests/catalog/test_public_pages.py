@@ -287,9 +287,10 @@ def _grow_archive():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("cold", [True, False], ids=["first view after a change", "views after"])
 @pytest.mark.parametrize("url", PAGES)
-def test_query_count_does_not_grow_with_rows(client, archive, url):
-    few, many = query_counts(client, url, grow=_grow_archive)
+def test_query_count_does_not_grow_with_rows(client, archive, url, cold):
+    few, many = query_counts(client, url, grow=_grow_archive, cold=cold)
     assert few == many
 
 

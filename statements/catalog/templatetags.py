@@ -1,0 +1,103 @@
+"""Template tags of the public pages (the ``catalog`` library).
+
+``{% statement_cards statements %}`` renders a list's cards. A card changes only when what
+it shows does (the statement's title, date, language and summary, its authors' names, its
+tags), so each is rendered once per version of those and kept in the ``fragments`` cache
+under a digest of them: never stale, since a change makes another key. Rendering every card
+with the template on every view was most of a list page's time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import template
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from statements.catalog.cards import card_authors, card_tags
+from statements.models.fields import slug_url
+
+register = template.Library()
+
+CARD_TEMPLATE = "includes/_statement_card.html"
+CARD_VERSION = "1"  # change with the card's template, so that no old card is served
+CARD_SECONDS = 30 * 24 * 3600  # a card of an old version goes in the end
+
+
+def card_content(statement) -> tuple[list[str], list[tuple[str, str]]]:
+    """A card's authors' names and its tags (slug, name) in name order, from the arrays of
+    cards.statement_card_rows or, failing them, from prefetched credits and tags."""
+    if hasattr(statement, "card_authors"):
+        return [name for _slug, name in card_authors(statement)], card_tags(statement)
+    authors = [credit.author.name for credit in statement.credited]
+    return authors, [(tag.slug, tag.name) for tag in statement.tags_in_order]
+
+
+def card_key(statement, authors, tags, marker: bool) -> str:
+    """The digest of everything a card shows."""
+    shown = (
+        CARD_VERSION,
+        marker,
+        statement.pk,
+        statement.slug,
+        statement.title,
+        statement.language,
+        statement.date_start,
+        statement.date_end,
+        statement.date_precision,
+        statement.date_text,
+        statement.summary,
+        authors,
+        tags,
+    )
+    return "card:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+@register.simple_tag
+def statement_cards(statements, *, month_unknown_marker=False) -> SafeString:
+    """The cards of ``statements``, from the fragments cache or rendered and kept."""
+    cache = caches["fragments"]
+    marker = bool(month_unknown_marker)
+    cards = []
+    for statement in statements:
+        authors, tags = card_content(statement)
+        cards.append((statement, authors, tags, card_key(statement, authors, tags, marker)))
+    found = cache.get_many([key for *_, key in cards])
+    missing = {}
+    card_template = None
+    for statement, authors, tags, key in cards:
+        if key not in found:
+            card_template = card_template or get_template(CARD_TEMPLATE)
+            context = {
+                "statement": statement,
+                "authors": authors,
+                "tags": [(name, slug_url("statements:tag_detail", slug)) for slug, name in tags],
+                "month_unknown_marker": marker,
+            }
+            found[key] = missing[key] = card_template.render(context)
+    if missing:
+        cache.set_many(missing, timeout=CARD_SECONDS)
+    # Each card is the output of an autoescaping template, never stored text as such.
+    return mark_safe("".join(found[key] for *_, key in cards))  # noqa: S308
+
+
+@register.simple_tag
+def year_links(years, *, index: bool = False) -> SafeString:
+    """The years of selectors.archive_years as list items, each linking its page with its
+    count: the home page's short form, or the "By date" page's (``index``). Built here
+    rather than in a template loop: some 170 years made the loop a third of the home page."""
+    if index:
+        return format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <span class="count">({} statement{})</span></li>',
+            ((row["url"], row["year"], row["count"], "" if row["count"] == "1" else "s")
+             for row in years),
+        )  # fmt: skip
+    return format_html_join(
+        "",
+        '<li><a href="{}">{} <span class="count">({})</span></a></li>',
+        ((row["url"], row["year"], row["count"]) for row in years),
+    )
