@@ -58,9 +58,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--rounds",
-        choices=("both", "uncached", "cached"),
+        choices=("both", "uncached", "fragments", "cached", "all"),
         default="both",
-        help="without the page cache, with it, or both (default)",
+        help="without the page cache (each worker keeping its own fragments), with it, or "
+        "both (default); 'fragments' is without the page cache but with the fragments in "
+        "Redis, warmed (a site with REDIS_URL and ARCHIVE_PAGE_CACHE_SECONDS=0); 'all' runs "
+        "the three",
     )
     parser.add_argument("--only", nargs="*", default=(), help="measure only these pages")
     parser.add_argument(
@@ -191,12 +194,18 @@ def main() -> None:
         pages = {name: paths for name, paths in pages.items() if name in {"minimal", *args.only}}
     try:
         rounds = {}
-        if args.rounds in ("both", "uncached"):
+        if args.rounds in ("both", "uncached", "all"):
             rounds["no page cache (every request renders)"] = (
                 run_round(env, pages, args, warm=False),
                 UNCACHED_TARGETS,
             )
-        if args.rounds in ("both", "cached"):
+        if args.rounds in ("fragments", "all"):
+            fragments_env = {**env, "REDIS_URL": args.redis_url, "ARCHIVE_PAGE_CACHE_SECONDS": "0"}
+            rounds[f"no page cache, fragments in Redis ({args.redis_url}), warmed"] = (
+                run_round(fragments_env, pages, args, warm=True),
+                UNCACHED_TARGETS,
+            )
+        if args.rounds in ("both", "cached", "all"):
             rounds[f"page cache in Redis ({args.redis_url}), warmed"] = (
                 run_round({**env, "REDIS_URL": args.redis_url}, pages, args, warm=True),
                 CACHED_TARGETS,

@@ -269,8 +269,8 @@ def statement_formatted_citations(
 
     citeproc-py takes ~9 ms a style to walk the style's tree, twice what the rest of a
     statement page costs, so results are cached under a digest of the CSL item itself (and
-    the styles): the same metadata, URL and access date always give the same text, and any
-    change to any of them (a renamed author included) is a new key. They are kept in the
+    the styles): the same metadata always gives the same text, and any change to it (a
+    renamed author included) is a new key. They are kept in the
     fragments cache, which holds one entry per statement shown (the default local cache,
     300 entries, dropped them before a crawler came back).
     """
@@ -280,19 +280,25 @@ def statement_formatted_citations(
 
     cache = caches["fragments"]
 
-    item = statement_csl(statement=statement, url=url, accessed=accessed, version=version)
+    item = statement_csl(statement=statement, url=URL_STAND_IN, accessed=accessed, version=version)
+    # The styles print neither the access date nor anything of the address but the address
+    # itself (tests/interop/test_citations.py checks both): formatted with a stand-in
+    # address and keyed without the date, an entry serves every day and every host, once
+    # per version of the statement.
+    shown = {key: value for key, value in item.items() if key != "accessed"}
     digest = hashlib.sha256(
-        json.dumps([item, list(CITATION_STYLES)], sort_keys=True).encode()
+        json.dumps([shown, list(CITATION_STYLES)], sort_keys=True).encode()
     ).hexdigest()
     key = f"citations:{digest}"
     formatted = cache.get(key)
     if formatted is None:
         formatted = _formatted(item)
         cache.set(key, formatted, timeout=FORMATTED_CITATION_SECONDS)
-    return formatted
+    return [{**entry, "text": entry["text"].replace(URL_STAND_IN, url)} for entry in formatted]
 
 
-FORMATTED_CITATION_SECONDS = 2 * 24 * 3600  # the access date changes the key daily anyway
+URL_STAND_IN = "https://address.invalid/statement"
+FORMATTED_CITATION_SECONDS = 30 * 24 * 3600
 
 
 def _formatted(item: dict) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from statements.cache import public_page
 from statements.catalog.history import public_version_or_404, version_url
 from statements.catalog.selectors import statement_get_for_reader
+from statements.catalog.summary import archive_summary
 from statements.core.pandoc import ConversionError
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
@@ -30,7 +32,7 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     else:
         content_type, write = DOWNLOADS[fmt]
         try:
-            content = write(statement)
+            content = _download(statement, fmt, write)
         except ConversionError as error:
             # The statement is there; this format of it cannot be made within the bounds.
             return HttpResponse(
@@ -44,6 +46,22 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         as_attachment=False, filename=f"{statement.slug}.{fmt}"
     )
     return response
+
+
+DOWNLOAD_SECONDS = 24 * 3600
+
+
+def _download(statement, fmt: str, write) -> str:
+    """The statement written in ``fmt``, kept in the fragments cache until the archive
+    changes (the summary's version): .txt and .muse start a pandoc process each (about
+    50 ms), which an uncached request paid every time."""
+    cache = caches["fragments"]
+    key = f"download:{fmt}:{statement.pk}:{archive_summary().version}"
+    content = cache.get(key)
+    if content is None:
+        content = write(statement)
+        cache.set(key, content, DOWNLOAD_SECONDS)
+    return content
 
 
 @require_GET

@@ -74,3 +74,41 @@ def test_pages_show_the_kept_counts(client):
     assert '2010 <span class="count">(3)</span>' in home
     assert "3 statements." in client.get("/tags/housing/").content.decode()
     assert "(3 statements)" in client.get("/archive/").content.decode()
+
+
+@pytest.mark.django_db
+def test_no_kept_card_link_or_count_outlives_a_rename_or_a_new_date(client):
+    """Renaming an author or a tag, or changing a date, changes every page and kept fragment
+    that shows it (cards, a statement page's links, counts, the sitemap)."""
+    from statements.catalog.services import statement_save
+    from statements.catalog.summary import archive_summary_changed
+    from statements.models import Author
+
+    first = make_statement("First call", issued="2011-04-02", authors=["Dock Union"],
+                           tags=["harbours"])  # fmt: skip
+    second = make_statement("Second call", issued="2011-06", authors=["Dock Union"])
+    pages = ["/", "/statements/", "/tags/harbours/", "/archive/2011/", "/archive/2011/04/",
+             second.get_absolute_url(), "/feeds/latest.atom", "/opds/latest/"]  # fmt: skip
+    for url in pages:  # every fragment made and kept
+        assert client.get(url).status_code == 200, url
+    author = Author.objects.get(name="Dock Union")
+    author.name = "Dockers' Union"
+    author.save()
+    tag = Tag.objects.get(name="harbours")
+    tag.name = "ports"
+    tag.save()
+    archive_summary_changed()  # as the admin's save does (statements.cache)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Dock Union" not in page, url
+    for url in ["/statements/", "/tags/harbours/", "/archive/2011/"]:
+        page = client.get(url).content.decode()
+        assert "Dockers&#x27; Union" in page or "Dockers' Union" in page, url
+        assert ">ports<" in page, url
+    first.date_start, first.date_precision = datetime.date(2012, 1, 1), "year"
+    statement_save(statement=first, body_changed=False)
+    assert "2012" in client.get(second.get_absolute_url()).content.decode()  # its neighbour
+    assert "First call" not in client.get("/archive/2011/").content.decode()
+    assert "First call" in client.get("/archive/2012/").content.decode()
+    assert client.get("/archive/2011/04/").status_code == 404
+    assert '2012 <span class="count">(1)</span>' in client.get("/").content.decode()

@@ -437,6 +437,21 @@ class TestDownloads:
             for fmt in ("md", "muse", "txt", "json"):
                 assert client.get(f"/statements/{slug}.{fmt}").status_code == 404
 
+    def test_a_kept_download_changes_with_the_statement(self, client):
+        from statements.catalog.services import statement_save
+
+        statement = make_statement("Kept", body="The first words.", authors=["Dock Union"])
+        for fmt in ("txt", "muse", "md", "json"):
+            assert "first words" in client.get(f"/statements/{statement.slug}.{fmt}").text
+        statement.body = "The second words."
+        statement_save(statement=statement, body_changed=True)
+        Author.objects.filter(name="Dock Union").update(name="Dockers")  # no service: raw
+        statement_save(statement=statement, body_changed=False)  # a later save through one
+        for fmt in ("txt", "muse", "md", "json"):
+            text = client.get(f"/statements/{statement.slug}.{fmt}").text
+            assert "second words" in text and "first words" not in text, fmt
+            assert "Dockers" in text, fmt
+
     def test_an_unknown_format_is_a_404(self, client):
         make_varied_statements()
         slug = Statement.objects.get(title="Published one").slug

@@ -239,3 +239,27 @@ def test_formatted_citations_follow_a_renamed_author(client, statement):
     Author.objects.filter(name__startswith="Harbour").update(name="Port Assembly")
     # Cached by the citation's content, not by the statement: the new name shows at once.
     assert all("Port Assembly" in text for text in styles())
+
+
+def test_kept_citations_are_what_the_styles_make_of_each_address_and_day(statement):
+    """The page's citations are formatted once per version of the statement, with a stand-in
+    address and no day in their key: what the styles make of the real address on any day
+    must be the same text."""
+    from django.core.cache import caches
+
+    from statements.interop.citations import _formatted, statement_csl
+    from statements.interop.citations import statement_formatted_citations as formatted
+
+    caches["fragments"].clear()
+    url = "https://archive.example.net/statements/against-the-war/"
+    kept = formatted(statement=statement, url=url, accessed=TODAY)
+    for day in (TODAY, datetime.date(1999, 12, 31)):
+        for address in (url, "http://127.0.0.1:8000/statements/against-the-war/"):
+            direct = _formatted(statement_csl(statement=statement, url=address, accessed=day))
+            again = formatted(statement=statement, url=address, accessed=day)
+            assert [entry["text"] for entry in again] == [entry["text"] for entry in direct]
+            assert all(address in entry["text"] for entry in again)
+    assert [entry["text"] for entry in kept] == [
+        entry["text"] for entry in _formatted(statement_csl(statement=statement, url=url,
+                                                            accessed=TODAY))
+    ]  # fmt: skip
