@@ -1,5 +1,5 @@
 """The cards of the site's lists: a statement's title, date, language, summary, authors and
-tags, read in one query with no model built per credit or tag (see catalog.templatetags,
+tags, read with no model built per credit or tag (see catalog.templatetags,
 which keeps each card rendered, and the feeds and OPDS entries, which read the same rows);
 and the links of a statement page to other statements, kept until the archive changes."""
 
@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
-from django.db.models import OuterRef, Value
-from django.db.models.functions import Concat
 
 from statements.catalog.summary import archive_summary
-from statements.models import Authorship, Statement, TaggedStatement
+from statements.models import Statement
 from statements.models.statements import StatementQuerySet
 
 CARD_FIELDS = (
@@ -23,37 +20,20 @@ CARD_FIELDS = (
 
 
 def statement_card_rows(queryset: StatementQuerySet, *fields: str) -> StatementQuerySet:
-    """What a card of the site's lists shows (see catalog.templatetags), in one query: the
-    card's fields (and ``fields``), its authors and its tags as arrays of "slug name"
-    strings (read with card_authors and card_tags), with no model built per credit or tag."""
-    return queryset.only(*CARD_FIELDS, *fields).annotate(
-        card_authors=ArraySubquery(
-            Authorship.objects.filter(statement=OuterRef("pk"), role=Authorship.Role.AUTHOR)
-            .order_by("position", "pk")
-            .annotate(pair=Concat("author__slug", Value(" "), "author__name"))
-            .values("pair")
-        ),
-        card_tags=ArraySubquery(
-            TaggedStatement.objects.filter(content_object=OuterRef("pk"))
-            .annotate(pair=Concat("tag__slug", Value(" "), "tag__name"))
-            .values("pair")
-        ),
-    )
+    """What a card of the site's lists shows (see catalog.templatetags): the card's fields
+    (and ``fields``), and its authors and tags (read with card_authors and card_tags), with
+    no model built per credit or tag (StatementQuerySet.with_card_names)."""
+    return queryset.only(*CARD_FIELDS, *fields).with_card_names()
 
 
 def card_authors(statement: Any) -> list[tuple[str, str]]:
     """A card row's authors in their order, as (slug, name)."""
-    return [_pair(text) for text in statement.card_authors]
+    return statement.card_authors
 
 
 def card_tags(statement: Any) -> list[tuple[str, str]]:
     """A card row's tags in name order (as tags_by_name), as (slug, name)."""
-    return sorted((_pair(text) for text in statement.card_tags), key=lambda p: p[1].casefold())
-
-
-def _pair(text: str) -> tuple[str, str]:
-    slug, name = text.split(" ", 1)
-    return slug, name
+    return sorted(statement.card_tags, key=lambda pair: pair[1].casefold())
 
 
 LINKS_SECONDS = 24 * 3600

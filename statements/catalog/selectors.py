@@ -84,9 +84,13 @@ def user_can_preview(user) -> bool:
     )
 
 
-def statement_get_for_reader(*, slug: str, user) -> Statement | None:
-    """The statement at ``slug`` if this reader may see it: the public sees published ones only."""
+def statement_get_for_reader(*, slug: str, user, page: bool = False) -> Statement | None:
+    """The statement at ``slug`` if this reader may see it: the public sees published ones
+    only. For its ``page``, without the Markdown source the page never shows (a book-length
+    text is read once, as its HTML)."""
     queryset = statement_detail_queryset()
+    if page:
+        queryset = queryset.defer("body", "search_names")
     if not user_can_preview(user):
         queryset = queryset.published()
     return queryset.filter(slug=slug).first()

@@ -137,7 +137,7 @@ def credits_by_role(statement) -> dict[str, list[Authorship]]:
 @require_GET
 @public_page
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = selectors.statement_get_for_reader(slug=slug, user=request.user)
+    statement = selectors.statement_get_for_reader(slug=slug, user=request.user, page=True)
     if statement is None:
         target = selectors.statement_redirect_target(old_slug=slug, user=request.user)
         if target is not None:

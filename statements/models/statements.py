@@ -6,9 +6,10 @@ import datetime
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Greatest, Lower, Now
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from taggit.managers import TaggableManager
@@ -43,6 +44,28 @@ def published_via(prefix: str = "") -> Q:
 
 
 class StatementQuerySet(models.QuerySet):
+    _with_card_names = False
+
+    def with_card_names(self) -> StatementQuerySet:
+        """Once fetched, each statement carries ``card_authors`` (its authors in their
+        order) and ``card_tags`` (its tags), as (slug, name) pairs, read in two plain
+        queries for all the rows: what a list's card shows, with no model built per credit
+        or tag. (Array subqueries in the statement query itself cost 3 ms to compile.)"""
+        clone = self._chain()
+        clone._with_card_names = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_card_names = self._with_card_names
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._with_card_names and self._iterable_class is ModelIterable:
+            card_names_attach(self._result_cache)
+
     def published(self) -> StatementQuerySet:
         """Visible to the public: published, and not scheduled for later."""
         return self.filter(published_via())
@@ -276,6 +299,32 @@ class Statement(models.Model):
         # body_html is written only by services.statement_save, which sanitises it with nh3
         # (statements.core.rendering); this is the one place that trusts it.
         return mark_safe(self.body_html)  # noqa: S308
+
+
+def card_names_attach(statements: list) -> None:
+    """See StatementQuerySet.with_card_names."""
+    for statement in statements:
+        statement.card_authors, statement.card_tags = [], []
+    if not statements:
+        return
+    found = {statement.pk: statement for statement in statements}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ship.statement_id, a.slug, a.name FROM statements_authorship AS ship"
+            " JOIN statements_author AS a ON a.id = ship.author_id"
+            " WHERE ship.statement_id = ANY(%s) AND ship.role = 'author'"
+            " ORDER BY ship.position, ship.id",
+            [list(found)],
+        )
+        for statement_id, slug, name in cursor.fetchall():
+            found[statement_id].card_authors.append((slug, name))
+        cursor.execute(
+            "SELECT t.content_object_id, g.slug, g.name FROM statements_taggedstatement AS t"
+            " JOIN statements_tag AS g ON g.id = t.tag_id WHERE t.content_object_id = ANY(%s)",
+            [list(found)],
+        )
+        for statement_id, slug, name in cursor.fetchall():
+            found[statement_id].card_tags.append((slug, name))
 
 
 def last_changed(through: str = "") -> Greatest:
