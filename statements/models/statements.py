@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Greatest, Lower, Now
 from django.db.models.query import ModelIterable
@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from statements.core.dates import PartialDateAttribute, Precision
 from statements.core.languages import language_name, validate_language_code
 from statements.core.textsearch import rank_vector_expression, search_vector_expression
+from statements.models.cards import card_names_attach
 from statements.models.fields import (
     HttpURLField,
     Sha256Hex,
@@ -299,32 +300,6 @@ class Statement(models.Model):
         # body_html is written only by services.statement_save, which sanitises it with nh3
         # (statements.core.rendering); this is the one place that trusts it.
         return mark_safe(self.body_html)  # noqa: S308
-
-
-def card_names_attach(statements: list) -> None:
-    """See StatementQuerySet.with_card_names."""
-    for statement in statements:
-        statement.card_authors, statement.card_tags = [], []
-    if not statements:
-        return
-    found = {statement.pk: statement for statement in statements}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ship.statement_id, a.slug, a.name FROM statements_authorship AS ship"
-            " JOIN statements_author AS a ON a.id = ship.author_id"
-            " WHERE ship.statement_id = ANY(%s) AND ship.role = 'author'"
-            " ORDER BY ship.position, ship.id",
-            [list(found)],
-        )
-        for statement_id, slug, name in cursor.fetchall():
-            found[statement_id].card_authors.append((slug, name))
-        cursor.execute(
-            "SELECT t.content_object_id, g.slug, g.name FROM statements_taggedstatement AS t"
-            " JOIN statements_tag AS g ON g.id = t.tag_id WHERE t.content_object_id = ANY(%s)",
-            [list(found)],
-        )
-        for statement_id, slug, name in cursor.fetchall():
-            found[statement_id].card_tags.append((slug, name))
 
 
 def last_changed(through: str = "") -> Greatest:
