@@ -117,30 +117,21 @@ def archive_summary() -> Summary:
         if stored_change == change and current:
             if data is None and _last_read is not None:
                 return _last_read[1]
-            summary = Summary.from_data(_json(data), change=change, expires=expires)
+            summary = Summary.from_data(data, change=change, expires=expires)
             _last_read = ((change, expires), summary)
             return summary
         cursor.execute(_COMPUTE)
         data, expires = cursor.fetchone()
-        data = _json(data)
         cursor.execute(
             "INSERT INTO statements_archivesummary (id, change, data, expires_at)"
             " VALUES (1, %s, %s, %s) ON CONFLICT (id) DO UPDATE"
             " SET change = EXCLUDED.change, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at"
             " WHERE statements_archivesummary.change <= EXCLUDED.change",
-            [change, _dumps(data), expires],
+            [change, json.dumps(data), expires],
         )
     summary = Summary.from_data(data, change=change, expires=expires)
     _last_read = ((change, expires), summary)
     return summary
-
-
-def _json(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _dumps(value: dict) -> str:
-    return json.dumps(value)
 
 
 # What the pages read of it.

@@ -27,15 +27,6 @@ CARD_VERSION = "1"  # change with the card's template, so that no old card is se
 CARD_SECONDS = 30 * 24 * 3600  # a card of an old version goes in the end
 
 
-def card_content(statement) -> tuple[list[str], list[tuple[str, str]]]:
-    """A card's authors' names and its tags (slug, name) in name order, from the arrays of
-    cards.statement_card_rows or, failing them, from prefetched credits and tags."""
-    if hasattr(statement, "card_authors"):
-        return [name for _slug, name in card_authors(statement)], card_tags(statement)
-    authors = [credit.author.name for credit in statement.credited]
-    return authors, [(tag.slug, tag.name) for tag in statement.tags_in_order]
-
-
 def card_key(statement, authors, tags, marker: bool) -> str:
     """The digest of everything a card shows."""
     shown = (
@@ -63,7 +54,8 @@ def statement_cards(statements, *, month_unknown_marker=False) -> SafeString:
     marker = bool(month_unknown_marker)
     cards = []
     for statement in statements:
-        authors, tags = card_content(statement)
+        authors = [name for _slug, name in card_authors(statement)]
+        tags = card_tags(statement)
         cards.append((statement, authors, tags, card_key(statement, authors, tags, marker)))
     found = cache.get_many([key for *_, key in cards])
     missing = {}
