@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools oai-schema
+.PHONY: run test lint lock browser-tools oai-schema search-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -19,7 +19,7 @@ run: $(STAMP)
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
 # best: 184 s against 214 s keeping each file on one worker).
-test: $(STAMP) browser-tools oai-schema
+test: $(STAMP) browser-tools oai-schema search-tools
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
 
 # What the browser tests drive: Debian's Chromium (never a downloaded browser) and axe-core
@@ -34,6 +34,24 @@ browser-tools:
 	@test -f node_modules/axe-core/axe.min.js || { \
 	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else echo "WARNING: npm is missing: axe-core cannot be installed"; fi; }
+
+# The rum extension, for the RUM index that matches quoted phrases (migration 0026), in the
+# PostgreSQL server DATABASE_URL names when it runs here: Debian's postgresql-<major>-rum.
+# The embedded PostgreSQL has none; there, and wherever it cannot be installed, phrases are
+# matched through the GIN index, and the RUM test skips with the reason.
+search-tools:
+	@if [ -n "$${DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1; then \
+	  found=$$(psql "$$DATABASE_URL" -Atc "SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'" 2>/dev/null); \
+	  major=$$(psql "$$DATABASE_URL" -Atc "SHOW server_version_num" 2>/dev/null | cut -c1-2); \
+	  if [ "$$found" = 0 ] && [ -n "$$major" ] && [ -d "/usr/lib/postgresql/$$major" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "Installing Debian's postgresql-$$major-rum for phrase searches"; \
+	      { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$$major-rum" >/dev/null 2>&1 || \
+	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$$major-rum" >/dev/null; }; } \
+	        || echo "WARNING: postgresql-$$major-rum could not be installed"; \
+	    else echo "WARNING: the rum extension is missing and cannot be installed here"; fi; \
+	  fi; \
+	fi
 
 # The official OAI-PMH XML schema, which the OAI tests validate every response against, as
 # shipped in pyoai's source distribution (hash-pinned in tests/oai-schema.lock).

@@ -155,6 +155,7 @@ TEMPLATES = [
             "libraries": {
                 "interop": "statements.interop.templatetags",
                 "catalog": "statements.catalog.templatetags",
+                "search": "statements.search.templatetags",
             },
         },
     },

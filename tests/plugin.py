@@ -29,6 +29,7 @@ if not os.environ.get("DATABASE_URL"):
     from archive.devdb import embedded_database_url
 
     _remove_stale_throwaways()
+    os.environ["ARCHIVE_EMBEDDED_DATABASE"] = "1"  # for tests that know what it lacks
     os.environ["DATABASE_URL"] = embedded_database_url(
         ROOT / f"{THROWAWAY_PREFIX}{os.getpid()}", throwaway=True
     )

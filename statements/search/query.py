@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,7 +36,11 @@ class ParsedQuery(SearchQuery):
         self.tsquery = tsquery
         # A NOT (``-word``) outside the quoted lexemes: a statement can then match on its
         # title and names alone and still not match once its body counts.
-        self.negated = "!" in re.sub(r"'(?:[^']|'')*'", "", tsquery)
+        operators = re.sub(r"'(?:[^']|'')*'", "", tsquery)
+        self.negated = "!" in operators
+        # A quoted phrase: words at given distances (``<->``, ``<2>``), which a GIN index
+        # cannot check (it keeps no positions).
+        self.phrase = "<" in operators
 
     def as_sql(self, compiler, connection, function=None, template=None):
         return "%s::tsquery", [self.tsquery]
@@ -101,36 +104,20 @@ def snippet_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))[:10]
 
 
-def headline_source(field: str, length: int, words: list[str] = ()):
-    """A window of a Markdown text as plain words, angle brackets swapped for stand-ins.
+def headline_sql(words: list[str], length: int) -> tuple[str, list]:
+    """The SQL of a window of a statement's Markdown body as plain words, angle brackets
+    swapped for stand-ins (an expression over ``body``), and its parameters.
 
     The window starts a little before the first place where one of ``words`` occurs as
-    written, or at the start: ts_headline parses all it is given (about 6 MB/s, a third of a
-    search's SQL with 6,000 characters), so it gets ``length`` characters around a likely
-    match rather than the start of every body. strpos over the whole body costs less than
-    over left() of it, which copies first."""
-    from django.db.models import Func, Value
-    from django.db.models.functions import Coalesce, Greatest, Left, NullIf, StrIndex, Substr
-
-    text = models.TextField()
-    source = Left(field, length)
+    written, or at the start: ts_headline parses all it is given (about 6 MB/s), so it gets
+    ``length`` characters around a likely match rather than the start of every body.
+    strpos over the whole body costs less than over left() of it, which copies first."""
     if words:
-        found = [NullIf(StrIndex(field, Value(word)), Value(0)) for word in words]
-        first = found[0] if len(found) == 1 else Func(*found, function="LEAST")
-        start = Greatest(Coalesce(first, Value(1)) - Value(_SNIPPET_LEAD), Value(1))
-        source = Substr(field, start, length)
-    plain = Func(
-        source,
-        Value(MARKDOWN_NOISE),
-        Value(" "),
-        Value("gn"),
-        function="regexp_replace",
-        output_field=text,
-    )
-    return Func(
-        plain,
-        Value("<>"),
-        Value(LT_STAND_IN + GT_STAND_IN),
-        function="translate",
-        output_field=text,
-    )
+        found = ", ".join(["NULLIF(strpos(body, %s), 0)"] * len(words))
+        start = f"GREATEST(COALESCE(LEAST({found}), 1) - {_SNIPPET_LEAD}, 1)"
+        params: list = list(words)
+    else:
+        start, params = "1", []
+    source = f"substr(body, {start}, {int(length)})"
+    sql = f"translate(regexp_replace({source}, %s, ' ', 'gn'), '<>', %s)"
+    return sql, [*params, MARKDOWN_NOISE, LT_STAND_IN + GT_STAND_IN]

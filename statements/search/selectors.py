@@ -9,22 +9,25 @@ mean" when nothing matched).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import SearchRank, TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 
 from statements.catalog.filters import StatementFilters
 from statements.catalog.selectors import statement_cards, statement_filtered, statement_sorted
 from statements.core.languages import language_name
 from statements.core.textsearch import SIMPLE_CONFIG
-from statements.models import Author, Statement, Tag
+from statements.models import Author, Statement, Tag, slug_url
 from statements.search.query import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     ParsedQuery,
-    headline_source,
+    headline_sql,
     highlight_html,
     search_query,
     snippet_words,
@@ -35,7 +38,15 @@ COUNT_CAP = 1000
 FACET_SAMPLE = 1000  # as many as the count shows; 2,000 cost a search 14 ms more
 FACET_SIZE = 12
 RANKED_CAP = 1000
-SNIPPET_SOURCE_LENGTH = 2_000  # a window around the first typed word found (query.py)
+SNIPPET_SOURCE_LENGTH = 1_000  # a window around the first typed word found (query.py);
+# 2,000 cost a rare word's search 5 ms more at 100,000 statements, for 80 words shown
+
+
+class Named(NamedTuple):
+    """An author or a tag named exactly as searched: its name and its page."""
+
+    name: str
+    url: str
 
 
 @dataclass
@@ -47,32 +58,44 @@ class SearchResults:
     facets: dict[str, list[dict]]
     facets_sampled: bool
     facet_sample: int = 0
-    exact_authors: list[Author] = field(default_factory=list)
-    exact_tags: list[Tag] = field(default_factory=list)
+    exact_authors: list[Named] = field(default_factory=list)
+    exact_tags: list[Named] = field(default_factory=list)
     suggestion: str = ""
     similar_titles: list[Statement] = field(default_factory=list)
     similar_authors: list[Author] = field(default_factory=list)
 
 
+def _id_array(ids: list[int]) -> str:
+    """Ids as one array literal, for ``= ANY(%s::int[])``: an IN list of up to FACET_SAMPLE
+    parameters, or a Python list that psycopg checks element by element, cost more in
+    Django and psycopg than PostgreSQL spends on the query."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
+def _among(ids: list[int]) -> QuerySet[Statement]:
+    """The statements of these ids (see _id_array)."""
+    return Statement.objects.filter(
+        RawSQL('"statements_statement"."id" = ANY(%s::int[])', [_id_array(ids)], BooleanField())
+    )
+
+
 FACET_SQL = {
-    # ``= ANY(array)``: one parameter for up to FACET_SAMPLE ids; an IN list of that many
-    # parameters cost Django and psycopg more than PostgreSQL spent on the query.
     "tags": """
         SELECT t.slug, t.name, count(*) AS n FROM statements_taggedstatement ts
           JOIN statements_tag t ON t.id = ts.tag_id
-         WHERE ts.content_object_id = ANY(%s)
+         WHERE ts.content_object_id = ANY(%s::int[])
          GROUP BY t.id ORDER BY n DESC, t.name LIMIT %s""",
     "authors": """
         SELECT a.slug, a.name, count(*) AS n
           FROM statements_authorship ship JOIN statements_author a ON a.id = ship.author_id
-         WHERE ship.statement_id = ANY(%s) AND ship.role = 'author'
+         WHERE ship.statement_id = ANY(%s::int[]) AND ship.role = 'author'
          GROUP BY a.id ORDER BY n DESC, a.name LIMIT %s""",
     # Years and languages in one pass over the statements; each is cut to its size after.
     "years and languages": """
         SELECT extract(year FROM date_start)::int AS year, nullif(language, '') AS language,
                count(*) AS n
           FROM statements_statement
-         WHERE id = ANY(%s)
+         WHERE id = ANY(%s::int[])
          GROUP BY GROUPING SETS ((1), (2))
          ORDER BY n DESC, year DESC, language""",
 }
@@ -81,12 +104,13 @@ FACET_SQL = {
 def _facets(ids: list[int]) -> dict[str, list[dict]]:
     """Counts per tag, author, year and language over the given matching statements."""
     with connection.cursor() as cursor:
-        cursor.execute(FACET_SQL["tags"], [ids, FACET_SIZE])
+        array = _id_array(ids)
+        cursor.execute(FACET_SQL["tags"], [array, FACET_SIZE])
         tags = cursor.fetchall()
         # The authorship's (statement, author, role) is unique: count(*) counts statements.
-        cursor.execute(FACET_SQL["authors"], [ids, FACET_SIZE])
+        cursor.execute(FACET_SQL["authors"], [array, FACET_SIZE])
         authors = cursor.fetchall()
-        cursor.execute(FACET_SQL["years and languages"], [ids])
+        cursor.execute(FACET_SQL["years and languages"], [array])
         grouped = cursor.fetchall()
     # A grouping set leaves the other column NULL; a statement with no date (or no
     # language) gives a NULL in its own set, which counts for nothing.
@@ -103,6 +127,39 @@ def _facets(ids: list[int]) -> dict[str, list[dict]]:
             for code, c in languages[:FACET_SIZE]
         ],
     }
+
+
+# Named as searched, letter case and accents aside (the names' archive_fold indexes), with at
+# least one published statement.
+EXACT_SQL = """
+    (SELECT 'author', a.slug, a.name FROM statements_author a
+      WHERE archive_fold(a.name) = archive_fold(%(text)s)
+        AND EXISTS (SELECT 1 FROM statements_authorship ship
+                      JOIN statements_statement s ON s.id = ship.statement_id
+                     WHERE ship.author_id = a.id AND s.status = 'published'
+                       AND s.published_at <= statement_timestamp())
+      ORDER BY a.name LIMIT 3)
+    UNION ALL
+    (SELECT 'tag', t.slug, t.name FROM statements_tag t
+      WHERE archive_fold(t.name) = archive_fold(%(text)s)
+        AND EXISTS (SELECT 1 FROM statements_taggedstatement ts
+                      JOIN statements_statement s ON s.id = ts.content_object_id
+                     WHERE ts.tag_id = t.id AND s.status = 'published'
+                       AND s.published_at <= statement_timestamp())
+      ORDER BY t.name LIMIT 3)"""
+
+
+def _exact_names(text: str) -> tuple[list[Named], list[Named]]:
+    """Authors and tags named as searched: one query, served by the names' indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute(EXACT_SQL, {"text": text})
+        rows = cursor.fetchall()
+    return (
+        [Named(name, slug_url("statements:author_detail", slug)) for kind, slug, name in rows
+         if kind == "author"],
+        [Named(name, slug_url("statements:tag_detail", slug)) for kind, slug, name in rows
+         if kind == "tag"],
+    )  # fmt: skip
 
 
 def _suggestion(text: str) -> str:
@@ -133,7 +190,12 @@ def _suggestion(text: str) -> str:
     return suggestion if changed else ""
 
 
-def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[Statement]:
+RowReader = Callable[[QuerySet[Statement]], QuerySet[Statement]]
+
+
+def _ranked_page(
+    matching, filtered, query, *, start: int, wanted: int, read: RowReader
+) -> list[Statement]:
     """One page in relevance order, in two tiers.
 
     First the statements the query matches in their compact vector (title, names, summary),
@@ -150,7 +212,7 @@ def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[
     compact_total = len(compact_ids)
     if compact_total <= RANKED_CAP:
         # All of them in hand: rank those rows without testing the query again.
-        in_compact = Statement.objects.filter(pk__in=compact_ids)
+        in_compact = _among(compact_ids)
     # Each tier gives ids; the page's rows are then read once, with their authors and tags.
     page_ids: list[int] = []
     if start < compact_total:
@@ -162,8 +224,39 @@ def _ranked_page(matching, filtered, query, *, start: int, wanted: int) -> list[
         offset = max(0, start - compact_total)
         body_only = matching.exclude(search_rank_vector=query).by_date(descending=True)
         page_ids += body_only.values_list("pk", flat=True)[offset : offset + wanted - len(page_ids)]
-    found = {row.pk: row for row in statement_cards(Statement.objects.filter(pk__in=page_ids))}
+    found = {row.pk: row for row in read(_among(page_ids))}
     return [found[pk] for pk in page_ids if pk in found]
+
+
+# The two tiers of _ranked_page in one ordering, over matches already in hand: compact
+# matches first, by rank; then the others by date, newest first (StatementQuerySet.by_date).
+RANKED_IDS_SQL = """
+    SELECT id FROM statements_statement, CAST(%(query)s AS tsquery) AS query
+     WHERE id = ANY(%(ids)s::int[])
+     ORDER BY search_rank_vector @@ query DESC,
+              CASE WHEN search_rank_vector @@ query
+                   THEN ts_rank(search_rank_vector, query) END DESC NULLS LAST,
+              date_start DESC NULLS LAST,
+              CASE WHEN NOT search_rank_vector @@ query THEN date_end END ASC,
+              id DESC
+     OFFSET %(start)s LIMIT %(wanted)s"""
+
+
+def _ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) -> list[int]:
+    """A page of ids in relevance order (as _ranked_page), when every match is in ``ids``:
+    one query over their compact vectors."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RANKED_IDS_SQL,
+            {"query": query.tsquery, "ids": _id_array(ids), "start": start, "wanted": wanted},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Index scans rather than bitmaps, where the RUM index of migration 0026 exists.
+PHRASE_INDEX_SQL = """
+    SELECT set_config('enable_indexscan', 'on', true), set_config('enable_bitmapscan', 'off', true)
+     WHERE to_regclass('statements_search_rum') IS NOT NULL"""
 
 
 def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list[int]:
@@ -175,7 +268,11 @@ def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list
         # large vector each time, so it filters a whole table (or an unrelated index) rather
         # than use the GIN index, even for a rare word: 21 ms instead of 3 ms at 3,000
         # statements. A dearer operator cost, for these queries only, sets that right.
-        cursor.execute("SET LOCAL cpu_operator_cost = 1")
+        # Parallel workers cost more to start than these queries take (a common word's ids
+        # in 11 ms instead of 21 at 100,000 statements).
+        cursor.execute(
+            "SET LOCAL cpu_operator_cost = 1; SET LOCAL max_parallel_workers_per_gather = 0"
+        )
         if query is None:
             return list(matching.order_by().values_list("pk", flat=True)[: FACET_SAMPLE + 1])
         # Any ids will do, so the GIN index's bitmap is the way: it says which statements
@@ -183,13 +280,29 @@ def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list
         # date index and test each statement's vector: 68 ms instead of 14 for a word in
         # half of 100,000 statements.
         cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+        if query.phrase:
+            # A phrase's words in a GIN bitmap are only candidates, each statement's whole
+            # vector then read to check their positions (134 ms for a phrase of two common
+            # words at 100,000 statements). Where migration 0026 made the RUM index, which
+            # keeps positions, its index scan checks them instead (29 ms).
+            cursor.execute(PHRASE_INDEX_SQL)
         ids = list(matching.order_by().values_list("pk", flat=True)[: FACET_SAMPLE + 1])
-        cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on")
+        cursor.execute(
+            "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on;"
+            " SET LOCAL enable_bitmapscan = on"
+        )
         return ids
 
 
 def _page_rows(
-    matching, filtered, query: ParsedQuery | None, ids: list[int], *, sort: str, page: int
+    matching,
+    filtered,
+    query: ParsedQuery | None,
+    ids: list[int],
+    *,
+    sort: str,
+    page: int,
+    read: RowReader,
 ) -> list[Statement]:
     """The rows of one page (and one more, to tell whether a next page exists)."""
     if not ids:
@@ -199,32 +312,37 @@ def _page_rows(
     if len(ids) <= FACET_SAMPLE:
         # Every match is in hand: page through those ids rather than let PostgreSQL walk a
         # date index testing each statement (277 ms for a rare word at 100,000).
-        matching = filtered = Statement.objects.filter(pk__in=ids)
+        matching = filtered = _among(ids)
     if query is not None and sort == "relevance":
-        return _ranked_page(matching, filtered, query, start=start, wanted=wanted)
+        if len(ids) <= FACET_SAMPLE:
+            page_ids = _ranked_ids(ids, query, start=start, wanted=wanted)
+            found = {row.pk: row for row in read(_among(page_ids))}
+            return [found[pk] for pk in page_ids if pk in found]
+        return _ranked_page(matching, filtered, query, start=start, wanted=wanted, read=read)
     order = "-date" if sort == "relevance" else sort
-    return list(statement_cards(statement_sorted(matching, order))[start : start + wanted])
+    return list(read(statement_sorted(matching, order))[start : start + wanted])
+
+
+HEADLINE_OPTIONS = (
+    f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_STOP}", MaxWords=40, MinWords=20,'
+    ' MaxFragments=2, FragmentDelimiter=" … "'
+)
 
 
 def _snippets_add(rows: list[Statement], query: ParsedQuery, text: str) -> None:
     """Set ``snippet`` on this page's rows: their bodies' matches, over a bounded length."""
-    headlines = dict(
-        Statement.objects.filter(pk__in=[row.pk for row in rows])
-        .annotate(
-            headline=SearchHeadline(
-                headline_source("body", SNIPPET_SOURCE_LENGTH, snippet_words(text)),
-                query,
-                config=Value(SIMPLE_CONFIG),
-                start_sel=HIGHLIGHT_START,
-                stop_sel=HIGHLIGHT_STOP,
-                max_words=40,
-                min_words=20,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-        .values_list("pk", "headline")
+    source, params = headline_sql(snippet_words(text), SNIPPET_SOURCE_LENGTH)
+    sql = (
+        f"SELECT id, ts_headline(%s::regconfig, {source}, %s::tsquery, %s)"  # noqa: S608 (the words are parameters)
+        " FROM statements_statement WHERE id = ANY(%s::int[])"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [SIMPLE_CONFIG, *params, query.tsquery, HEADLINE_OPTIONS,
+             _id_array([row.pk for row in rows])],
+        )  # fmt: skip
+        headlines = dict(cursor.fetchall())
     for row in rows:
         # Without a match in the body (a title or author match), the summary says more.
         headline = headlines.get(row.pk, "")
@@ -235,18 +353,12 @@ def _snippets_add(rows: list[Statement], query: ParsedQuery, text: str) -> None:
 def _extras_add(results: SearchResults, text: str) -> None:
     """Authors and tags named exactly as searched; when nothing matched, "did you mean",
     titles and authors that look alike."""
+    results.exact_authors, results.exact_tags = _exact_names(text)
+    if results.total:
+        return
     published_authors = Exists(
         Statement.objects.published().filter(authorships__author=OuterRef("pk"))
     )
-    results.exact_authors = list(Author.objects.filter(published_authors, name__iexact=text)[:3])
-    results.exact_tags = list(
-        Tag.objects.filter(
-            Exists(Statement.objects.published().filter(tagged_items__tag=OuterRef("pk"))),
-            name__iexact=text,
-        )[:3]
-    )
-    if results.total:
-        return
     results.suggestion = _suggestion(text)
     results.similar_titles = list(
         Statement.objects.published()
@@ -269,10 +381,13 @@ def statement_search(
     tags: list[Tag] = (),
     author: Author | None = None,
     page: int = 1,
+    read: RowReader = statement_cards,
 ) -> SearchResults:
     """Search published statements: full text (websearch syntax) within the list filters.
 
-    Match ids, then the page's rows, then snippets for that page, then the extras.
+    Match ids, then the page's rows, then snippets for that page, then the extras. ``read``
+    says what the rows carry: models with their credits and tags (statement_cards, the
+    default), or what a card shows (catalog.cards.statement_card_rows).
     """
     filtered = statement_filtered(filters=filters, tags=tags, author=author)
     matching = filtered
@@ -284,7 +399,7 @@ def statement_search(
 
     with transaction.atomic():
         ids = _match_ids(matching, query)
-        rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page)
+        rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page, read=read)
     has_next = len(rows) > SEARCH_PAGE_SIZE
     rows = rows[:SEARCH_PAGE_SIZE]
     if query is not None and rows:

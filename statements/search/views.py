@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from statements import pagination
 from statements.cache import public_page
+from statements.catalog.cards import statement_card_rows
 from statements.catalog.filters import (
     FILTER_PARAMETERS,
     SEARCH_SORTS,
@@ -42,13 +46,16 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if searching:
         results = statement_search(
-            text=text, filters=filters, tags=tags, author=author, page=page_number
+            text=text,
+            filters=filters,
+            tags=tags,
+            author=author,
+            page=page_number,
+            read=statement_card_rows,
         )
         if page_number > 1 and not results.rows:
             raise Http404(f"There is no page {page_number} of these results.")
-        # The facet links are written by {% querystring %}; a tag facet adds its tag.
-        for row in results.facets["tags"]:
-            row["tags"] = list(dict.fromkeys([*filters.tags, row["slug"]]))
+        _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)
     return render(
         request,
         "statements/search.html",
@@ -63,6 +70,37 @@ def search(request: HttpRequest) -> HttpResponse:
             "crumbs": crumbs(("Search", None)),
         },
     )
+
+
+def _narrowing(params: QueryDict) -> Callable[..., str]:
+    """What ``{% querystring name=value page=None %}`` writes, for many links at once: this
+    search's parameters with some replaced, back to the first page."""
+    base = {key: params.getlist(key) for key in params if key != "page"}
+
+    def narrowed(**changes: str | list[str]) -> str:
+        query = dict(base)
+        for key, value in changes.items():
+            query[key] = value if isinstance(value, list) else [str(value)]
+        return "?" + urlencode([(key, value) for key, values in query.items() for value in values])
+
+    return narrowed
+
+
+def _facet_links(facets: dict, *, narrowed: Callable[..., str], tags: list[str]) -> None:
+    """Give each facet value its ``label`` and the ``url`` of the search narrowed to it: a
+    tag is added to the tags chosen, an author, a year or a language replaces its own."""
+    for row in facets["tags"]:
+        row["label"] = row["name"]
+        row["url"] = narrowed(tag=list(dict.fromkeys([*tags, row["slug"]])))
+    for row in facets["authors"]:
+        row["label"] = row["name"]
+        row["url"] = narrowed(author=row["slug"])
+    for row in facets["years"]:
+        row["label"] = row["year"]
+        row["url"] = narrowed(**{"from": row["year"], "to": row["year"]})
+    for row in facets["languages"]:
+        row["label"] = row["name"]
+        row["url"] = narrowed(lang=row["language"])
 
 
 def _single_value(params: QueryDict, name: str) -> str:

@@ -1,4 +1,5 @@
 import datetime
+import os
 import re
 
 import pytest
@@ -180,6 +181,41 @@ class TestResultsPage:
         assert exact < html.index('class="statement-list"')
         assert 'Author: <a href="/authors/mutual-aid/">Mutual Aid</a>' in html
         assert 'Tag: <a href="/tags/mutual-aid/">mutual aid</a>' in html
+
+    def test_exact_names_fold_case_and_accents_and_need_a_published_statement(self, client):
+        make_statement("Work", authors=["Federación Obrera"], tags=["Huelga"], body="x")
+        make_statement("Hidden", authors=["Secret Cell"], tags=["secret cell"], published=False)
+        url = Author.objects.get(name="Federación Obrera").get_absolute_url()
+        html = client.get("/search/", {"q": "FEDERACION obrera"}).content.decode()
+        assert f'Author: <a href="{url}">Federación Obrera</a>' in html
+        html = client.get("/search/", {"q": "huelga"}).content.decode()
+        assert 'Tag: <a href="/tags/huelga/">Huelga</a>' in html
+        html = client.get("/search/", {"q": "secret cell"}).content.decode()
+        assert "exact-matches" not in html
+
+    def test_result_card_shows_what_a_list_card_shows(self, client):
+        statement = make_statement(
+            "Déclaration des grévistes",
+            authors=["Dock Assembly", "Tram Union"],
+            tags=["strikes", "docks"],
+            issued="2024-05",
+            language="fr",
+            summary="A summary <em>kept</em> as text.",
+            body="Nothing here.",
+        )
+        make_statement("Undated grévistes", date_text="around the 1970s", body="x")
+        html = client.get("/search/", {"q": "grévistes"}).content.decode()
+        card = re.search(r'<li class="statement-card">(.*?)</li>\n', html, re.S).group(1)
+        assert f'<a href="{statement.get_absolute_url()}" lang="fr">' in card
+        assert '<span class="byline">Dock Assembly, Tram Union</span>' in card
+        assert '<time datetime="2024-05">May 2024</time>' in card
+        # Matched in the title only: the summary, escaped, stands in for a snippet.
+        assert (
+            '<p class="card-summary" lang="fr">A summary &lt;em&gt;kept&lt;/em&gt; as text.</p>'
+            in card
+        )
+        assert '<li><a href="/tags/docks/">docks</a></li><li><a href="/tags/strikes/">' in card
+        assert "<span>around the 1970s</span>" in html
 
     def test_did_you_mean_and_similar_titles(self, client):
         make_statement("Solidarity with the dockers", body="The dockers struck in solidarity.")
@@ -404,3 +440,51 @@ def test_did_you_mean_forgets_words_that_leave_the_public_at_once(editor_client,
     kept = dict(SearchWord.objects.values_list("word", "documents"))
     search_words_rebuild()
     assert dict(SearchWord.objects.values_list("word", "documents")) == kept
+
+
+def _rum_available() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+        return cursor.fetchone() is not None
+
+
+def test_parsed_query_knows_phrases_and_exclusions():
+    from statements.search.query import ParsedQuery
+
+    assert ParsedQuery("'night' <-> 'shelter'").phrase
+    assert ParsedQuery("'a' <2> 'b' | 'c'").phrase
+    assert not ParsedQuery("'night' & 'shelter'").phrase
+    assert not ParsedQuery("'x<->y' & 'z'").phrase  # inside a lexeme, not an operator
+    assert ParsedQuery("'a' & !'b'").negated and not ParsedQuery("'a!' & 'b'").negated
+
+
+@pytest.mark.django_db
+def test_phrases_are_matched_in_the_rum_index_where_the_server_has_one(client):
+    """Migration 0026 makes the RUM index where the rum extension is available (Debian's
+    postgresql-15-rum, which `make test` installs for a local server), and a phrase search
+    then finds its matches through it; elsewhere the GIN index serves, with the same
+    results (every phrase test above runs on both)."""
+    if not _rum_available():
+        message = "this PostgreSQL has no rum extension (the embedded one never has)"
+        if os.environ.get("CI") and not os.environ.get("ARCHIVE_EMBEDDED_DATABASE"):
+            pytest.fail(f"{message}: `make test` should have installed it")
+        pytest.skip(message)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('statements_search_rum') IS NOT NULL")
+        assert cursor.fetchone()[0]
+    for number in range(30):
+        make_statement(f"Filler {number}", body="the shelter closes at night " * 3)
+    make_statement("One", body="the night shelter closes")
+
+    def fetched_by_index_scans() -> int:
+        # Rows this transaction (the test's, which holds the searches too) fetched through
+        # plain index scans of the RUM index; a bitmap scan of it counts none.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_xact_tuples_fetched('statements_search_rum'::regclass)"
+            )
+            return cursor.fetchone()[0]
+
+    before = fetched_by_index_scans()
+    assert search(client, '"night shelter"') == ["One"]
+    assert fetched_by_index_scans() > before
