@@ -107,7 +107,8 @@ def archive_summary() -> Summary:
         cursor.execute(
             "SELECT CASE WHEN q.is_called THEN q.last_value ELSE 0 END, s.change,"
             " CASE WHEN (s.change, s.expires_at) IS DISTINCT FROM (%s, %s::timestamptz)"
-            " THEN s.data END, s.expires_at,"
+            # As json, which psycopg parses: Django's connections leave jsonb as text.
+            " THEN s.data::json END, s.expires_at,"
             " s.expires_at IS NULL OR s.expires_at > statement_timestamp()"
             " FROM statements_summary_seq AS q"
             " LEFT JOIN statements_archivesummary AS s ON s.id = 1",

@@ -112,3 +112,17 @@ def test_no_kept_card_link_or_count_outlives_a_rename_or_a_new_date(client):
     assert "First call" in client.get("/archive/2012/").content.decode()
     assert client.get("/archive/2011/04/").status_code == 404
     assert '2012 <span class="count">(1)</span>' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_process_reads_the_row_another_process_stored(monkeypatch):
+    """Gunicorn's second worker finds the row the first one computed: it reads it (jsonb,
+    which Django's connections leave as text) rather than compute it again."""
+    from statements.catalog import summary as kept
+
+    make_statement(issued="2001-05", authors=["Union"], tags=["strikes"])
+    stored = archive_summary()
+    monkeypatch.setattr(kept, "_last_read", None)  # another process: it has read nothing
+    read, queries = queries_of(archive_summary)
+    assert queries == 1
+    assert read == stored
