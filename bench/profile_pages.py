@@ -49,6 +49,9 @@ def sample_pages() -> dict[str, str]:
     rng = random.Random(7)
     published = Statement.objects.published()
     statement = rng.choice(list(published.values_list("slug", "pk")[:2000]))
+    # A word of a title: a search with matches (snippets, facets, ranking), not only the
+    # "did you mean" of a word the corpus lacks.
+    word = max(published.get(pk=statement[1]).title.split(), key=len).lower()
     dated = published.exclude(date_precision="year").exclude(date_start=None)
     day = dated.order_by("pk").values_list("date_start", flat=True).first()
     tag = Tag.objects.order_by("pk").values_list("slug", flat=True)[7]
@@ -68,6 +71,7 @@ def sample_pages() -> dict[str, str]:
         "opds tag": f"/opds/tags/{tag}/",
         "sitemap": "/sitemap-statements.xml",
         "search": "/search/?q=people",
+        "search hits": f"/search/?q={word}",
         "cite": f"/statements/{statement[0]}.bib",
     }
 

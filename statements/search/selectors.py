@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import SearchRank
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from statements.catalog.filters import StatementFilters
@@ -61,8 +61,8 @@ class SearchResults:
     exact_authors: list[Named] = field(default_factory=list)
     exact_tags: list[Named] = field(default_factory=list)
     suggestion: str = ""
-    similar_titles: list[Statement] = field(default_factory=list)
-    similar_authors: list[Author] = field(default_factory=list)
+    similar_titles: list[Named] = field(default_factory=list)
+    similar_authors: list[Named] = field(default_factory=list)
 
 
 def _id_array(ids: list[int]) -> str:
@@ -147,6 +147,23 @@ EXACT_SQL = """
                      WHERE ts.tag_id = t.id AND s.status = 'published'
                        AND s.published_at <= statement_timestamp())
       ORDER BY t.name LIMIT 3)"""
+
+
+# Titles and authors that look like the text (pg_trgm's similarity, through the trigram
+# indexes), of published statements only.
+SIMILAR_SQL = """
+    (SELECT 'title', s.slug, s.title FROM statements_statement s
+      WHERE s.status = 'published' AND s.published_at <= statement_timestamp()
+        AND s.title %% %(text)s
+      ORDER BY similarity(s.title, %(text)s) DESC, s.id LIMIT 5)
+    UNION ALL
+    (SELECT 'author', a.slug, a.name FROM statements_author a
+      WHERE a.name %% %(text)s
+        AND EXISTS (SELECT 1 FROM statements_authorship ship
+                      JOIN statements_statement s ON s.id = ship.statement_id
+                     WHERE ship.author_id = a.id AND s.status = 'published'
+                       AND s.published_at <= statement_timestamp())
+      ORDER BY similarity(a.name, %(text)s) DESC, a.id LIMIT 5)"""
 
 
 def _exact_names(text: str) -> tuple[list[Named], list[Named]]:
@@ -356,22 +373,20 @@ def _extras_add(results: SearchResults, text: str) -> None:
     results.exact_authors, results.exact_tags = _exact_names(text)
     if results.total:
         return
-    published_authors = Exists(
-        Statement.objects.published().filter(authorships__author=OuterRef("pk"))
-    )
     results.suggestion = _suggestion(text)
-    results.similar_titles = list(
-        Statement.objects.published()
-        .filter(title__trigram_similar=text)
-        .annotate(similarity=TrigramSimilarity("title", text))
-        .order_by("-similarity")
-        .only("slug", "title", "date_start", "date_precision")[:5]
-    )
-    results.similar_authors = list(
-        Author.objects.filter(published_authors, name__trigram_similar=text)
-        .annotate(similarity=TrigramSimilarity("name", text))
-        .order_by("-similarity")[:5]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(SIMILAR_SQL, {"text": text})
+        rows = cursor.fetchall()
+    results.similar_titles = [
+        Named(name, slug_url("statements:statement_detail", slug))
+        for kind, slug, name in rows
+        if kind == "title"
+    ]
+    results.similar_authors = [
+        Named(name, slug_url("statements:author_detail", slug))
+        for kind, slug, name in rows
+        if kind == "author"
+    ]
 
 
 def statement_search(

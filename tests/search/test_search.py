@@ -226,6 +226,20 @@ class TestResultsPage:
         html = client.get("/search/", {"q": "Solidarity with the dokers"}).content.decode()
         assert "Titles that look alike" in html or "Did you mean" in html
 
+    def test_look_alike_titles_and_authors_are_of_published_statements(self, client):
+        shown = make_statement("Solidarity forever", authors=["Harbour Collective"], body="x")
+        make_statement(
+            "Solidarity for ever more", authors=["Harbour Collectiv"], published=False, body="x"
+        )
+        html = client.get("/search/", {"q": "Solidarty forevr"}).content.decode()
+        assert "Nothing found." in html
+        assert f'<a href="{shown.get_absolute_url()}">Solidarity forever</a>' in html
+        assert "Solidarity for ever more" not in html
+        html = client.get("/search/", {"q": "Harbor Colective"}).content.decode()
+        author = Author.objects.get(name="Harbour Collective")
+        assert f'<a href="{author.get_absolute_url()}">Harbour Collective</a>' in html
+        assert "Harbour Collectiv<" not in html
+
     def test_capped_count(self, client, settings):
         from statements.search import selectors
 
