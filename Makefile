@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools oai-schema search-tools
+.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -13,13 +13,13 @@ $(STAMP): requirements-dev.lock
 	touch $@
 
 # Start the archive at http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set).
-run: $(STAMP)
+run: $(STAMP) book-tools
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
 
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
 # best: 184 s against 214 s keeping each file on one worker).
-test: $(STAMP) browser-tools oai-schema search-tools
+test: $(STAMP) browser-tools oai-schema search-tools book-tools
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
 
 # What the browser tests drive: Debian's Chromium (never a downloaded browser) and axe-core
@@ -34,6 +34,23 @@ browser-tools:
 	@test -f node_modules/axe-core/axe.min.js || { \
 	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else echo "WARNING: npm is missing: axe-core cannot be installed"; fi; }
+
+# What the PDF and EPUB downloads need from Debian: Noto CJK, so that Chinese, Japanese and
+# Korean come out in real glyphs (Typst brings Libertinus for Latin, Greek and Cyrillic), and
+# a Java runtime for EPUBCheck, which the tests run on every EPUB they make. Where they
+# cannot be installed the PDF test of CJK glyphs fails and says so.
+book-tools:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -q "Noto Serif CJK\|Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's$$missing for the PDF and EPUB downloads"; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; } \
+	      || echo "WARNING:$$missing could not be installed"; \
+	  else echo "WARNING:$$missing missing and cannot be installed here"; fi; \
+	fi
 
 # The rum extension, for the RUM index that matches quoted phrases (migration 0026), in the
 # PostgreSQL server DATABASE_URL names when it runs here: Debian's postgresql-<major>-rum.

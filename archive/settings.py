@@ -289,6 +289,9 @@ ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@archive.inv
 # inside gunicorn's 30-second worker timeout, and far above what a real statement needs.
 ARCHIVE_PANDOC_SECONDS = int(os.environ.get("ARCHIVE_PANDOC_SECONDS", "15"))
 ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"))
+# The site's own address (https://archive.example.org), printed in the colophon of its EPUB
+# and PDF files; without it the colophon names no address (a file is kept per address).
+ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "")
 # The admin's import runs in the web request: no file is started after this many seconds
 # (with one file's conversion bounded above, the request ends inside the worker timeout).
 ARCHIVE_ADMIN_IMPORT_SECONDS = int(os.environ.get("ARCHIVE_ADMIN_IMPORT_SECONDS", "10"))

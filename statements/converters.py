@@ -4,6 +4,7 @@ import re
 
 from django.urls import register_converter
 
+from statements.ingest.editions import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 
@@ -43,7 +44,14 @@ class DownloadFormatConverter(UnicodeSlugConverter):
     regex = "|".join(re.escape(suffix) for suffix in (*CITATION_DOWNLOADS, *DOWNLOADS))
 
 
+class EditionFormatConverter(UnicodeSlugConverter):
+    """A book's suffix (ingest.editions.EDITION_TYPES)."""
+
+    regex = "|".join(re.escape(suffix) for suffix in EDITION_TYPES)
+
+
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(EditionFormatConverter, "edition")
 register_converter(DownloadFormatConverter, "download")
 register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")

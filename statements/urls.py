@@ -24,6 +24,11 @@ urlpatterns = [
         interop_views.statement_download,
         name="statement_download",
     ),
+    path(
+        "statements/<uslug:slug>.<edition:fmt>",
+        interop_views.statement_edition,
+        name="statement_edition",
+    ),
     path("statements/<uslug:slug>/history/", history.statement_history, name="statement_history"),
     path(
         "statements/<uslug:slug>/v/<int:number>/",

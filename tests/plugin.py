@@ -4,7 +4,10 @@ Marks the run as a test run, and when ``DATABASE_URL`` is unset starts a throwaw
 PostgreSQL in a folder of the checkout that is deleted when the run ends.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -13,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_PREFIX = ".pgtest-"
 
 os.environ["ARCHIVE_TESTING"] = "1"
+
+# Files the tests make (EPUB and PDF downloads, say) go to a folder of their own, removed
+# when the run ends, never into the checkout's media/ (pytest-xdist's workers share it).
+if "DJANGO_MEDIA_ROOT" not in os.environ:
+    _MEDIA = tempfile.mkdtemp(prefix="archive-test-media-")
+    os.environ["DJANGO_MEDIA_ROOT"] = _MEDIA
+    atexit.register(shutil.rmtree, _MEDIA, ignore_errors=True)
 
 
 def _remove_stale_throwaways() -> None:

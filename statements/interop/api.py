@@ -4,9 +4,8 @@
 Why django-ninja rather than DRF with drf-spectacular: the API is a handful of read-only GET
 operations whose parameters are already checked by the site's own filter form
 (``catalog.filters.StatementFilterForm``). Ninja's parameter and response types are pydantic
-models from which the OpenAPI schema is generated, so what the schema documents is what the
-code declares, with no serializer/view/schema-annotation layers to keep in step, and it adds
-one small package (plus pydantic) where DRF and drf-spectacular would add two frameworks.
+models from which the OpenAPI schema is generated: what the schema documents is what the code
+declares, and it adds one small package (plus pydantic) where DRF would add two frameworks.
 
 - Lists take the same filters and search as the site (``q``, ``tag`` (repeatable), ``author``,
   ``year``, ``from``, ``to``, ``lang``, ``sort``) and the same checks; a bad value is a 400
@@ -32,6 +31,7 @@ from pydantic import Field
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.core.dates import PartialDate
+from statements.ingest.editions import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
@@ -40,6 +40,9 @@ from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 
 PAGE_SIZE = 25
+DOWNLOADED = (*DOWNLOADS, *CITATION_DOWNLOADS)
+DOWNLOAD_ROUTES = (("statements:statement_edition", tuple(EDITION_TYPES)),  # books first
+                   ("statements:statement_download", DOWNLOADED))  # fmt: skip
 NAME_PAGE_SIZE = 100
 
 api = NinjaAPI(
@@ -361,10 +364,9 @@ def statement_detail(request: HttpRequest, slug: str):
             for source in statement.sources.all()
         ],
         downloads={
-            suffix: _absolute(
-                request, reverse("statements:statement_download", args=[statement.slug, suffix])
-            )
-            for suffix in (*DOWNLOADS, *CITATION_DOWNLOADS)
+            suffix: _absolute(request, reverse(route, args=[statement.slug, suffix]))
+            for route, suffixes in DOWNLOAD_ROUTES
+            for suffix in suffixes
         },
     )
     return data

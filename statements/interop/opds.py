@@ -22,6 +22,7 @@ from statements.cache import public_page
 from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import StatementFilters
 from statements.core.xmltext import xml_element
+from statements.ingest.editions import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, slug_url, tags_by_name
@@ -42,6 +43,8 @@ DOWNLOAD_TITLES = {
     "muse": "Muse (Amusewiki)",
     "txt": "Plain text",
     "json": "JSON",
+    "epub": "EPUB",
+    "pdf": "PDF",
 }
 ACQUISITION_PAGE = 50
 NAVIGATION_PAGE = 200
@@ -134,6 +137,9 @@ class Catalogue:
             parent=entry,
             title="Read online",
         )
+        for suffix, media_type in EDITION_TYPES.items():
+            href = slug_url("statements:statement_edition", statement.slug, suffix)
+            self.link(OPEN_ACCESS, href, media_type, parent=entry, title=DOWNLOAD_TITLES[suffix])
         for suffix, (media_type, _write) in DOWNLOADS.items():
             href = slug_url("statements:statement_download", statement.slug, suffix)
             self.link(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.cache import caches
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -13,7 +14,14 @@ from statements.cache import public_page
 from statements.catalog.history import public_version_or_404, version_url
 from statements.catalog.selectors import statement_get_for_reader
 from statements.catalog.summary import archive_summary
+from statements.catalog.views import bad_request
 from statements.core.pandoc import ConversionError
+from statements.ingest.editions import (
+    EDITION_TYPES,
+    EditionOptionError,
+    edition_get,
+    edition_options_parse,
+)
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 
@@ -45,6 +53,40 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{statement.slug}.{fmt}"
     )
+    return response
+
+
+@require_GET
+def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The statement as EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``): a kept file,
+    made on the first request for this version (see ingest.editions). Not in the page
+    cache: the kept file is the cache, and a book has no place in Redis."""
+    statement = statement_get_for_reader(slug=slug, user=request.user)
+    if statement is None:
+        raise Http404("No statement at this address.")
+    try:
+        options = edition_options_parse(fmt, request.GET)
+    except EditionOptionError as error:
+        return bad_request(request, str(error))
+    try:
+        name, _made = edition_get(statement, fmt=fmt, options=options)
+    except ConversionError as error:
+        return HttpResponse(
+            f"This statement cannot be made into .{fmt} here: {error}. "
+            "The Markdown and JSON downloads have all of it.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    label = f"-{options.suffix()}" if options.suffix() and options.suffix() != "a4" else ""
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type=EDITION_TYPES[fmt],
+        as_attachment=False,
+        filename=f"{statement.slug}{label}.{fmt}",
+    )
+    # The name holds a digest of the file's inputs: an ETag that changes with them.
+    response.headers["ETag"] = f'"{name.rsplit("-", 1)[-1].split(".")[0]}"'
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -55,7 +55,9 @@ def test_statement_detail(client, archive):
     assert data["sources"][0]["retrieved_on"]["value"] == "2025-04"
     assert data["body"] == "Stop paying *rent*."
     assert "<em>rent</em>" in data["body_html"]
-    assert set(data["downloads"]) == {"md", "muse", "txt", "json", "bib", "ris", "csl.json"}
+    assert set(data["downloads"]) == {
+        *("epub", "pdf", "md", "muse", "txt", "json", "bib", "ris", "csl.json")
+    }
 
 
 def slugs(response) -> list[str]:

@@ -63,6 +63,8 @@ def test_acquisition_entries_link_every_download(client, archive):
     assert [t.term for t in entry.tags] == ["housing", "rent"]
     downloads = [(link.type, link.href) for link in entry.links if link.rel == OPEN_ACCESS]
     assert downloads == [
+        ("application/epub+zip", "http://testserver/statements/rent-strike-now.epub"),
+        ("application/pdf", "http://testserver/statements/rent-strike-now.pdf"),
         ("text/markdown", "http://testserver/statements/rent-strike-now.md"),
         ("text/plain", "http://testserver/statements/rent-strike-now.muse"),
         ("text/plain", "http://testserver/statements/rent-strike-now.txt"),

@@ -1,0 +1,175 @@
+"""Statements as books: EPUB 3 written by pandoc, and PDF set by Typst from what pandoc
+writes, each with the statement's metadata and a colophon (credits, date, sources, rights,
+the text's SHA-256). See ingest.editions, which makes each file once per version."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from statements.core.pandoc import pandoc_convert_file
+from statements.core.typeset import typeset_pdf
+from statements.ingest.formats.writers import MARKDOWN_READER
+from statements.models import Authorship, credited, tags_by_name
+
+BOOK_READER = MARKDOWN_READER
+# Raw HTML in a body goes into a book as the text it is, never as markup (a script in an
+# EPUB runs in some readers). Pandoc's CommonMark readers ignore "-raw_html", so a filter
+# turns each raw HTML element into plain text.
+RAW_HTML_AS_TEXT = b"""
+function RawInline(el)
+  if el.format:match("html") then return pandoc.Str(el.text) end
+end
+function RawBlock(el)
+  if el.format:match("html") then return pandoc.Para({pandoc.Str(el.text)}) end
+end
+"""
+
+PAPERS = {"a4": "a4", "letter": "us-letter", "a5": "a5"}
+
+# Pandoc reads metadata values as Markdown: these characters are escaped to stay text.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~^$&@:])")
+
+
+def _text(value: str) -> str:
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join((value or "").split()))
+
+
+def _names(statement, role: str) -> list[str]:
+    return [author.name for author in credited(statement, role)]
+
+
+def book_metadata(statement) -> dict:
+    """Title, authors, date as precise as it is, language, tags as subjects, rights and
+    identifier, as pandoc's metadata (EPUB's package document, the PDF's title block)."""
+    issued = statement.issued
+    metadata: dict = {
+        "title": _text(statement.title),
+        "author": [_text(name) for name in _names(statement, Authorship.Role.AUTHOR)],
+        "lang": statement.language or "en",
+        "subject": [_text(tag.name) for tag in tags_by_name(statement)],
+        "identifier": [{"scheme": "URN", "text": f"urn:sha256:{statement.body_sha256}"}],
+    }
+    if statement.subtitle:
+        metadata["subtitle"] = _text(statement.subtitle)
+    if issued:
+        metadata["date"] = issued.isoformat()
+    if statement.rights:
+        metadata["rights"] = _text(statement.rights)
+    if statement.summary:
+        metadata["description"] = _text(statement.summary)
+    return metadata
+
+
+def book_colophon(statement, *, address: str = "") -> str:
+    """The last page: who wrote and signed it, when, in which language, where it was
+    retrieved from, its rights, where it is archived and its text's SHA-256."""
+    lines = []
+    authors = _names(statement, Authorship.Role.AUTHOR)
+    if authors:
+        lines.append(f"**By** {_text(', '.join(authors))}")
+    signatories = _names(statement, Authorship.Role.SIGNATORY)
+    if signatories:
+        lines.append(f"**Signed by** {_text(', '.join(signatories))}")
+    translators = _names(statement, Authorship.Role.TRANSLATOR)
+    if translators:
+        lines.append(f"**Translated by** {_text(', '.join(translators))}")
+    when = statement.issued.display() if statement.issued else statement.date_text
+    lines.append(f"**Date** {_text(when or 'undated')}")
+    tags = [tag.name for tag in tags_by_name(statement)]
+    if tags:
+        lines.append(f"**Tags** {_text(', '.join(tags))}")
+    for source in statement.sources.all():
+        retrieved = (
+            f"Retrieved on {source.retrieved_on.display()} from "
+            if source.retrieved_on
+            else "Source: "
+        )
+        where = source.url or source.site_name or source.note
+        if where:
+            lines.append(_text(f"{retrieved}{where}"))
+    if statement.rights:
+        lines.append(_text(statement.rights))
+    if address:
+        lines.append(_text(f"Archived at {address}"))
+    lines.append(f"Text SHA-256: `{statement.body_sha256}`")
+    return "# About this text {.unnumbered}\n\n" + "\n\n".join(lines) + "\n"
+
+
+def book_markdown(statement, *, address: str = "") -> str:
+    """The body, then the colophon."""
+    return (statement.body or "").strip() + "\n\n" + book_colophon(statement, address=address)
+
+
+def statement_epub(statement, *, address: str = "") -> bytes:
+    """EPUB 3 with a table of contents and the notes as e-readers expect (pandoc's)."""
+    return pandoc_convert_file(
+        book_markdown(statement, address=address),
+        source=BOOK_READER,
+        to="epub3",
+        extra_args=(
+            "--metadata-file=metadata.json",
+            "--lua-filter=text.lua",
+            "--toc",
+            "--split-level=1",
+        ),
+        files={
+            "metadata.json": json.dumps(book_metadata(statement)).encode(),
+            "text.lua": RAW_HTML_AS_TEXT,
+        },
+    )
+
+
+# What our PDFs add to pandoc's Typst template: justified text hyphenated in the
+# statement's language, and from the second page a running head of the title and page.
+TYPST_SETTINGS = """
+#set text(hyphenate: true)
+#set par(justify: true)
+#set page(header: context {
+  if counter(page).get().first() > 1 {
+    set text(size: 8pt)
+    emph(%s)
+    h(1fr)
+    counter(page).display()
+  }
+})
+"""
+
+
+def _typst_string(text: str) -> str:
+    """A Typst string literal: JSON's escapes for quotes and backslashes are Typst's too,
+    and control characters are dropped first (JSON would write them as \\uXXXX)."""
+    return json.dumps("".join(c for c in " ".join(text.split()) if c.isprintable()),
+                      ensure_ascii=False)  # fmt: skip
+
+
+def statement_typst(statement, *, paper: str = "a4", address: str = "") -> str:
+    """The Typst source of the statement's PDF: pandoc's, with our settings."""
+    metadata = book_metadata(statement)
+    when = statement.issued.display() if statement.issued else statement.date_text
+    if when:
+        metadata["date"] = _text(when)
+    head = TYPST_SETTINGS % _typst_string(statement.title)
+    return pandoc_convert_file(
+        book_markdown(statement, address=address),
+        source=BOOK_READER,
+        to="typst",
+        extra_args=(
+            "--standalone",
+            "--metadata-file=metadata.json",
+            f"--variable=papersize:{PAPERS[paper]}",
+            "--include-in-header=settings.typ",
+            "--lua-filter=text.lua",
+        ),
+        files={
+            "text.lua": RAW_HTML_AS_TEXT,
+            "metadata.json": json.dumps(metadata).encode(),
+            "settings.typ": head.encode(),
+        },
+    ).decode("utf-8")
+
+
+def statement_pdf(statement, *, paper: str = "a4", address: str = "") -> bytes:
+    """A PDF set by Typst: serif body, hyphenation in the statement's language, notes at
+    the foot of the page, running heads, the colophon last."""
+    return typeset_pdf(statement_typst(statement, paper=paper, address=address))

@@ -1,0 +1,25 @@
+"""Typst runs bounded, like pandoc: a document too long to set or one Typst refuses is a
+ConversionError that says why, never a hung or crashed worker."""
+
+import time
+
+import pytest
+
+from statements.core.pandoc import ConversionError
+from statements.core.typeset import typeset_pdf
+
+
+def test_a_document_is_set():
+    assert typeset_pdf("Hello, *world*.").startswith(b"%PDF")
+
+
+def test_a_document_typst_refuses_says_why():
+    with pytest.raises(ConversionError, match="Typst could not set it"):
+        typeset_pdf("#let f(n) = f(n + 1)\n#f(0)")
+
+
+def test_a_document_that_would_take_too_long_is_stopped():
+    started = time.monotonic()
+    with pytest.raises(ConversionError, match="too complex to typeset within 2 s"):
+        typeset_pdf("#for i in range(50000) { for j in range(50000) { let x = i * j } }", seconds=2)
+    assert time.monotonic() - started < 6
