@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Brotli or gzip for public pages; outside ConditionalGet, so the ETag is of the text.
+    "statements.compression.PublicCompressionMiddleware",
     # ETag on every page, and 304 Not Modified for a conditional reload.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

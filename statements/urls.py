@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
@@ -41,12 +41,13 @@ urlpatterns = [
         name="statement_version_citation",
     ),
     path("changes/", history.changes, name="changes"),
-    path("changes.atom", require_GET(public_page(ChangesFeed())), name="changes_feed"),
+    path("changes.atom", require_safe(public_page(ChangesFeed())), name="changes_feed"),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag_detail"),
     path("archive/", views.archive_index, name="archive_index"),
+    path("archive/undated/", views.archive_undated, name="archive_undated"),
     path("archive/<yyyy:year>/", views.archive_year, name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("random/", views.random_statement, name="random"),
@@ -56,7 +57,7 @@ urlpatterns = [
     path("oai/", oai_endpoint, name="oai"),
     path(
         "sitemap.xml",
-        require_GET(public_page(sitemap_views.index)),
+        require_safe(public_page(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "statements:sitemap_section"},
         name="sitemap",
     ),
@@ -64,7 +65,7 @@ urlpatterns = [
         "sitemap-<slug:section>.xml",
         # Leaner than Django's view: no alternates, changefreq or priority (never set here),
         # written in one pass and kept until the archive changes (see the view).
-        require_GET(public_page(sitemaps.section, params=("p",))),
+        require_safe(public_page(sitemaps.section, params=("p",))),
         name="sitemap_section",
     ),
 ]
@@ -76,7 +77,7 @@ def _feed_paths() -> list:
     for name, (atom, rss) in FEEDS.items():
         prefix = "feeds/latest" if name == "latest" else f"feeds/{name}s/<uslug:slug>"
         for suffix, feed in (("atom", atom), ("rss", rss)):
-            view = require_GET(public_page(feed()))
+            view = require_safe(public_page(feed()))
             paths.append(path(f"{prefix}.{suffix}", view, name=f"feed_{name}_{suffix}"))
     return paths
 

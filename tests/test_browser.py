@@ -132,6 +132,7 @@ PAGE_TYPES = {
     "archive": "/archive/",
     "year": "/archive/2025/",
     "month": "/archive/2025/03/",
+    "undated": "/archive/undated/",
     "bad-filter": "/statements/?from=2025-13",
     "not-found": "/statements/no-such-statement/",
     "search": "/search/?q=solidarity",
@@ -166,6 +167,33 @@ def test_signatories_unfold(reader, archive):
     assert not last.is_visible()
     reader.get_by_text("Show all 25 signatories").click()
     assert last.is_visible()
+
+
+def test_print_shows_every_signatory_the_source_addresses_and_the_pages_address(reader, archive):
+    reader.goto(PAGE_TYPES["detail"])
+    reader.emulate_media(media="print")
+    assert reader.get_by_text("Neighbourhood Group 24").is_visible()
+    assert not reader.get_by_text("Show all 25 signatories").is_visible()
+    address = reader.locator(".print-address")
+    assert address.is_visible()
+    assert "/statements/solidarity-beyond-borders/" in address.inner_text()
+    after = reader.locator(".sources a[href^='http']").first.evaluate(
+        "link => getComputedStyle(link, '::after').content"
+    )
+    assert "https://harbour.example.org/letter" in after
+    assert reader.locator("ul.downloads").evaluate_all(
+        "lists => lists.length > 0 && lists.every(l => getComputedStyle(l).display === 'none')"
+    )
+    reader.emulate_media(media="screen")
+    assert not address.is_visible()
+
+
+def test_downloads_and_citation_come_before_the_text(reader, archive):
+    reader.goto(PAGE_TYPES["detail"])
+    html = reader.content()
+    assert html.index('class="downloads"') < html.index('class="statement-body"')
+    assert html.index("Cite this statement") < html.index('class="statement-body"')
+    assert reader.locator(".length").inner_text().startswith("About 1 minute to read")
 
 
 def test_filters_apply_and_remove_without_javascript(browser, live_server, archive):

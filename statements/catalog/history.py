@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page
 from statements.catalog.revisions import (
@@ -29,7 +29,7 @@ def _public_statement_or_404(slug: str) -> Statement:
     return found
 
 
-@require_GET
+@require_safe
 @public_page
 def statement_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public version, newest first: when, the editor's reason, who if they signed,
@@ -71,7 +71,7 @@ def public_version_or_404(slug: str, number: int) -> tuple[Statement, Revision, 
     return past, revision, current
 
 
-@require_GET
+@require_safe
 @public_page
 def statement_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The text and details of one public version, marked as such, with its citation."""
@@ -96,7 +96,7 @@ def statement_version(request: HttpRequest, slug: str, number: int) -> HttpRespo
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def changes(request: HttpRequest) -> HttpResponse:
     """The latest corrections and additions across the archive, for readers who follow them."""

@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower, Substr, Upper
+from django.db.models.functions import Length, Lower, Substr, Upper
 
 from statements.catalog.cards import statement_card_rows
 from statements.catalog.filters import StatementFilters
@@ -87,10 +87,10 @@ def user_can_preview(user) -> bool:
 def statement_get_for_reader(*, slug: str, user, page: bool = False) -> Statement | None:
     """The statement at ``slug`` if this reader may see it: the public sees published ones
     only. For its ``page``, without the Markdown source the page never shows (a book-length
-    text is read once, as its HTML)."""
+    text is read once, as its HTML), but with its length (``body_length``, in characters)."""
     queryset = statement_detail_queryset()
     if page:
-        queryset = queryset.defer("body", "search_names")
+        queryset = queryset.defer("body", "search_names").annotate(body_length=Length("body"))
     if not user_can_preview(user):
         queryset = queryset.published()
     return queryset.filter(slug=slug).first()
@@ -353,6 +353,13 @@ def archive_month_statements(*, year: int, month: int) -> StatementQuerySet:
         .filter(date_start__year=year, date_start__month=month)
         .exclude(date_precision=Precision.YEAR)
         .by_date()
+    )
+
+
+def archive_undated_statements() -> StatementQuerySet:
+    """Statements with no date of issue, by title (the title-order index)."""
+    return statement_card_rows(
+        Statement.objects.published().filter(date_start=None).order_by(Lower("title"), "pk")
     )
 
 

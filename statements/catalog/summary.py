@@ -29,6 +29,7 @@ WITH pub AS (
 )
 SELECT json_build_object(
     'statements', (SELECT count(*) FROM pub),
+    'undated', (SELECT count(*) FROM pub WHERE date_start IS NULL),
     'tags', (SELECT coalesce(json_object_agg(tag_id, n), '{}') FROM (
         SELECT t.tag_id, count(*) AS n FROM statements_taggedstatement t
           JOIN pub ON pub.id = t.content_object_id GROUP BY 1) AS x),
@@ -53,6 +54,7 @@ class Summary:
 
     version: str  # another whenever the counts may differ: a change, or a publication due
     statements: int
+    undated: int
     tag_counts: dict[int, int]
     author_credits: dict[int, int]
     year_counts: dict[int, int]
@@ -75,6 +77,7 @@ class Summary:
         return cls(
             version=f"{change}-{expires.timestamp() if expires else ''}",
             statements=data["statements"],
+            undated=data["undated"],
             tag_counts={int(k): v for k, v in data["tags"].items()},
             author_credits={int(k): v for k, v in data["authors"].items()},
             year_counts={int(k): v for k, v in data["years"].items()},
@@ -180,3 +183,31 @@ def archive_year_count(*, year: int) -> int:
 
 def archive_month_count(*, year: int, month: int) -> int:
     return archive_summary().month_counts.get(f"{year:04d}-{month:02d}", 0)
+
+
+def archive_undated_count() -> int:
+    return archive_summary().undated
+
+
+def archive_year_neighbours(*, year: int) -> tuple[int | None, int | None]:
+    """The nearest earlier and later years that have statements."""
+    years = archive_summary().year_counts
+    earlier = [y for y in years if y < year]
+    later = [y for y in years if y > year]
+    return (max(earlier) if earlier else None, min(later) if later else None)
+
+
+def archive_month_neighbours(
+    *, year: int, month: int
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The nearest earlier and later months, (year, month), that have statements dated at
+    least to the month."""
+    here = f"{year:04d}-{month:02d}"
+    months = archive_summary().month_counts
+    earlier = [m for m in months if m < here]
+    later = [m for m in months if m > here]
+
+    def pair(key: str) -> tuple[int, int]:
+        return int(key[:4]), int(key[5:])
+
+    return (pair(max(earlier)) if earlier else None, pair(min(later)) if later else None)

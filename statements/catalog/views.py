@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page, statements_shown
 from statements.catalog import cards, selectors, summary
@@ -73,7 +73,7 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -96,7 +96,7 @@ def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | Non
         raise Http404(str(error)) from None
 
 
-@require_GET
+@require_safe
 @public_page(params=(*FILTER_PARAMETERS, "page"))
 def statement_list(request: HttpRequest) -> HttpResponse:
     try:
@@ -134,7 +134,21 @@ def credits_by_role(statement) -> dict[str, list[Authorship]]:
     }
 
 
-@require_GET
+# A reader's pace, and what an A4 page of the PDF holds (Libertinus 11 pt: a 90,000-character
+# text set on 27 A4 pages, title block and colophon included).
+READING_CHARACTERS_PER_MINUTE = 1_300  # about 230 words a minute
+CHARACTERS_PER_PAGE = 3_300
+
+
+def text_length(characters: int) -> dict:
+    """How long a text is to read, in minutes, and to print, in A4 pages."""
+    return {
+        "minutes": max(1, round(characters / READING_CHARACTERS_PER_MINUTE)),
+        "pages": max(1, round(characters / CHARACTERS_PER_PAGE)),
+    }
+
+
+@require_safe
 @public_page
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user, page=True)
@@ -170,12 +184,13 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next": following,
             "canonical_url": request.build_absolute_uri(statement.get_absolute_url()),
             "show_toc": len(statement.body_toc) >= 3,
+            "length": text_length(getattr(statement, "body_length", 0)),
             "crumbs": crumbs(STATEMENTS, (statement.title, None)),
         },
     )
 
 
-@require_GET
+@require_safe
 @public_page(params=("kind", "page"))
 def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
@@ -196,7 +211,7 @@ def author_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = selectors.author_get(slug=slug)
@@ -219,7 +234,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def tag_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -229,7 +244,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = selectors.tag_get(slug=slug)
@@ -251,17 +266,35 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def archive_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/archive_index.html",
-        {"years": summary.archive_years(), "crumbs": crumbs(("By date", None))},
+        {
+            "years": summary.archive_years(),
+            "undated": summary.archive_undated_count(),
+            "crumbs": crumbs(("By date", None)),
+        },
     )
 
 
-@require_GET
+@require_safe
+@public_page(params=("page",))
+def archive_undated(request: HttpRequest) -> HttpResponse:
+    """Statements with no date of issue (nearly half of a real archive), by title."""
+    count = summary.archive_undated_count()
+    page = paginate(request, selectors.archive_undated_statements(), per_page=100, count=count)
+    statements_shown(request, page.object_list)
+    return render(
+        request,
+        "statements/archive_undated.html",
+        {"page": page, "count": count, "crumbs": crumbs(BY_DATE, ("Undated", None))},
+    )
+
+
+@require_safe
 @public_page(params=("page",))
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1 <= year <= 9999:
@@ -285,12 +318,13 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "page": page,
             "months": months,
+            "neighbours": summary.archive_year_neighbours(year=year),
             "crumbs": crumbs(BY_DATE, (str(year), None)),
         },
     )
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
@@ -310,6 +344,10 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month": month,
             "month_name": MONTH_NAMES[month],
             "page": page,
+            "neighbours": [
+                (found, MONTH_NAMES[found[1]]) if found else None
+                for found in summary.archive_month_neighbours(year=year, month=month)
+            ],
             "crumbs": crumbs(
                 BY_DATE,
                 (str(year), reverse("statements:archive_year", args=[year])),
@@ -320,7 +358,7 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def random_statement(request: HttpRequest) -> HttpResponse:
     statement = selectors.statement_random()
     if statement is None:

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from lxml import etree
 
 from statements import converters  # noqa: F401 - registers uslug
@@ -163,7 +163,7 @@ class Catalogue:
         return HttpResponse(body, content_type=f"{self.kind};charset=utf-8")
 
 
-@require_GET
+@require_safe
 @public_page
 def root(request: HttpRequest) -> HttpResponse:
     feed = Catalogue(request, title=settings.ARCHIVE_NAME, kind=NAVIGATION, up=None)
@@ -218,7 +218,7 @@ def _acquisition(
     return feed.response()
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def latest(request: HttpRequest) -> HttpResponse:
     statements = cards.statement_card_rows(
@@ -247,20 +247,20 @@ def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
     return feed.response()
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def tags(request: HttpRequest) -> HttpResponse:
     return _navigation(request, title="By tag", items=selectors.tag_list(), entry_url="opds:tag")
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def authors(request: HttpRequest) -> HttpResponse:
     items = selectors.author_list()
     return _navigation(request, title="By author", items=items, entry_url="opds:author")
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.tag_get(slug=slug)
@@ -274,7 +274,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page(params=("page",))
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.author_get(slug=slug)
@@ -286,7 +286,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return _acquisition(request, title=found.name, statements=statements, up=up)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     text, _cut = search_text_clean(request.GET.get("q", ""))
     if not text:
@@ -311,7 +311,7 @@ def _short_name() -> str:
     return name if len(name) <= 16 else name.split()[0][:16]
 
 
-@require_GET
+@require_safe
 def opensearch(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri("/").rstrip("/")
     root = etree.Element(f"{{{OPENSEARCH}}}OpenSearchDescription", nsmap={None: OPENSEARCH})

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
 from statements.catalog.history import public_version_or_404, version_url
@@ -26,7 +26,7 @@ from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 
 
-@require_GET
+@require_safe
 @public_page
 def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
@@ -56,7 +56,7 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``): a kept file,
     made on the first request for this version (see ingest.editions). Not in the page
@@ -106,7 +106,7 @@ def _download(statement, fmt: str, write) -> str:
     return content
 
 
-@require_GET
+@require_safe
 @public_page
 def statement_version_citation(
     request: HttpRequest, slug: str, number: int, fmt: str
@@ -126,7 +126,7 @@ def statement_version_citation(
 ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('statements:sitemap'))}")

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from statements import pagination
 from statements.cache import public_page
@@ -28,7 +28,7 @@ from statements.search.query import search_text_clean
 from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
 
 
-@require_GET
+@require_safe
 @public_page(params=("q", *FILTER_PARAMETERS, "page"))
 def search(request: HttpRequest) -> HttpResponse:
     try:
@@ -110,7 +110,7 @@ def _single_value(params: QueryDict, name: str) -> str:
     return values[0] if values else ""
 
 
-@require_GET
+@require_safe
 def opensearch(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -25,6 +25,7 @@ PAGES = [
     "/archive/",
     "/archive/2025/",
     "/archive/2025/03/",
+    "/archive/undated/",
 ]
 
 
@@ -244,6 +245,21 @@ class TestAuthorsTagsArchive:
         assert 'href="/archive/2025/03/">March</a>' in year
         assert titles(client.get("/archive/2025/03/")) == ["Rent strike now", "March", "Sample 1"]
         assert client.get("/archive/2025/01/").status_code == 404
+
+    def test_undated_statements_have_a_page_of_their_own(self, client, archive):
+        html = client.get("/archive/").content.decode()
+        assert '<a href="/archive/undated/">Undated</a> <span class="count">(1 statement)' in html
+        assert titles(client.get("/archive/undated/")) == ["Undated"]
+
+    def test_year_and_month_pages_link_the_nearest_periods(self, client, archive):
+        year = client.get("/archive/2025/").content.decode()
+        assert '<a href="/archive/1999/" rel="prev">← 1999</a>' in year
+        assert 'rel="next"' not in year  # the scheduled 1980 and drafts do not count
+        old = client.get("/archive/1999/").content.decode()
+        assert '<a href="/archive/2025/" rel="next">2025 →</a>' in old
+        month = client.get("/archive/2025/03/").content.decode()
+        assert '<a href="/archive/1999/07/" rel="prev">← July 1999</a>' in month
+        assert client.get("/archive/1999/07/").content.decode().count('rel="next"') == 1
 
     def test_archive_index_counts_years(self, client, archive):
         html = client.get("/archive/").content.decode()

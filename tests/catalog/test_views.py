@@ -6,6 +6,14 @@ from tests.factories import make_statement, query_count
 
 @pytest.mark.django_db
 class TestStatementDetail:
+    def test_says_how_long_the_text_is_to_read_and_to_print(self, client):
+        long = make_statement("Long", body="word " * 6_600)  # 33,000 characters
+        html = client.get(long.get_absolute_url()).content.decode()
+        assert "About 25 minutes to read, about 10 pages in print." in html
+        short = make_statement("Short", body="A few words.")
+        html = client.get(short.get_absolute_url()).content.decode()
+        assert "About 1 minute to read." in html
+
     def test_shows_metadata_and_sanitised_body(self, client):
         statement = make_statement(
             "Solidarity across borders",
