@@ -6,7 +6,7 @@ memory ends it, never the web worker. Fonts: Typst's own (Libertinus Serif, for 
 Greek and Cyrillic) and the system's, where the project's set-up installs Noto CJK for
 Chinese, Japanese and Korean (Typst falls back to a font that has the glyph).
 
-Run as ``python -m statements.core.typeset SOURCE OUT`` by typeset_pdf.
+Run as ``python -m statements.core.typeset SOURCE OUT [--booklet]`` by typeset_pdf.
 """
 
 from __future__ import annotations
@@ -20,15 +20,24 @@ from django.conf import settings
 from statements.core.pandoc import ConversionError, ProcessFailed, bounded_run
 
 
-def typeset_pdf(source: str, *, seconds: int | None = None, memory_mb: int | None = None) -> bytes:
-    """The PDF Typst makes of ``source``; ConversionError when it cannot within the bounds
-    (ARCHIVE_PANDOC_SECONDS and ARCHIVE_PANDOC_MEMORY_MB by default) or refuses it."""
+def typeset_pdf(
+    source: str,
+    *,
+    booklet: bool = False,
+    seconds: int | None = None,
+    memory_mb: int | None = None,
+) -> bytes:
+    """The PDF Typst makes of ``source`` (imposed as a booklet, core.imposition, in the same
+    bounded process); ConversionError when it cannot within the bounds
+    (ARCHIVE_PANDOC_SECONDS and ARCHIVE_PANDOC_MEMORY_MB by default) or Typst refuses it."""
     seconds = seconds or settings.ARCHIVE_PANDOC_SECONDS
     memory_mb = memory_mb or settings.ARCHIVE_PANDOC_MEMORY_MB
     with tempfile.TemporaryDirectory(prefix="archive-typst-") as folder:
         source_path, out = Path(folder) / "book.typ", Path(folder) / "book.pdf"
         source_path.write_text(source, encoding="utf-8")
         command = [sys.executable, "-m", "statements.core.typeset", str(source_path), str(out)]
+        if booklet:
+            command.append("--booklet")
         try:
             bounded_run(
                 command,
@@ -44,11 +53,16 @@ def typeset_pdf(source: str, *, seconds: int | None = None, memory_mb: int | Non
         return out.read_bytes()
 
 
-def _main(source: str, out: str) -> None:
+def _main(source: str, out: str, *options: str) -> None:
     import typst
 
-    Path(out).write_bytes(typst.compile(source))
+    pdf = typst.compile(source)
+    if "--booklet" in options:
+        from statements.core.imposition import booklet_impose
+
+        pdf = booklet_impose(pdf)
+    Path(out).write_bytes(pdf)
 
 
 if __name__ == "__main__":
-    _main(*sys.argv[1:3])
+    _main(*sys.argv[1:])

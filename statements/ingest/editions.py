@@ -23,7 +23,6 @@ from statements.ingest.formats.books import (
     statement_epub,
     statement_pdf,
 )
-from statements.ingest.imposition import booklet_impose
 
 EDITION_VERSION = "1"
 EDITION_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
@@ -85,12 +84,14 @@ def edition_name(statement, *, fmt: str, options: EditionOptions) -> str:
 
 
 def edition_make(statement, *, fmt: str, options: EditionOptions) -> bytes:
-    """The file's bytes, made now (pandoc, Typst, pypdf; each bounded in time and memory)."""
+    """The file's bytes, made now (pandoc, then Typst and the imposition; each in a process
+    bounded in time and memory)."""
     address = edition_address(statement)
     if fmt == "epub":
         return statement_epub(statement, address=address)
-    pdf = statement_pdf(statement, paper=options.paper, address=address)
-    return booklet_impose(pdf) if options.imposed else pdf
+    return statement_pdf(
+        statement, paper=options.paper, address=address, booklet=bool(options.imposed)
+    )
 
 
 def edition_get(statement, *, fmt: str, options: EditionOptions) -> tuple[str, bool]:

@@ -23,3 +23,14 @@ def test_a_document_that_would_take_too_long_is_stopped():
     with pytest.raises(ConversionError, match="too complex to typeset within 2 s"):
         typeset_pdf("#for i in range(50000) { for j in range(50000) { let x = i * j } }", seconds=2)
     assert time.monotonic() - started < 6
+
+
+def test_a_booklet_is_imposed_in_the_same_bounded_process():
+    import io
+
+    import pikepdf
+
+    pdf = typeset_pdf('#set page(paper: "a5")\nOne\n#pagebreak()\nTwo', booklet=True)
+    sheets = pikepdf.Pdf.open(io.BytesIO(pdf)).pages
+    assert len(sheets) == 2  # four pages, two of them blank, on one sheet's two sides
+    assert [round(float(v)) for v in sheets[0].mediabox[2:]] == [842, 595]

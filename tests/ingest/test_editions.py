@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from statements.catalog.services import statement_save
 from statements.core.dates import PartialDate
+from statements.core.imposition import booklet_impose, booklet_order
 from statements.core.records import SourceData
 from statements.ingest import editions
 from statements.ingest.editions import EditionOptions, edition_get
-from statements.ingest.imposition import booklet_impose, booklet_order
 from tests.factories import make_statement
 
 BODY = """Workers of the port, we call a general assembly.[^1]
@@ -173,26 +173,33 @@ def test_booklet_order_for_a_folded_stack():
 
 
 def test_imposed_booklet_puts_each_page_on_its_side_and_half():
+    import pikepdf
     import typst
 
     pages = "\n#pagebreak()\n".join(f"Page-{n}" for n in range(1, 7))
-    a5 = typst.compile(f'#set page(paper: "a5")\n{pages}'.encode())
-    imposed = PdfReader(io.BytesIO(booklet_impose(a5)))
-    assert len(imposed.pages) == 4
+    imposed = booklet_impose(typst.compile(f'#set page(paper: "a5")\n{pages}'.encode()))
     sides = []
-    for page in imposed.pages:
-        box = page.mediabox
-        assert (round(float(box.width)), round(float(box.height))) == (842, 595)
-        found = {}
-
-        def visit(text, cm, tm, _font, _size, found=found):
-            if text.strip().startswith("Page-"):  # where on the sheet: x through the CTM
-                found[text.strip()] = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-
-        page.extract_text(visitor_text=visit)
-        left = [label for label, x in found.items() if x < 421]
-        right = [label for label, x in found.items() if x >= 421]
-        sides.append((left, right))
+    for sheet, read in zip(
+        pikepdf.Pdf.open(io.BytesIO(imposed)).pages,
+        PdfReader(io.BytesIO(imposed)).pages,
+        strict=True,
+    ):
+        assert [round(float(v)) for v in sheet.mediabox[2:]] == [842, 595]
+        # Each page is drawn as a form: where (the x of the "cm" before each "Do"), and
+        # which (its text, drawn in the same order).
+        xs = [
+            float(operands[4])
+            for operands, operator in pikepdf.parse_content_stream(sheet)
+            if str(operator) == "cm"
+        ]
+        labels = read.extract_text().split()
+        assert len(xs) == len(labels)
+        sides.append(
+            (
+                [label for x, label in zip(xs, labels, strict=True) if x < 421],
+                [label for x, label in zip(xs, labels, strict=True) if x >= 421],
+            )
+        )
     assert sides == [
         ([], ["Page-1"]),
         (["Page-2"], []),

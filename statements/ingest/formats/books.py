@@ -169,7 +169,10 @@ def statement_typst(statement, *, paper: str = "a4", address: str = "") -> str:
     ).decode("utf-8")
 
 
-def statement_pdf(statement, *, paper: str = "a4", address: str = "") -> bytes:
+def statement_pdf(
+    statement, *, paper: str = "a4", address: str = "", booklet: bool = False
+) -> bytes:
     """A PDF set by Typst: serif body, hyphenation in the statement's language, notes at
-    the foot of the page, running heads, the colophon last."""
-    return typeset_pdf(statement_typst(statement, paper=paper, address=address))
+    the foot of the page, running heads, the colophon last; or its pages imposed as a
+    booklet (core.imposition)."""
+    return typeset_pdf(statement_typst(statement, paper=paper, address=address), booklet=booklet)

@@ -3,13 +3,13 @@ double-sided (flip on the short edge), fold the stack once, staple on the fold.
 
 With the pages padded with blanks to a multiple of four (n in all), sheet k (from 0) carries
 on its front pages n-2k and 2k+1, on its back 2k+2 and n-2k-1 (left, right; pages from 1).
+Each page goes on its half-sheet as a form XObject (pikepdf, on qpdf): 800 pages take 0.3 s
+and share their fonts, where merging page contents with pypdf took 37 s for *Ethics*.
 """
 
 from __future__ import annotations
 
 import io
-
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -31,22 +31,16 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 
 def booklet_impose(pdf: bytes) -> bytes:
     """The A5 PDF ``pdf`` as a booklet on A4 (see the module's docstring)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
+    from pikepdf import Page, Pdf, Rectangle
+
+    source = Pdf.open(io.BytesIO(pdf))
+    booklet = Pdf.new()
     width, height = A4_LANDSCAPE
-    for left, right in booklet_order(len(reader.pages)):
-        sheet = PageObject.create_blank_page(width=width, height=height)
+    for left, right in booklet_order(len(source.pages)):
+        sheet = Page(booklet.add_blank_page(page_size=A4_LANDSCAPE))
         for number, x in ((left, 0.0), (right, width / 2)):
-            if number is None:
-                continue
-            page = reader.pages[number - 1]
-            box = page.mediabox
-            # Each A5 page is centred in its half of the sheet (scaled down if it is larger).
-            scale = min((width / 2) / float(box.width), height / float(box.height), 1.0)
-            dx = x + ((width / 2) - float(box.width) * scale) / 2 - float(box.left) * scale
-            dy = (height - float(box.height) * scale) / 2 - float(box.bottom) * scale
-            sheet.merge_transformed_page(page, Transformation().scale(scale).translate(dx, dy))
-        writer.add_page(sheet)
+            if number is not None:  # scaled to fit its half, centred
+                sheet.add_overlay(source.pages[number - 1], Rectangle(x, 0, x + width / 2, height))
     out = io.BytesIO()
-    writer.write(out)
+    booklet.save(out)
     return out.getvalue()
