@@ -188,6 +188,29 @@ def test_print_shows_every_signatory_the_source_addresses_and_the_pages_address(
     assert not address.is_visible()
 
 
+def test_contents_stay_in_reach_of_a_long_text(browser, live_server, archive):
+    wide = browser.new_page(viewport={"width": 1400, "height": 360})
+    wide.goto(live_server.url + PAGE_TYPES["detail"])
+    end = wide.locator(".statement-body table")
+    end.scroll_into_view_if_needed()
+    wide.evaluate("window.scrollBy(0, document.querySelector('.statement-body table')"
+                  ".getBoundingClientRect().bottom - 350)")  # fmt: skip
+    toc = wide.locator("nav.toc").bounding_box()
+    text = wide.locator(".statement-body").bounding_box()
+    assert text["y"] < 0  # the text's start is scrolled away...
+    assert 0 <= toc["y"] < 360 and toc["x"] < text["x"]  # ...its contents beside it, in view
+    assert not wide.locator(".back-to-contents").is_visible()
+    wide.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 700})
+    phone.goto(live_server.url + PAGE_TYPES["detail"])
+    phone.mouse.wheel(0, 5000)
+    back = phone.locator(".back-to-contents")
+    assert back.is_visible()
+    back.click()
+    assert phone.url.endswith("#contents")
+    phone.close()
+
+
 def test_downloads_and_citation_come_before_the_text(reader, archive):
     reader.goto(PAGE_TYPES["detail"])
     html = reader.content()
