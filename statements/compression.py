@@ -11,6 +11,7 @@ encoded, streamed, short or not text.
 from __future__ import annotations
 
 import brotli
+from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
@@ -48,8 +49,6 @@ class PublicCompressionMiddleware(GZipMiddleware):
 
     @staticmethod
     def _wanted(request, response) -> bool:
-        from django.conf import settings
-
         return (
             not response.streaming
             and not response.has_header("Content-Encoding")

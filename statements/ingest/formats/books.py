@@ -12,7 +12,6 @@ from statements.core.typeset import typeset_pdf
 from statements.ingest.formats.writers import MARKDOWN_READER
 from statements.models import Authorship, credited, tags_by_name
 
-BOOK_READER = MARKDOWN_READER
 # Raw HTML in a body goes into a book as the text it is, never as markup (a script in an
 # EPUB runs in some readers). Pandoc's CommonMark readers ignore "-raw_html", so a filter
 # turns each raw HTML element into plain text.
@@ -101,22 +100,30 @@ def book_markdown(statement, *, address: str = "") -> str:
     return (statement.body or "").strip() + "\n\n" + book_colophon(statement, address=address)
 
 
-def statement_epub(statement, *, address: str = "") -> bytes:
-    """EPUB 3 with a table of contents and the notes as e-readers expect (pandoc's)."""
+def _pandoc_book(statement, *, to: str, metadata: dict, address: str, args=(), files=None) -> bytes:
+    """The text and colophon through pandoc, with the metadata and the raw-HTML filter
+    every book has."""
     return pandoc_convert_file(
         book_markdown(statement, address=address),
-        source=BOOK_READER,
-        to="epub3",
-        extra_args=(
-            "--metadata-file=metadata.json",
-            "--lua-filter=text.lua",
-            "--toc",
-            "--split-level=1",
-        ),
+        source=MARKDOWN_READER,
+        to=to,
+        extra_args=("--metadata-file=metadata.json", "--lua-filter=text.lua", *args),
         files={
-            "metadata.json": json.dumps(book_metadata(statement)).encode(),
+            "metadata.json": json.dumps(metadata).encode(),
             "text.lua": RAW_HTML_AS_TEXT,
+            **(files or {}),
         },
+    )
+
+
+def statement_epub(statement, *, address: str = "") -> bytes:
+    """EPUB 3 with a table of contents and the notes as e-readers expect (pandoc's)."""
+    return _pandoc_book(
+        statement,
+        to="epub3",
+        metadata=book_metadata(statement),
+        address=address,
+        args=("--toc", "--split-level=1"),
     )
 
 
@@ -150,22 +157,17 @@ def statement_typst(statement, *, paper: str = "a4", address: str = "") -> str:
     if when:
         metadata["date"] = _text(when)
     head = TYPST_SETTINGS % _typst_string(statement.title)
-    return pandoc_convert_file(
-        book_markdown(statement, address=address),
-        source=BOOK_READER,
+    return _pandoc_book(
+        statement,
         to="typst",
-        extra_args=(
+        metadata=metadata,
+        address=address,
+        args=(
             "--standalone",
-            "--metadata-file=metadata.json",
             f"--variable=papersize:{PAPERS[paper]}",
             "--include-in-header=settings.typ",
-            "--lua-filter=text.lua",
         ),
-        files={
-            "text.lua": RAW_HTML_AS_TEXT,
-            "metadata.json": json.dumps(metadata).encode(),
-            "settings.typ": head.encode(),
-        },
+        files={"settings.typ": head.encode()},
     ).decode("utf-8")
 
 
