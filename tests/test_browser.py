@@ -256,6 +256,28 @@ def test_search_then_narrow_by_a_facet_and_widen_again(reader, archive):
     assert reader.locator(".statement-card").count() == 2
 
 
+def test_search_filters_come_first_and_folded_on_a_phone(browser, live_server, archive):
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(live_server.url + "/search/?q=solidarity")
+    toggle = phone.get_by_text("Filter the results")
+    first_result = phone.locator(".statement-card").first
+    assert toggle.bounding_box()["y"] < first_result.bounding_box()["y"]
+    facet = phone.locator(".facets").get_by_role("link", name="history")
+    assert not facet.is_visible()
+    toggle.click()
+    facet.click()
+    assert "tag=history" in phone.url
+    phone.close()
+    wide = browser.new_page(viewport=DESKTOP)
+    wide.goto(live_server.url + "/search/?q=solidarity")
+    assert not wide.get_by_text("Filter the results").is_visible()
+    facet = wide.locator(".facets").get_by_role("link", name="history")
+    assert facet.is_visible()  # beside the results, open, no click needed
+    box, card = facet.bounding_box(), wide.locator(".statement-card").first.bounding_box()
+    assert box["x"] > card["x"] + card["width"]
+    wide.close()
+
+
 @pytest.mark.parametrize(("name", "path"), PAGE_TYPES.items())
 def test_phone_has_no_horizontal_scroll(browser, live_server, archive, name, path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,12 @@ FILTER_PARAMETERS = ("tag", "author", "year", "from", "to", "lang", "sort")
 
 
 class FilterError(ValueError):
-    """A parameter the reader can fix; the message says how."""
+    """A parameter the reader can fix; the message says how, ``param`` names it ("" when
+    the problem is between two of them)."""
+
+    def __init__(self, message: str, param: str = "") -> None:
+        super().__init__(message)
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -155,28 +160,28 @@ class StatementFilterForm(forms.Form):
             raise ValidationError("“from” comes after “to”: swap them.")
         return cleaned
 
-    def raw_problem(self) -> str:
+    def raw_problem(self) -> FilterError | None:
         """What is wrong with the parameters as sent, before any field reads them: a
         single-valued one given twice, a value too long or with control characters."""
         for name in ("tag", *self.SINGLE):
             values = self.params.getlist(name)
             if len(values) > 1 and name != "tag":
-                return f"Give “{name}” once."
+                return FilterError(f"Give “{name}” once.", name)
             for value in values:
                 if len(value) > MAX_PARAMETER_LENGTH:
-                    return f"The value of “{name}” is too long."
+                    return FilterError(f"The value of “{name}” is too long.", name)
                 if any(ord(char) < 32 for char in value):
-                    return f"The value of “{name}” contains control characters."
-        return ""
+                    return FilterError(f"The value of “{name}” contains control characters.", name)
+        return None
 
-    def first_error(self) -> str:
+    def first_error(self) -> FilterError:
         """The first problem, in words the reader can act on."""
         for error in self.non_field_errors():
-            return str(error)
+            return FilterError(str(error))
         for name, errors in self.errors.items():
             prefix = f"“{name}”: " if name in ("from", "to") else ""
-            return prefix + str(errors[0])
-        return ""
+            return FilterError(prefix + str(errors[0]), name)
+        return FilterError("The filters could not be read.")
 
     def filters(self) -> StatementFilters:
         data = self.cleaned_data
@@ -198,7 +203,7 @@ def statement_filters_parse(
     form = StatementFilterForm(params, sorts=sorts, default_sort=default_sort)
     problem = form.raw_problem()
     if problem:
-        raise FilterError(problem)
+        raise problem
     if not form.is_valid():
-        raise FilterError(form.first_error())
+        raise form.first_error()
     return form.filters()

@@ -14,10 +14,15 @@ from statements.models import Source, Statement, Tag
 
 
 class PartialDateFormField(forms.Field):
-    """A year, month or day typed as 2025, 2025-03 or 2025-03-13."""
+    """A year, month or day typed as 2025, 2025-03 or 2025-03-13, or as the site shows
+    dates: "March 2025", "13 March 2025"."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "A year (2025), a month (2025-03) or a day (2025-03-13).")
+        kwargs.setdefault(
+            "help_text",
+            "A year (2025), a month (2025-03 or March 2025) or a day (2025-03-13 or "
+            "13 March 2025).",
+        )
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12})
         )
@@ -31,7 +36,7 @@ class PartialDateFormField(forms.Field):
         if not text:
             return None
         try:
-            return PartialDate.parse(text)
+            return PartialDate.read(text)
         except PartialDateError as error:
             raise ValidationError(str(error), code="invalid_partial_date") from None
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -258,15 +257,26 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
     return [candidates[pk] for pk in best]
 
 
-def tag_list(*, limit: int | None = None, by_count: bool = False) -> QuerySet[Tag]:
-    """Tags carried by at least one published statement, with ``count``."""
-    queryset = Tag.objects.annotate(
-        count=Count("tagged_statements", filter=published_via("tagged_statements__content_object"))
-    ).filter(count__gt=0)
-    queryset = (
-        queryset.order_by("-count", Lower("name")) if by_count else queryset.order_by(Lower("name"))
+def tag_list(*, limit: int | None = None, by_count: bool = False, containing: str = "") -> QuerySet:
+    """Tags carried by at least one published statement, with ``count`` and ``letter``; by
+    name or most used first; ``containing`` a text, case and accents aside."""
+    queryset = _name_containing(Tag.objects.all(), containing).annotate(
+        count=Count("tagged_statements", filter=published_via("tagged_statements__content_object")),
+        letter=Upper(Substr(folded_name(), 1, 1)),
+    )
+    queryset = queryset.filter(count__gt=0).order_by(
+        *(("-count",) if by_count else ()), folded_name(), "pk"
     )
     return queryset[:limit] if limit else queryset
+
+
+def _name_containing(queryset: QuerySet, text: str) -> QuerySet:
+    folded = Func(Value(text), function="archive_fold", output_field=TextField())
+    return (
+        queryset.annotate(folded=folded_name()).filter(folded__contains=folded)
+        if text
+        else queryset
+    )
 
 
 def _public_tags() -> QuerySet[Tag]:
@@ -286,19 +296,23 @@ def tag_get(*, slug: str) -> Tag | None:
     return tag
 
 
-def author_list(*, kind: str = "") -> QuerySet[Author]:
+def author_list(*, kind: str = "", containing: str = "") -> QuerySet[Author]:
     """Authors with at least one published statement, A–Z, with ``count`` and ``letter``."""
-    queryset = Author.objects.annotate(
-        count=Count(
-            "authorships__statement",
-            filter=published_via("authorships__statement"),
-            distinct=True,
-        ),
-        letter=Upper(Substr("name", 1, 1)),
-    ).filter(count__gt=0)
+    queryset = (
+        _name_containing(Author.objects.all(), containing)
+        .annotate(
+            count=Count(
+                "authorships__statement",
+                filter=published_via("authorships__statement"),
+                distinct=True,
+            ),
+            letter=Upper(Substr(folded_name(), 1, 1)),
+        )
+        .filter(count__gt=0)
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
-    return queryset.order_by(Lower("name"), "pk")
+    return queryset.order_by(folded_name(), "pk")
 
 
 def author_get(*, slug: str) -> Author | None:
@@ -366,57 +380,6 @@ def archive_undated_statements() -> StatementQuerySet:
 def tag_list_by_slugs(*, slugs) -> QuerySet[Tag]:
     """The public tags among ``slugs`` (see tag_get)."""
     return _public_tags().filter(slug__in=list(slugs))
-
-
-def names_folded(*, names: Iterable[str]) -> dict[str, str]:
-    """Each name as archive_fold() folds it (lower case, no accents; Python's own
-    decomposition differs on letters such as ø and ł): one query."""
-    names = list(names)
-    if not names:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT k, archive_fold(k) FROM unnest(%s::text[]) AS k", [names])
-        return dict(cursor.fetchall())
-
-
-def names_existing(*, model: type[Author] | type[Tag], names: Iterable[str]) -> dict:
-    """The existing authors or tags for these names, matched as imports match them (without
-    regard to case, spacing or accents; the oldest where several fold alike): name -> row,
-    for the names that have one. Two queries."""
-    wanted = {" ".join(name.split()) for name in names if name.strip()}
-    folded = names_folded(names=wanted)
-    rows: dict = {}
-    matches = model.objects.annotate(folded=folded_name()).filter(folded__in=set(folded.values()))
-    for row in matches.order_by("pk"):
-        rows.setdefault(row.folded, row)
-    if model is Author:
-        missing = {key for key in folded.values() if key not in rows}
-        for key, author in authors_by_alternative_name(folded=missing).items():
-            rows.setdefault(key, author)
-    return {name: rows[folded[name]] for name in wanted if folded[name] in rows}
-
-
-def authors_by_alternative_name(*, folded: Iterable[str]) -> dict[str, Author]:
-    """The authors one of whose alternative names (one per line) folds to each key (as
-    names_folded folds): a merged author's old name finds the author kept. One query."""
-    keys = sorted(set(folded))
-    if not keys:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT DISTINCT ON (key) key, a.id
-              FROM statements_author a,
-                   unnest(string_to_array(a.alternative_names, E'\\n')) AS alt,
-                   archive_fold(btrim(alt)) AS key
-             WHERE a.alternative_names <> '' AND key = ANY(%s)
-             ORDER BY key, a.id
-            """,
-            [keys],
-        )
-        found = dict(cursor.fetchall())
-    authors = Author.objects.in_bulk(set(found.values()))
-    return {key: authors[pk] for key, pk in found.items()}
 
 
 def author_redirected(*, slug: str) -> Author | None:

@@ -21,7 +21,7 @@ from statements.catalog.indexing import (
     search_words_remove,
     statement_search_names_refresh,
 )
-from statements.catalog.selectors import authors_by_alternative_name, names_folded
+from statements.catalog.names import authors_by_alternative_name, names_folded
 from statements.core.records import AuthorCredit, StatementData
 from statements.core.rendering import render_body
 from statements.models import (

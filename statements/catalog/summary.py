@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.urls import reverse
 
+from statements.core.languages import language_name
 from statements.models import Tag
 
 _COMPUTE = """
 WITH pub AS (
-    SELECT id, date_start, date_precision FROM statements_statement
+    SELECT id, date_start, date_precision, language FROM statements_statement
      WHERE status = 'published' AND published_at <= statement_timestamp()
 )
 SELECT json_build_object(
@@ -39,6 +40,8 @@ SELECT json_build_object(
     'years', (SELECT coalesce(json_object_agg(y, n), '{}') FROM (
         SELECT extract(year FROM date_start)::int AS y, count(*) AS n FROM pub
          WHERE date_start IS NOT NULL GROUP BY 1) AS x),
+    'languages', (SELECT coalesce(json_object_agg(language, n), '{}') FROM (
+        SELECT language, count(*) AS n FROM pub WHERE language <> '' GROUP BY 1) AS x),
     'months', (SELECT coalesce(json_object_agg(m, n), '{}') FROM (
         SELECT to_char(date_start, 'YYYY-MM') AS m, count(*) AS n FROM pub
          WHERE date_start IS NOT NULL AND date_precision <> 'year' GROUP BY 1) AS x)
@@ -59,6 +62,7 @@ class Summary:
     author_credits: dict[int, int]
     year_counts: dict[int, int]
     month_counts: dict[str, int]
+    language_counts: dict[str, int]
 
     @property
     def authors(self) -> int:
@@ -82,6 +86,7 @@ class Summary:
             author_credits={int(k): v for k, v in data["authors"].items()},
             year_counts={int(k): v for k, v in data["years"].items()},
             month_counts=dict(data["months"]),
+            language_counts=dict(data["languages"]),
         )
 
 
@@ -118,7 +123,9 @@ def archive_summary() -> Summary:
             list(known),
         )
         change, stored_change, data, expires, current = cursor.fetchone()
-        if stored_change == change and current:
+        # A row stored before languages were counted is recomputed once.
+        complete = data is None or "languages" in data
+        if stored_change == change and current and complete:
             if data is None and _last_read is not None:
                 return _last_read[1]
             summary = Summary.from_data(data, change=change, expires=expires)
@@ -156,6 +163,12 @@ def tags_top(*, limit: int) -> list[Tag]:
     for tag in tags:
         tag.count = summary.tag_counts[tag.pk]
     return tags
+
+
+def archive_languages() -> list[tuple[str, str]]:
+    """The languages of published statements, (code, English name), by name."""
+    counts = archive_summary().language_counts
+    return sorted(((code, language_name(code)) for code in counts), key=lambda pair: pair[1])
 
 
 def archive_years() -> list[dict]:

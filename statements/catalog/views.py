@@ -52,6 +52,48 @@ def active_filters(filters: StatementFilters, tags, author) -> list[dict]:
     return active
 
 
+def filter_form(params, filters: StatementFilters | None, error: FilterError | None = None):
+    """What the filter form shows: the filters in force, dates in the site's own forms; or,
+    after a bad value, every value as the reader sent it, the problem, and the address
+    without the parameter at fault."""
+    if filters is not None:
+        values = {
+            "tags": filters.tags,
+            "author": filters.author,
+            "year": filters.year or "",
+            "from": filters.date_from.display() if filters.date_from else "",
+            "to": filters.date_to.display() if filters.date_to else "",
+            "lang": filters.lang,
+            "sort": filters.sort,
+        }
+    else:
+        values = {name: params.get(name, "") for name in FILTER_PARAMETERS if name != "tag"}
+        values["tags"] = params.getlist("tag")
+    languages, lang = summary.archive_languages(), str(values["lang"])
+    if lang and lang not in dict(languages):
+        languages.append((lang, language_name(lang)))
+    form = {"values": values, "languages": languages}
+    if error is not None:
+        form.update(error=str(error), error_param=error.param, retry_url="")
+        if error.param:
+            kept = params.copy()
+            kept.pop(error.param, None)
+            kept.pop("page", None)
+            form["retry_url"] = "?" + kept.urlencode() if kept else "?"
+    return form
+
+
+def name_filter(params) -> str:
+    """The ``q`` of /tags/ and /authors/: part of a name, checked like the list filters."""
+    values = params.getlist("q")
+    text = " ".join(values[-1].split()) if values else ""
+    if len(values) > 1:
+        raise FilterError("Give “q” once.", "q")
+    if len(text) > 100 or any(ord(char) < 32 for char in text):
+        raise FilterError("Write part of a name, in at most 100 characters.", "q")
+    return text
+
+
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "There is nothing at this address."}, status=404)
@@ -102,7 +144,12 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET)
     except FilterError as error:
-        return bad_request(request, str(error))
+        context = {
+            "form": filter_form(request.GET, None, error),
+            "sorts": SORTS,
+            "crumbs": crumbs(("Statements", None)),
+        }
+        return render(request, "statements/statement_list.html", context, status=400)
     tags, author = filter_targets_or_404(filters)
     statements = selectors.statement_list(filters=filters, tags=tags, author=author, card_fields=())
     # Unfiltered, the list is every published statement: the kept count serves.
@@ -115,6 +162,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
+            "form": filter_form(request.GET, filters),
             "active_filters": active_filters(filters, tags, author),
             "sorts": SORTS,
             "crumbs": crumbs(("Statements", None)),
@@ -191,20 +239,26 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page(params=("kind", "page"))
+@public_page(params=("kind", "q", "page"))
 def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind and kind not in Author.Kind.values:
         return bad_request(
             request, f"Unknown kind. Choose one of: {', '.join(Author.Kind.values)}."
         )
-    page = paginate(request, selectors.author_list(kind=kind), per_page=200)
+    try:
+        containing = name_filter(request.GET)
+    except FilterError as error:
+        return bad_request(request, str(error))
+    authors = selectors.author_list(kind=kind, containing=containing)
+    page = paginate(request, authors, per_page=200)
     return render(
         request,
         "statements/author_list.html",
         {
             "page": page,
             "kind": kind,
+            "q": containing,
             "kinds": Author.Kind.choices,
             "crumbs": crumbs(("Authors", None)),
         },
@@ -235,13 +289,18 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(params=("q", "sort"))
 def tag_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "statements/tag_list.html",
-        {"tags": selectors.tag_list(), "crumbs": crumbs(("Tags", None))},
-    )
+    sort = request.GET.get("sort", "")
+    if sort not in ("", "count"):
+        return bad_request(request, "Unknown order. Leave it out for A–Z, or write sort=count.")
+    try:
+        containing = name_filter(request.GET)
+    except FilterError as error:
+        return bad_request(request, str(error))
+    tags = selectors.tag_list(by_count=bool(sort), containing=containing)
+    context = {"tags": tags, "sort": sort, "q": containing, "crumbs": crumbs(("Tags", None))}
+    return render(request, "statements/tag_list.html", context)
 
 
 @require_safe

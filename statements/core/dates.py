@@ -104,6 +104,28 @@ class PartialDate:
             raise PartialDateError(f"“{cleaned}” is not a date: {error}") from None
 
     @classmethod
+    def read(cls, text: str) -> PartialDate:
+        """Read a date as a reader types it: the machine forms ``parse`` takes, or the forms
+        the site shows ("2025", "March 2025", "13 March 2025"), also "March 13, 2025",
+        "13th March 2025" and "Mar 2025", in any letter case. Raise PartialDateError."""
+        cleaned = " ".join((text or "").split())
+        if _PARTIAL_DATE_RE.fullmatch(cleaned):
+            return cls.parse(cleaned)
+        match = _SHOWN_DATE_RE.fullmatch(cleaned.lower())
+        month = _MONTHS.get(match["month"]) if match else None
+        if match is None or month is None or (match["day"] and match["day2"]):
+            shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
+            raise PartialDateError(
+                f"“{shown}” is not a date. Write a year (2025), a month (March 2025 or "
+                "2025-03) or a day (13 March 2025 or 2025-03-13)."
+            )
+        day = match["day"] or match["day2"]
+        try:
+            return cls(int(match["year"]), month, int(day) if day else None)
+        except PartialDateError as error:
+            raise PartialDateError(f"“{cleaned}” is not a date: {error}") from None
+
+    @classmethod
     def from_start(cls, start: datetime.date, precision: str) -> PartialDate:
         """Rebuild a partial date from its stored first day and precision."""
         if precision == Precision.YEAR:
@@ -241,6 +263,11 @@ _MONTHS = {
     )
     for name in names
 }
+# "13 March 2025", "13th March, 2025", "March 2025", "March 13, 2025", "Mar. 2025".
+_SHOWN_DATE_RE = re.compile(
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\.? )?(?P<month>[^\W\d_]+)\.?,?"
+    r" (?:(?P<day2>\d{1,2})(?:st|nd|rd|th)?,? )?(?P<year>\d{4})"
+)
 _ISO_IN_TEXT = re.compile(r"\b(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+)?\b")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements.cache import public_pages_changed
+from statements.catalog.names import names_existing
 from statements.catalog.revisions import revision_context
-from statements.catalog.selectors import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
 from statements.core.records import StatementData
 from statements.ingest.files import parse_bytes

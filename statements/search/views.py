@@ -20,8 +20,8 @@ from statements.catalog.filters import (
 )
 from statements.catalog.views import (
     active_filters,
-    bad_request,
     crumbs,
+    filter_form,
     filter_targets_or_404,
 )
 from statements.search.query import search_text_clean
@@ -35,7 +35,13 @@ def search(request: HttpRequest) -> HttpResponse:
         filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
         text, cut = search_text_clean(_single_value(request.GET, "q"))
     except FilterError as error:
-        return bad_request(request, str(error))
+        context = {
+            "text": request.GET.get("q", "")[:300],
+            "form": filter_form(request.GET, None, error),
+            "sorts": SEARCH_SORTS,
+            "crumbs": crumbs(("Search", None)),
+        }
+        return render(request, "statements/search.html", context, status=400)
     tags, author = filter_targets_or_404(filters)
     try:
         # Counts stop at 1,000 results: 50 pages of 20.
@@ -63,6 +69,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "text": text,
             "cut": cut,
             "filters": filters,
+            "form": filter_form(request.GET, filters),
             "results": results,
             "page_number": page_number,
             "active_filters": active_filters(filters, tags, author),
@@ -106,7 +113,7 @@ def _facet_links(facets: dict, *, narrowed: Callable[..., str], tags: list[str])
 def _single_value(params: QueryDict, name: str) -> str:
     values = params.getlist(name)
     if len(values) > 1:
-        raise FilterError(f"Give “{name}” once.")
+        raise FilterError(f"Give “{name}” once.", name)
     return values[0] if values else ""
 
 
