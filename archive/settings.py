@@ -291,6 +291,9 @@ ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@archive.inv
 # inside gunicorn's 30-second worker timeout, and far above what a real statement needs.
 ARCHIVE_PANDOC_SECONDS = int(os.environ.get("ARCHIVE_PANDOC_SECONDS", "15"))
 ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"))
+# A reader's book (the bookbuilder) is made in the request: pandoc and Typst together stop
+# past this many seconds, inside gunicorn's 30-second worker timeout.
+ARCHIVE_BOOK_SECONDS = int(os.environ.get("ARCHIVE_BOOK_SECONDS", "25"))
 # The site's own address (https://archive.example.org), printed in the colophon of its EPUB
 # and PDF files; without it the colophon names no address (a file is kept per address).
 ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "")

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
 from statements.catalog import history, views
-from statements.interop import sitemaps
+from statements.interop import book, sitemaps
 from statements.interop import views as interop_views
 from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
@@ -52,6 +52,9 @@ urlpatterns = [
     path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("random/", views.random_statement, name="random"),
     path("search/", search_views.search, name="search"),
+    path("book/", book.book_page, name="book"),
+    path("book/change/", book.book_change, name="book_change"),
+    path("book/book.<edition:fmt>", book.book_download, name="book_download"),
     path("opensearch.xml", search_views.opensearch, name="opensearch"),
     path("robots.txt", interop_views.robots_txt, name="robots"),
     path("oai/", oai_endpoint, name="oai"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -138,6 +139,7 @@ PAGE_TYPES = {
     "search": "/search/?q=solidarity",
     "search-empty": "/search/?q=solidarty",
     "history": "/statements/solidarity-beyond-borders/history/",
+    "book": "/book/?s=solidarity-beyond-borders,an-older-call&title=A+zine",
     "version": "/statements/solidarity-beyond-borders/v/1/",
     "changes": "/changes/",
 }
@@ -211,6 +213,23 @@ def test_contents_stay_in_reach_of_a_long_text(browser, live_server, archive):
     phone.close()
 
 
+def test_a_note_opens_where_it_is_referenced_and_prints_at_the_end(reader, archive):
+    reader.goto(PAGE_TYPES["detail"])
+    note = reader.get_by_role("button", name="Note 2")
+    assert note.is_visible()
+    assert not reader.locator("#fnref2").is_visible()  # the plain link gives way to the button
+    popover = reader.locator("#note-2-0")
+    assert not popover.is_visible()
+    note.click()
+    assert popover.is_visible() and "Note 2." in popover.inner_text()
+    reader.keyboard.press("Escape")
+    assert not popover.is_visible()
+    reader.emulate_media(media="print")
+    assert reader.locator("#fnref2").is_visible() and not note.is_visible()
+    assert reader.locator("#fn2").is_visible()  # the list at the end is kept
+    reader.emulate_media(media="screen")
+
+
 def test_downloads_and_citation_come_before_the_text(reader, archive):
     reader.goto(PAGE_TYPES["detail"])
     html = reader.content()
@@ -254,6 +273,42 @@ def test_search_then_narrow_by_a_facet_and_widen_again(reader, archive):
     reader.get_by_role("link", name="Remove filter Tag: history").click()
     assert "tag=" not in reader.url
     assert reader.locator(".statement-card").count() == 2
+
+
+def test_reader_binds_a_book_without_javascript_and_downloads_it(browser, live_server, archive):
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server.url, accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto("/statements/?sort=title")
+    page.get_by_role("button", name="Add to book: Solidarity beyond borders").click()
+    assert page.get_by_role("status").inner_text().startswith("“Solidarity beyond borders” is")
+    page.get_by_role("link", name="Back to where you were").click()
+    assert page.url.endswith("/statements/?sort=title")
+    page.get_by_role("button", name="Add to book: An older call").click()
+    page.goto("/search/?q=entraide")
+    page.get_by_role("button", name="Add to book: Appel à l'entraide").click()
+    page.get_by_role("button", name="Move up: An older call").click()
+    page.get_by_role("button", name="Remove: Appel à l'entraide").click()
+    page.get_by_label("Title of the book").fill("Letters for the march")
+    page.get_by_role("button", name="Save the title").click()
+    items = page.locator(".book-list > li > a").all_inner_texts()
+    assert items == ["An older call", "Solidarity beyond borders"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="EPUB", exact=True).click()
+    epub = zipfile.ZipFile(download.value.path())
+    package = next(epub.read(n).decode() for n in epub.namelist() if n.endswith(".opf"))
+    assert "Letters for the march" in package
+    nav = next(epub.read(n).decode() for n in epub.namelist() if n.endswith("nav.xhtml"))
+    assert nav.index("An older call") < nav.index("Solidarity beyond borders")
+    # The book is shareable: its address shows the same book to someone else.
+    share = page.locator(".share-address").get_attribute("href")
+    other = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    shown = other.new_page()
+    shown.goto(share)
+    assert shown.locator(".book-list > li > a").all_inner_texts() == items
+    other.close()
+    context.close()
 
 
 def test_search_filters_come_first_and_folded_on_a_phone(browser, live_server, archive):

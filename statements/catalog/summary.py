@@ -123,9 +123,7 @@ def archive_summary() -> Summary:
             list(known),
         )
         change, stored_change, data, expires, current = cursor.fetchone()
-        # A row stored before languages were counted is recomputed once.
-        complete = data is None or "languages" in data
-        if stored_change == change and current and complete:
+        if stored_change == change and current:
             if data is None and _last_read is not None:
                 return _last_read[1]
             summary = Summary.from_data(data, change=change, expires=expires)

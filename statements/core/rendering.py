@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
+from typing import cast
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Scanned
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import render_footnote_ref
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
@@ -19,12 +23,15 @@ ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "li", "ol", "p", "pre", "q", "s",
     "section", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "tr", "ul",
+    "tr", "ul", "button", "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class"},
     "a": {"href", "title"},
     "abbr": {"title"},
+    # A note shown where it is referenced (see _note_popovers): only these values are made.
+    "button": {"type", "popovertarget", "aria-label"},
+    "span": {"popover", "role"},
     "ol": {"start", "type"},
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
@@ -38,6 +45,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.add_render_rule("footnote_ref", _note_popovers)
     md.use(anchors_plugin, min_level=2, max_level=4, permalink=False)
     md.use(superscript_plugin)  # 17^th^
     md.use(sub_plugin)  # H~2~O
@@ -99,7 +107,60 @@ def render_body(source: str) -> tuple[str, list[dict]]:
         for i, token in enumerate(tokens)
         if token.type == "heading_open" and "id" in token.attrs
     ]
-    return _sanitise(md.renderer.render(tokens, md.options, {})), toc
+    env = {"notes": _note_texts(md, tokens)}
+    return _sanitise(md.renderer.render(tokens, md.options, env)), toc
+
+
+def _note_texts(md: MarkdownIt, tokens) -> dict[int, str]:
+    """Each footnote's text as inline HTML (its paragraphs one after the other), by id."""
+    notes: dict[int, list[str]] = {}
+    renderer = cast(RendererHTML, md.renderer)
+    current = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type == "inline":
+            # A note's own references are left out of its popover (no popover in a popover).
+            children = [c for c in token.children or [] if c.type != "footnote_ref"]
+            current.append(renderer.renderInline(children, md.options, {}))
+    return {number: " ".join(parts) for number, parts in notes.items()}
+
+
+# What _note_popovers adds, for the outputs that carry the text without the page's style
+# sheet (feeds, the API): the note's button and popover (to the end, when cut short).
+_POPOVERS = re.compile(
+    r'<button type="button" class="note-show"[^>]*>[^<]*</button>'
+    r'|<span popover="auto".*?(?:All notes</a></span>|\Z)',
+    re.DOTALL,
+)
+
+
+def without_note_popovers(html: str) -> str:
+    """The HTML of a body as it was before popovers: links to the notes at the end only."""
+    return _POPOVERS.sub("", html)
+
+
+def _note_popovers(self, tokens, idx: int, options, env) -> str:
+    """A footnote reference: the link to the note in the list at the end, as always, and
+    beside it a button that shows the note's text where it is referenced, in a popover
+    (HTML's own, no script). The style sheet shows the button only where the browser
+    supports popovers, and then hides the link; print keeps the link."""
+    link = render_footnote_ref(self, tokens, idx, options, env)
+    meta = tokens[idx].meta
+    text = env.get("notes", {}).get(meta["id"])
+    if text is None:
+        return link
+    number = meta["id"] + 1
+    key = f"{number}-{meta.get('subId', 0)}"
+    return (
+        f'{link}<button type="button" class="note-show" popovertarget="note-{key}" '
+        f'aria-label="Note {number}">{number}</button>'
+        f'<span popover="auto" id="note-{key}" class="note-pop" role="note">'
+        f'<span class="note-number">{number}.</span> {text} '
+        f'<a href="#fn{number}">All notes</a></span>'
+    )
 
 
 def _plain(inline) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -96,13 +97,19 @@ def edition_make(statement, *, fmt: str, options: EditionOptions) -> bytes:
 
 def edition_get(statement, *, fmt: str, options: EditionOptions) -> tuple[str, bool]:
     """The kept file's storage name, made first if it is not there yet; and whether it
-    was made by this call. Made in memory and saved whole, so a reader never finds half a
-    file where the storage writes in one go (two requests racing both make it; the second
-    save finds the name taken and is dropped)."""
+    was made by this call (see kept_file)."""
     name = edition_name(statement, fmt=fmt, options=options)
+    return kept_file(name, lambda: edition_make(statement, fmt=fmt, options=options))
+
+
+def kept_file(name: str, make: Callable[[], bytes]) -> tuple[str, bool]:
+    """The storage name of the file ``make`` makes, made now if it is not kept yet; and
+    whether it was made by this call. Made in memory and saved whole, so a reader never
+    finds half a file where the storage writes in one go (two requests racing both make it;
+    the second save finds the name taken and is dropped)."""
     if default_storage.exists(name):
         return name, False
-    content = edition_make(statement, fmt=fmt, options=options)
+    content = make()
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # another request saved it first: keep theirs

@@ -14,25 +14,36 @@ declares, and it adds one small package (plus pydantic) where DRF would add two 
   so statements with the same date never swap between pages. Search results, as on the
   site, stop at 1,000 (``count_capped``).
 - Only published statements exist here; drafts and scheduled statements are 404s.
+- A body's HTML has its notes at the end only, without the page's popovers
+  (core.rendering.without_note_popovers). The types are in interop.api_schemas.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field
 
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.core.dates import PartialDate
+from statements.core.rendering import without_note_popovers
 from statements.ingest.editions import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
+from statements.interop.api_schemas import (
+    AuthorDetailOut,
+    AuthorPage,
+    Error,
+    StatementDetailOut,
+    StatementPage,
+    StatementQuery,
+    TagOut,
+    TagPage,
+)
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
 from statements.pagination import PageNotFound, page_get
@@ -58,117 +69,6 @@ api = NinjaAPI(
     openapi_url="/schema/",
     docs_url="/docs/",
 )
-
-
-# --- response types ------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str = Field(description="What was wrong, for a person to read.")
-
-
-class AuthorRef(Schema):
-    name: str
-    slug: str
-    kind: Literal["collective", "organisation", "person"]
-    url: str = Field(description="The author's page on the site.")
-    api_url: str
-
-
-class Credit(AuthorRef):
-    role: Literal["author", "signatory", "translator", "publisher"]
-
-
-class TagRef(Schema):
-    name: str
-    slug: str
-    url: str
-    api_url: str
-
-
-class PartialDateOut(Schema):
-    value: str = Field(description="ISO 8601 as precise as known: 2025, 2025-03 or 2025-03-14.")
-    precision: Literal["year", "month", "day"]
-    start: datetime.date = Field(description="The first day of the period.")
-    end: datetime.date = Field(description="The last day of the period.")
-
-
-class SourceOut(Schema):
-    kind: Literal["original", "retrieved", "translated"]
-    url: str | None
-    site_name: str | None
-    retrieved_on: PartialDateOut | None
-    archived_url: str | None
-    note: str | None = Field(description="The source line as written.")
-
-
-class StatementOut(Schema):
-    slug: str
-    title: str
-    subtitle: str | None
-    summary: str | None
-    issued: PartialDateOut | None = Field(description="The date of the statement.")
-    date_text: str | None = Field(description="The date as written in the source.")
-    language: str | None = Field(description="ISO 639-1 code.")
-    authors: list[AuthorRef]
-    tags: list[TagRef]
-    published_at: datetime.datetime
-    updated_at: datetime.datetime
-    url: str = Field(description="The statement's page on the site.")
-    api_url: str
-
-
-class StatementDetailOut(StatementOut):
-    place: str | None
-    rights: str | None
-    body: str = Field(description="The text, in Markdown.")
-    body_html: str = Field(description="The text as sanitised HTML.")
-    credits: list[Credit] = Field(description="Everyone credited: authors, signatories, ...")
-    sources: list[SourceOut]
-    downloads: dict[str, str] = Field(description="Download and citation formats: suffix → URL.")
-
-
-class AuthorOut(AuthorRef):
-    statements: int = Field(description="Published statements credited to the author.")
-    statements_api_url: str
-
-
-class AuthorDetailOut(AuthorOut):
-    alternative_names: list[str]
-    description: str | None
-    website: str | None
-    location: str | None
-    wikidata_id: str | None = Field(description="The author's Wikidata item (Q12345).")
-    viaf_id: str | None = Field(description="The author's VIAF cluster number.")
-    same_as: list[str] = Field(description="The author's records in Wikidata and VIAF.")
-
-
-class TagOut(TagRef):
-    statements: int
-    statements_api_url: str
-
-
-class PageOut(Schema):
-    count: int = Field(description="How many results there are (search: at most 1,000).")
-    count_capped: bool = Field(description="True when a search found more than it counts.")
-    page: int
-    next: str | None
-    previous: str | None
-
-
-class StatementPage(PageOut):
-    results: list[StatementOut]
-
-
-class AuthorPage(PageOut):
-    results: list[AuthorOut]
-
-
-class TagPage(PageOut):
-    results: list[TagOut]
-
-
-# --- errors --------------------------------------------------------------------------------
 
 
 @api.exception_handler(ValidationError)
@@ -265,33 +165,6 @@ def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
 
 NOT_FOUND = {404: Error}
 BAD_OR_NOT_FOUND = {400: Error, 404: Error}
-Sort = Literal["relevance", "-date", "date", "title", "-added"]
-
-
-class StatementQuery(Schema):
-    """The parameters, for the schema; their values are checked by the site's own filter form
-    (catalog.filters.StatementFilterForm), so a bad one gets the site's message."""
-
-    q: str | None = Field(
-        None, max_length=500, description="Words to search for (web search syntax)."
-    )
-    tag: list[str] | None = Field(None, description="Tag slugs; a statement must have them all.")
-    author: str | None = Field(None, description="An author's slug (any role).")
-    year: str | None = Field(None, description="A year of issue: four digits.")
-    from_: str | None = Field(
-        None,
-        alias="from",
-        description="Dated on or after this partial date (2025, 2025-03 or 2025-03-14; "
-        "periods that overlap count).",
-    )
-    to: str | None = Field(None, description="Dated on or before this partial date.")
-    lang: str | None = Field(None, description="ISO 639-1 code.")
-    sort: Sort | None = Field(
-        None,
-        description="relevance (searches only, their default), -date (default), date, "
-        "title, -added.",
-    )
-    page: int = Field(1, ge=1, le=100_000)
 
 
 @api.get(
@@ -350,7 +223,7 @@ def statement_detail(request: HttpRequest, slug: str):
         place=statement.place or None,
         rights=statement.rights or None,
         body=statement.body,
-        body_html=statement.body_html,
+        body_html=without_note_popovers(statement.body_html),
         credits=[{**_author(request, c.author), "role": c.role} for c in credits],
         sources=[
             {

@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from statements.catalog import cards, selectors
 from statements.catalog.filters import StatementFilters
 from statements.catalog.revisions import changes_recent
+from statements.core.rendering import without_note_popovers
 from statements.core.xmltext import xml_text
 from statements.models import last_changed, slug_url
 
@@ -91,7 +92,7 @@ class StatementFeed(Feed):
         # Summaries are plain text and the feed's description is HTML: escaped, shown as is.
         if item.summary:
             return escape(xml_text(item.summary))
-        lead = Truncator(strip_tags(item.lead)).words(60)
+        lead = Truncator(strip_tags(without_note_popovers(item.lead))).words(60)
         return escape(xml_text(" ".join(lead.split())))
 
     def item_link(self, item):

@@ -71,22 +71,34 @@ def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
     try:
         name, _made = edition_get(statement, fmt=fmt, options=options)
     except ConversionError as error:
-        return HttpResponse(
+        return unavailable(
             f"This statement cannot be made into .{fmt} here: {error}. "
-            "The Markdown and JSON downloads have all of it.",
-            status=503,
-            content_type="text/plain; charset=utf-8",
+            "The Markdown and JSON downloads have all of it."
         )
+    # The name holds a digest of the file's inputs: an ETag that changes with them.
+    etag = name.rsplit("-", 1)[-1].split(".")[0]
+    return kept_file_response(name, fmt=fmt, stem=statement.slug, options=options, etag=etag)
+
+
+def unavailable(message: str) -> HttpResponse:
+    """A file that could not be made within its bounds: a 503 that says what to do."""
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+
+
+def kept_file_response(
+    name: str, *, fmt: str, stem: str, options, etag: str, cache: str = "public, max-age=3600"
+) -> FileResponse:
+    """A kept EPUB or PDF (ingest.editions), shown in the browser, named after ``stem`` and
+    its paper unless A4."""
     label = f"-{options.suffix()}" if options.suffix() and options.suffix() != "a4" else ""
     response = FileResponse(
         default_storage.open(name, "rb"),
         content_type=EDITION_TYPES[fmt],
         as_attachment=False,
-        filename=f"{statement.slug}{label}.{fmt}",
+        filename=f"{stem}{label}.{fmt}",
     )
-    # The name holds a digest of the file's inputs: an ETag that changes with them.
-    response.headers["ETag"] = f'"{name.rsplit("-", 1)[-1].split(".")[0]}"'
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["ETag"] = f'"{etag}"'
+    response.headers["Cache-Control"] = cache
     return response
 
 

@@ -55,11 +55,21 @@ def _card(statement) -> str:
         )
         items = "".join(f'<li><a href="{url}">{name}</a></li>' for url, name in links)
         tag_list = f'<ul class="tag-list" aria-label="Tags">{items}</ul>'
+    title = escape(statement.title)
+    add = ADD_TO_BOOK.format(slug=escape(statement.slug), title=title)
     return (
         f'<li class="statement-card"><h2 class="card-title"><a href="'
-        f'{escape(statement.get_absolute_url())}"{lang}>{escape(statement.title)}</a></h2>'
-        f'<p class="card-meta">{byline}{when}</p>{text}{tag_list}</li>\n'
+        f'{escape(statement.get_absolute_url())}"{lang}>{title}</a></h2>'
+        f'<p class="card-meta">{byline}{when}</p>{text}{add}{tag_list}</li>\n'
     )
+
+
+# As in includes/_statement_card.html (the bookbuilder, interop.book).
+ADD_TO_BOOK = (
+    '<form class="add-to-book" method="post" action="/book/change/">'
+    '<input type="hidden" name="action" value="add"><input type="hidden" name="s" value="{slug}">'
+    '<button type="submit" aria-label="Add to book: {title}">Add to book</button></form>'
+)
 
 
 @register.simple_tag

@@ -91,3 +91,61 @@ def test_table_of_contents_lists_headings_as_plain_text():
         {"level": 3, "id": "code-here", "text": "Code here"},
     ]
     assert '<h2 id="what-we-ask">' in html
+
+
+NOTES = (
+    "A claim[^1] and the same again[^1], then another.[^b]\n\n"
+    "[^1]: The *evidence*, <script>alert(1)</script>\n    over two lines.\n\n"
+    "    And a second part.\n"
+    "[^b]: [Elsewhere](javascript:alert(1)) too.[^1]\n"
+)
+
+
+def test_a_note_is_readable_where_it_is_referenced():
+    html = render_markdown(NOTES)
+    tags = _tags(html)
+    buttons = [attrs for tag, attrs in tags if tag == "button"]
+    popovers = [attrs for tag, attrs in tags if tag == "span" and "popover" in attrs]
+    # One button and popover per reference (three in the text, one in note b), ids unique.
+    assert len(buttons) == len(popovers) == 4
+    assert [b["popovertarget"] for b in buttons] == [p["id"] for p in popovers]
+    assert len({p["id"] for p in popovers}) == 4
+    assert buttons[0] == {
+        "type": "button", "class": "note-show", "popovertarget": "note-1-0", "aria-label": "Note 1"
+    }  # fmt: skip
+    first = html[html.index('id="note-1-0"') : html.index("</span>", html.index("All notes"))]
+    assert "The <em>evidence</em>, &lt;script&gt;" in first and "And a second part." in first
+    assert '<a href="#fn1"' in first  # and from there to the list of notes
+    # The list at the end is kept.
+    assert '<li id="fn1" class="footnote-item">' in html and "<script>" not in html
+    for _tag, attrs in tags:
+        assert not (attrs.get("href") or "").startswith("javascript"), attrs
+
+
+def test_outputs_without_the_pages_style_get_the_notes_at_the_end_only():
+    from statements.core.rendering import without_note_popovers
+
+    html = render_markdown(NOTES)
+    plain = without_note_popovers(html)
+    assert "popover" not in plain and "note-show" not in plain
+    assert plain.count("The <em>evidence</em>") == 1  # in the list only
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in plain
+    # Cut short in the middle of a popover (a feed's lead), the rest of it goes too.
+    cut = html[: html.index("over two lines")]
+    assert "evidence" not in without_note_popovers(cut)
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_stored_bodies_their_notes_in_place():
+    import importlib
+
+    from django.apps import apps
+
+    from statements.models import Statement
+
+    statement = make_statement(body="Said.[^1]\n\n[^1]: Where.")
+    Statement.objects.filter(pk=statement.pk).update(body_html="<p>old</p>")
+    migration = importlib.import_module("statements.migrations.0028_notes_where_referenced")
+    migration.render_bodies_again(apps, None)
+    statement.refresh_from_db()
+    assert 'popovertarget="note-1-0"' in statement.body_html

@@ -179,3 +179,12 @@ def test_the_api_is_read_only(client, archive):
 def test_api_query_count_is_constant(client, archive, url):
     before, after = query_counts(client, url, grow=small_archive_grow)
     assert before == after
+
+
+def test_a_bodys_html_carries_its_notes_at_the_end_only(client, db):
+    from tests.factories import make_statement
+
+    made = make_statement("Noted", body="Said.[^1]\n\n[^1]: Where it was said.")
+    data = client.get(f"/api/statements/{made.slug}/").json()
+    assert "popover" not in data["body_html"]
+    assert data["body_html"].count("Where it was said.") == 1

@@ -151,3 +151,9 @@ def test_markup_in_a_name_stays_text_in_rss_channel_descriptions(client, db):
         # An RSS reader renders this as HTML: the name must arrive escaped, not as markup.
         assert "<b>" not in description and "<i>" not in description, description
         assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in description or "&lt;i&gt;" in description
+
+
+def test_a_lead_does_not_carry_a_note_in_the_middle_of_the_text(client, db):
+    make_statement("Noted", body="We begin.[^1] We go on.\n\n[^1]: Aside in the note.")
+    entry = feedparser.parse(client.get("/feeds/latest.atom").content).entries[0]
+    assert "We begin.[1] We go on. Aside in the note." in entry.summary  # the note once, last

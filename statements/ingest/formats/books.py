@@ -4,6 +4,7 @@ the text's SHA-256). See ingest.editions, which makes each file once per version
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -100,20 +101,28 @@ def book_markdown(statement, *, address: str = "") -> str:
     return (statement.body or "").strip() + "\n\n" + book_colophon(statement, address=address)
 
 
-def _pandoc_book(statement, *, to: str, metadata: dict, address: str, args=(), files=None) -> bytes:
-    """The text and colophon through pandoc, with the metadata and the raw-HTML filter
-    every book has."""
+def _pandoc(
+    markdown: str, *, to: str, metadata: dict, args=(), files=None, seconds=None, lua=b""
+) -> bytes:
+    """Markdown through pandoc, with the metadata and the raw-HTML filter every book has."""
     return pandoc_convert_file(
-        book_markdown(statement, address=address),
+        markdown,
         source=MARKDOWN_READER,
         to=to,
         extra_args=("--metadata-file=metadata.json", "--lua-filter=text.lua", *args),
         files={
             "metadata.json": json.dumps(metadata).encode(),
-            "text.lua": RAW_HTML_AS_TEXT,
+            "text.lua": RAW_HTML_AS_TEXT + lua,
             **(files or {}),
         },
+        seconds=seconds,
     )
+
+
+def _pandoc_book(statement, *, to: str, metadata: dict, address: str, args=(), files=None) -> bytes:
+    """The statement's text and colophon through pandoc."""
+    markdown = book_markdown(statement, address=address)
+    return _pandoc(markdown, to=to, metadata=metadata, args=args, files=files)
 
 
 def statement_epub(statement, *, address: str = "") -> bytes:
@@ -178,3 +187,91 @@ def statement_pdf(
     the foot of the page, running heads, the colophon last; or its pages imposed as a
     booklet (core.imposition)."""
     return typeset_pdf(statement_typst(statement, paper=paper, address=address), booklet=booklet)
+
+
+# A reader's book of several statements (the bookbuilder, ingest.bookbuilder): each statement
+# is a chapter, titled at the first level, its own headings one level down, its colophon last.
+CHAPTER_HEADINGS = b"""
+function Header(el)
+  if not el.classes:includes("chapter") then el.level = el.level + 1 end
+  return el
+end
+"""
+# Each statement's notes keep to its chapter: their labels get the chapter's number.
+_NOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+_DIV = ":" * 12  # longer than any fence a body's own divs open with
+
+
+def collection_metadata(statements, *, title: str) -> dict:
+    """The book's title, its authors (up to six, else none named), the language most of its
+    statements are in, and an identifier from the digests of its texts in their order."""
+    authors: list[str] = []
+    for statement in statements:
+        for name in _names(statement, Authorship.Role.AUTHOR):
+            if name not in authors:
+                authors.append(name)
+    languages = [s.language for s in statements if s.language]
+    digest = hashlib.sha256(" ".join(s.body_sha256 for s in statements).encode()).hexdigest()
+    return {
+        "title": _text(title),
+        "author": [_text(name) for name in authors] if len(authors) <= 6 else [],
+        # The most common language; on a tie, the first statement's.
+        "lang": max(languages, key=languages.count) if languages else "en",
+        "identifier": [{"scheme": "URN", "text": f"urn:sha256:{digest}"}],
+    }
+
+
+def collection_markdown(statements, *, addresses: list[str]) -> str:
+    """Every statement as a chapter in its own language: title, byline, text, colophon."""
+    chapters = []
+    for number, (statement, address) in enumerate(zip(statements, addresses, strict=True), 1):
+        byline = ", ".join(_names(statement, Authorship.Role.AUTHOR))
+        when = statement.issued.display() if statement.issued else statement.date_text
+        line = " · ".join(part for part in (byline, when) if part)
+        body = _NOTE_LABEL.sub(rf"[^c{number}-\1]", (statement.body or "").strip())
+        lang = f" lang={statement.language}" if statement.language else ""
+        chapters.append(
+            f"# {_text(statement.title)} {{.chapter}}\n\n"
+            + (f"*{_text(line)}*\n\n" if line else "")
+            + f"{_DIV} {{.statement{lang}}}\n\n{body}\n\n{_DIV}\n\n"
+            + book_colophon(statement, address=address)
+        )
+    return "\n\n".join(chapters)
+
+
+def collection_epub(statements, *, title: str, addresses: list[str], seconds: int) -> bytes:
+    """One EPUB 3, a chapter and a table-of-contents entry per statement."""
+    return _pandoc(
+        collection_markdown(statements, addresses=addresses),
+        to="epub3",
+        metadata=collection_metadata(statements, title=title),
+        args=("--toc", "--toc-depth=1", "--split-level=1"),
+        lua=CHAPTER_HEADINGS,
+        seconds=seconds,
+    )
+
+
+# Each statement starts on a new page.
+TYPST_CHAPTERS = """
+#show heading.where(level: 1): it => { pagebreak(weak: true); it }
+"""
+
+
+def collection_typst(statements, *, title: str, addresses: list[str], paper: str, seconds: int):
+    """The Typst source of the book's PDF: a contents page by statement, then each one."""
+    head = TYPST_SETTINGS % _typst_string(title) + TYPST_CHAPTERS
+    return _pandoc(
+        collection_markdown(statements, addresses=addresses),
+        to="typst",
+        metadata=collection_metadata(statements, title=title),
+        args=(
+            "--standalone",
+            "--toc",
+            "--toc-depth=1",
+            f"--variable=papersize:{PAPERS[paper]}",
+            "--include-in-header=settings.typ",
+        ),
+        files={"settings.typ": head.encode()},
+        lua=CHAPTER_HEADINGS,
+        seconds=seconds,
+    ).decode("utf-8")
