@@ -119,6 +119,20 @@ class TestEpub:
 
 
 @pytest.mark.django_db
+def test_an_image_the_archive_does_not_keep_becomes_its_caption():
+    # Found by the editions bench: a corpus text naming its site's image stopped Typst.
+    made = statement(body="Before.\n\n![The set-up screen](c-s-isso-1.png)\n\nAfter ![](x.png).")
+    text = pdf_text(editions.edition_make(made, fmt="pdf", options=EditionOptions()))
+    assert "Before." in text and "[The set-up screen]" in text and "After ." in text
+    content = editions.edition_make(made, fmt="epub", options=EditionOptions(paper=""))
+    book = zipfile.ZipFile(io.BytesIO(content))
+    assert not [name for name in book.namelist() if name.endswith(".png")]
+    chapters = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert "<img" not in chapters
+    assert "[The set-up screen]" in re.sub(r"<[^>]+>", "", chapters)
+
+
+@pytest.mark.django_db
 class TestPdf:
     @pytest.mark.parametrize(
         ("query", "size"),

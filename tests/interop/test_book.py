@@ -308,3 +308,14 @@ class TestBookFiles:
         again = client.get("/book/book.epub", address)
         assert again.status_code == 200 and again["ETag"] == first["ETag"]
         assert b"".join(again) == content
+
+
+@pytest.mark.django_db
+def test_each_statement_sets_its_language_in_a_content_block_not_a_layout_block(three):
+    from statements.ingest.formats.books import collection_typst
+
+    statements, _ = bookbuilder.book_statements(slugs=[s.slug for s in three], bodies=True)
+    source = collection_typst(statements, title="T", addresses=["", "", ""], paper="a4", seconds=30)
+    assert source.count('#[\n#set text(lang: "ru")') == 1
+    assert source.count('#[\n#set text(lang: "en")') == 2
+    assert "#block[" not in source  # around a book-length text, one took Typst past 2 GB

@@ -15,13 +15,19 @@ from statements.models import Authorship, credited, tags_by_name
 
 # Raw HTML in a body goes into a book as the text it is, never as markup (a script in an
 # EPUB runs in some readers). Pandoc's CommonMark readers ignore "-raw_html", so a filter
-# turns each raw HTML element into plain text.
+# turns each raw HTML element into plain text. The archive keeps no images (the page shows
+# none either): an image in a text, which names a file of the site it came from, becomes
+# its caption in brackets, instead of a missing file that stops Typst.
 RAW_HTML_AS_TEXT = b"""
 function RawInline(el)
   if el.format:match("html") then return pandoc.Str(el.text) end
 end
 function RawBlock(el)
   if el.format:match("html") then return pandoc.Para({pandoc.Str(el.text)}) end
+end
+function Image(el)
+  if #el.caption == 0 then return {} end
+  return pandoc.Span({pandoc.Str("["), pandoc.Span(el.caption), pandoc.Str("]")})
 end
 """
 
@@ -191,10 +197,23 @@ def statement_pdf(
 
 # A reader's book of several statements (the bookbuilder, ingest.bookbuilder): each statement
 # is a chapter, titled at the first level, its own headings one level down, its colophon last.
+# In Typst a statement's language is set in a content block, not a layout block (pandoc's
+# way with a div): a layout block around a book-length text took Typst past 2 GB.
 CHAPTER_HEADINGS = b"""
 function Header(el)
   if not el.classes:includes("chapter") then el.level = el.level + 1 end
   return el
+end
+function Div(el)
+  if FORMAT ~= "typst" or not el.classes:includes("statement") then return nil end
+  local blocks = {pandoc.RawBlock("typst", "#[")}
+  local lang = el.attributes["lang"]
+  if lang and lang:match("^%a%a$") then
+    table.insert(blocks, pandoc.RawBlock("typst", '#set text(lang: "' .. lang .. '")'))
+  end
+  for _, block in ipairs(el.content) do table.insert(blocks, block) end
+  table.insert(blocks, pandoc.RawBlock("typst", "]"))
+  return blocks
 end
 """
 # Each statement's notes keep to its chapter: their labels get the chapter's number.
