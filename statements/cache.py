@@ -39,12 +39,17 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from prometheus_client import Counter
 
 VERSION_KEY = "public-pages:version"  # every page depends on it: moved by a change to all
 GENERATION_KEY = "public-pages:generation"  # moves before any dependency does
 DEPENDENCY_PREFIX = "public-dep:"
 CACHE_ALIAS = "default"
 LISTS = "lists"
+# Prometheus (/metrics): hits, misses, and requests that may not use the cache (a session).
+PAGE_CACHE = Counter(
+    "archive_page_cache_requests", "Public pages asked of the page cache, by result", ["result"]
+)
 # Past this many statements in one change, computing the pages it touches costs more than
 # rendering them again: everything is made stale.
 PRECISE_AT_MOST = 200
@@ -126,6 +131,8 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # A session cookie may mean an editor, who sees drafts: never cached either way.
         if not _enabled() or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if _enabled():
+                PAGE_CACHE.labels("bypassed").inc()
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
         address = _address(request, params)
@@ -139,7 +146,9 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
                     response[name] = value
+                PAGE_CACHE.labels("hit").inc()
                 return response
+        PAGE_CACHE.labels("miss").inc()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemap's): its content is kept

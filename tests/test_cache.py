@@ -271,3 +271,20 @@ def test_a_change_during_rendering_is_never_cached_as_current(
     monkeypatch.setattr(selectors, "tag_get", real)
     assert not served_from_cache(client, "/tags/forests/")
     assert served_from_cache(client, "/tags/forests/")
+
+
+@pytest.mark.django_db
+def test_hits_misses_and_bypasses_are_counted_for_metrics(client, caching):
+    from statements.cache import PAGE_CACHE
+
+    def counts():
+        return {r: PAGE_CACHE.labels(r)._value.get() for r in ("hit", "miss", "bypassed")}
+
+    make_statement("Counted")
+    before = counts()
+    client.get("/statements/")
+    client.get("/statements/")
+    client.cookies["sessionid"] = "an-editor-perhaps"
+    client.get("/statements/")
+    after = counts()
+    assert {r: after[r] - before[r] for r in after} == {"hit": 1, "miss": 1, "bypassed": 1}
