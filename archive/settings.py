@@ -260,7 +260,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, for a Redis that may be away (archive.redis_cache).
+            "BACKEND": "archive.redis_cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer costs a request a second at most, never a worker.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -70,8 +70,45 @@ def _bump(keys: Iterable[str]) -> None:
     version = _new_version()
     # The generation first: a page rendered before the change and stored after it sees the
     # generation move and is not kept (see ``public_page``).
-    cache.set(GENERATION_KEY, version, timeout=None)
-    cache.set_many(dict.fromkeys(keys, version), timeout=None)
+    missed = cache.set_many({GENERATION_KEY: version}, timeout=None)
+    missed += cache.set_many(dict.fromkeys(keys, version), timeout=None)
+    if missed:  # Redis away (archive.redis_cache): the invalidation is owed
+        _debt_record()
+
+
+# An invalidation that could not be made is kept in the database (PageCacheDebt) until a
+# process reaching Redis makes every page stale. A process looks for such a debt before it
+# serves a cached page, at most once a DEBT_CHECK_SECONDS while it found none (at high
+# traffic, one small query a second), and every time while it knows of one.
+DEBT_CHECK_SECONDS = 1.0
+_debt = {"checked_at": -DEBT_CHECK_SECONDS, "owed": False}
+
+
+def _debt_record() -> None:
+    from statements.models import PageCacheDebt
+
+    PageCacheDebt.objects.create()
+    _debt["owed"] = True
+
+
+def _debt_settled(cache) -> bool:
+    """Whether no invalidation is owed (paying one now, when Redis answers)."""
+    from statements.models import PageCacheDebt
+
+    now = time.monotonic()
+    if not _debt["owed"] and now - _debt["checked_at"] < DEBT_CHECK_SECONDS:
+        return True
+    last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True).first()
+    _debt["checked_at"], _debt["owed"] = now, last is not None
+    if last is None:
+        return True
+    version = _new_version()
+    if cache.set_many({GENERATION_KEY: version, VERSION_KEY: version}, timeout=None):
+        return False  # Redis still away: nothing cached is served
+    # A debt recorded since the read above stays for the next look.
+    PageCacheDebt.objects.filter(pk__lte=last).delete()
+    _debt["owed"] = False
+    return True
 
 
 def public_cache_invalidate() -> None:
@@ -137,10 +174,11 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
         cache = caches[CACHE_ALIAS]
         address = _address(request, params)
         key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
+        settled = _debt_settled(cache)
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         entry = found.get(key)
-        if entry is not None:
+        if entry is not None and settled:
             keys, versions, status, content, headers = entry
             if cache.get_many(keys) == dict(zip(keys, versions, strict=True)):
                 response = HttpResponse(content, status=status)

@@ -288,3 +288,22 @@ def test_hits_misses_and_bypasses_are_counted_for_metrics(client, caching):
     client.get("/statements/")
     after = counts()
     assert {r: after[r] - before[r] for r in after} == {"hit": 1, "miss": 1, "bypassed": 1}
+
+
+@pytest.mark.django_db
+def test_an_owed_invalidation_keeps_cached_pages_out_until_it_is_paid(client, caching, monkeypatch):
+    from statements import cache as page_cache
+    from statements.models import PageCacheDebt
+
+    monkeypatch.setattr(page_cache, "DEBT_CHECK_SECONDS", 60)  # no look but the owed one
+
+    make_statement("Owed")
+    client.get("/statements/")
+    page_cache._debt_record()  # as when Redis was away at a commit
+    version = cache.get(page_cache.VERSION_KEY)
+    response, queries = get(client, "/statements/")
+    assert response.status_code == 200 and queries > 1  # rendered again, not the kept page
+    assert cache.get(page_cache.VERSION_KEY) != version  # every kept page made stale
+    assert not PageCacheDebt.objects.exists()
+    get(client, "/statements/")
+    assert get(client, "/statements/")[1] == 0  # served from the cache again

@@ -16,7 +16,13 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
-from statements.models.records import ArchiveSummary, ImportedFile, SearchWord, Withdrawal
+from statements.models.records import (
+    ArchiveSummary,
+    ImportedFile,
+    PageCacheDebt,
+    SearchWord,
+    Withdrawal,
+)
 from statements.models.statements import (
     SEARCH_VECTOR_FIELDS,
     Authorship,
@@ -41,6 +47,7 @@ __all__ = [
     "AuthorshipEvent",
     "HttpURLField",
     "ImportedFile",
+    "PageCacheDebt",
     "SearchWord",
     "SlugRedirect",
     "Source",

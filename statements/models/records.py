@@ -89,3 +89,15 @@ class ArchiveSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Archive summary at change {self.change}"
+
+
+class PageCacheDebt(models.Model):
+    """An invalidation of the page cache that could not be made (Redis away when a change
+    was committed): while a row is here, no cached page is served, and the first process
+    that reaches Redis again makes every cached page stale and clears the rows
+    (statements.cache)."""
+
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"page cache invalidation owed since {self.recorded_at:%Y-%m-%d %H:%M:%S}"

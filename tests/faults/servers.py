@@ -164,3 +164,41 @@ def get(url: str, *, timeout: float = 10, headers: dict | None = None):
         return error.code, dict(error.headers), error.read()
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, {}, b""
+
+
+class Redis:
+    """A redis-server of the test's own, which it may pause (SIGSTOP: unreachable, its
+    entries kept, as behind a network partition) and resume."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(  # noqa: S603
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+
+    def pause(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        self.resume()
+        self.process.terminate()
+        self.process.wait(timeout=10)
