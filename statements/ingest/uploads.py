@@ -3,6 +3,7 @@ import (in the server's temporary folder, under a random token tied to the sessi
 
 from __future__ import annotations
 
+import errno
 import secrets
 import shutil
 import tempfile
@@ -53,12 +54,28 @@ def upload_receive(request) -> tuple[str, list[tuple[str, str]]]:
         if upload.size > MAX_UPLOAD_BYTES:
             errors.append((name, f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"))
             continue
-        (folder / f"{number:04d}").write_bytes(upload.read())
-        (folder / f"{number:04d}.name").write_text(name, encoding="utf-8")
+        try:
+            _keep(folder / f"{number:04d}", upload.read(), name)
+        except OSError as error:
+            # A full disk (or any write refused): nothing of this upload is kept, half or
+            # whole, and the editor is told why.
+            shutil.rmtree(folder, ignore_errors=True)
+            reason = "no room" if error.errno == errno.ENOSPC else "it could not be written"
+            return token, [("", f"The server could not keep the upload ({reason}): nothing "
+                            "was kept. Try again later, or with fewer files.")]  # fmt: skip
     if not any(folder.iterdir()):
         folder.rmdir()  # every file refused: nothing is kept
     request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, [])[-9:], token]
     return token, errors
+
+
+def _keep(path: Path, content: bytes, name: str) -> None:
+    """The file, then its name, each written under a temporary name and renamed: a reader
+    finds a whole file or none."""
+    for target, data in ((path, content), (path.with_name(path.name + ".name"), name.encode())):
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        partial.rename(target)
 
 
 def upload_files(request, token: str):
