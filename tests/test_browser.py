@@ -202,6 +202,7 @@ def test_contents_stay_in_reach_of_a_long_text(browser, live_server, archive):
     assert text["y"] < 0  # the text's start is scrolled away...
     assert 0 <= toc["y"] < 360 and toc["x"] < text["x"]  # ...its contents beside it, in view
     assert not wide.locator(".back-to-contents").is_visible()
+    assert not wide.locator(".to-contents").first.is_visible()
     wide.close()
     phone = browser.new_page(viewport={"width": 390, "height": 700})
     phone.goto(live_server.url + PAGE_TYPES["detail"])
@@ -209,6 +210,12 @@ def test_contents_stay_in_reach_of_a_long_text(browser, live_server, archive):
     back = phone.locator(".back-to-contents")
     assert back.is_visible()
     back.click()
+    assert phone.url.endswith("#contents")
+    # And at the end of each section, a link back to them.
+    after = phone.locator(".to-contents a")
+    assert after.count() == 4  # four parts
+    after.nth(1).scroll_into_view_if_needed()
+    after.nth(1).click()
     assert phone.url.endswith("#contents")
     phone.close()
 

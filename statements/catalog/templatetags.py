@@ -120,3 +120,20 @@ def _credit_item(credit) -> SafeString:
         statement.title,
         when,
     )
+
+
+# Before each section heading after the first, and at the end: a link back to the contents,
+# shown on narrow screens only (archive.css). Added when the page is rendered, never stored:
+# feeds, the API and the books carry the text without it.
+BACK_TO_CONTENTS = '<p class="to-contents" lang="en"><a href="#contents">↑ Back to contents</a></p>'
+
+
+@register.filter
+def with_contents_links(body_html: str) -> SafeString:
+    """A statement's sanitised HTML (``body_markup``) with a link back to its contents at the
+    end of every top-level section."""
+    head, *sections = str(body_html).split("<h2 ")
+    if len(sections) < 2:
+        return mark_safe(body_html)  # noqa: S308 - the sanitised body, unchanged
+    joined = BACK_TO_CONTENTS.join("<h2 " + section for section in sections)
+    return mark_safe(head + joined + BACK_TO_CONTENTS)  # noqa: S308 - constant markup added

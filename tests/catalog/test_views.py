@@ -113,3 +113,16 @@ def test_every_page_names_the_archive_as_configured(client, db, settings):
         assert "Statement Archive" not in html, url
     opensearch = client.get("/opensearch.xml").content.decode()
     assert "<ShortName>Tenants&#x27; Record</ShortName>" in opensearch
+
+
+@pytest.mark.django_db
+def test_each_section_of_a_long_text_ends_with_a_link_back_to_its_contents(client):
+    sections = "\n\n".join(f"## Part {i}\n\nText {i}." for i in range(1, 4))
+    long = make_statement("Sections", body="Opening.\n\n" + sections)
+    html = client.get(long.get_absolute_url()).content.decode()
+    body = html[html.index('class="statement-body"') :]
+    assert body.count('<a href="#contents">↑ Back to contents</a>') == 3
+    assert body.index("Text 1.") < body.index("Back to contents") < body.index("Part 2")
+    assert "Back to contents" not in long.body_html  # made with the page, never stored
+    short = make_statement("One part", body="## Only\n\nText.")
+    assert "Back to contents" not in client.get(short.get_absolute_url()).content.decode()
