@@ -82,11 +82,19 @@ def test_the_site_survives_a_database_restart(site):
 
 
 def test_every_log_line_of_a_request_carries_its_id(site):
-    _, server = site
+    database, server = site
     status, headers, _ = get(server.base + "/statements/", headers={"X-Request-ID": "probe-1234"})
     assert status == 200 and headers["X-Request-ID"] == "probe-1234"
     status, headers, _ = get(server.base + "/statements/", headers={"X-Request-ID": "bad id!"})
     assert status == 200 and len(headers["X-Request-ID"]) == 32  # a new one, not the bad one
+    # An error of its own (this test may run apart from the restart test, on another
+    # process of the suite): a page asked for while the database is away.
+    database.stop()
+    try:
+        failed = get(server.base + "/tags/", headers={"X-Request-ID": "outage-5678"})
+    finally:
+        database.start()
+    assert failed[0] >= 500
     time.sleep(0.5)
     lines = server.log_lines()
     access = [line for line in lines if line.get("logger") == "archive.access"]
@@ -94,7 +102,8 @@ def test_every_log_line_of_a_request_carries_its_id(site):
     assert mine and mine[0]["status"] == 200 and mine[0]["path"] == "/statements/"
     assert {"time", "level", "message", "ms"} <= set(mine[0])
     errors = [line for line in lines if line.get("level") == "ERROR"]
-    assert errors and all(line["request_id"] for line in errors)  # the outage's, with ids
+    assert any(line["request_id"] == "outage-5678" for line in errors)
+    assert all(line["request_id"] for line in errors)  # every error names its request
 
 
 def test_metrics_add_up_every_workers_requests_for_the_scraper_only(site):
