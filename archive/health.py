@@ -3,7 +3,9 @@
 ``/healthz``: the process answers (nothing else is asked: a database outage must not get
 every web process restarted). ``/readyz``: the process can serve, checking the database and,
 when configured, the shared cache (Redis); 503 with what failed otherwise, each check bounded
-by a short timeout so that a probe never hangs.
+by a short timeout so that a probe never hangs. Database replicas and the task queue's broker
+are checked and reported but not required: the primary answers readers while a replica is
+away (archive.replicas), and the web processes do the queue's work themselves (archive.queue).
 
 ``/metrics``: Prometheus's text format (django-prometheus; with gunicorn, every worker's
 counts, through prometheus_client's multiprocess mode, see archive.gunicorn), only for a
@@ -24,6 +26,9 @@ from django.core.cache import caches
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
+
+from archive.queue import queue_configured, queue_depth
+from archive.replicas import replica_aliases
 
 
 def _timed(check) -> dict:
@@ -63,7 +68,29 @@ def readiness() -> tuple[bool, dict]:
     checks = {f"database:{alias}": _timed(_database(alias)) for alias in settings.DATABASES}
     if settings.REDIS_URL:
         checks["cache"] = _timed(_cache)
-    return all(check["ok"] for check in checks.values()), checks
+    # A replica is reported, not required: the primary answers readers while it is away.
+    for alias in replica_aliases():
+        checks[f"database:{alias}"]["required"] = False
+    # So is the task queue's broker: without it the web processes do the work themselves.
+    if queue_configured():
+        checks["broker"] = {**_timed(queue_depth), "required": False}
+    ready = all(check["ok"] for check in checks.values() if check.get("required", True))
+    return ready, checks
+
+
+def _queue_metrics() -> bytes:
+    """``archive_queue_depth``: tasks waiting for a worker (-1 when the broker does not
+    answer), asked of the broker at each scrape."""
+    if not queue_configured():
+        return b""
+    try:
+        depth = queue_depth()
+    except Exception:  # the broker is away: said as -1, the scrape still answers
+        depth = -1
+    return (
+        b"# HELP archive_queue_depth Tasks waiting in the task queue for a worker\n"
+        b"# TYPE archive_queue_depth gauge\n" + f"archive_queue_depth {depth}\n".encode()
+    )
 
 
 def _scraper(request: HttpRequest) -> bool:
@@ -88,6 +115,7 @@ class HealthMiddleware:
             response = JsonResponse({"status": "alive"})
         elif path == "/metrics":
             response = ExportToDjangoView(request)
+            response.content += _queue_metrics()
         else:
             ready, checks = readiness()
             body = {"status": "ready" if ready else "not ready", "checks": checks}

@@ -44,18 +44,15 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         response["X-Request-ID"] = value
-        access.info(
-            "%s %s %s",
-            request.method,
-            request.path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
+        extra = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        if hasattr(request, "read_from"):  # with replicas: which database it read (or none)
+            extra["read_from"] = request.read_from or "none"
+        access.info("%s %s %s", request.method, request.path, response.status_code, extra=extra)
         return response
 
 

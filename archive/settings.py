@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "archive.request_id.RequestIdMiddleware",
     # /healthz and /readyz, before the host check and the HTTPS redirect (archive.health).
     "archive.health.HealthMiddleware",
+    # A reader's request reads from a streaming replica when there is one (archive.replicas).
+    "archive.replicas.ReplicaReadsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -190,13 +192,34 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "The archive runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
-# No JIT compilation: every query here is short, and the search's dearer operator cost lifts
-# their estimates past jit_above_cost, where compiling took 13 ms to save nothing (a tag
-# browse at 100,000 statements ran 6 ms of work in 19). Any options in the URL come first.
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
-# A database that does not answer is an error after this long, not a worker stuck for minutes.
-_options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+# Streaming replicas of it (DATABASE_REPLICA_URLS, separated by commas or spaces): readers'
+# requests read from them, as far as they are caught up (archive.replicas).
+for _number, _url in enumerate(
+    os.environ.get("DATABASE_REPLICA_URLS", "").replace(",", " ").split(), start=1
+):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # In tests a replica is the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+for _alias, _database in DATABASES.items():
+    if not _database["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(f"The {_alias} database must be postgres:// too")
+    _options = _database.setdefault("OPTIONS", {})
+    # No JIT compilation: every query here is short, and the search's dearer operator cost lifts
+    # their estimates past jit_above_cost, where compiling took 13 ms to save nothing (a tag
+    # browse at 100,000 statements ran 6 ms of work in 19). Any options in the URL come first.
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    # A database that does not answer is an error after this long, not a worker stuck.
+    _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+# A replica further behind than this (seconds, as PostgreSQL reports it) is left to the others.
+ARCHIVE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -232,7 +255,52 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Several web hosts and workers share one storage for uploads and kept files: S3-compatible
+# object storage (django-storages) when ARCHIVE_S3_BUCKET is set. Credentials come from the
+# environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+ARCHIVE_S3_BUCKET = os.environ.get("ARCHIVE_S3_BUCKET", "")
+if ARCHIVE_S3_BUCKET:
+    from botocore.config import Config as _S3Config
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ARCHIVE_S3_BUCKET,
+            "endpoint_url": os.environ.get("ARCHIVE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ARCHIVE_S3_REGION") or None,
+            "location": os.environ.get("ARCHIVE_S3_PREFIX", ""),
+            "default_acl": None,  # private: files are served through the archive
+            "file_overwrite": False,  # a kept file is never replaced (ingest.editions)
+            # Every request to the storage is bounded.
+            "client_config": _S3Config(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}
+            ),
+        },
+    }
 MEDIA_URL = "media/"
+
+# The task queue (archive.queue, archive.celery): Celery with Redis or RabbitMQ as broker;
+# with none, each task runs in the process that asks for it.
+CELERY_BROKER_URL = os.environ.get("ARCHIVE_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ARCHIVE_QUEUE", "archive")
+CELERY_TASK_IGNORE_RESULT = True  # what a task did is kept by the archive (Job), not Celery
+# A task is taken off the queue once done: a worker that dies mid-task leaves it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Handing a task over waits this long at most; then the web process does the work itself.
+ARCHIVE_BROKER_TIMEOUT = float(os.environ.get("ARCHIVE_BROKER_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = ARCHIVE_BROKER_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": ARCHIVE_BROKER_TIMEOUT,
+    "socket_connect_timeout": ARCHIVE_BROKER_TIMEOUT,
+    "max_retries": 1,
+}
 
 # Security: safe by default, relaxed only for local development and the test client.
 SECURE_BY_DEFAULT = not (DEBUG or TESTING)
@@ -344,6 +412,9 @@ ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "")
 # The admin's import runs in the web request: no file is started after this many seconds
 # (with one file's conversion bounded above, the request ends inside the worker timeout).
 ARCHIVE_ADMIN_IMPORT_SECONDS = int(os.environ.get("ARCHIVE_ADMIN_IMPORT_SECONDS", "10"))
+# An import confirmed in the admin when a task queue is configured runs on a worker: no file
+# is started after this many seconds there.
+ARCHIVE_QUEUE_IMPORT_SECONDS = int(os.environ.get("ARCHIVE_QUEUE_IMPORT_SECONDS", "600"))
 
 # Revision history (django-pghistory): readers' page loads open no revision context.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -1,14 +1,14 @@
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitDefaultTag
 
 from statements import admin_files  # noqa: F401  (registers the imported files' admin)
 from statements.admin_history import StatementHistoryMixin
+from statements.admin_import import StatementImportMixin
 from statements.admin_inlines import AuthorshipInline, SlugRedirectInline, SourceInline
 from statements.admin_lists import (
     AuthorKindFilter,
@@ -22,8 +22,6 @@ from statements.cache import public_pages_changed_of
 from statements.catalog import indexing, merging, services
 from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
 from statements.catalog.revisions import revision_context
-from statements.ingest import uploads
-from statements.ingest.services import statement_import
 from statements.models import (
     Author,
     Authorship,
@@ -63,6 +61,7 @@ class PublicPagesChange:
 class StatementAdmin(
     StatementHistoryMixin,
     StatementPreviewMixin,
+    StatementImportMixin,
     TagSuggestMixin,
     ListParametersChecked,
     PublicPagesChange,
@@ -123,66 +122,6 @@ class StatementAdmin(
         )
 
     change_list_template = "admin/statements/statement/change_list.html"
-
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="statements_statement_import",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        """Upload files, see what each one holds, then import them as drafts."""
-        from django.core.exceptions import PermissionDenied
-
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import statements",
-            "opts": self.model._meta,
-            "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
-        }
-        if request.method == "POST" and request.POST.get("token"):
-            token = request.POST["token"]
-            files = uploads.upload_files(request, token)
-            if files is None:
-                context["error"] = "This upload has expired or is not yours: upload again."
-            else:
-                try:
-                    # Inside the web request, so bounded well inside the worker's timeout;
-                    # what was not reached is reported and can be uploaded again.
-                    report = statement_import(
-                        files=files, status="draft", seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS
-                    )
-                finally:
-                    uploads.upload_discard(request, token)
-                context["report"] = report
-                if report.created or report.updated:
-                    self.message_user(
-                        request,
-                        f"{len(report.created)} created and {len(report.updated)} updated "
-                        "as drafts.",
-                        messages.SUCCESS,
-                    )
-        elif request.method == "POST":
-            token, errors = uploads.upload_receive(request)
-            files = uploads.upload_files(request, token) or []
-            # What an import would do, written and rolled back: new or an update (of which
-            # statement, and what changes), and why a file cannot be imported.
-            plan = statement_import(
-                files=files,
-                status="draft",
-                dry_run=True,
-                seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS,
-            )
-            context.update(
-                token=token, previews=plan.entries, errors=errors + plan.failed, plan=plan
-            )
-        return TemplateResponse(request, "admin/statements/statement/import.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         text, _ = search_text_clean(search_term)

@@ -41,6 +41,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import Counter
 
+from archive.replicas import note_written
+
 VERSION_KEY = "public-pages:version"  # every page depends on it: moved by a change to all
 GENERATION_KEY = "public-pages:generation"  # moves before any dependency does
 DEPENDENCY_PREFIX = "public-dep:"
@@ -224,6 +226,9 @@ def public_pages_changed(
     from statements.catalog.summary import archive_summary_changed
 
     archive_summary_changed()
+    # Before the pages are made stale: a replica must have replayed the change before it
+    # renders a page again (archive.replicas).
+    transaction.on_commit(note_written)
     if not _enabled():
         return
     named = statements is not None or authors or tags

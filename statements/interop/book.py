@@ -35,7 +35,6 @@ from statements.ingest.bookbuilder import (
     MAX_TEXT_BYTES,
     Book,
     BookError,
-    book_file,
     book_statements,
     book_title_clean,
 )
@@ -43,7 +42,8 @@ from statements.ingest.editions import (
     EditionOptionError,
     edition_options_parse,
 )
-from statements.interop.views import kept_file_response, unavailable
+from statements.ingest.tasks import book_file_for_reader
+from statements.interop.views import being_made, kept_file_response, unavailable
 from statements.models import Authorship, credited
 
 COOKIE = "archive_book"
@@ -226,12 +226,13 @@ def _referer_path(request: HttpRequest) -> str:
 
 @require_safe
 def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The book as one EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``), made in this
-    request within ARCHIVE_BOOK_SECONDS, or read from its kept file."""
+    """The book as one EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``), read from its
+    kept file; made first on a worker (the reader waits on a page that reloads) or, with no
+    task queue, in this request within ARCHIVE_BOOK_SECONDS."""
     try:
         book, shared = _book(request, bodies=True)
         options = edition_options_parse(fmt, request.GET)
-        name, _made = book_file(book, fmt=fmt, options=options)
+        name = book_file_for_reader(book, fmt=fmt, options=options)
     except (BookError, EditionOptionError) as error:
         return bad_request(request, str(error))
     except ConversionError as error:
@@ -239,6 +240,8 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
             f"This book could not be made here: {error}. Make it smaller (fewer or shorter "
             "statements), or download the statements one by one from their pages."
         )
+    if name is None:
+        return being_made(request, "book")
     # A shared address names its content; the reader's own book depends on their cookie.
     return kept_file_response(
         name,

@@ -19,10 +19,10 @@ from statements.core.pandoc import ConversionError
 from statements.ingest.editions import (
     EDITION_TYPES,
     EditionOptionError,
-    edition_get,
     edition_options_parse,
 )
 from statements.ingest.formats.writers import DOWNLOADS
+from statements.ingest.tasks import edition_file_for_reader
 from statements.interop.citations import CITATION_DOWNLOADS
 
 
@@ -69,15 +69,36 @@ def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
     except EditionOptionError as error:
         return bad_request(request, str(error))
     try:
-        name, _made = edition_get(statement, fmt=fmt, options=options)
+        name = edition_file_for_reader(statement, fmt=fmt, options=options)
     except ConversionError as error:
         return unavailable(
             f"This statement cannot be made into .{fmt} here: {error}. "
             "The Markdown and JSON downloads have all of it."
         )
+    if name is None:
+        return being_made(request, "file")
     # The name holds a digest of the file's inputs: an ETag that changes with them.
     etag = name.rsplit("-", 1)[-1].split(".")[0]
     return kept_file_response(name, fmt=fmt, stem=statement.slug, options=options, etag=etag)
+
+
+BEING_MADE_SECONDS = 3
+
+
+def being_made(request: HttpRequest, what: str) -> HttpResponse:
+    """A file a worker is making: 202, and a page that asks again in a few seconds (with
+    ``Retry-After`` for programs)."""
+    from django.template.response import TemplateResponse
+
+    response = TemplateResponse(
+        request,
+        "statements/being_made.html",
+        {"what": what, "seconds": BEING_MADE_SECONDS},
+        status=202,
+    )
+    response.headers["Retry-After"] = str(BEING_MADE_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def unavailable(message: str) -> HttpResponse:

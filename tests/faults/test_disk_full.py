@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def full_disk(tmp_path, monkeypatch):
-    """The server's temporary folder on a 1 MB file system of its own."""
+def full_disk(tmp_path, monkeypatch, settings):
+    """The site's storage (and the server's temporary folder) on a 1 MB file system of its
+    own."""
     folder = tmp_path / "small"
     folder.mkdir()
     mounted = subprocess.run(  # noqa: S603
@@ -30,6 +31,7 @@ def full_disk(tmp_path, monkeypatch):
             pytest.fail(reason)  # CI runs as root: this must work there
         pytest.skip(reason)
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    settings.MEDIA_ROOT = folder
     yield folder
     subprocess.run(["umount", str(folder)], check=False)  # noqa: S603, S607
 
@@ -40,7 +42,8 @@ def test_an_upload_that_fills_the_disk_keeps_nothing_and_says_so(editor_client, 
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "The server could not keep the upload (no room): nothing was kept." in html
-    assert list(full_disk.iterdir()) == []  # not the small file either, nor half the big
+    kept = [path for path in full_disk.rglob("*") if path.is_file()]
+    assert kept == []  # not the small file either, nor half the big
     assert not preview.context["previews"]
     assert not Statement.objects.exists()
     # Room again: the same upload goes through.

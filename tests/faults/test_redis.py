@@ -10,18 +10,11 @@ import time
 import psycopg
 import pytest
 
-from tests.faults.servers import Database, Gunicorn, Redis, environment, get, manage
+from tests.faults.servers import RENAME, Database, Gunicorn, Redis, environment, get, manage
 from tests.plugin import ROOT
 
 pytestmark = pytest.mark.slow
 TOKEN = "scrape-" + "1a2b3c4d" * 4
-RENAME = """
-from statements.catalog.services import statement_save
-from statements.models import Statement
-s = Statement.objects.get(slug="{slug}")
-s.title = "Renamed while Redis was away"
-statement_save(statement=s, body_changed=False)
-"""
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +74,9 @@ def test_pages_edits_and_invalidation_survive_redis_going_away(site):
             started = time.monotonic()
             assert get(path, timeout=10)[0] == 200
             assert time.monotonic() - started < 3  # a bounded wait, then no more waiting
+        rename = RENAME.format(slug=slug, title="Renamed while Redis was away")
         edit = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "shell", "-c", RENAME.format(slug=slug)],
+            [sys.executable, "manage.py", "shell", "-c", rename],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert edit.returncode == 0, edit.stderr[-2000:]

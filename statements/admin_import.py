@@ -1,0 +1,107 @@
+"""The admin's import page: upload files, see what each holds (a dry run), then import them
+as drafts; on a task queue's worker when one is configured (a job page follows it), else in
+the request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from archive.queue import enqueue
+from statements.ingest import uploads
+from statements.ingest.services import statement_import
+from statements.ingest.tasks import import_run, import_upload
+from statements.models import Job
+
+
+class StatementImportMixin:
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="statements_statement_import",
+            ),
+            path(
+                "import/job/<int:pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="statements_statement_import_job",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload files, see what each one holds, then import them as drafts."""
+        from django.core.exceptions import PermissionDenied
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import statements",
+            "opts": self.model._meta,
+            "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+        }
+        if request.method == "POST" and request.POST.get("token"):
+            token = request.POST["token"]
+            if not uploads.upload_owned(request, token) or not uploads.upload_kept(token):
+                context["error"] = "This upload has expired or is not yours: upload again."
+            else:
+                job, created = Job.objects.get_or_create(
+                    key=f"import:{token}",
+                    defaults={"kind": Job.IMPORT, "created_by": request.user},
+                )
+                if not created or enqueue(import_run, job.pk):
+                    # On a worker (any web host may show how it goes): the job's page.
+                    return redirect("admin:statements_statement_import_job", job.pk)
+                # No task queue: in this request, bounded well inside the worker's timeout;
+                # what was not reached is reported and can be uploaded again.
+                report = import_upload(job, seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS)
+                uploads.upload_discard(request, token)
+                if report is None:
+                    context["error"] = job.message
+                context["report"] = report
+                if report is not None and (report.created or report.updated):
+                    self.message_user(
+                        request,
+                        f"{len(report.created)} created and {len(report.updated)} updated "
+                        "as drafts.",
+                        messages.SUCCESS,
+                    )
+        elif request.method == "POST":
+            token, errors = uploads.upload_receive(request)
+            files = uploads.upload_files(request, token) or []
+            # What an import would do, written and rolled back: new or an update (of which
+            # statement, and what changes), and why a file cannot be imported.
+            plan = statement_import(
+                files=files,
+                status="draft",
+                dry_run=True,
+                seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS,
+            )
+            context.update(
+                token=token, previews=plan.entries, errors=errors + plan.failed, plan=plan
+            )
+        return TemplateResponse(request, "admin/statements/statement/import.html", context)
+
+    def import_job_view(self, request, pk: int):
+        """An import running on a worker: how it goes, then its report."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(Job, pk=pk, kind=Job.IMPORT)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import statements",
+            "opts": self.model._meta,
+            "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "job": job,
+            "report": job.report if job.state == Job.DONE else None,
+            "error": job.message if job.state == Job.FAILED else "",
+        }
+        return TemplateResponse(request, "admin/statements/statement/import.html", context)
