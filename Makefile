@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools
+.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools deploy-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -19,8 +19,19 @@ run: $(STAMP) book-tools
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
 # best: 184 s against 214 s keeping each file on one worker).
-test: $(STAMP) browser-tools oai-schema search-tools book-tools
+test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
+
+# What tests/faults/test_deploy.py puts in front of its web hosts: Debian's nginx (the
+# proxy of deploy/). Under CI that test fails where it cannot be installed.
+deploy-tools:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's nginx for the deployment test"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
+	    systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; \
+	  else echo "WARNING: nginx is not installed and cannot be installed here"; fi; }
 
 # What the browser tests drive: Debian's Chromium (never a downloaded browser) and axe-core
 # from npm. Where they cannot be installed the browser tests skip with the reason; under CI

@@ -283,3 +283,23 @@ def site_prepare(env: dict[str, str], *, editor: bool = False) -> None:
     manage("load_demo", env=env)
     if editor:
         manage("shell", "-c", EDITOR, env=env)
+
+
+class Worker:
+    """A Celery worker of the task queue, on the queue ``ARCHIVE_QUEUE`` names."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                *(sys.executable, "-m", "celery", "-A", "archive", "worker", "--pool=solo"),
+                *("--concurrency=1", "--loglevel=INFO", "-Q", env["ARCHIVE_QUEUE"]),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
+        self.log = log
+
+    def stop(self) -> None:
+        stop(self.process)

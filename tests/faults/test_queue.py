@@ -4,8 +4,6 @@ broker away, when the web processes do the work themselves."""
 
 import os
 import re
-import subprocess
-import sys
 import time
 
 import psycopg
@@ -16,35 +14,16 @@ from tests.faults.servers import (
     Database,
     Gunicorn,
     Redis,
+    Worker,
     editor_session,
     environment,
     manage,
     site_prepare,
-    stop,
 )
-from tests.plugin import ROOT
 
 pytestmark = pytest.mark.slow
 TOKEN = "scrape-" + "9f8e7d6c" * 4
 MUSE = b"#title Queued shelter call\n#author Night Shelter Collective\n#date 2025-03\n\nWe call.\n"
-
-
-class Worker:
-    def __init__(self, env: dict, log) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                *(sys.executable, "-m", "celery", "-A", "archive", "worker", "--pool=solo"),
-                *("--concurrency=1", "--loglevel=INFO", "-Q", env["ARCHIVE_QUEUE"]),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("wb"),
-        )
-        self.log = log
-
-    def stop(self) -> None:
-        stop(self.process)
 
 
 @pytest.fixture(scope="module")
