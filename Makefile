@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools deploy-tools
+.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools deploy-tools bench-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -21,6 +21,15 @@ run: $(STAMP) book-tools
 # best: 184 s against 214 s keeping each file on one worker).
 test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
+
+# What bench/public_pages.py and bench/load.py drive the site with: Debian's wrk.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's wrk for the benchmarks"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
+	  else echo "WARNING: wrk is not installed and cannot be installed here"; fi; }
 
 # What tests/faults/test_deploy.py puts in front of its web hosts: Debian's nginx (the
 # proxy of deploy/). Under CI that test fails where it cannot be installed.

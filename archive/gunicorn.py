@@ -10,7 +10,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-worker_class = "gthread"
+# gunicorn's thread worker, noting how long each request waited (archive.shedding).
+worker_class = "archive.shedding.ShedThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A worker that stops answering its arbiter for this long is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

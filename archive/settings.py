@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "archive.health.HealthMiddleware",
     # A reader's request reads from a streaming replica when there is one (archive.replicas).
     "archive.replicas.ReplicaReadsMiddleware",
+    # Overloaded: a reader's request that waited too long gets a quick 503 (archive.shedding).
+    "archive.shedding.LoadSheddingMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -218,6 +220,9 @@ for _alias, _database in DATABASES.items():
     _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+# A reader's request that waited longer than this for a worker is answered 503 at once
+# (archive.shedding); 0 turns it off.
+ARCHIVE_SHED_AFTER_SECONDS = float(os.environ.get("ARCHIVE_SHED_AFTER_SECONDS", "5"))
 # A replica further behind than this (seconds, as PostgreSQL reports it) is left to the others.
 ARCHIVE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", "10"))
 
