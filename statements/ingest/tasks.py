@@ -27,6 +27,8 @@ from statements.models import Job
 # was lost (its worker killed with the task's message lost too) and is queued again.
 FAILED_KEPT = datetime.timedelta(minutes=10)
 STUCK_AFTER = datetime.timedelta(minutes=5)
+# At most this many files queued or being made at once (books and editions readers asked for).
+MAX_FILES_WAITING = 50
 
 
 def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | None:
@@ -37,6 +39,12 @@ def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | N
     if default_storage.exists(name):
         return name
     if queue_configured():
+        waiting = Job.objects.filter(kind=Job.FILE, state__in=(Job.QUEUED, Job.RUNNING))
+        if not waiting.filter(key=name).exists() and waiting.count() >= MAX_FILES_WAITING:
+            # Every new address makes a new file: the queue is not made a flood of them.
+            raise ConversionError(
+                f"the archive is making {MAX_FILES_WAITING} files already; try again in a minute"
+            )
         job, created = Job.objects.get_or_create(key=name, defaults={"kind": Job.FILE})
         age = timezone.now() - job.updated_at
         if not created:
