@@ -6,9 +6,11 @@ and run on a worker: no sticky sessions."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
 import json
+import os
 import secrets
 
 from django.core.files.base import ContentFile
@@ -121,12 +123,9 @@ def upload_delete(token: str) -> None:
         return
     for name in sorted(files, key=lambda f: f != MANIFEST):  # the manifest first
         default_storage.delete(_name(token, name))
-    if hasattr(default_storage, "path"):  # a folder on disk: not left behind, empty
-        import contextlib
-        import os
-
-        with contextlib.suppress(OSError, NotImplementedError):
-            os.rmdir(default_storage.path(f"{PREFIX}/{token}"))
+    # A folder on disk is not left behind, empty (object storage has no folders: no path).
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.rmdir(default_storage.path(f"{PREFIX}/{token}"))
 
 
 def upload_discard(request, token: str) -> None:
