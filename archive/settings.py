@@ -307,6 +307,66 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 
+# Sources (statements.sources): link checks and captured copies of the pages sources name.
+# The checker and the capturer connect only to public addresses: private, loopback,
+# link-local and reserved ones are refused, redirects included, except the networks named
+# here (the tests' own servers on 127.0.0.1, and only under tests by default).
+ARCHIVE_FETCH_ALLOWED_NETWORKS = env_list(
+    "ARCHIVE_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32" if TESTING else ""
+)
+ARCHIVE_FETCH_USER_AGENT = os.environ.get(
+    "ARCHIVE_FETCH_USER_AGENT",
+    "StatementsArchive/1.0 (checks and keeps copies of the sources its statements cite)",
+)
+ARCHIVE_FETCH_CONNECT_SECONDS = float(os.environ.get("ARCHIVE_FETCH_CONNECT_SECONDS", "5"))
+ARCHIVE_FETCH_READ_SECONDS = float(os.environ.get("ARCHIVE_FETCH_READ_SECONDS", "10"))
+ARCHIVE_FETCH_TOTAL_SECONDS = float(os.environ.get("ARCHIVE_FETCH_TOTAL_SECONDS", "30"))
+ARCHIVE_FETCH_MAX_REDIRECTS = int(os.environ.get("ARCHIVE_FETCH_MAX_REDIRECTS", "5"))
+# Requests to one host per minute (HEAD and GET alike), and checks made at once.
+ARCHIVE_CHECK_PER_HOST_PER_MINUTE = int(os.environ.get("ARCHIVE_CHECK_PER_HOST_PER_MINUTE", "12"))
+ARCHIVE_CHECK_WORKERS = int(os.environ.get("ARCHIVE_CHECK_WORKERS", "8"))
+# Failures in a row (timeouts, refused connections, server errors) before a source is gone.
+ARCHIVE_CHECK_FAILURES_GONE = int(os.environ.get("ARCHIVE_CHECK_FAILURES_GONE", "3"))
+# Captures: the page, each file it uses, the whole WARC, and how many files at most.
+ARCHIVE_CAPTURE_PAGE_BYTES = int(os.environ.get("ARCHIVE_CAPTURE_PAGE_BYTES", str(10 * 2**20)))
+ARCHIVE_CAPTURE_RESOURCE_BYTES = int(
+    os.environ.get("ARCHIVE_CAPTURE_RESOURCE_BYTES", str(5 * 2**20))
+)
+ARCHIVE_CAPTURE_TOTAL_BYTES = int(os.environ.get("ARCHIVE_CAPTURE_TOTAL_BYTES", str(25 * 2**20)))
+ARCHIVE_CAPTURE_MAX_RESOURCES = int(os.environ.get("ARCHIVE_CAPTURE_MAX_RESOURCES", "40"))
+# When a task queue is configured, its beat checks the sources on this schedule: a crontab
+# line ("30 3 * * *", the default: every night) or a number of seconds.
+ARCHIVE_CHECK_SOURCES_SCHEDULE = os.environ.get("ARCHIVE_CHECK_SOURCES_SCHEDULE", "30 3 * * *")
+# Each run checks the addresses not checked within this many hours (0: all of them).
+ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS = float(
+    os.environ.get("ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS", "20")
+)
+
+
+def _beat_schedule(spec: str):
+    from celery.schedules import crontab
+
+    try:
+        return float(spec)
+    except ValueError:
+        pass
+    fields = spec.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(
+            "ARCHIVE_CHECK_SOURCES_SCHEDULE: a crontab line (five fields) or a number of seconds"
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+CELERY_BEAT_SCHEDULE = {
+    "check-sources": {
+        "task": "archive.check_sources",
+        "schedule": _beat_schedule(ARCHIVE_CHECK_SOURCES_SCHEDULE),
+        "kwargs": {"older_than_hours": ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS},
+    }
+}
+
 # Security: safe by default, relaxed only for local development and the test client.
 SECURE_BY_DEFAULT = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_BY_DEFAULT)

@@ -77,6 +77,19 @@ def prepare(database_url: str, env: dict) -> None:
     django.setup()
 
 
+def run_on_fresh_database(args, env: dict, run) -> None:
+    """``run(args)`` on a fresh, migrated database, dropped afterwards unless ``--keep``."""
+    prepare(args.database_url, env)
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(args.database_url)
+
+
 def bulk_load(statements, *, batch: int = 1000, progress: bool = False) -> float:
     """Load StatementData through statement_bulk_create; return the seconds spent in it
     (making up the synthetic statements is not counted)."""

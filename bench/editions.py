@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, bench_environment, database_url_argument, drop_database, prepare
+from bench.common import ROOT, bench_environment, database_url_argument, run_on_fresh_database
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "muse"
 ONE_PAGE = "\n\n".join(
@@ -69,15 +69,7 @@ def main() -> None:
         sys.exit(f"No corpus at {CORPUS}: the long text comes from there.")
     media = tempfile.mkdtemp(prefix="bench-editions-")
     env = bench_environment(args.database_url, DJANGO_MEDIA_ROOT=media)
-    prepare(args.database_url, env)
-    try:
-        run(args)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
+    run_on_fresh_database(args, env, run)
 
 
 def run(args) -> None:

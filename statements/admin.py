@@ -6,7 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitDefaultTag
 
-from statements import admin_files  # noqa: F401  (registers the imported files' admin)
+from statements import (
+    admin_files,  # noqa: F401  (registers the imported files' admin)
+    admin_sources,  # noqa: F401  (registers the cited addresses' admin)
+)
 from statements.admin_history import StatementHistoryMixin
 from statements.admin_import import StatementImportMixin
 from statements.admin_inlines import AuthorshipInline, SlugRedirectInline, SourceInline
@@ -17,6 +20,7 @@ from statements.admin_lists import (
     YearFilter,
 )
 from statements.admin_preview import StatementPreviewMixin
+from statements.admin_sources import captures_for_new_sources
 from statements.admin_tags import TagSuggestMixin
 from statements.cache import public_pages_changed_of
 from statements.catalog import indexing, merging, services
@@ -202,6 +206,7 @@ class StatementAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        captures_for_new_sources(form.instance)
         pasted = form.cleaned_data.get("signatories_paste")
         if not pasted:
             # Authors and tags are saved by now: index their names with the statement.

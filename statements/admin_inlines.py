@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from statements.catalog.forms import SourceInlineForm
-from statements.models import Authorship, SlugRedirect, Source
+from statements.models import Authorship, SlugRedirect, Source, SourceLink
 
 
 class NamedRowsFormSet(BaseInlineFormSet):
@@ -37,6 +39,31 @@ class SourceInline(admin.StackedInline):
     model = Source
     form = SourceInlineForm
     extra = 1
+    readonly_fields = ["link_state"]
+
+    @admin.display(description="link check")
+    def link_state(self, obj):
+        """What the link checks found at the address, and where its history is."""
+        link = (
+            SourceLink.objects.filter(url=obj.url).select_related("capture").first()
+            if obj is not None and obj.url
+            else None
+        )
+        if link is None:
+            return "Not checked yet: check_sources checks and captures it once published."
+        since = f" since {link.state_since:%Y-%m-%d}" if link.state_since else ""
+        seen = f", last seen {link.seen_at:%Y-%m-%d %H:%M}" if link.seen_at else ""
+        captured = (
+            f", captured {link.capture.captured_at:%Y-%m-%d}" if link.capture else ", no capture"
+        )
+        return format_html(
+            '{}{}{}{} (<a href="{}">checks and captures</a>)',
+            link.get_state_display(),
+            since,
+            seen,
+            captured,
+            reverse("admin:statements_sourcelink_change", args=[link.pk]),
+        )
 
 
 class SlugRedirectInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
 from statements.interop.sitemaps import SITEMAPS
 from statements.search import views as search_views
+from statements.sources import views as source_views
 
 app_name = "statements"
 
@@ -51,6 +52,17 @@ urlpatterns = [
     path("archive/<yyyy:year>/", views.archive_year, name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("random/", views.random_statement, name="random"),
+    path("sources/<int:source_id>/capture/", source_views.source_capture, name="source_capture"),
+    path(
+        "sources/<int:source_id>/capture/<int:capture_id>/",
+        source_views.source_capture,
+        name="source_capture_at",
+    ),
+    path(
+        "sources/<int:source_id>/capture/<int:capture_id>/files/<int:index>/",
+        source_views.source_capture_file,
+        name="source_capture_file",
+    ),
     path("search/", search_views.search, name="search"),
     path("book/", book.book_page, name="book"),
     path("book/change/", book.book_change, name="book_change"),

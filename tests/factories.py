@@ -66,7 +66,8 @@ def editors_group() -> Group:
         permissions = Permission.objects.filter(
             content_type__app_label="statements", content_type__model__in=editors.EDITOR_MODELS
         )
-        group.permissions.add(*permissions, Permission.objects.get(codename="view_importedfile"))
+        viewed = ["view_importedfile", "view_sourcelink", "view_sourcecheck", "view_sourcecapture"]
+        group.permissions.add(*permissions, *Permission.objects.filter(codename__in=viewed))
     return group
 
 

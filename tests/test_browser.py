@@ -690,3 +690,48 @@ def test_the_tag_picker_offers_the_archives_spelling_and_creates_new_tags(reader
     reader.get_by_role("button", name="Save", exact=True).click()
     reader.wait_for_url("**/statement/")
     assert sorted(t.name for t in statement.tags.all()) == ["anarchism", "brand new", "housing"]
+
+
+def test_a_captured_page_full_of_scripts_runs_none_and_looks_like_itself(
+    reader, settings, tmp_path
+):
+    """A capture of a page that tries every way of running script (inline, external, event
+    handlers, javascript: links, SVG, frames, meta refresh, autofocus) runs none of it in
+    the archive's origin, asks nothing of the original site, and still shows its text, its
+    image and its style sheet, from the capture."""
+    from statements.sources.captures import link_capture
+    from tests.sources.sites import Site
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    site = Site()
+    try:
+        statement = make_statement("Captured call", sources=[SourceData(url=site.url("/page"))])
+        source = statement.sources.get()
+        link_capture(site.url("/page"))
+        asked_before = len(site.requests)
+        requested, violations = [], []
+        reader.on("requestfinished", lambda request: requested.append(request.url))
+        reader.on("console", lambda message: violations.append(message.text))
+        reader.goto(f"/sources/{source.pk}/capture/")
+        reader.wait_for_load_state("load")
+        reader.locator("#text").click()
+        reader.locator("#js-link").click()
+        reader.wait_for_timeout(500)
+        assert reader.evaluate("document.documentElement.dataset.ran") is None
+        assert "RAN" not in reader.title() and "Captured copy" in reader.title()
+        assert reader.url.endswith(f"/sources/{source.pk}/capture/")  # no refresh, no navigation
+        banner = reader.get_by_role("banner")
+        assert "This is a copy kept by the archive" in banner.inner_text()
+        assert site.url("/page") in banner.inner_text()
+        assert "We, the assembly" in reader.locator("main").inner_text()
+        # The image and the style sheet come from the capture, and work.
+        width = reader.evaluate("document.getElementById('picture').naturalWidth")
+        assert width == 3, violations
+        heading = reader.locator("h1.heading")
+        assert heading.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 128)"
+        # Every request that left the page went to the capture (the CSP stops the others).
+        files = f"/sources/{source.pk}/capture/"
+        assert requested and all(files in url for url in requested), requested
+        assert len(site.requests) == asked_before  # the original site was never asked
+    finally:
+        site.close()

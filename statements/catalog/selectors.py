@@ -22,6 +22,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -36,6 +37,7 @@ from statements.models import (
     Author,
     Authorship,
     Source,
+    SourceLink,
     Statement,
     Tag,
     TaggedStatement,
@@ -71,8 +73,21 @@ def statement_detail_queryset() -> StatementQuerySet:
             "authorships",
             queryset=Authorship.objects.select_related("author").order_by("role", "position"),
         ),
-        Prefetch("sources", queryset=Source.objects.order_by("position", "pk")),
+        Prefetch("sources", queryset=sources_with_links()),
         tags_prefetch(),
+    )
+
+
+def sources_with_links():
+    """Sources, each with what the link checks found at its address (``seen_state``,
+    ``seen_since``, ``seen_at``, ``seen_final_url``) and when the archive captured it
+    (``captured_at``): in the sources' own query, so a page's query count stays put."""
+    link = SourceLink.objects.filter(url=OuterRef("url"))
+    return Source.objects.order_by("position", "pk").annotate(
+        seen_state=Subquery(link.values("state")[:1]),
+        seen_at=Subquery(link.values("seen_at")[:1]),
+        seen_final_url=Subquery(link.values("final_url")[:1]),
+        captured_at=Subquery(link.values("capture__captured_at")[:1]),
     )
 
 

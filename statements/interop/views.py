@@ -156,7 +156,7 @@ def statement_version_citation(
     return response
 
 
-ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/"]
+ROBOTS_DISALLOWED = ["/admin/", "/search/", "/random/", "/sources/"]
 
 
 @require_safe

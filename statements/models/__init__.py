@@ -24,6 +24,7 @@ from statements.models.records import (
     SearchWord,
     Withdrawal,
 )
+from statements.models.sources import LinkState, SourceCapture, SourceCheck, SourceLink
 from statements.models.statements import (
     SEARCH_VECTOR_FIELDS,
     Authorship,
@@ -49,11 +50,15 @@ __all__ = [
     "HttpURLField",
     "ImportedFile",
     "Job",
+    "LinkState",
     "PageCacheDebt",
     "SearchWord",
     "SlugRedirect",
     "Source",
+    "SourceCapture",
+    "SourceCheck",
     "SourceEvent",
+    "SourceLink",
     "Statement",
     "StatementBodyEvent",
     "StatementEvent",

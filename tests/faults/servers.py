@@ -288,11 +288,15 @@ def site_prepare(env: dict[str, str], *, editor: bool = False) -> None:
 class Worker:
     """A Celery worker of the task queue, on the queue ``ARCHIVE_QUEUE`` names."""
 
-    def __init__(self, env: dict, log: Path) -> None:
+    def __init__(self, env: dict, log: Path, *, beat: bool = False) -> None:
+        # With ``beat``, the worker runs Celery's beat too (the periodic tasks), its schedule
+        # file beside the log.
+        beat_args = ["-B", "--schedule", str(log.with_suffix(".schedule"))] if beat else []
         self.process = subprocess.Popen(  # noqa: S603
             [
                 *(sys.executable, "-m", "celery", "-A", "archive", "worker", "--pool=solo"),
                 *("--concurrency=1", "--loglevel=INFO", "-Q", env["ARCHIVE_QUEUE"]),
+                *beat_args,
             ],
             cwd=ROOT,
             env=env,

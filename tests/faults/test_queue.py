@@ -194,3 +194,50 @@ def test_a_worker_on_rabbitmq(site, tmp_path):
             time.sleep(0.3)
     finally:
         worker.stop()
+
+
+def test_the_beat_checks_and_captures_the_sources(site, tmp_path):
+    """With a task queue, the link checks are a periodic task of Celery's beat: here every
+    2 seconds, against a website of the test's own on 127.0.0.1."""
+    from tests.sources.sites import Site
+
+    database, _, _, env, _ = site
+    website = Site()
+    url = website.url("/alive")
+    with psycopg.connect(database.url, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE statements_source SET url = %s, archived_url = '' WHERE id = ("
+            " SELECT s.id FROM statements_source s JOIN statements_statement t"
+            " ON t.id = s.statement_id WHERE t.status = 'published' ORDER BY s.id LIMIT 1)",
+            [url],
+        )
+    beat = {
+        **env,
+        "ARCHIVE_CHECK_SOURCES_SCHEDULE": "2",
+        "ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS": "0",
+        "ARCHIVE_FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        # The demo's other sources name hosts this machine cannot resolve: fail them fast.
+        "ARCHIVE_FETCH_CONNECT_SECONDS": "1",
+        "ARCHIVE_QUEUE": f"archive-test-beat-{os.getpid()}",
+    }
+    worker = Worker(beat, tmp_path / "beat-worker.log", beat=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            with psycopg.connect(database.url) as connection:
+                checks, captures = connection.execute(
+                    "SELECT (SELECT count(*) FROM statements_sourcecheck c"
+                    "  JOIN statements_sourcelink l ON l.id = c.link_id WHERE l.url = %s),"
+                    " (SELECT count(*) FROM statements_sourcecapture c"
+                    "  JOIN statements_sourcelink l ON l.id = c.link_id WHERE l.url = %s)",
+                    [url, url],
+                ).fetchone()
+            if checks >= 2 and captures == 1:
+                break
+            assert time.monotonic() < deadline, worker.log.read_text()[-3000:]
+            time.sleep(0.5)
+    finally:
+        worker.stop()
+        website.close()
+    assert any(method == "HEAD" for _, method, _, _ in website.requests)
+    assert "archive.check_sources" in worker.log.read_text()

@@ -1,0 +1,169 @@
+"""Replaying a capture to readers, without ever running what it holds.
+
+The page is read back from its WARC file, cleaned by a real sanitiser (nh3: no script, no
+event handler, no form, no frame, no ``javascript:``), its images and style sheets pointed at
+the capture's own copies and everything else left out, and it is served with a
+Content-Security-Policy that forbids scripts and any request outside the capture, in a
+sandbox (an origin of its own), marked ``noindex``. Three walls, each enough on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.html
+import nh3
+from django.core.files.storage import default_storage
+from warcio.archiveiterator import ArchiveIterator
+
+from statements.models import SourceCapture
+from statements.sources.captures import document_base
+
+# Served as themselves from a capture: what a page needs to look like itself, and nothing
+# that runs. Everything else is downloaded, never shown in the archive's origin.
+INLINE_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+    "text/css",
+    "font/woff",
+    "font/woff2",
+    "font/ttf",
+    "font/otf",
+}
+
+
+def policy(files: str) -> str:
+    """The replay's Content-Security-Policy: no script at all, a sandbox (an origin of its
+    own, no forms, no pop-ups), and images, style sheets and fonts from ``files`` (the
+    capture's own copies, an absolute address ending in /) only."""
+    return (
+        f"sandbox; default-src 'none'; img-src {files} data:; "
+        f"style-src {files} 'unsafe-inline'; font-src {files} data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+HEADERS = {
+    "X-Robots-Tag": "noindex, nofollow, noarchive",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "style",
+    "link",
+    "img",
+    "picture",
+    "main",
+    "nav",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "time",
+    "mark",
+}
+_ATTRIBUTES = {
+    "*": {"class", "id", "style", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "link": {"rel", "href", "media", "type"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "type"},
+}
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+@dataclass
+class Kept:
+    """A response as the capture holds it."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+def capture_records(capture: SourceCapture) -> list[Kept]:
+    """The capture's responses, in the order they were fetched."""
+    kept: list[Kept] = []
+    with default_storage.open(capture.file, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            headers = record.http_headers
+            kept.append(
+                Kept(
+                    url=record.rec_headers.get_header("WARC-Target-URI"),
+                    status=int(headers.get_statuscode() or 0),
+                    content_type=headers.get_header("Content-Type") or "",
+                    body=record.content_stream().read(),
+                )
+            )
+    return kept
+
+
+def page_of(capture: SourceCapture, kept: list[Kept]) -> Kept | None:
+    return next((k for k in reversed(kept) if k.url == capture.url), None)
+
+
+def charset_of(page: Kept) -> str:
+    declared = re.search(r"charset=([A-Za-z0-9_\-]+)", page.content_type)
+    if declared:
+        return declared.group(1)
+    meta = _CHARSET.search(page.body[:4096])
+    return meta.group(1).decode("ascii") if meta else "utf-8"
+
+
+def page_title(html: str) -> str:
+    try:
+        document = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    return " ".join(" ".join(document.xpath("//title//text()")).split())[:300]
+
+
+def clean_page(page: Kept, resource_path: dict[str, str]) -> tuple[str, str]:
+    """The page's title and its HTML, sanitised, with the files the capture holds pointed at
+    ``resource_path[url]`` and other images and style sheets left out; links go to their
+    original addresses."""
+    try:
+        text = page.body.decode(charset_of(page), errors="replace")
+    except LookupError:
+        text = page.body.decode("utf-8", errors="replace")
+    title = page_title(text)
+    base_url = document_base(page.body, page.url)
+    # The title is shown by the banner, the rest as the page had it.
+    text = re.sub(r"<title\b.*?</title\s*>", "", text, flags=re.IGNORECASE | re.DOTALL)
+
+    def rewrite(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "style":
+            # An inline style's url() would ask for something outside the capture.
+            return None if "url(" in value.lower().replace(" ", "") else value
+        if attribute not in ("src", "href"):
+            return value
+        absolute = urljoin(base_url, value.strip())
+        if tag == "a":
+            return absolute if absolute.startswith(("http://", "https://")) else None
+        return resource_path.get(absolute.split("#", 1)[0])
+
+    cleaned = nh3.clean(
+        text,
+        tags=_TAGS,
+        clean_content_tags={"script", "noscript", "template", "iframe", "object", "title"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=rewrite,
+        url_schemes={"http", "https"},
+        link_rel=None,  # <a> keeps no rel; Referrer-Policy and the sandbox do its work
+    )
+    return title, cleaned

@@ -1,0 +1,126 @@
+"""Captured copies for readers: ``/sources/<id>/capture/`` replays the latest capture of a
+published statement's source (statements.sources.replay says how it is kept harmless), and
+its images and style sheets are served from the capture beside it."""
+
+from __future__ import annotations
+
+from csp.decorators import csp_exempt
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from statements.models import Source, SourceCapture, SourceLink, Statement
+from statements.sources import replay
+from statements.sources.captures import is_html
+
+# A replayed page is cached once made (a capture never changes), when it is this small.
+CACHED_PAGE_CHARS = 2_000_000
+
+
+def _capture_for_reader(source_id: int, capture_id: int | None) -> tuple[Source, SourceCapture]:
+    """The source (of a published statement) and its capture, or 404: a draft's source and
+    its copies are nobody's business but the editors'."""
+    source = (
+        Source.objects.select_related("statement")
+        .filter(pk=source_id, statement__in=Statement.objects.published())
+        .exclude(url="")
+        .first()
+    )
+    if source is None:
+        raise Http404("No published source with this number.")
+    link = SourceLink.objects.filter(url=source.url).select_related("capture").first()
+    if link is None:
+        raise Http404("This source has not been captured.")
+    if capture_id is None:
+        capture = link.capture
+    else:
+        capture = SourceCapture.objects.filter(pk=capture_id, link=link).first()
+    if capture is None:
+        raise Http404("This source has not been captured.")
+    return source, capture
+
+
+def _with_headers(
+    request: HttpRequest, response: HttpResponse, source_id: int, capture_id: int
+) -> HttpResponse:
+    at = reverse("statements:source_capture_at", args=[source_id, capture_id])
+    files = request.build_absolute_uri(f"{at}files/")
+    response["Content-Security-Policy"] = replay.policy(files)
+    for name, value in replay.HEADERS.items():
+        response[name] = value
+    return response
+
+
+@csp_exempt()  # its own, stricter policy (replay.POLICY)
+@require_safe
+def source_capture(
+    request: HttpRequest, source_id: int, capture_id: int | None = None
+) -> HttpResponse:
+    source, capture = _capture_for_reader(source_id, capture_id)
+    key = f"capture-page:{capture.pk}:{capture.sha256}"
+    made = cache.get(key)
+    if made is None:
+        kept = replay.capture_records(capture)
+        page = replay.page_of(capture, kept)
+        title, html, kind = "", "", ""
+        if page is not None and is_html(page.content_type) and page.body:
+            paths = {
+                k.url: reverse(
+                    "statements:source_capture_file",
+                    args=[source.pk, capture.pk, index],
+                )
+                for index, k in enumerate(kept)
+                if k is not page and _media_type(k.content_type) in replay.INLINE_TYPES
+            }
+            title, html = replay.clean_page(page, paths)
+        elif page is not None:
+            kind = _media_type(page.content_type) or "unknown type"
+        index = kept.index(page) if page is not None else None
+        made = (title, html, kind, index, len(page.body) if page else 0)
+        if len(html) <= CACHED_PAGE_CHARS:
+            cache.set(key, made, 24 * 3600)
+    title, html, kind, index, size = made
+    response = render(
+        request,
+        "statements/source_capture.html",
+        {
+            "source": source,
+            "capture": capture,
+            "title": title,
+            # Sanitised just now by nh3 (replay.clean_page), never stored: scripts, handlers
+            # and javascript: addresses cannot pass, and the CSP forbids them besides.
+            "page_html": mark_safe(html),  # noqa: S308
+            "kind": kind,
+            "page_index": index,
+            "size": size,
+        },
+    )
+    return _with_headers(request, response, source.pk, capture.pk)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+@csp_exempt()
+@require_safe
+def source_capture_file(
+    request: HttpRequest, source_id: int, capture_id: int, index: int
+) -> HttpResponse:
+    source, capture = _capture_for_reader(source_id, capture_id)
+    kept = replay.capture_records(capture)
+    if not 0 <= index < len(kept):
+        raise Http404("No such file in this capture.")
+    item = kept[index]
+    media_type = _media_type(item.content_type)
+    if media_type in replay.INLINE_TYPES:
+        response = HttpResponse(item.body, content_type=media_type)
+    else:
+        # Never shown in the archive's origin: anything else is only a download.
+        response = HttpResponse(item.body, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="capture-{capture.pk}-{index}"'
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return _with_headers(request, response, source.pk, capture.pk)
