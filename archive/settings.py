@@ -322,7 +322,7 @@ ARCHIVE_FETCH_CONNECT_SECONDS = float(os.environ.get("ARCHIVE_FETCH_CONNECT_SECO
 ARCHIVE_FETCH_READ_SECONDS = float(os.environ.get("ARCHIVE_FETCH_READ_SECONDS", "10"))
 ARCHIVE_FETCH_TOTAL_SECONDS = float(os.environ.get("ARCHIVE_FETCH_TOTAL_SECONDS", "30"))
 ARCHIVE_FETCH_MAX_REDIRECTS = int(os.environ.get("ARCHIVE_FETCH_MAX_REDIRECTS", "5"))
-# Requests to one host per minute (HEAD and GET alike), and checks made at once.
+# Requests to one host per minute (HEAD and GET alike), and requests in flight at once.
 ARCHIVE_CHECK_PER_HOST_PER_MINUTE = int(os.environ.get("ARCHIVE_CHECK_PER_HOST_PER_MINUTE", "12"))
 ARCHIVE_CHECK_WORKERS = int(os.environ.get("ARCHIVE_CHECK_WORKERS", "8"))
 # Failures in a row (timeouts, refused connections, server errors) before a source is gone.

@@ -1,6 +1,6 @@
 """How long the link checks of 1,000 cited addresses take, with the configured limits (at
 most ``ARCHIVE_CHECK_PER_HOST_PER_MINUTE`` requests to a host, ``ARCHIVE_CHECK_WORKERS``
-at once), beside the floor measured in the same run: the same checks with no rate limit.
+requests in flight), beside the floor measured in the same run: the same checks with no rate limit.
 
     python -m bench.sources [--database-url URL] [--sources 1000] [--hosts 100]
                             [--latency 0.05] [--per-host N] [--workers N] [--keep]
@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds each answer takes")
     parser.add_argument("--per-host", type=int, help="requests a minute to a host (default: set)")
-    parser.add_argument("--workers", type=int, help="checks at once (default: as configured)")
+    parser.add_argument("--workers", type=int, help="requests at once (default: as configured)")
     args = parser.parse_args()
     media = tempfile.mkdtemp(prefix="bench-sources-")
     env = bench_environment(
@@ -117,7 +117,7 @@ def run(args) -> None:
         raise SystemExit(f"{len(ordered)} addresses cited, not {args.sources}")
     print(
         f"{args.sources} addresses on {args.hosts} hosts, answers after {args.latency}s; "
-        f"limits: {per_host} requests a minute per host, {workers} checks at once"
+        f"limits: {per_host} requests a minute per host, {workers} requests at once"
     )
     print(f"{'run':52} {'seconds':>8} {'per s':>7}  states, captures")
     rows = (

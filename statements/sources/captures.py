@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -26,7 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from statements.cache import public_pages_changed
 from statements.models import Source, SourceCapture, SourceLink
-from statements.sources.fetch import Exchange, fetch
+from statements.sources.fetch import Exchange, HostPacer, fetch
 
 # Headers that describe how the body travelled, not the body: it is kept as read.
 _TRAVEL_HEADERS = {"transfer-encoding"}
@@ -78,10 +77,10 @@ def page_resources(body: bytes, base_url: str) -> list[str]:
     return found
 
 
-def link_capture(url: str, *, wait: Callable[[str], None] | None = None) -> SourceCapture:
+def link_capture(url: str, *, pacer: HostPacer | None = None) -> SourceCapture:
     """Capture ``url`` now; raises CaptureFailed when the page does not answer."""
     captured_at = timezone.now()
-    page = fetch(url, method="GET", max_bytes=settings.ARCHIVE_CAPTURE_PAGE_BYTES, wait=wait)
+    page = fetch(url, method="GET", max_bytes=settings.ARCHIVE_CAPTURE_PAGE_BYTES, pacer=pacer)
     last = page.last
     if page.error or last is None or last.status is None:
         raise CaptureFailed(f"{url} could not be captured: {page.error or 'no answer'}")
@@ -101,7 +100,7 @@ def link_capture(url: str, *, wait: Callable[[str], None] | None = None) -> Sour
                 resource_url,
                 method="GET",
                 max_bytes=min(settings.ARCHIVE_CAPTURE_RESOURCE_BYTES, budget),
-                wait=wait,
+                pacer=pacer,
             )
             if got.last is None or got.last.status is None:
                 continue  # nothing came back: nothing to keep

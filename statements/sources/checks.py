@@ -36,6 +36,7 @@ from statements.sources.fetch import PERMANENT, Fetched, HostPacer, fetch
 
 HEAD_REFUSED = {400, 403, 405, 406, 501}
 GONE_STATUSES = {404, 410}
+THREADS_PER_WORKER = 8
 # The part of a page compared with its capture (a longer body is compared on this much).
 COMPARED_BYTES = 10 * 2**20
 
@@ -75,12 +76,12 @@ def by_host_in_turn(urls: Iterable[str]) -> list[str]:
     return ordered
 
 
-def link_check(url: str, *, wait: Callable[[str], None] | None = None) -> SourceCheck:
+def link_check(url: str, *, pacer: HostPacer | None = None) -> SourceCheck:
     """Check ``url`` once, record the check and the state it leads to."""
     link, _ = SourceLink.objects.get_or_create(url=url)
     capture = link.capture
     method = "HEAD"
-    fetched = fetch(url, method="HEAD", wait=wait)
+    fetched = fetch(url, method="HEAD", pacer=pacer)
     status = fetched.status
     refused_head = status in HEAD_REFUSED or fetched.error_kind == "protocol"
     same_etag = (
@@ -92,7 +93,7 @@ def link_check(url: str, *, wait: Callable[[str], None] | None = None) -> Source
     )
     if refused_head or (status is not None and 200 <= status < 300 and capture and not same_etag):
         method = "GET"
-        fetched = fetch(url, method="GET", max_bytes=COMPARED_BYTES, wait=wait)
+        fetched = fetch(url, method="GET", max_bytes=COMPARED_BYTES, pacer=pacer)
     return _record(link, fetched, method)
 
 
@@ -181,18 +182,26 @@ def sources_check(
     from statements.sources.captures import CaptureFailed, link_capture
 
     workers = workers or settings.ARCHIVE_CHECK_WORKERS
-    pacer = HostPacer(per_host_per_minute or settings.ARCHIVE_CHECK_PER_HOST_PER_MINUTE)
+    # ``workers`` requests at once; more threads than that, so that those waiting for their
+    # host's turn (most of the time, with a per-host limit) do not hold the others back.
+    # A thread about to wait gives its database connection back first.
+    pacer = HostPacer(
+        per_host_per_minute or settings.ARCHIVE_CHECK_PER_HOST_PER_MINUTE,
+        at_once=workers,
+        before_waiting=connections.close_all,
+    )
+    threads = max(1, min(len(urls), workers * THREADS_PER_WORKER))
     report = RunReport()
     started = time.monotonic()
 
     def one(url: str) -> tuple[SourceCheck, bool | None]:
         try:
-            check = link_check(url, wait=pacer)
+            check = link_check(url, pacer=pacer)
             captured = None
             alive = check.state in (LinkState.ALIVE, LinkState.MOVED)
             if capture and alive and not _captured(url):
                 try:
-                    link_capture(url, wait=pacer)
+                    link_capture(url, pacer=pacer)
                     captured = True
                 except CaptureFailed:
                     captured = False
@@ -201,7 +210,7 @@ def sources_check(
             # The thread's own connection: closed, not left to the pool's idle threads.
             connections.close_all()
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         for url, (check, captured) in zip(urls, pool.map(one, urls), strict=True):
             report.checked += 1
             report.states[str(check.state)] += 1

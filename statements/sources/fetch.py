@@ -10,13 +10,14 @@ exchange stops at a deadline however slowly the server sends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import quote, urljoin, urlsplit
@@ -140,24 +141,22 @@ def fetch(
     *,
     method: str = "GET",
     max_bytes: int = 0,
-    wait: Callable[[str], None] | None = None,
-    deadline: float | None = None,
+    pacer: HostPacer | None = None,
 ) -> Fetched:
     """Fetch ``url``, following redirects (each hop checked), reading at most ``max_bytes``
-    of the last body (0: headers only). ``wait(host)`` is called before each request (the
-    per-host rate limit). Never raises for what the network does: the error is in the
-    result."""
-    started = time.monotonic()
-    if deadline is None:
-        deadline = started + settings.ARCHIVE_FETCH_TOTAL_SECONDS
+    of the last body (0: headers only). With ``pacer``, each request waits for its host's
+    turn and a free request slot (the per-host rate limit, and requests at once); that wait
+    is not counted in ``ARCHIVE_FETCH_TOTAL_SECONDS``, nor in ``elapsed``. Never raises for
+    what the network does: the error is in the result."""
     result = Fetched(url=url)
     timeout = urllib3.Timeout(
         connect=settings.ARCHIVE_FETCH_CONNECT_SECONDS, read=settings.ARCHIVE_FETCH_READ_SECONDS
     )
     current = url
+    spent = [0.0]  # seconds spent on requests, the waits for a turn left out
     try:
         for _hop in range(settings.ARCHIVE_FETCH_MAX_REDIRECTS + 1):
-            exchange = _exchange(current, method, max_bytes, timeout, deadline, wait)
+            exchange = _exchange(current, method, max_bytes, timeout, pacer, spent)
             result.exchanges.append(exchange)
             location = exchange.header("location")
             if exchange.status not in REDIRECTS or not location:
@@ -177,7 +176,7 @@ def fetch(
         result.error, result.error_kind = f"could not connect ({error})"[:300], "connect"
     except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
         result.error, result.error_kind = f"{type(error).__name__}: {error}"[:300], "protocol"
-    result.elapsed = time.monotonic() - started
+    result.elapsed = spent[0]
     return result
 
 
@@ -186,18 +185,29 @@ def _exchange(
     method: str,
     max_bytes: int,
     timeout: urllib3.Timeout,
-    deadline: float,
-    wait: Callable[[str], None] | None,
+    pacer: HostPacer | None,
+    spent: list[float],
 ) -> Exchange:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"not an http(s) address: {url[:200]}")
     host = parts.hostname
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    if wait is not None:
-        wait(host)
+    with pacer.turn(host) if pacer is not None else contextlib.nullcontext():
+        started = time.monotonic()
+        try:
+            return _request(url, parts, method, max_bytes, timeout, started - spent[0])
+        finally:
+            spent[0] += time.monotonic() - started
+
+
+def _request(url, parts, method, max_bytes, timeout, started) -> Exchange:
+    """One request to ``url``: ``started`` is when the fetch would have started had it
+    never waited its turn (its deadline counts from there)."""
+    deadline = started + settings.ARCHIVE_FETCH_TOTAL_SECONDS
     if time.monotonic() >= deadline:
         raise TimeoutError("deadline passed")
+    host = parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     ip = _resolve(host, port)
     # What goes on the wire is ASCII: a name in another script by IDNA, a path by escapes
     # (those already escaped are kept).
@@ -263,19 +273,36 @@ def _read_body(response, exchange: Exchange, limit: int, deadline: float) -> Non
 
 
 class HostPacer:
-    """At most ``per_minute`` requests to each host, spaced evenly, across threads."""
+    """At most ``per_minute`` requests to each host, spaced evenly, and at most ``at_once``
+    requests in flight, across threads. ``before_waiting`` is called by a thread about to
+    wait a while (to give back what it holds: its database connection)."""
 
-    def __init__(self, per_minute: int):
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        at_once: int = 0,
+        before_waiting: Callable[[], None] | None = None,
+    ):
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
         self.next_at: dict[str, float] = {}
         self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(at_once) if at_once > 0 else None
+        self.before_waiting = before_waiting
 
-    def __call__(self, host: str) -> None:
-        if not self.interval:
+    @contextlib.contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        if self.interval:
+            with self.lock:
+                now = time.monotonic()
+                at = max(now, self.next_at.get(host, now))
+                self.next_at[host] = at + self.interval
+            if at - now > 0.5 and self.before_waiting is not None:
+                self.before_waiting()
+            if at > now:
+                time.sleep(at - now)
+        if self.slots is None:
+            yield
             return
-        with self.lock:
-            now = time.monotonic()
-            at = max(now, self.next_at.get(host, now))
-            self.next_at[host] = at + self.interval
-        if at > now:
-            time.sleep(at - now)
+        with self.slots:
+            yield

@@ -180,6 +180,10 @@ class Site:
         time.sleep(3)
         self.send(handler, 200, b"<p>At last", head=head)
 
+    def pause(self, handler, head):
+        time.sleep(0.3)
+        self.send(handler, 200, b"<p>After a pause", head=head)
+
     def endless(self, handler, head):
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html")
@@ -231,6 +235,7 @@ ROUTES = {
     "/gone": Site.gone,
     "/error": Site.error,
     "/slow": Site.slow,
+    "/pause": Site.pause,
     "/endless": Site.endless,
     "/big": Site.big,
     "/doc.pdf": Site.pdf,

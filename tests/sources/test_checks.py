@@ -166,3 +166,12 @@ def test_the_command_reports_and_refuses_bad_options(site):
         call_command("check_sources", "--workers", "0")
     with pytest.raises(CommandError, match="No published statement cites"):
         call_command("check_sources", "--url", "http://example.invalid/")
+
+
+@pytest.mark.django_db(transaction=True)  # the run's threads commit
+def test_no_more_requests_at_once_than_workers(site):
+    urls = [site.url(f"/pause?{n}") for n in range(6)]
+    started = time.monotonic()
+    report = sources_check(urls, workers=2, per_host_per_minute=10**6, capture=False)
+    assert report.checked == 6
+    assert time.monotonic() - started >= 0.85  # three rounds of two 0.3 s answers
