@@ -20,7 +20,9 @@ class Command(BaseCommand):
             metavar="HOURS",
             help="check only addresses not checked within this many hours (default 20; 0: all)",
         )
-        parser.add_argument("--workers", type=int, help="requests in flight at once (ARCHIVE_CHECK_WORKERS)")
+        parser.add_argument(
+            "--workers", type=int, help="requests in flight at once (ARCHIVE_CHECK_WORKERS)"
+        )
         parser.add_argument(
             "--per-host",
             type=int,
