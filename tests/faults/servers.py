@@ -131,8 +131,33 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "ARCHIVE_NO_PAGE_CACHE": "1",
         "REDIS_URL": "",
+        "DJANGO_STATIC_ROOT": collected_static(),
         **extra,
     }
+
+
+def collected_static() -> str:
+    """The static files collected (and compressed) once for the whole test run, by the first
+    xdist worker to ask: collecting takes about 20 s, and every site the fault tests start
+    serves the same files."""
+    import fcntl
+    import tempfile
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+    folder = Path(tempfile.gettempdir()) / f"archive-fault-static-{run}"
+    with open(f"{folder}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".collected").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+            env.update(
+                DATABASE_URL="postgres://collectstatic@127.0.0.1:9/none",  # never connected
+                DJANGO_SECRET_KEY=SECRET,
+                DJANGO_STATIC_ROOT=str(folder),
+            )
+            manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+            (folder / ".collected").touch()
+    return str(folder)
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
@@ -277,8 +302,8 @@ def editor_session(base: str):
 
 
 def site_prepare(env: dict[str, str], *, editor: bool = False) -> None:
-    """Static files, the schema and the demo statements (and the EDITOR account)."""
-    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    """The schema and the demo statements (and the EDITOR account); the static files are
+    collected once for the run (collected_static)."""
     manage("migrate", "--verbosity", "0", env=env)
     manage("load_demo", env=env)
     if editor:

@@ -17,11 +17,7 @@ METRICS_TOKEN = "scrape-" + "8c7b6a5d" * 4
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     database = Database("restart")
-    static = tmp_path_factory.mktemp("static")
-    env = environment(
-        database.url, DJANGO_STATIC_ROOT=str(static), ARCHIVE_METRICS_TOKEN=METRICS_TOKEN
-    )
-    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    env = environment(database.url, ARCHIVE_METRICS_TOKEN=METRICS_TOKEN)
     manage("migrate", "--verbosity", "0", env=env)
     manage("load_demo", env=env)
     server = Gunicorn(env, workers=2, log=tmp_path_factory.mktemp("gunicorn") / "stderr.log")

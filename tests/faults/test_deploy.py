@@ -67,7 +67,7 @@ def deployment(tmp_path_factory):
     nginx = nginx_binary()
     primary, redis = Database("deploy-primary"), Redis()
     folder = tmp_path_factory.mktemp("deploy")
-    plain = environment(primary.url, DJANGO_STATIC_ROOT=str(folder / "static"))
+    plain = environment(primary.url)
     site_prepare(plain, editor=False)
     replica = Database("deploy-replica", primary=primary)
     env = environment(
@@ -77,7 +77,6 @@ def deployment(tmp_path_factory):
         ARCHIVE_BROKER_URL=redis.url.rsplit("/", 1)[0] + "/1",
         ARCHIVE_QUEUE=f"archive-deploy-{os.getpid()}",
         ARCHIVE_NO_PAGE_CACHE="0",
-        DJANGO_STATIC_ROOT=str(folder / "static"),
         DJANGO_MEDIA_ROOT=str(folder / "media"),  # the Compose file's shared volume
         DJANGO_LOG_FORMAT="json",
     )

@@ -16,7 +16,6 @@ def test_overload_gives_quick_503s_not_timeouts(tmp_path):
     database = Database("overload")
     env = environment(
         database.url,
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         ARCHIVE_SHED_AFTER_SECONDS="0.3",
         GUNICORN_THREADS="2",
     )

@@ -29,11 +29,9 @@ MUSE = b"#title Queued shelter call\n#author Night Shelter Collective\n#date 202
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     database, redis = Database("queue"), Redis()
-    static = tmp_path_factory.mktemp("static")
     media = tmp_path_factory.mktemp("media")
     env = environment(
         database.url,
-        DJANGO_STATIC_ROOT=str(static),
         DJANGO_MEDIA_ROOT=str(media),
         ARCHIVE_BROKER_URL=redis.url,
         ARCHIVE_QUEUE=f"archive-test-{os.getpid()}",

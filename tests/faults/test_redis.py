@@ -20,15 +20,12 @@ TOKEN = "scrape-" + "1a2b3c4d" * 4
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     database, redis = Database("redis"), Redis()
-    static = tmp_path_factory.mktemp("static")
     env = environment(
         database.url,
-        DJANGO_STATIC_ROOT=str(static),
         REDIS_URL=redis.url,
         ARCHIVE_NO_PAGE_CACHE="0",
         ARCHIVE_METRICS_TOKEN=TOKEN,
     )
-    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     manage("migrate", "--verbosity", "0", env=env)
     manage("load_demo", env=env)
     server = Gunicorn(env, workers=2, log=tmp_path_factory.mktemp("gunicorn") / "stderr.log")

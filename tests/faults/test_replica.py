@@ -26,13 +26,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     primary, redis = Database("primary"), Redis()
-    static = tmp_path_factory.mktemp("static")
-    plain = environment(primary.url, DJANGO_STATIC_ROOT=str(static))
+    plain = environment(primary.url)
     site_prepare(plain, editor=True)
     replica = Database("replica", primary=primary)
     env = environment(
         primary.url,
-        DJANGO_STATIC_ROOT=str(static),
         DATABASE_REPLICA_URLS=replica.url,
         REDIS_URL=redis.url,
         ARCHIVE_NO_PAGE_CACHE="0",

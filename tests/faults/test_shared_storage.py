@@ -52,10 +52,8 @@ def hosts(tmp_path_factory):
             assert time.monotonic() < deadline, "moto's server did not start"
             time.sleep(0.2)
     database = Database("storage")
-    static = tmp_path_factory.mktemp("static")
     env = environment(
         database.url,
-        DJANGO_STATIC_ROOT=str(static),
         ARCHIVE_S3_BUCKET=BUCKET,
         ARCHIVE_S3_ENDPOINT_URL=endpoint,
         ARCHIVE_S3_REGION="us-east-1",
