@@ -35,6 +35,10 @@ class AuthorshipInline(admin.TabularInline):
         return field
 
 
+# The checks a statement's page shows for each source; its address's page has them all.
+LATEST_CHECKS = 5
+
+
 class SourceInline(admin.StackedInline):
     model = Source
     form = SourceInlineForm
@@ -56,13 +60,18 @@ class SourceInline(admin.StackedInline):
         captured = (
             f", captured {link.capture.captured_at:%Y-%m-%d}" if link.capture else ", no capture"
         )
+        latest = [
+            f"{c.checked_at:%Y-%m-%d %H:%M} {c.method} {c.status or c.error} → {c.state}"
+            for c in link.checks.order_by("-checked_at", "-pk")[:LATEST_CHECKS]
+        ]
         return format_html(
-            '{}{}{}{} (<a href="{}">checks and captures</a>)',
+            '{}{}{}{} (<a href="{}">every check and capture</a>)<br>Latest checks: {}',
             link.get_state_display(),
             since,
             seen,
             captured,
             reverse("admin:statements_sourcelink_change", args=[link.pk]),
+            "; ".join(latest) or "none",
         )
 
 

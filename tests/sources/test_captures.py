@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from warcio.archiveiterator import ArchiveIterator
 
 from statements.models import SourceCapture
@@ -53,11 +54,12 @@ def test_a_page_is_captured_with_its_files_one_level_deep(site):
     assert not any("ran" in path for path in site.paths())
 
 
-def test_warcio_reads_the_capture(site, tmp_path):
+def test_warcio_reads_the_capture_an_editor_downloads(site, tmp_path, editor_client):
     capture = link_capture(site.url("/page"))
     path = tmp_path / "capture.warc.gz"
-    with default_storage.open(capture.file, "rb") as stream:
-        path.write_bytes(stream.read())
+    download = editor_client.get(reverse("admin:statements_sourcelink_warc", args=[capture.pk]))
+    assert download.status_code == 200
+    path.write_bytes(download.content)
     checked = subprocess.run(  # noqa: S603
         [WARCIO, "check", "-v", str(path)], capture_output=True, text=True, check=False
     )

@@ -151,7 +151,8 @@ def test_editors_see_states_history_and_download_the_warc(editor_client, site):
     page = editor_client.get(
         reverse("admin:statements_statement_change", args=[statement.pk])
     ).content.decode()
-    assert "Alive since" in page and "checks and captures" in page
+    assert "Alive since" in page and "every check and capture" in page
+    assert "Latest checks: " in page and " HEAD 200 → alive" in page
     warc = editor_client.get(reverse("admin:statements_sourcelink_warc", args=[capture.pk]))
     assert warc.status_code == 200 and warc["Content-Type"] == "application/warc"
     assert hashlib.sha256(warc.content).hexdigest() == capture.sha256
