@@ -83,6 +83,9 @@ def test_a_draft_s_capture_is_not_public(client, site):
     link_capture(site.url("/alive"))
     assert client.get(reverse("statements:source_capture", args=[source.pk])).status_code == 404
     assert client.get("/sources/999999/capture/").status_code == 404
+    huge = "9" * 30  # beyond any integer column: still a 404, never a 500
+    assert client.get(f"/sources/{huge}/capture/").status_code == 404
+    assert client.get(f"/sources/{source.pk}/capture/{huge}/files/{huge}/").status_code == 404
 
 
 def test_a_file_capture_offers_a_download(client, site):
