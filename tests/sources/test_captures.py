@@ -181,3 +181,25 @@ def test_an_address_in_another_script_is_escaped_on_the_wire(site):
     result = fetch(site.url("/alive/улица?q=ü%20x"))
     assert result.status == 404  # answered: the request was valid HTTP
     assert site.paths()[-1] == "/alive/%D1%83%D0%BB%D0%B8%D1%86%D0%B0?q=%C3%BC%20x"
+
+
+def test_the_fixity_check_finds_a_changed_and_a_missing_capture(site):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    kept = link_capture(site.url("/alive"))
+    changed = link_capture(site.url("/doc.pdf"))
+    missing = link_capture(site.url("/temporary"))
+    out = StringIO()
+    call_command("check_sources", "--fixity", stdout=out)
+    assert "3 captures checked: every SHA-256 holds." in out.getvalue()
+    with default_storage.open(changed.file, "wb") as stream:
+        stream.write(b"altered")
+    default_storage.delete(missing.file)
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 of 3 captures failed"):
+        call_command("check_sources", "--fixity", stderr=err)
+    assert f"capture {changed.pk} " in err.getvalue() and "SHA-256 is now" in err.getvalue()
+    assert f"capture {missing.pk} " in err.getvalue() and "missing" in err.getvalue()
+    assert f"capture {kept.pk} " not in err.getvalue()

@@ -2,6 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.models import SourceCapture
+from statements.sources.captures import captures_fixity
 from statements.sources.checks import by_host_in_turn, cited_urls, sources_check
 
 
@@ -32,8 +34,16 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="check at most this many addresses")
         parser.add_argument("--url", action="append", default=[], help="check this address only")
         parser.add_argument("--no-capture", action="store_true", help="check only; capture nothing")
+        parser.add_argument(
+            "--fixity",
+            action="store_true",
+            help="instead: check every captured file against its SHA-256 (exit 1 if one fails)",
+        )
 
     def handle(self, *args, **options):
+        if options["fixity"]:
+            self.fixity()
+            return
         for name in ("workers", "per_host", "limit"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be 1 or more.")
@@ -72,3 +82,12 @@ class Command(BaseCommand):
                 + "."
             )
         )
+
+    def fixity(self):
+        damaged = captures_fixity()
+        for capture, problem in damaged:
+            self.stderr.write(f"capture {capture.pk} ({capture.file}): {problem}")
+        total = SourceCapture.objects.count()
+        if damaged:
+            raise CommandError(f"{len(damaged)} of {total} captures failed the fixity check.")
+        self.stdout.write(self.style.SUCCESS(f"{total} captures checked: every SHA-256 holds."))
