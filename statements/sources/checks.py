@@ -78,7 +78,7 @@ def by_host_in_turn(urls: Iterable[str]) -> list[str]:
 
 def link_check(url: str, *, pacer: HostPacer | None = None) -> SourceCheck:
     """Check ``url`` once, record the check and the state it leads to."""
-    link, _ = SourceLink.objects.get_or_create(url=url)
+    link, _ = SourceLink.objects.select_related("capture").get_or_create(url=url)
     capture = link.capture
     method = "HEAD"
     fetched = fetch(url, method="HEAD", pacer=pacer)
@@ -199,7 +199,8 @@ def sources_check(
             check = link_check(url, pacer=pacer)
             captured = None
             alive = check.state in (LinkState.ALIVE, LinkState.MOVED)
-            if capture and alive and not _captured(url):
+            # The link as the check left it: captured already, or not.
+            if capture and alive and check.link.capture_id is None:
                 try:
                     link_capture(url, pacer=pacer)
                     captured = True
@@ -222,7 +223,3 @@ def sources_check(
                 progress(url, check)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _captured(url: str) -> bool:
-    return SourceLink.objects.filter(url=url, capture__isnull=False).exists()

@@ -10,6 +10,7 @@ sandbox (an origin of its own), marked ``noindex``. Three walls, each enough on 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -94,20 +95,25 @@ class Kept:
     body: bytes
 
 
-def capture_records(capture: SourceCapture) -> list[Kept]:
-    """The capture's responses, in the order they were fetched."""
+def capture_records(
+    capture: SourceCapture, *, read: Callable[[int, str], bool] = lambda index, url: True
+) -> list[Kept]:
+    """The capture's responses, in the order they were fetched; the body only of those
+    ``read(index, url)`` asks for (a page needs its own, a file request only that file's:
+    the rest are passed over, never held in memory)."""
     kept: list[Kept] = []
     with default_storage.open(capture.file, "rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response":
                 continue
             headers = record.http_headers
+            url = record.rec_headers.get_header("WARC-Target-URI")
             kept.append(
                 Kept(
-                    url=record.rec_headers.get_header("WARC-Target-URI"),
+                    url=url,
                     status=int(headers.get_statuscode() or 0),
                     content_type=headers.get_header("Content-Type") or "",
-                    body=record.content_stream().read(),
+                    body=record.content_stream().read() if read(len(kept), url) else b"",
                 )
             )
     return kept

@@ -54,7 +54,7 @@ def _with_headers(
     return response
 
 
-@csp_exempt()  # its own, stricter policy (replay.POLICY)
+@csp_exempt()  # its own, stricter policy (replay.policy)
 @require_safe
 def source_capture(
     request: HttpRequest, source_id: int, capture_id: int | None = None
@@ -63,7 +63,7 @@ def source_capture(
     key = f"capture-page:{capture.pk}:{capture.sha256}"
     made = cache.get(key)
     if made is None:
-        kept = replay.capture_records(capture)
+        kept = replay.capture_records(capture, read=lambda _, url: url == capture.url)
         page = replay.page_of(capture, kept)
         title, html, kind = "", "", ""
         if page is not None and is_html(page.content_type) and page.body:
@@ -111,7 +111,7 @@ def source_capture_file(
     request: HttpRequest, source_id: int, capture_id: int, index: int
 ) -> HttpResponse:
     source, capture = _capture_for_reader(source_id, capture_id)
-    kept = replay.capture_records(capture)
+    kept = replay.capture_records(capture, read=lambda at, _: at == index)
     if not 0 <= index < len(kept):
         raise Http404("No such file in this capture.")
     item = kept[index]
