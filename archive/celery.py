@@ -2,7 +2,7 @@
 
 Its settings are Django's ``CELERY_*`` (archive/settings.py). With no broker
 (``ARCHIVE_BROKER_URL`` unset), tasks run in the process that asks for them (Celery's eager
-mode), so a single machine needs nothing more; see archive.queue."""
+mode), so a single machine needs nothing more; see infra.queue."""
 
 import os
 

@@ -10,8 +10,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-# gunicorn's thread worker, noting how long each request waited (archive.shedding).
-worker_class = "archive.shedding.ShedThreadWorker"
+# gunicorn's thread worker, noting how long each request waited (infra.shedding).
+worker_class = "infra.shedding.ShedThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A worker that stops answering its arbiter for this long is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

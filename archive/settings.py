@@ -73,25 +73,26 @@ INSTALLED_APPS = [
     # Revision history: triggers (pgtrigger) that copy every change into event tables.
     "pgtrigger",
     "pghistory",
-    # Prometheus metrics: request latency and responses (archive.health serves /metrics).
+    # Prometheus metrics: request latency and responses (infra.health serves /metrics).
     "django_prometheus",
+    "infra",
     "statements",
 ]
 
 MIDDLEWARE = [
-    # An id for every request, in its log lines and its response (archive.request_id).
-    "archive.request_id.RequestIdMiddleware",
-    # /healthz and /readyz, before the host check and the HTTPS redirect (archive.health).
-    "archive.health.HealthMiddleware",
-    # A reader's request reads from a streaming replica when there is one (archive.replicas).
-    "archive.replicas.ReplicaReadsMiddleware",
-    # Overloaded: a reader's request that waited too long gets a quick 503 (archive.shedding).
-    "archive.shedding.LoadSheddingMiddleware",
+    # An id for every request, in its log lines and its response (infra.request_id).
+    "infra.request_id.RequestIdMiddleware",
+    # /healthz and /readyz, before the host check and the HTTPS redirect (infra.health).
+    "infra.health.HealthMiddleware",
+    # A reader's request reads from a streaming replica when there is one (infra.replicas).
+    "infra.replicas.ReplicaReadsMiddleware",
+    # Overloaded: a reader's request that waited too long gets a quick 503 (infra.shedding).
+    "infra.shedding.LoadSheddingMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Brotli or gzip for public pages; outside ConditionalGet, so the ETag is of the text.
-    "statements.compression.PublicCompressionMiddleware",
+    "infra.compression.PublicCompressionMiddleware",
     # ETag on every page, and 304 Not Modified for a conditional reload.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,7 +196,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "The archive runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
 # Streaming replicas of it (DATABASE_REPLICA_URLS, separated by commas or spaces): readers'
-# requests read from them, as far as they are caught up (archive.replicas).
+# requests read from them, as far as they are caught up (infra.replicas).
 for _number, _url in enumerate(
     os.environ.get("DATABASE_REPLICA_URLS", "").replace(",", " ").split(), start=1
 ):
@@ -219,9 +220,9 @@ for _alias, _database in DATABASES.items():
     # A database that does not answer is an error after this long, not a worker stuck.
     _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
 if len(DATABASES) > 1:
-    DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+    DATABASE_ROUTERS = ["infra.replicas.ReplicaRouter"]
 # A reader's request that waited longer than this for a worker is answered 503 at once
-# (archive.shedding); 0 turns it off.
+# (infra.shedding); 0 turns it off.
 ARCHIVE_SHED_AFTER_SECONDS = float(os.environ.get("ARCHIVE_SHED_AFTER_SECONDS", "5"))
 # A replica further behind than this (seconds, as PostgreSQL reports it) is left to the others.
 ARCHIVE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", "10"))
@@ -284,7 +285,7 @@ if ARCHIVE_S3_BUCKET:
     }
 MEDIA_URL = "media/"
 
-# The task queue (archive.queue, archive.celery): Celery with Redis or RabbitMQ as broker;
+# The task queue (infra.queue, archive.celery): Celery with Redis or RabbitMQ as broker;
 # with none, each task runs in the process that asks for it.
 CELERY_BROKER_URL = os.environ.get("ARCHIVE_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -393,8 +394,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            # Django's Redis backend, for a Redis that may be away (archive.redis_cache).
-            "BACKEND": "archive.redis_cache.TolerantRedisCache",
+            # Django's Redis backend, for a Redis that may be away (infra.redis_cache).
+            "BACKEND": "infra.redis_cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer costs a request a second at most, never a worker.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -416,7 +417,7 @@ else:
 PAGE_CACHE_ABSENT = env_bool("ARCHIVE_NO_PAGE_CACHE", False)
 
 # One line per record on standard error, as JSON by default outside debug (a log collector
-# reads fields, not prose), each with the id of the request it belongs to (archive.request_id).
+# reads fields, not prose), each with the id of the request it belongs to (infra.request_id).
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 ACCESS_LOG = env_bool("DJANGO_ACCESS_LOG", not DEBUG)
 if LOG_FORMAT not in ("json", "text"):
@@ -424,7 +425,7 @@ if LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "archive.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "infra.request_id.RequestIdFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -41,7 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import Counter
 
-from archive.replicas import note_written
+from infra.replicas import note_written
 
 VERSION_KEY = "public-pages:version"  # every page depends on it: moved by a change to all
 GENERATION_KEY = "public-pages:generation"  # moves before any dependency does
@@ -74,7 +74,7 @@ def _bump(keys: Iterable[str]) -> None:
     # generation move and is not kept (see ``public_page``).
     missed = cache.set_many({GENERATION_KEY: version}, timeout=None)
     missed += cache.set_many(dict.fromkeys(keys, version), timeout=None)
-    if missed:  # Redis away (archive.redis_cache): the invalidation is owed
+    if missed:  # Redis away (infra.redis_cache): the invalidation is owed
         _debt_record()
 
 
@@ -227,7 +227,7 @@ def public_pages_changed(
 
     archive_summary_changed()
     # Before the pages are made stale: a replica must have replayed the change before it
-    # renders a page again (archive.replicas).
+    # renders a page again (infra.replicas).
     transaction.on_commit(note_written)
     if not _enabled():
         return

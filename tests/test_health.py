@@ -32,7 +32,7 @@ def test_probes_only_read(client):
 
 @pytest.mark.django_db
 def test_readyz_names_what_failed(client, monkeypatch):
-    from archive import health
+    from infra import health
 
     def broken():
         raise ConnectionError("refused")

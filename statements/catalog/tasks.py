@@ -1,4 +1,4 @@
-"""The catalog's slow work on the task queue (archive.queue)."""
+"""The catalog's slow work on the task queue (infra.queue)."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""The ingest package's slow work on the task queue (archive.queue): readers' books and
+"""The ingest package's slow work on the task queue (infra.queue): readers' books and
 editions, and imports from the admin.
 
 Each is a ``Job`` row while it is queued or running, so that every web host sees it: a file
@@ -16,7 +16,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from archive.queue import enqueue, queue_configured
+from infra.queue import enqueue, queue_configured
 from statements.core.pandoc import ConversionError
 from statements.ingest.bookbuilder import Book, book_check, book_make, book_name, book_statements
 from statements.ingest.editions import EditionOptions, edition_make, edition_name, kept_file

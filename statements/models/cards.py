@@ -13,7 +13,7 @@ def card_names_attach(statements: list) -> None:
     if not statements:
         return
     found = {statement.pk: statement for statement in statements}
-    # Where the page's rows came from: a replica for a reader (archive.replicas).
+    # Where the page's rows came from: a replica for a reader (infra.replicas).
     with connections[router.db_for_read(None)].cursor() as cursor:
         cursor.execute(
             "SELECT ship.statement_id, a.slug, a.name FROM statements_authorship AS ship"

@@ -105,7 +105,7 @@ class PageCacheDebt(models.Model):
 
 
 class Job(models.Model):
-    """Slow work done on the task queue's workers (archive.queue), or in the request when
+    """Slow work done on the task queue's workers (infra.queue), or in the request when
     there is none: a kept file being made (``key`` is its storage name, so each file is made
     once however many readers ask), or an import from the admin (its report kept here)."""
 

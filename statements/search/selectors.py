@@ -43,7 +43,7 @@ SNIPPET_SOURCE_LENGTH = 1_000  # a window around the first typed word found (que
 
 
 def _reading():
-    """The connection this request reads from: a replica's for a reader (archive.replicas),
+    """The connection this request reads from: a replica's for a reader (infra.replicas),
     so that the search's own SQL goes where its querysets go."""
     return connections[router.db_for_read(Statement)]
 

@@ -1,4 +1,4 @@
-"""Link checks and captures on the task queue (archive.queue): the nightly check is a
+"""Link checks and captures on the task queue (infra.queue): the nightly check is a
 periodic task of Celery's beat (archive.celery), a capture an editor asks for is one task."""
 
 from __future__ import annotations

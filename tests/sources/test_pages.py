@@ -198,7 +198,7 @@ def test_a_bad_list_parameter_is_a_400(editor_client):
 def test_a_source_added_in_the_admin_is_captured_by_the_queue_when_there_is_one(
     editor_client, settings, monkeypatch, django_capture_on_commit_callbacks, broker
 ):
-    from statements import admin_sources
+    from statements.admin import sources as admin_sources
     from tests.test_admin import ADD_URL, inline_management, statement_post
 
     settings.CELERY_BROKER_URL = broker

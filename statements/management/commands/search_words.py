@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from archive.queue import enqueue
+from infra.queue import enqueue
 from statements.catalog.indexing import search_words_rebuild
 from statements.catalog.tasks import search_words_task
 

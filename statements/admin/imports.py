@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from archive.queue import enqueue
+from infra.queue import enqueue
 from statements.ingest import uploads
 from statements.ingest.services import statement_import
 from statements.ingest.tasks import import_run, import_upload

@@ -1,64 +1,27 @@
+"""The statements' admin: the list, the form with its inlines, and the actions."""
+
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.html import format_html
-from taggit.models import Tag as TaggitDefaultTag
 
-from statements import (
-    admin_files,  # noqa: F401  (registers the imported files' admin)
-    admin_sources,  # noqa: F401  (registers the cited addresses' admin)
-)
-from statements.admin_history import StatementHistoryMixin
-from statements.admin_import import StatementImportMixin
-from statements.admin_inlines import AuthorshipInline, SlugRedirectInline, SourceInline
-from statements.admin_lists import (
-    AuthorKindFilter,
-    ListParametersChecked,
-    TagFilter,
-    YearFilter,
-)
-from statements.admin_preview import StatementPreviewMixin
-from statements.admin_sources import captures_for_new_sources
-from statements.admin_tags import TagSuggestMixin
-from statements.cache import public_pages_changed_of
-from statements.catalog import indexing, merging, services
-from statements.catalog.forms import MergeForm, StatementAdminForm, TagMergeForm
+from statements.admin.base import ListParametersChecked, PublicPagesChange
+from statements.admin.filters import AuthorKindFilter, TagFilter, YearFilter
+from statements.admin.history import StatementHistoryMixin
+from statements.admin.imports import StatementImportMixin
+from statements.admin.inlines import AuthorshipInline, SlugRedirectInline, SourceInline
+from statements.admin.preview import StatementPreviewMixin
+from statements.admin.sources import captures_for_new_sources
+from statements.admin.tags import TagSuggestMixin
+from statements.catalog import indexing, services
+from statements.catalog.forms import StatementAdminForm
 from statements.catalog.revisions import revision_context
 from statements.models import (
-    Author,
     Authorship,
     ImportedFile,
     Statement,
-    Tag,
 )
 from statements.search.query import search_query, search_text_clean
-
-# We use our own tag model; taggit's default one would only confuse editors.
-admin.site.unregister(TaggitDefaultTag)
-
-
-class PublicPagesChange:
-    """A change made in the admin makes the cached public pages showing it stale."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        public_pages_changed_of(self.model, [obj.pk])
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        public_pages_changed_of(self.model, [form.instance.pk])
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        public_pages_changed_of(self.model, [pk])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        public_pages_changed_of(self.model, ids)
 
 
 @admin.register(Statement)
@@ -242,151 +205,3 @@ class StatementAdmin(
         revision_context(reason="Unpublished from the list of statements")
         count = services.statement_unpublish(statements=queryset)
         self.message_user(request, f"{count} statement(s) are now drafts.", messages.SUCCESS)
-
-
-@admin.register(Author)
-class AuthorAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
-    list_display = ["name", "kind", "location", "statement_count"]
-    list_filter = ["kind"]
-    search_fields = ["name", "alternative_names"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(statement_count=Count("authorships__statement", distinct=True))
-        )
-
-    @admin.display(description="statements", ordering="statement_count")
-    def statement_count(self, obj: Author) -> int:
-        return obj.statement_count
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            indexing.author_search_names_refresh(author=obj)
-
-    actions = ["merge"]
-
-    @admin.action(description="Merge the selected authors into one", permissions=["change"])
-    def merge(self, request, queryset):
-        """A confirmation page with each record and every credit that moves, then the
-        merge (catalog.merging.author_merge)."""
-        authors = list(queryset.order_by("name"))
-        if len(authors) < 2:
-            self.message_user(request, "Select at least two authors to merge.", messages.WARNING)
-            return None
-        form = MergeForm(
-            request.POST if "into" in request.POST else None,
-            choices=queryset.order_by("name"),
-            label="Keep this author (the others' names become its alternative names)",
-        )
-        if form.is_valid():
-            into = form.cleaned_data["into"]
-            moved = merging.author_merge(authors=authors, into=into)
-            merged = ", ".join(a.name for a in authors if a.pk != into.pk)
-            self.message_user(
-                request,
-                f"Merged {merged} into {into.name}: {moved} credit(s) moved; the old "
-                "addresses redirect to the kept author's page.",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-        credits = (
-            Authorship.objects.filter(author__in=authors)
-            .select_related("statement", "author")
-            .order_by("author__name", "statement__title", "role")
-        )
-        return TemplateResponse(
-            request,
-            "admin/statements/author/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Merge authors",
-                "opts": self.model._meta,
-                "form": form,
-                "authors": authors,
-                "credits": credits,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-
-@admin.register(Tag)
-class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
-    list_display = ["name", "slug", "statement_count"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    actions = ["merge"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(statement_count=Count("tagged_statements"))
-
-    @admin.display(description="statements", ordering="statement_count")
-    def statement_count(self, obj: Tag) -> int:
-        return obj.statement_count
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            ids = services.tags_statement_ids(tags=[obj])
-            indexing.statement_search_names_refresh(statement_ids=ids)
-
-    def delete_model(self, request, obj):
-        ids = services.tags_statement_ids(tags=[obj])
-        super().delete_model(request, obj)
-        indexing.statement_search_names_refresh(statement_ids=ids)
-
-    def delete_queryset(self, request, queryset):
-        ids = services.tags_statement_ids(tags=queryset)
-        super().delete_queryset(request, queryset)
-        indexing.statement_search_names_refresh(statement_ids=ids)
-
-    @admin.action(description="Merge the selected tags into one", permissions=["change"])
-    def merge(self, request, queryset):
-        tags = queryset.order_by("name")
-        if tags.count() < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
-            return None
-        form = TagMergeForm(request.POST if "into" in request.POST else None, tags=tags)
-        if form.is_valid():
-            into = form.cleaned_data["into"]
-            merged = [tag.name for tag in tags if tag.pk != into.pk]
-            moved = merging.tag_merge(tags=list(tags), into=into)
-            self.message_user(
-                request,
-                f"Merged {', '.join(merged)} into {into.name} ({moved} statement(s) gained it).",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-        return TemplateResponse(
-            request,
-            "admin/statements/tag/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Merge tags",
-                "opts": self.model._meta,
-                "form": form,
-                "tags": tags,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-
-def view_on_site(request, content_type_id, object_id):
-    """The admin's "view on site" redirect (``/admin/r/<type>/<id>/``), for staff who may
-    view that kind of object only: to anyone else it would reveal a draft's address."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.contrib.contenttypes.views import shortcut
-    from django.http import Http404
-
-    kind = (
-        ContentType.objects.filter(pk=content_type_id).first()
-        if content_type_id.isdigit()
-        else None
-    )
-    if kind is None or not request.user.has_perm(f"{kind.app_label}.view_{kind.model}"):
-        raise Http404("Nothing to view here.")
-    return shortcut(request, content_type_id, object_id)

@@ -17,8 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 
-from archive.queue import enqueue, queue_configured
-from statements.admin_lists import ListParametersChecked
+from infra.queue import enqueue, queue_configured
+from statements.admin.base import ListParametersChecked
 from statements.models import Source, SourceCapture, SourceCheck, SourceLink
 from statements.sources.captures import CaptureFailed, link_capture
 from statements.sources.checks import link_check

@@ -5,7 +5,7 @@ every web process restarted). ``/readyz``: the process can serve, checking the d
 when configured, the shared cache (Redis); 503 with what failed otherwise, each check bounded
 by a short timeout so that a probe never hangs. Database replicas and the task queue's broker
 are checked and reported but not required: the primary answers readers while a replica is
-away (archive.replicas), and the web processes do the queue's work themselves (archive.queue).
+away (infra.replicas), and the web processes do the queue's work themselves (infra.queue).
 
 ``/metrics``: Prometheus's text format (django-prometheus; with gunicorn, every worker's
 counts, through prometheus_client's multiprocess mode, see archive.gunicorn), only for a
@@ -27,8 +27,8 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
-from archive.queue import queue_configured, queue_depth
-from archive.replicas import replica_aliases
+from infra.queue import queue_configured, queue_depth
+from infra.replicas import replica_aliases
 
 
 def _timed(check) -> dict:

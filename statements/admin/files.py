@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 
-from statements.admin_lists import ListParametersChecked
+from statements.admin.base import ListParametersChecked
 from statements.models import ImportedFile
 
 

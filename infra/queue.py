@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,9 @@ def enqueue(task, *args) -> bool:
 def queue_depth() -> int:
     """Tasks waiting in the archive's queue (not those a worker holds); raises when the
     broker cannot be reached."""
-    from archive.celery import app
-
-    with app.connection_for_write() as connection:
+    # The application this process runs (archive.celery, loaded with Django): infra knows no
+    # project package.
+    with current_app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, timeout=settings.ARCHIVE_BROKER_TIMEOUT)
         channel = connection.default_channel
         try:

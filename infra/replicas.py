@@ -182,7 +182,7 @@ class ReplicaReadsMiddleware:
         if not self.enabled:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            request.read_from = PRIMARY  # for the access log (archive.request_id)
+            request.read_from = PRIMARY  # for the access log (infra.request_id)
             return self.get_response(request)
         reads = _Reads()
         token = _reads.set(reads)
@@ -190,7 +190,7 @@ class ReplicaReadsMiddleware:
             return self.get_response(request)
         finally:
             _reads.reset(token)
-            request.read_from = reads.alias  # for the access log (archive.request_id)
+            request.read_from = reads.alias  # for the access log (infra.request_id)
 
     def process_exception(self, request, exception):
         """A replica that stopped answering during a reader's request: left alone for a

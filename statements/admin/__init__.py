@@ -1,0 +1,7 @@
+"""The editors' admin, one module per admin: statements (with its history, preview, import
+and tag suggestions), authors, tags, imported files and cited sources."""
+
+from statements.admin import authors, files, sources, statements, tags  # noqa: F401 (registered)
+from statements.admin.site import view_on_site
+
+__all__ = ["view_on_site"]

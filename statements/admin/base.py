@@ -1,0 +1,63 @@
+"""What the admin's pages share: a change that makes public pages stale, and the check of a
+list page's parameters (a NUL or an impossible date is a 400 with a message, never a 500
+from the database)."""
+
+from django.shortcuts import render
+
+from statements.cache import public_pages_changed_of
+
+# Date parts the year filter and the date hierarchy take, with their ranges.
+DATE_PARAMETERS = {
+    "year": (1, 9999),
+    "date_start__year": (1, 9999),
+    "date_start__month": (1, 12),
+    "date_start__day": (1, 31),
+}
+
+
+def list_parameter_problem(params) -> str:
+    """What is wrong with a list page's parameters, in words an editor can act on, or ""."""
+    for name, values in params.lists():
+        if name == "q":  # the search box: the admin's own form refuses a NUL with a message
+            continue
+        for value in values:
+            if any(ord(char) < 32 for char in value):
+                return f"The value of “{name[:40]}” contains control characters."
+            if name in DATE_PARAMETERS:
+                low, high = DATE_PARAMETERS[name]
+                if not (value.isdigit() and low <= int(value) <= high):
+                    return f"“{value[:20]}” is not a {name.rsplit('_', 1)[-1]} ({low} to {high})."
+    return ""
+
+
+class ListParametersChecked:
+    """A list page answers 400 with the problem, instead of passing a NUL or an impossible
+    date to the database."""
+
+    def changelist_view(self, request, extra_context=None):
+        problem = list_parameter_problem(request.GET)
+        if problem:
+            return render(request, "400.html", {"message": problem}, status=400)
+        return super().changelist_view(request, extra_context)
+
+
+class PublicPagesChange:
+    """A change made in the admin makes the cached public pages showing it stale."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_pages_changed_of(self.model, [obj.pk])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_pages_changed_of(self.model, [form.instance.pk])
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        public_pages_changed_of(self.model, [pk])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        public_pages_changed_of(self.model, ids)
