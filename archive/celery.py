@@ -13,4 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 app = Celery("archive")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The tasks live beside the work they do.
-app.autodiscover_tasks(["statements.ingest", "statements.catalog", "statements.sources"])
+app.autodiscover_tasks(
+    ["statements.ingest", "statements.editions", "statements.catalog", "statements.sources"]
+)

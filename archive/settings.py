@@ -276,7 +276,7 @@ if ARCHIVE_S3_BUCKET:
             "region_name": os.environ.get("ARCHIVE_S3_REGION") or None,
             "location": os.environ.get("ARCHIVE_S3_PREFIX", ""),
             "default_acl": None,  # private: files are served through the archive
-            "file_overwrite": False,  # a kept file is never replaced (ingest.editions)
+            "file_overwrite": False,  # a kept file is never replaced (editions.services)
             # Every request to the storage is bounded.
             "client_config": _S3Config(
                 connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}

@@ -23,4 +23,4 @@ urlpatterns = [
 ]
 
 # Under /api/ an unknown address is answered in JSON, like the API's own 404s.
-handler404 = "statements.catalog.views.page_not_found"
+handler404 = "statements.catalog.pages.page_not_found"

@@ -73,10 +73,9 @@ def main() -> None:
 
 
 def run(args) -> None:
-    from statements.core.pandoc import pandoc_convert
-    from statements.ingest.bookbuilder import Book, book_file, book_statements
-    from statements.ingest.editions import EditionOptions, edition_get
-    from statements.ingest.formats.writers import MARKDOWN_READER
+    from statements.core.pandoc import MARKDOWN_READER, pandoc_convert
+    from statements.editions.bookbuilder import Book, book_file, book_statements
+    from statements.editions.services import EditionOptions, edition_get
     from statements.models import Statement
 
     files = corpus_files()

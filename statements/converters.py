@@ -4,7 +4,7 @@ import re
 
 from django.urls import register_converter
 
-from statements.ingest.editions import EDITION_TYPES
+from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.citations import CITATION_DOWNLOADS
 
@@ -45,7 +45,7 @@ class DownloadFormatConverter(UnicodeSlugConverter):
 
 
 class EditionFormatConverter(UnicodeSlugConverter):
-    """A book's suffix (ingest.editions.EDITION_TYPES)."""
+    """A book's suffix (editions.services.EDITION_TYPES)."""
 
     regex = "|".join(re.escape(suffix) for suffix in EDITION_TYPES)
 

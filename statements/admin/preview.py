@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.text import slugify
 
-from statements.catalog.views import credits_by_role
+from statements.catalog.pages import credits_by_role
 from statements.core.rendering import render_body
 from statements.models import Author, Authorship, Tag, TaggedStatement
 

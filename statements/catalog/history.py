@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page
+from statements.catalog.pages import STATEMENTS, credits_by_role, crumbs
 from statements.catalog.revisions import (
     Revision,
     changes_recent,
@@ -16,7 +17,6 @@ from statements.catalog.revisions import (
     statement_public_revisions,
     statement_revisions,
 )
-from statements.catalog.views import STATEMENTS, credits_by_role, crumbs
 from statements.models import Statement
 
 

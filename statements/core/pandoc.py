@@ -22,6 +22,9 @@ from pathlib import Path
 from django.conf import settings
 
 # The runtime's own heap cap leaves room below the OS limit for the binary and its stacks.
+# The archive's stored Markdown, as pandoc should read it to match what markdown-it renders:
+# no "smart" punctuation, which would turn straight quotes curly and "--" into a dash.
+MARKDOWN_READER = "commonmark_x-smart"
 OS_LIMIT_HEADROOM_MB = 256
 
 

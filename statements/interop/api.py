@@ -32,7 +32,7 @@ from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.core.dates import PartialDate
 from statements.core.rendering import without_note_popovers
-from statements.ingest.editions import EDITION_TYPES
+from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.api_schemas import (
     AuthorDetailOut,

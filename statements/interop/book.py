@@ -28,9 +28,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from statements.catalog.filters import SLUG_RE
-from statements.catalog.views import bad_request, crumbs, text_length
+from statements.catalog.pages import bad_request, crumbs, text_length
 from statements.core.pandoc import ConversionError
-from statements.ingest.bookbuilder import (
+from statements.editions.bookbuilder import (
     MAX_STATEMENTS,
     MAX_TEXT_BYTES,
     Book,
@@ -38,11 +38,11 @@ from statements.ingest.bookbuilder import (
     book_statements,
     book_title_clean,
 )
-from statements.ingest.editions import (
+from statements.editions.services import (
     EditionOptionError,
     edition_options_parse,
 )
-from statements.ingest.tasks import book_file_for_reader
+from statements.editions.tasks import book_file_for_reader
 from statements.interop.views import being_made, kept_file_response, unavailable
 from statements.models import Authorship, credited
 

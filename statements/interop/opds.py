@@ -22,7 +22,7 @@ from statements.cache import public_page
 from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import StatementFilters
 from statements.core.xmltext import xml_element
-from statements.ingest.editions import EDITION_TYPES
+from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, slug_url, tags_by_name

@@ -12,17 +12,17 @@ from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
 from statements.catalog.history import public_version_or_404, version_url
+from statements.catalog.pages import bad_request
 from statements.catalog.selectors import statement_get_for_reader
 from statements.catalog.summary import archive_summary
-from statements.catalog.views import bad_request
 from statements.core.pandoc import ConversionError
-from statements.ingest.editions import (
+from statements.editions.services import (
     EDITION_TYPES,
     EditionOptionError,
     edition_options_parse,
 )
+from statements.editions.tasks import edition_file_for_reader
 from statements.ingest.formats.writers import DOWNLOADS
-from statements.ingest.tasks import edition_file_for_reader
 from statements.interop.citations import CITATION_DOWNLOADS
 
 
@@ -59,7 +59,7 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 @require_safe
 def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``): a kept file,
-    made on the first request for this version (see ingest.editions). Not in the page
+    made on the first request for this version (see editions.services). Not in the page
     cache: the kept file is the cache, and a book has no place in Redis."""
     statement = statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
@@ -109,7 +109,7 @@ def unavailable(message: str) -> HttpResponse:
 def kept_file_response(
     name: str, *, fmt: str, stem: str, options, etag: str, cache: str = "public, max-age=3600"
 ) -> FileResponse:
-    """A kept EPUB or PDF (ingest.editions), shown in the browser, named after ``stem`` and
+    """A kept EPUB or PDF (editions.services), shown in the browser, named after ``stem`` and
     its paper unless A4."""
     label = f"-{options.suffix()}" if options.suffix() and options.suffix() != "a4" else ""
     response = FileResponse(

@@ -18,7 +18,7 @@ from statements.catalog.filters import (
     FilterError,
     statement_filters_parse,
 )
-from statements.catalog.views import (
+from statements.catalog.pages import (
     active_filters,
     crumbs,
     filter_form,

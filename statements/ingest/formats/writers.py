@@ -6,15 +6,12 @@ from pathlib import Path
 
 from django.db.models import Prefetch
 
-from statements.core.pandoc import ConversionError, pandoc_convert
+from statements.core.pandoc import MARKDOWN_READER, ConversionError, pandoc_convert
 from statements.ingest.formats.jsonl import jsonl_lines
 from statements.ingest.formats.muse import directive_name
 from statements.models import Authorship, Statement, credited, tags_by_name
 
 EXPORT_FORMATS = ("jsonl", "muse", "markdown")
-# Our Markdown as markdown-it renders it: no "smart" punctuation, which would turn straight
-# quotes curly and "--" into a dash on the way out.
-MARKDOWN_READER = "commonmark_x-smart"
 
 
 def statements_for_export():

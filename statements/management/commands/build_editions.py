@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 
 from statements.catalog.selectors import statement_detail_queryset
 from statements.core.pandoc import ConversionError
-from statements.ingest.editions import IMPOSITIONS, EditionOptions, edition_get
-from statements.ingest.formats.books import PAPERS
+from statements.editions.books import PAPERS
+from statements.editions.services import IMPOSITIONS, EditionOptions, edition_get
 
 
 class Command(BaseCommand):

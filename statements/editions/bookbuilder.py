@@ -4,7 +4,7 @@ its colophon, a table of contents by statement.
 
 A book is at most MAX_STATEMENTS statements and MAX_TEXT_BYTES of text. It is made in the
 request, the whole of pandoc and Typst within ARCHIVE_BOOK_SECONDS (inside gunicorn's
-worker timeout), and kept like a statement's editions (ingest.editions): under a digest of
+worker timeout), and kept like a statement's editions (editions.services): under a digest of
 everything that goes into it, so the same book asked for again is a file read.
 """
 
@@ -20,14 +20,14 @@ from django.db.models import F, Func, IntegerField
 
 from statements.catalog.selectors import statement_detail_queryset
 from statements.core.pandoc import ConversionError
-from statements.core.typeset import typeset_pdf
-from statements.ingest.editions import EDITION_VERSION, EditionOptions, edition_address, kept_file
-from statements.ingest.formats.books import (
+from statements.editions.books import (
     collection_epub,
     collection_markdown,
     collection_metadata,
     collection_typst,
 )
+from statements.editions.services import EDITION_VERSION, EditionOptions, edition_address, kept_file
+from statements.editions.typeset import typeset_pdf
 from statements.models import SlugRedirect, Statement
 
 MAX_STATEMENTS = 100
@@ -106,7 +106,7 @@ def book_check(book: Book) -> None:
 
 
 def book_name(book: Book, *, fmt: str, options: EditionOptions) -> str:
-    """Where the file of these inputs is kept (see ingest.editions.edition_name)."""
+    """Where the file of these inputs is kept (see editions.services.edition_name)."""
     addresses = [edition_address(statement) for statement in book.statements]
     shown = json.dumps(
         [

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from statements.core.pandoc import ConversionError
-from statements.core.typeset import typeset_pdf
+from statements.editions.typeset import typeset_pdf
 
 
 def test_a_document_is_set():

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from statements.core.pandoc import ConversionError
-from statements.ingest import tasks
+from statements.editions import tasks
 from statements.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from statements.catalog.services import statement_save
 from statements.core.dates import PartialDate
-from statements.core.imposition import booklet_impose, booklet_order
 from statements.core.records import SourceData
-from statements.ingest import editions
-from statements.ingest.editions import EditionOptions, edition_get
+from statements.editions import services as editions
+from statements.editions.imposition import booklet_impose, booklet_order
+from statements.editions.services import EditionOptions, edition_get
 from tests.factories import make_statement
 
 BODY = """Workers of the port, we call a general assembly.[^1]

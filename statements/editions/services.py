@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from statements.ingest.formats.books import (
+from statements.editions.books import (
     PAPERS,
     book_markdown,
     book_metadata,

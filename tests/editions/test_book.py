@@ -13,7 +13,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from statements.catalog.services import statement_save
-from statements.ingest import bookbuilder
+from statements.editions import bookbuilder
 from statements.interop import book as book_views
 from tests.factories import make_statement, query_counts
 
@@ -312,7 +312,7 @@ class TestBookFiles:
 
 @pytest.mark.django_db
 def test_each_statement_sets_its_language_in_a_content_block_not_a_layout_block(three):
-    from statements.ingest.formats.books import collection_typst
+    from statements.editions.books import collection_typst
 
     statements, _ = bookbuilder.book_statements(slugs=[s.slug for s in three], bodies=True)
     source = collection_typst(statements, title="T", addresses=["", "", ""], paper="a4", seconds=30)

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from statements.catalog.demo import demo_load
-from statements.ingest.editions import EditionOptions, edition_get, edition_name
-from statements.ingest.formats.books import statement_pdf
+from statements.editions.books import statement_pdf
+from statements.editions.services import EditionOptions, edition_get, edition_name
 from statements.ingest.services import statement_import
 from statements.models import Statement
 from tests.ingest.test_importers import CORPUS, needs_shared

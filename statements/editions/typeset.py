@@ -6,7 +6,7 @@ memory ends it, never the web worker. Fonts: Typst's own (Libertinus Serif, for 
 Greek and Cyrillic) and the system's, where the project's set-up installs Noto CJK for
 Chinese, Japanese and Korean (Typst falls back to a font that has the glyph).
 
-Run as ``python -m statements.core.typeset SOURCE OUT [--booklet]`` by typeset_pdf.
+Run as ``python -m statements.editions.typeset SOURCE OUT [--booklet]`` by typeset_pdf.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def typeset_pdf(
     seconds: int | None = None,
     memory_mb: int | None = None,
 ) -> bytes:
-    """The PDF Typst makes of ``source`` (imposed as a booklet, core.imposition, in the same
+    """The PDF Typst makes of ``source`` (imposed as a booklet, editions.imposition, in the same
     bounded process); ConversionError when it cannot within the bounds
     (ARCHIVE_PANDOC_SECONDS and ARCHIVE_PANDOC_MEMORY_MB by default) or Typst refuses it."""
     seconds = seconds or settings.ARCHIVE_PANDOC_SECONDS
@@ -35,7 +35,7 @@ def typeset_pdf(
     with tempfile.TemporaryDirectory(prefix="archive-typst-") as folder:
         source_path, out = Path(folder) / "book.typ", Path(folder) / "book.pdf"
         source_path.write_text(source, encoding="utf-8")
-        command = [sys.executable, "-m", "statements.core.typeset", str(source_path), str(out)]
+        command = [sys.executable, "-m", "statements.editions.typeset", str(source_path), str(out)]
         if booklet:
             command.append("--booklet")
         try:
@@ -58,7 +58,7 @@ def _main(source: str, out: str, *options: str) -> None:
 
     pdf = typst.compile(source)
     if "--booklet" in options:
-        from statements.core.imposition import booklet_impose
+        from statements.editions.imposition import booklet_impose
 
         pdf = booklet_impose(pdf)
     Path(out).write_bytes(pdf)

@@ -1,6 +1,6 @@
 """Statements as books: EPUB 3 written by pandoc, and PDF set by Typst from what pandoc
 writes, each with the statement's metadata and a colophon (credits, date, sources, rights,
-the text's SHA-256). See ingest.editions, which makes each file once per version."""
+the text's SHA-256). See editions.services, which makes each file once per version."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import hashlib
 import json
 import re
 
-from statements.core.pandoc import pandoc_convert_file
-from statements.core.typeset import typeset_pdf
-from statements.ingest.formats.writers import MARKDOWN_READER
+from statements.core.pandoc import MARKDOWN_READER, pandoc_convert_file
+from statements.editions.typeset import typeset_pdf
 from statements.models import Authorship, credited, tags_by_name
 
 # Raw HTML in a body goes into a book as the text it is, never as markup (a script in an
@@ -191,11 +190,11 @@ def statement_pdf(
 ) -> bytes:
     """A PDF set by Typst: serif body, hyphenation in the statement's language, notes at
     the foot of the page, running heads, the colophon last; or its pages imposed as a
-    booklet (core.imposition)."""
+    booklet (editions.imposition)."""
     return typeset_pdf(statement_typst(statement, paper=paper, address=address), booklet=booklet)
 
 
-# A reader's book of several statements (the bookbuilder, ingest.bookbuilder): each statement
+# A reader's book of several statements (the bookbuilder, editions.bookbuilder): each statement
 # is a chapter, titled at the first level, its own headings one level down, its colophon last.
 # In Typst a statement's language is set in a content block, not a layout block (pandoc's
 # way with a div): a layout block around a book-length text took Typst past 2 GB.

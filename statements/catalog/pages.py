@@ -1,0 +1,148 @@
+"""What the public pages share, whichever package serves them: breadcrumbs, the filter form
+and the filters in force, the 400 and 404 answers, a statement's credits by role, and how
+long a text is to read."""
+
+from __future__ import annotations
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.views import defaults
+
+from statements.catalog import selectors, summary
+from statements.catalog.filters import (
+    FILTER_PARAMETERS,
+    FilterError,
+    StatementFilters,
+)
+from statements.core.languages import language_name
+from statements.models import Author, Authorship
+
+
+def active_filters(filters: StatementFilters, tags, author) -> list[dict]:
+    """The filters in force, each with the parameter that removes it (for ``{% querystring %}``
+    in includes/_active_filters.html) and, for a tag, the tags that stay."""
+    active = [
+        {"label": f"Tag: {tag.name}", "param": "tag", "keep": [t.slug for t in tags if t != tag]}
+        for tag in tags
+    ]
+    if author:
+        active.append({"label": f"Author: {author.name}", "param": "author"})
+    if filters.year:
+        active.append({"label": f"Year: {filters.year}", "param": "year"})
+    if filters.date_from:
+        active.append({"label": f"From: {filters.date_from.display()}", "param": "from"})
+    if filters.date_to:
+        active.append({"label": f"To: {filters.date_to.display()}", "param": "to"})
+    if filters.lang:
+        active.append({"label": f"Language: {language_name(filters.lang)}", "param": "lang"})
+    return active
+
+
+def filter_form(params, filters: StatementFilters | None, error: FilterError | None = None):
+    """What the filter form shows: the filters in force, dates in the site's own forms; or,
+    after a bad value, every value as the reader sent it, the problem, and the address
+    without the parameter at fault."""
+    if filters is not None:
+        values = {
+            "tags": filters.tags,
+            "author": filters.author,
+            "year": filters.year or "",
+            "from": filters.date_from.display() if filters.date_from else "",
+            "to": filters.date_to.display() if filters.date_to else "",
+            "lang": filters.lang,
+            "sort": filters.sort,
+        }
+    else:
+        values = {name: params.get(name, "") for name in FILTER_PARAMETERS if name != "tag"}
+        values["tags"] = params.getlist("tag")
+    languages, lang = summary.archive_languages(), str(values["lang"])
+    if lang and lang not in dict(languages):
+        languages.append((lang, language_name(lang)))
+    form = {"values": values, "languages": languages}
+    if error is not None:
+        form.update(error=str(error), error_param=error.param, retry_url="")
+        if error.param:
+            kept = params.copy()
+            kept.pop(error.param, None)
+            kept.pop("page", None)
+            form["retry_url"] = "?" + kept.urlencode() if kept else "?"
+    return form
+
+
+def name_filter(params) -> str:
+    """The ``q`` of /tags/ and /authors/: part of a name, checked like the list filters."""
+    values = params.getlist("q")
+    text = " ".join(values[-1].split()) if values else ""
+    if len(values) > 1:
+        raise FilterError("Give “q” once.", "q")
+    if len(text) > 100 or any(ord(char) < 32 for char in text):
+        raise FilterError("Write part of a name, in at most 100 characters.", "q")
+    return text
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "There is nothing at this address."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def crumbs(*trail: tuple[str, str | None]) -> list[dict]:
+    """Breadcrumbs after Home: (label, url) pairs, the last one the current page."""
+    return [{"label": label, "url": url} for label, url in trail]
+
+
+STATEMENTS = ("Statements", "/statements/")
+
+
+AUTHORS = ("Authors", "/authors/")
+
+
+TAGS = ("Tags", "/tags/")
+
+
+BY_DATE = ("By date", "/archive/")
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | None]:
+    """The tag and author objects the filters name; an unknown one is a 404."""
+    try:
+        return selectors.statement_filter_targets(filters)
+    except selectors.UnknownFilterTarget as error:
+        raise Http404(str(error)) from None
+
+
+def credits_by_role(statement) -> dict[str, list[Authorship]]:
+    """A statement page's credits: authors in the byline, signatories in their list, and
+    the others (translators, publishers) in the footer."""
+    authorships = list(statement.authorships.all())
+    main = (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY)
+    return {
+        "authors": [a for a in authorships if a.role == Authorship.Role.AUTHOR],
+        "signatories": [a for a in authorships if a.role == Authorship.Role.SIGNATORY],
+        "other_credits": [a for a in authorships if a.role not in main],
+    }
+
+
+# A reader's pace, and what an A4 page of the PDF holds (Libertinus 11 pt: a 90,000-character
+# text set on 27 A4 pages, title block and colophon included).
+READING_CHARACTERS_PER_MINUTE = 1_300  # about 230 words a minute
+
+
+CHARACTERS_PER_PAGE = 3_300
+
+
+def text_length(characters: int) -> dict:
+    """How long a text is to read, in minutes, and to print, in A4 pages."""
+    return {
+        "minutes": max(1, round(characters / READING_CHARACTERS_PER_MINUTE)),
+        "pages": max(1, round(characters / CHARACTERS_PER_PAGE)),
+    }

@@ -1,0 +1,126 @@
+"""Books and editions on the task queue (infra.queue): a reader's file is made once.
+
+Each is a ``Job`` row while it is queued or running, so that every web host sees it: a file
+asked for again while it is being made is not made twice, and a failure is told to the
+reader who comes back for it. Without a broker (or while it is away) the same work is done
+in the request, within the bounds it always had.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from infra.queue import enqueue, queue_configured
+from statements.core.pandoc import ConversionError
+from statements.editions.bookbuilder import Book, book_check, book_make, book_name, book_statements
+from statements.editions.services import EditionOptions, edition_make, edition_name, kept_file
+from statements.models import Job
+
+# A file that could not be made is not tried again for this long (a reader reloading the
+# page is told why, not made to wait again); a job neither done nor failed after STUCK_AFTER
+# was lost (its worker killed with the task's message lost too) and is queued again.
+FAILED_KEPT = datetime.timedelta(minutes=10)
+
+
+STUCK_AFTER = datetime.timedelta(minutes=5)
+
+
+# At most this many files queued or being made at once (books and editions readers asked for).
+MAX_FILES_WAITING = 50
+
+
+def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | None:
+    """The kept file's storage name, made now if need be; or None while a worker makes it
+    (queued now, or by an earlier request). ConversionError when it could not be made."""
+    from django.core.files.storage import default_storage
+
+    if default_storage.exists(name):
+        return name
+    if queue_configured():
+        waiting = Job.objects.filter(kind=Job.FILE, state__in=(Job.QUEUED, Job.RUNNING))
+        if not waiting.filter(key=name).exists() and waiting.count() >= MAX_FILES_WAITING:
+            # Every new address makes a new file: the queue is not made a flood of them.
+            raise ConversionError(
+                f"the archive is making {MAX_FILES_WAITING} files already; try again in a minute"
+            )
+        job, created = Job.objects.get_or_create(key=name, defaults={"kind": Job.FILE})
+        age = timezone.now() - job.updated_at
+        if not created:
+            if job.state == Job.FAILED and age < FAILED_KEPT:
+                raise ConversionError(job.message)
+            if job.state in (Job.QUEUED, Job.RUNNING) and age < STUCK_AFTER:
+                return None
+            # Failed long ago, or lost: asked again.
+            Job.objects.filter(pk=job.pk).update(
+                state=Job.QUEUED, message="", updated_at=timezone.now()
+            )
+        if enqueue(task, name, *args):
+            return None
+        Job.objects.filter(pk=job.pk).delete()  # the broker did not take it: made here
+    return kept_file(name, make)[0]
+
+
+def _file_job(name: str, make: Callable[[], bytes]) -> None:
+    """On a worker: make the file a reader asked for, and say how it went."""
+    Job.objects.filter(key=name).update(state=Job.RUNNING, updated_at=timezone.now())
+    try:
+        kept_file(name, make)
+    except ConversionError as error:
+        Job.objects.filter(key=name).update(
+            state=Job.FAILED, message=str(error), updated_at=timezone.now()
+        )
+        return
+    Job.objects.filter(key=name).delete()  # the file is the record now
+
+
+@shared_task(name="archive.book", time_limit=settings.ARCHIVE_BOOK_SECONDS + 60)
+def book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, imposed: str):
+    statements, _ = book_statements(ids=ids, bodies=True)
+    book = Book(title=title, statements=statements)
+    options = EditionOptions(paper=paper, imposed=imposed)
+    made = book_name(book, fmt=fmt, options=options)
+    if made != name:  # changed since it was asked for: the reader's next look asks again
+        Job.objects.filter(key=name).delete()
+        return
+    _file_job(name, lambda: book_make(book, fmt=fmt, options=options))
+
+
+def book_file_for_reader(book: Book, *, fmt: str, options: EditionOptions) -> str | None:
+    """The book's kept file, or None while a worker makes it (see kept_or_queued).
+    BookError when the book is past its limits."""
+    book_check(book)
+    name = book_name(book, fmt=fmt, options=options)
+    ids = [statement.pk for statement in book.statements]
+    return kept_or_queued(
+        name,
+        lambda: book_make(book, fmt=fmt, options=options),
+        book_build,
+        *(ids, book.title, fmt, options.paper, options.imposed),
+    )
+
+
+@shared_task(name="archive.edition", time_limit=2 * settings.ARCHIVE_PANDOC_SECONDS + 60)
+def edition_build(name: str, statement_id: int, fmt: str, paper: str, imposed: str):
+    from statements.catalog.selectors import statement_detail_queryset
+
+    statement = statement_detail_queryset().filter(pk=statement_id).first()
+    options = EditionOptions(paper=paper, imposed=imposed)
+    if statement is None or edition_name(statement, fmt=fmt, options=options) != name:
+        Job.objects.filter(key=name).delete()  # changed or gone since: asked again
+        return
+    _file_job(name, lambda: edition_make(statement, fmt=fmt, options=options))
+
+
+def edition_file_for_reader(statement, *, fmt: str, options: EditionOptions) -> str | None:
+    """The statement's kept EPUB or PDF, or None while a worker makes it."""
+    return kept_or_queued(
+        edition_name(statement, fmt=fmt, options=options),
+        lambda: edition_make(statement, fmt=fmt, options=options),
+        edition_build,
+        *(statement.pk, fmt, options.paper, options.imposed),
+    )
