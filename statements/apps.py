@@ -7,4 +7,5 @@ class StatementsConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self) -> None:
-        from statements import signals  # noqa: F401
+        # The path converters every URLconf of the app uses, and the model signals.
+        from statements import converters, signals  # noqa: F401

@@ -16,7 +16,8 @@ Invalidation is precise. A page names what it shows as *dependencies* (``page_de
 
 Each dependency has a version in the cache, a fresh unique value at every change, and an entry
 records the versions it was rendered at: it is served only while all of them are current.
-Every write path says what it changed (``public_pages_changed``), and the versions move once
+Every write path says what it changed (``statements.catalog.changes.public_pages_changed``,
+which knows what a change touches), and the versions move (``dependencies_changed``) once
 its transaction commits. A statement's change moves its own ``s:``, ``u:`` and the ``lists``,
 and the ``a:``, ``t:`` and ``y:`` of every author, tag and year it has had (read from the
 revision history, so a credit removed or a date moved makes the old pages fresh too), and
@@ -30,18 +31,17 @@ import hashlib
 import secrets
 import time
 from collections.abc import Iterable
-from functools import partial, wraps
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import Counter
 
-from infra.replicas import note_written
+from statements.models import PageCacheDebt, Statement
 
 VERSION_KEY = "public-pages:version"  # every page depends on it: moved by a change to all
 GENERATION_KEY = "public-pages:generation"  # moves before any dependency does
@@ -52,12 +52,9 @@ LISTS = "lists"
 PAGE_CACHE = Counter(
     "archive_page_cache_requests", "Public pages asked of the page cache, by result", ["result"]
 )
-# Past this many statements in one change, computing the pages it touches costs more than
-# rendering them again: everything is made stale.
-PRECISE_AT_MOST = 200
 
 
-def _enabled() -> bool:
+def page_cache_enabled() -> bool:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) > 0
 
 
@@ -87,16 +84,12 @@ _debt = {"checked_at": -DEBT_CHECK_SECONDS, "owed": False}
 
 
 def _debt_record() -> None:
-    from statements.models import PageCacheDebt
-
     PageCacheDebt.objects.create()
     _debt["owed"] = True
 
 
 def _debt_settled(cache) -> bool:
     """Whether no invalidation is owed (paying one now, when Redis answers)."""
-    from statements.models import PageCacheDebt
-
     now = time.monotonic()
     if not _debt["owed"] and now - _debt["checked_at"] < DEBT_CHECK_SECONDS:
         return True
@@ -115,8 +108,16 @@ def _debt_settled(cache) -> bool:
 
 def public_cache_invalidate() -> None:
     """Make every cached public page stale."""
-    if _enabled():
+    if page_cache_enabled():
         _bump([VERSION_KEY])
+
+
+def dependencies_changed(names: Iterable[str]) -> None:
+    """Make stale every cached page that depends on one of these names (``s:<id>`` and the
+    like, see above). Called after the commit by statements.catalog.changes, which knows
+    what a change touches; the page cache itself knows no catalogue."""
+    if page_cache_enabled():
+        _bump(DEPENDENCY_PREFIX + name for name in names)
 
 
 def page_depends(request: HttpRequest, *dependencies: str) -> None:
@@ -130,8 +131,6 @@ def statements_shown(request: HttpRequest, statements: Iterable) -> None:
 
 
 def _timeout() -> int:
-    from statements.models import Statement
-
     ttl = settings.PUBLIC_PAGE_CACHE_SECONDS
     now = timezone.now()
     upcoming = Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
@@ -169,8 +168,8 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # A session cookie may mean an editor, who sees drafts: never cached either way.
-        if not _enabled() or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            if _enabled():
+        if not page_cache_enabled() or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if page_cache_enabled():
                 PAGE_CACHE.labels("bypassed").inc()
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
@@ -212,115 +211,6 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
         return response
 
     return wrapped
-
-
-def public_pages_changed(
-    *,
-    statements: Iterable[int] | None = None,
-    authors: Iterable[int] = (),
-    tags: Iterable[int] = (),
-) -> None:
-    """Cached public pages showing these statements, authors and tags are stale once the
-    current transaction commits; with none named, every cached page is. The archive-wide
-    counts are recomputed by their next reader either way."""
-    from statements.catalog.summary import archive_summary_changed
-
-    archive_summary_changed()
-    # Before the pages are made stale: a replica must have replayed the change before it
-    # renders a page again (infra.replicas).
-    transaction.on_commit(note_written)
-    if not _enabled():
-        return
-    named = statements is not None or authors or tags
-    # After the commit: a page rendered from the old rows must not be cached as current.
-    if not named:
-        transaction.on_commit(public_cache_invalidate)
-        return
-    transaction.on_commit(
-        partial(
-            _invalidate,
-            statements=list(statements or ()),
-            authors=list(authors),
-            tags=list(tags),
-        )
-    )
-
-
-def public_pages_changed_of(model, ids: list[int]) -> None:
-    """``public_pages_changed`` for rows of ``model``: statements, authors, tags, or
-    anything else (every page is then stale)."""
-    from statements.models import Author, Statement, Tag
-
-    named = {Statement: "statements", Author: "authors", Tag: "tags"}.get(model)
-    if named is None:
-        public_pages_changed()
-    else:
-        public_pages_changed(**{named: ids})
-
-
-def _invalidate(*, statements: list[int], authors: list[int], tags: list[int]) -> None:
-    statements = list(statements)
-    if authors or tags:
-        statements += _statements_of(authors=authors, tags=tags)
-    if len(set(statements)) > PRECISE_AT_MOST:
-        _bump([VERSION_KEY])
-        return
-    names = {LISTS, *(f"a:{pk}" for pk in authors), *(f"t:{pk}" for pk in tags)}
-    names.update(_statement_dependencies(sorted(set(statements))))
-    _bump(DEPENDENCY_PREFIX + name for name in names)
-
-
-def _statements_of(*, authors: list[int], tags: list[int]) -> list[int]:
-    """The statements crediting these authors or carrying these tags, now or ever."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT statement_id FROM statements_authorship WHERE author_id = ANY(%(a)s)
-            UNION SELECT statement_id FROM statements_authorshipevent WHERE author_id = ANY(%(a)s)
-            UNION SELECT content_object_id FROM statements_taggedstatement WHERE tag_id = ANY(%(t)s)
-            UNION SELECT content_object_id FROM statements_taggingevent WHERE tag_id = ANY(%(t)s)
-            """,
-            {"a": authors, "t": tags},
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _statement_dependencies(ids: list[int]) -> set[str]:
-    """What changing these statements touches: their own pages, and the pages of every
-    author, tag, year and text identifier they have or had (the revision history keeps the
-    old ones), and the pages of their neighbours now."""
-    from statements.catalog.selectors import statement_neighbours
-    from statements.models import Statement
-
-    if not ids:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT 'a:' || author_id FROM statements_authorship WHERE statement_id = ANY(%(s)s)
-            UNION SELECT 'a:' || author_id FROM statements_authorshipevent
-             WHERE statement_id = ANY(%(s)s)
-            UNION SELECT 't:' || tag_id FROM statements_taggedstatement
-             WHERE content_object_id = ANY(%(s)s)
-            UNION SELECT 't:' || tag_id FROM statements_taggingevent
-             WHERE content_object_id = ANY(%(s)s)
-            UNION SELECT 'y:' || extract(year FROM date_start)::int FROM statements_statement
-             WHERE id = ANY(%(s)s) AND date_start IS NOT NULL
-            UNION SELECT 'y:' || extract(year FROM date_start)::int FROM statements_statementevent
-             WHERE pgh_obj_id = ANY(%(s)s) AND date_start IS NOT NULL
-            UNION SELECT 'u:' || uid FROM statements_statement WHERE id = ANY(%(s)s) AND uid <> ''
-            UNION SELECT 'u:' || uid FROM statements_statementevent
-             WHERE pgh_obj_id = ANY(%(s)s) AND uid <> ''
-            """,
-            {"s": ids},
-        )
-        names = {row[0] for row in cursor.fetchall()}
-    names.update(f"s:{pk}" for pk in ids)
-    for statement in Statement.objects.filter(pk__in=ids).only("date_start", "date_end"):
-        for neighbour in statement_neighbours(statement):
-            if neighbour is not None:
-                names.add(f"n:{neighbour.pk}")
-    return names
 
 
 class PageCacheUnreachable(RuntimeError):

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from statements import cache as page_cache
+from statements.catalog import changes
 from statements.catalog.services import statement_publish, statement_save
 from statements.models import Author, Statement, Tag
 from tests.factories import make_statement
@@ -251,10 +252,10 @@ def test_renaming_an_author_or_a_tag_makes_every_page_showing_it_fresh(
     with django_capture_on_commit_callbacks(execute=True):
         author.name = "Alpha Assembly"
         author.save()
-        page_cache.public_pages_changed(authors=[author.pk])
+        changes.public_pages_changed(authors=[author.pk])
         tag.name = "Housing rights"
         tag.save()
-        page_cache.public_pages_changed(tags=[tag.pk])
+        changes.public_pages_changed(tags=[tag.pk])
     for url in pages:
         page = text_of(client, url)
         assert "Alpha Assembly" in page, url

@@ -4,7 +4,7 @@ from the database)."""
 
 from django.shortcuts import render
 
-from statements.cache import public_pages_changed_of
+from statements.catalog.changes import public_pages_changed_of
 
 # Date parts the year filter and the date hierarchy take, with their ranges.
 DATE_PARAMETERS = {

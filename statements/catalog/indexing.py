@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.models import Author, Authorship
 
 

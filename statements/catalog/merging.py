@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.catalog.indexing import statement_search_names_refresh
 from statements.models import Author, AuthorRedirect, Authorship, Tag, TaggedStatement
 

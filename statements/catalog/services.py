@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.catalog.copying import statements_copy
 from statements.catalog.indexing import (
     search_names_rewrite,

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page, statements_shown
-from statements.catalog import cards, selectors, summary
+from statements.catalog import selectors, summary
 from statements.catalog.filters import (
     FILTER_PARAMETERS,
     SORTS,
@@ -22,6 +22,7 @@ from statements.catalog.filters import (
     StatementFilters,
     statement_filters_parse,
 )
+from statements.catalog.links import statement_links
 from statements.catalog.pages import (
     AUTHORS,
     BY_DATE,
@@ -38,7 +39,7 @@ from statements.catalog.pages import (
 )
 from statements.core.dates import MONTH_NAMES
 from statements.models import Author
-from statements.pagination import paginate
+from statements.core.pagination import paginate
 
 PAGE_SIZE = 25
 
@@ -99,7 +100,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if target is not None:
             return redirect(target, permanent=True)
         raise Http404("No statement at this address.")
-    links = cards.statement_links(statement)
+    links = statement_links(statement)
     previous, following = links["previous"], links["next"]
     related, translations = links["related"], links["translations"]
     credits = credits_by_role(statement)

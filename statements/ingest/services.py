@@ -22,7 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.catalog.names import names_existing
 from statements.catalog.revisions import revision_context
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace

@@ -46,7 +46,7 @@ from statements.interop.api_schemas import (
 )
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
-from statements.pagination import PageNotFound, page_get
+from statements.core.pagination import PageNotFound, page_get
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 

@@ -17,7 +17,6 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from lxml import etree
 
-from statements import converters  # noqa: F401 - registers uslug
 from statements.cache import public_page
 from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import StatementFilters
@@ -26,7 +25,7 @@ from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, slug_url, tags_by_name
-from statements.pagination import paginate
+from statements.core.pagination import paginate
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 

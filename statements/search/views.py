@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from statements import pagination
+from statements.core import pagination
 from statements.cache import public_page
 from statements.catalog.cards import statement_card_rows
 from statements.catalog.filters import (

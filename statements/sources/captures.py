@@ -23,7 +23,7 @@ from django.utils import timezone
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.models import Source, SourceCapture, SourceLink
 from statements.sources.fetch import Exchange, HostPacer, fetch
 

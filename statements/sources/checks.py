@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from statements.cache import public_pages_changed
+from statements.catalog.changes import public_pages_changed
 from statements.models import LinkState, Source, SourceCheck, SourceLink, Statement
 from statements.sources.fetch import PERMANENT, Fetched, HostPacer, fetch
 
