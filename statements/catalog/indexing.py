@@ -72,8 +72,8 @@ def _words_sql(where: str) -> str:
     # Only public statements: a suggestion must never reveal a word of a draft.
     return f"""
         SELECT word, ndoc FROM ts_stat('SELECT {document} FROM statements_statement
-                                        WHERE status = ''published''
-                                          AND published_at <= statement_timestamp() AND {where}')
+                                        WHERE statements_is_public(status, published_at)
+                                          AND {where}')
          WHERE length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
     """  # noqa: S608
 

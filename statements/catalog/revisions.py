@@ -28,6 +28,7 @@ from statements.models import (
     StatementEvent,
     TaggedStatement,
     TaggingEvent,
+    public_at,
 )
 
 # What a revision touched, in the words of its list.
@@ -86,12 +87,7 @@ class Revision:
     @property
     def public(self) -> bool:
         """A state the public saw (or sees): published, and its time come."""
-        return (
-            not self.deleted
-            and self.status == Statement.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return not self.deleted and public_at(self.status, self.published_at, timezone.now())
 
     @property
     def reason(self) -> str:
@@ -302,7 +298,7 @@ def _recent_branch(table: str, key: str) -> str:
                        e.pgh_context_id AS context_id, '{table}' AS part
                 FROM statements_{table}event e
                 JOIN statements_statement cur ON cur.id = e.{key}
-                 AND cur.status = 'published' AND cur.published_at <= now()
+                 AND statements_is_public(cur.status, cur.published_at)
                 ORDER BY e.pgh_created_at DESC LIMIT %(scan)s)"""  # noqa: S608 (our names)
 
 
@@ -336,7 +332,7 @@ JOIN LATERAL (
     FROM statements_statementevent
     WHERE pgh_obj_id = r.statement_id AND pgh_created_at <= r.at
     ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
-) s ON s.pgh_label <> 'delete' AND s.status = 'published' AND s.published_at <= now()
+) s ON s.pgh_label <> 'delete' AND statements_is_public(s.status, s.published_at)
 LEFT JOIN pghistory_context c ON c.id = r.context_id
 ORDER BY r.at DESC, cur.id
 LIMIT %(limit)s

@@ -26,7 +26,7 @@ from statements.models import Tag
 _COMPUTE = """
 WITH pub AS (
     SELECT id, date_start, date_precision, language FROM statements_statement
-     WHERE status = 'published' AND published_at <= statement_timestamp()
+     WHERE statements_is_public(status, published_at)
 )
 SELECT json_build_object(
     'statements', (SELECT count(*) FROM pub),

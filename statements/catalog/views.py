@@ -38,8 +38,8 @@ from statements.catalog.pages import (
     text_length,
 )
 from statements.core.dates import MONTH_NAMES
-from statements.models import Author
 from statements.core.pagination import paginate
+from statements.models import Author
 
 PAGE_SIZE = 25
 

@@ -31,6 +31,7 @@ from ninja.errors import HttpError, ValidationError
 from statements.catalog import selectors
 from statements.catalog.filters import SEARCH_SORTS, SORTS, FilterError, statement_filters_parse
 from statements.core.dates import PartialDate
+from statements.core.pagination import PageNotFound, page_get
 from statements.core.rendering import without_note_popovers
 from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
@@ -46,7 +47,6 @@ from statements.interop.api_schemas import (
 )
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
-from statements.core.pagination import PageNotFound, page_get
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 

@@ -20,12 +20,12 @@ from lxml import etree
 from statements.cache import public_page
 from statements.catalog import cards, selectors, summary
 from statements.catalog.filters import StatementFilters
+from statements.core.pagination import paginate
 from statements.core.xmltext import xml_element
 from statements.editions.services import EDITION_TYPES
 from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, slug_url, tags_by_name
-from statements.core.pagination import paginate
 from statements.search import selectors as search_selectors
 from statements.search.query import search_text_clean
 

@@ -37,11 +37,27 @@ def _last_day(interval: str) -> models.Func:
     )
 
 
+def public_at(status: str, published_at: datetime.datetime | None, at: datetime.datetime) -> bool:
+    """The one definition of public, in Python: published, and its time come by ``at``. The
+    database's is the SQL function statements_public_at (migration 0033), which every query
+    uses through statements_is_public; a test holds the two together."""
+    return status == "published" and published_at is not None and published_at <= at
+
+
+class IsPublic(models.Func):
+    """statements_is_public(status, published_at): public at the statement's start time.
+    An SQL function PostgreSQL inlines, so the indexes on status and date still serve."""
+
+    function = "statements_is_public"
+    arity = 2
+    output_field = models.BooleanField()
+
+
 def published_via(prefix: str = "") -> Q:
-    """The one definition of public: published, and not scheduled for later. ``prefix`` sees
-    it from a model related to Statement ("authorships__statement")."""
+    """Public, as the database decides it (IsPublic). ``prefix`` sees it from a model related
+    to Statement ("authorships__statement")."""
     lead = f"{prefix}__" if prefix else ""
-    return Q(**{f"{lead}status": "published", f"{lead}published_at__lte": Now()})
+    return Q(IsPublic(F(f"{lead}status"), F(f"{lead}published_at")))
 
 
 class StatementQuerySet(models.QuerySet):
@@ -72,7 +88,8 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(published_via())
 
     def scheduled(self) -> StatementQuerySet:
-        """Published, but public only from a time still to come."""
+        """Published, but public only from a time still to come: the published statements
+        that are not public (said as a range on the date, which its index serves)."""
         return self.filter(status=Statement.Status.PUBLISHED, published_at__gt=Now())
 
     def issued_between(
@@ -285,11 +302,7 @@ class Statement(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return public_at(self.status, self.published_at, timezone.now())
 
     @property
     def language_name(self) -> str:

@@ -142,16 +142,14 @@ EXACT_SQL = """
       WHERE archive_fold(a.name) = archive_fold(%(text)s)
         AND EXISTS (SELECT 1 FROM statements_authorship ship
                       JOIN statements_statement s ON s.id = ship.statement_id
-                     WHERE ship.author_id = a.id AND s.status = 'published'
-                       AND s.published_at <= statement_timestamp())
+                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at))
       ORDER BY a.name LIMIT 3)
     UNION ALL
     (SELECT 'tag', t.slug, t.name FROM statements_tag t
       WHERE archive_fold(t.name) = archive_fold(%(text)s)
         AND EXISTS (SELECT 1 FROM statements_taggedstatement ts
                       JOIN statements_statement s ON s.id = ts.content_object_id
-                     WHERE ts.tag_id = t.id AND s.status = 'published'
-                       AND s.published_at <= statement_timestamp())
+                     WHERE ts.tag_id = t.id AND statements_is_public(s.status, s.published_at))
       ORDER BY t.name LIMIT 3)"""
 
 
@@ -159,7 +157,7 @@ EXACT_SQL = """
 # indexes), of published statements only.
 SIMILAR_SQL = """
     (SELECT 'title', s.slug, s.title FROM statements_statement s
-      WHERE s.status = 'published' AND s.published_at <= statement_timestamp()
+      WHERE statements_is_public(s.status, s.published_at)
         AND s.title %% %(text)s
       ORDER BY similarity(s.title, %(text)s) DESC, s.id LIMIT 5)
     UNION ALL
@@ -167,8 +165,7 @@ SIMILAR_SQL = """
       WHERE a.name %% %(text)s
         AND EXISTS (SELECT 1 FROM statements_authorship ship
                       JOIN statements_statement s ON s.id = ship.statement_id
-                     WHERE ship.author_id = a.id AND s.status = 'published'
-                       AND s.published_at <= statement_timestamp())
+                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at))
       ORDER BY similarity(a.name, %(text)s) DESC, a.id LIMIT 5)"""
 
 

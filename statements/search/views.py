@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from statements.core import pagination
 from statements.cache import public_page
 from statements.catalog.cards import statement_card_rows
 from statements.catalog.filters import (
@@ -24,6 +23,7 @@ from statements.catalog.pages import (
     filter_form,
     filter_targets_or_404,
 )
+from statements.core import pagination
 from statements.search.query import search_text_clean
 from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
 
