@@ -14,7 +14,7 @@ $(STAMP): requirements-dev.lock
 
 # Start the archive at http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set).
 run: $(STAMP) book-tools
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
 
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
@@ -107,7 +107,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	# The Django plugin reads the settings; without DATABASE_URL they would start the embedded
 	# PostgreSQL, which a type check never connects to.
-	ARCHIVE_TESTING=1 DATABASE_URL=postgres://mypy@127.0.0.1:9/none $(BIN)/mypy
+	TESTING=1 DATABASE_URL=postgres://mypy@127.0.0.1:9/none $(BIN)/mypy
 
 # Regenerate the lock files after editing pyproject.toml (needs uv: pip install uv).
 lock:

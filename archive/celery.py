@@ -1,12 +1,15 @@
-"""The task queue's application: ``celery -A archive worker``.
+"""The task queue's application: ``celery -A archive worker`` (and ``--beat`` for the
+periodic link checks).
 
-Its settings are Django's ``CELERY_*`` (archive/settings.py). With no broker
-(``ARCHIVE_BROKER_URL`` unset), tasks run in the process that asks for them (Celery's eager
+Its settings are Django's ``CELERY_*`` (archive/settings/queue.py). With no broker
+(``CELERY_BROKER_URL`` unset), tasks run in the process that asks for them (Celery's eager
 mode), so a single machine needs nothing more; see infra.queue."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
@@ -16,3 +19,32 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
     ["statements.ingest", "statements.editions", "statements.catalog", "statements.sources"]
 )
+
+
+def beat_schedule(spec: str):
+    """ARCHIVE_CHECK_SOURCES_SCHEDULE as Celery's beat takes it: a number of seconds, or a
+    crontab line of five fields."""
+    try:
+        return float(spec)
+    except ValueError:
+        pass
+    fields = spec.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(
+            "ARCHIVE_CHECK_SOURCES_SCHEDULE: a crontab line (five fields) or a number of seconds"
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+@app.on_after_configure.connect
+def _periodic_tasks(sender, **kwargs) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        "check-sources": {
+            "task": "archive.check_sources",
+            "schedule": beat_schedule(settings.ARCHIVE_CHECK_SOURCES_SCHEDULE),
+            "kwargs": {"older_than_hours": settings.ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS},
+        }
+    }

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from archive.settings.environment import environ_without_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/archive_bench"
 
@@ -45,13 +47,13 @@ def drop_database(url: str) -> None:
 def bench_environment(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings (DEBUG off) on the benchmark database, page cache off."""
     return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))},
+        **environ_without_settings(os.environ),
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": "bench-" + "x7" * 30,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
+        "SECRET_KEY": "bench-" + "x7" * 30,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
         "REDIS_URL": "",
         **extra,
     }

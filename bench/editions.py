@@ -68,7 +68,7 @@ def main() -> None:
     if not CORPUS.is_dir():
         sys.exit(f"No corpus at {CORPUS}: the long text comes from there.")
     media = tempfile.mkdtemp(prefix="bench-editions-")
-    env = bench_environment(args.database_url, DJANGO_MEDIA_ROOT=media)
+    env = bench_environment(args.database_url, MEDIA_ROOT=media)
     run_on_fresh_database(args, env, run)
 
 

@@ -134,9 +134,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = bench_environment(
-        args.database_url, DJANGO_STATIC_ROOT=static_root, DJANGO_ACCESS_LOG="0"
-    )
+    env = bench_environment(args.database_url, STATIC_ROOT=static_root, ACCESS_LOG="0")
     database_prepare(args.database_url, env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     seconds, details, _, pks, _, _ = load(args.statements)

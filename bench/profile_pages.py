@@ -79,9 +79,7 @@ def sample_pages() -> dict[str, str]:
 def main() -> None:
     args = parse_args()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = bench_environment(
-        args.database_url, DJANGO_STATIC_ROOT=static_root, DJANGO_ALLOWED_HOSTS="testserver"
-    )
+    env = bench_environment(args.database_url, STATIC_ROOT=static_root, ALLOWED_HOSTS="testserver")
     if args.reuse:
         os.environ.update(env)
         import django

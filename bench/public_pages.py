@@ -158,7 +158,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = bench_environment(args.database_url, DJANGO_STATIC_ROOT=static_root)
+    env = bench_environment(args.database_url, STATIC_ROOT=static_root)
     print(f"database: {args.database_url}")
     prepare(args.database_url, env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)

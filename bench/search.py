@@ -263,7 +263,7 @@ def main() -> None:
     database_url_argument(parser)
     args = parser.parse_args()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = bench_environment(args.database_url, DJANGO_STATIC_ROOT=static_root)
+    env = bench_environment(args.database_url, STATIC_ROOT=static_root)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     try:
         for size in args.sizes:

@@ -79,7 +79,7 @@ def main() -> None:
     media = tempfile.mkdtemp(prefix="bench-sources-")
     env = bench_environment(
         args.database_url,
-        DJANGO_MEDIA_ROOT=media,
+        MEDIA_ROOT=media,
         ARCHIVE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
     )
     run_on_fresh_database(args, env, run)

@@ -1,6 +1,6 @@
 """Slow work handed to the task queue's workers (Celery), when there are any.
 
-``ARCHIVE_BROKER_URL`` names the broker: Redis (``redis://``) or RabbitMQ (``amqp://``).
+``CELERY_BROKER_URL`` names the broker: Redis (``redis://``) or RabbitMQ (``amqp://``).
 Without it, or while it cannot be reached, ``enqueue`` says so and the caller does the work
 itself, within the bounds it always had: the two README commands need nothing else, and a
 broker that is away makes the site slower, never broken. ``queue_depth`` is the number of

@@ -2,7 +2,7 @@
 
 The id is the ``X-Request-ID`` the proxy sent, when it looks like one, or a new one; it goes
 back in the response's ``X-Request-ID``. Each request then writes one access line (method,
-path, status, time) to the ``archive.access`` logger. With ``DJANGO_LOG_FORMAT=json`` (the
+path, status, time) to the ``archive.access`` logger. With ``LOG_FORMAT=json`` (the
 default outside debug) every line is a JSON object (python-json-logger) with ``request_id``.
 """
 
@@ -21,6 +21,12 @@ from django.http import HttpRequest, HttpResponse
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _GIVEN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 access = logging.getLogger("archive.access")
+
+
+def in_request() -> bool:
+    """Whether this thread is serving a request now (work done in one gets tighter bounds
+    than on the command line or a worker)."""
+    return bool(request_id.get())
 
 
 class RequestIdFilter(logging.Filter):

@@ -55,7 +55,7 @@ PAGE_CACHE = Counter(
 
 
 def page_cache_enabled() -> bool:
-    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) > 0
+    return getattr(settings, "ARCHIVE_PAGE_CACHE_SECONDS", 0) > 0
 
 
 def _new_version() -> str:
@@ -131,7 +131,7 @@ def statements_shown(request: HttpRequest, statements: Iterable) -> None:
 
 
 def _timeout() -> int:
-    ttl = settings.PUBLIC_PAGE_CACHE_SECONDS
+    ttl = settings.ARCHIVE_PAGE_CACHE_SECONDS
     now = timezone.now()
     upcoming = Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
     if upcoming is not None:
@@ -221,7 +221,7 @@ def page_cache_reach_check() -> None:
     """Refuse (PageCacheUnreachable) to change content from a production process that has no
     REDIS_URL while the site has not said it runs without a page cache: the web workers
     would go on serving the old pages until their entries expire."""
-    if settings.DEBUG or settings.TESTING or settings.REDIS_URL or settings.PAGE_CACHE_ABSENT:
+    if settings.DEBUG or settings.TESTING or settings.REDIS_URL or settings.ARCHIVE_NO_PAGE_CACHE:
         return
     raise PageCacheUnreachable(
         "REDIS_URL is not set, so this process cannot make the web workers' cached pages "

@@ -15,13 +15,13 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_PREFIX = ".pgtest-"
 
-os.environ["ARCHIVE_TESTING"] = "1"
+os.environ["TESTING"] = "1"
 
 # Files the tests make (EPUB and PDF downloads, say) go to a folder of their own, removed
 # when the run ends, never into the checkout's media/ (pytest-xdist's workers share it).
-if "DJANGO_MEDIA_ROOT" not in os.environ:
+if "MEDIA_ROOT" not in os.environ:
     _MEDIA = tempfile.mkdtemp(prefix="archive-test-media-")
-    os.environ["DJANGO_MEDIA_ROOT"] = _MEDIA
+    os.environ["MEDIA_ROOT"] = _MEDIA
     atexit.register(shutil.rmtree, _MEDIA, ignore_errors=True)
 
 

@@ -19,7 +19,7 @@ def caching(settings, monkeypatch):
 
     from statements import cache as page_cache
 
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 600
     # The look for an owed invalidation (once a second) made "no query" depend on how fast
     # the test ran: looked for now, and not again during the test unless one is recorded.
     monkeypatch.setattr(page_cache, "DEBT_CHECK_SECONDS", 3600)

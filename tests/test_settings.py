@@ -4,20 +4,17 @@ import sys
 
 import pytest
 
+from archive.settings.environment import environ_without_settings
 from tests.plugin import ROOT
 
 PRODUCTION_ENV = {
-    "DJANGO_SECRET_KEY": "k3y-" + "9f8e7d6c5b4a" * 5,
-    "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+    "SECRET_KEY": "k3y-" + "9f8e7d6c5b4a" * 5,
+    "ALLOWED_HOSTS": "archive.example.org",
 }
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "ARCHIVE_"))
-    }
+    base = environ_without_settings(os.environ)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -36,9 +33,9 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_missing_secret_key_refuses_to_start_in_production():
-    result = run_manage("check", env={"DJANGO_ALLOWED_HOSTS": "archive.example.org"})
+    result = run_manage("check", env={"ALLOWED_HOSTS": "archive.example.org"})
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Set the SECRET_KEY environment variable" in result.stderr
 
 
 def test_debug_is_off_unless_asked_for():
@@ -48,9 +45,9 @@ def test_debug_is_off_unless_asked_for():
 
 
 def test_bad_boolean_is_a_clear_error():
-    result = run_manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
+    result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "maybe"})
     assert result.returncode != 0
-    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+    assert "DEBUG must be a boolean" in result.stderr
 
 
 def _free_port() -> int:
@@ -78,10 +75,10 @@ def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
     static_root = tmp_path / "static"
     env = {
         **PRODUCTION_ENV,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_STATIC_ROOT": str(static_root),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
         # Plain http on loopback: no TLS terminator in front of this test server.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "SECURE_SSL_REDIRECT": "0",
     }
     collected = run_manage("collectstatic", "--noinput", env=env)
     assert collected.returncode == 0, collected.stderr
@@ -92,7 +89,7 @@ def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
     assert hashed.with_name(hashed.name + ".br").exists()
 
     port = _free_port()
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+    base = environ_without_settings(os.environ)
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -190,8 +187,8 @@ def test_half_sent_requests_do_not_stall_the_site(db):
     import urllib.request
 
     port = _free_port()
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
-    env = {**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    base = environ_without_settings(os.environ)
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0"}
     workers = 2
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", "python:archive.gunicorn", "archive.wsgi",

@@ -3,23 +3,23 @@ bound into one EPUB or PDF (optionally imposed as a booklet), each statement a c
 its colophon, a table of contents by statement.
 
 A book is at most MAX_STATEMENTS statements and MAX_TEXT_BYTES of text. It is made in the
-request, the whole of pandoc and Typst within ARCHIVE_BOOK_SECONDS (inside gunicorn's
-worker timeout), and kept like a statement's editions (editions.services): under a digest of
-everything that goes into it, so the same book asked for again is a file read.
+request (or on a worker), the whole of pandoc and Typst within one budget of processor time,
+and kept like a statement's editions (editions.services): under a digest of everything that
+goes into it, so the same book asked for again is a file read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F, Func, IntegerField
 
+from infra.request_id import in_request
 from statements.catalog.selectors import statement_detail_queryset
-from statements.core.pandoc import ConversionError
+from statements.core.bounded import conversion_budget
 from statements.editions.books import (
     collection_epub,
     collection_markdown,
@@ -124,25 +124,20 @@ def book_name(book: Book, *, fmt: str, options: EditionOptions) -> str:
 
 
 def book_make(book: Book, *, fmt: str, options: EditionOptions) -> bytes:
-    """The book's bytes, made now; ConversionError past ARCHIVE_BOOK_SECONDS in all."""
-    budget = settings.ARCHIVE_BOOK_SECONDS
-    started = time.monotonic()
-    addresses = [edition_address(statement) for statement in book.statements]
-    if fmt == "epub":
-        return collection_epub(
-            book.statements, title=book.title, addresses=addresses, seconds=budget
-        )
-    source = collection_typst(
-        book.statements,
-        title=book.title,
-        addresses=addresses,
-        paper=options.paper,
-        seconds=budget,
+    """The book's bytes, made now; ConversionError past its processor time in all (pandoc
+    and Typst together): ARCHIVE_BOOK_CPU_SECONDS in a web request, ARCHIVE_BATCH_CPU_SECONDS
+    on the command line and the workers."""
+    cpu_seconds = (
+        settings.ARCHIVE_BOOK_CPU_SECONDS if in_request() else settings.ARCHIVE_BATCH_CPU_SECONDS
     )
-    left = int(budget - (time.monotonic() - started))
-    if left < 1:
-        raise ConversionError(f"too long to make within {budget} s")
-    return typeset_pdf(source, booklet=bool(options.imposed), seconds=left)
+    addresses = [edition_address(statement) for statement in book.statements]
+    with conversion_budget(cpu_seconds):
+        if fmt == "epub":
+            return collection_epub(book.statements, title=book.title, addresses=addresses)
+        source = collection_typst(
+            book.statements, title=book.title, addresses=addresses, paper=options.paper
+        )
+        return typeset_pdf(source, booklet=bool(options.imposed))
 
 
 def book_file(book: Book, *, fmt: str, options: EditionOptions) -> tuple[str, bool]:

@@ -106,9 +106,7 @@ def book_markdown(statement, *, address: str = "") -> str:
     return (statement.body or "").strip() + "\n\n" + book_colophon(statement, address=address)
 
 
-def _pandoc(
-    markdown: str, *, to: str, metadata: dict, args=(), files=None, seconds=None, lua=b""
-) -> bytes:
+def _pandoc(markdown: str, *, to: str, metadata: dict, args=(), files=None, lua=b"") -> bytes:
     """Markdown through pandoc, with the metadata and the raw-HTML filter every book has."""
     return pandoc_convert_file(
         markdown,
@@ -120,7 +118,6 @@ def _pandoc(
             "text.lua": RAW_HTML_AS_TEXT + lua,
             **(files or {}),
         },
-        seconds=seconds,
     )
 
 
@@ -257,7 +254,7 @@ def collection_markdown(statements, *, addresses: list[str]) -> str:
     return "\n\n".join(chapters)
 
 
-def collection_epub(statements, *, title: str, addresses: list[str], seconds: int) -> bytes:
+def collection_epub(statements, *, title: str, addresses: list[str]) -> bytes:
     """One EPUB 3, a chapter and a table-of-contents entry per statement."""
     return _pandoc(
         collection_markdown(statements, addresses=addresses),
@@ -265,7 +262,6 @@ def collection_epub(statements, *, title: str, addresses: list[str], seconds: in
         metadata=collection_metadata(statements, title=title),
         args=("--toc", "--toc-depth=1", "--split-level=1"),
         lua=CHAPTER_HEADINGS,
-        seconds=seconds,
     )
 
 
@@ -275,7 +271,7 @@ TYPST_CHAPTERS = """
 """
 
 
-def collection_typst(statements, *, title: str, addresses: list[str], paper: str, seconds: int):
+def collection_typst(statements, *, title: str, addresses: list[str], paper: str):
     """The Typst source of the book's PDF: a contents page by statement, then each one."""
     head = TYPST_SETTINGS % _typst_string(title) + TYPST_CHAPTERS
     return _pandoc(
@@ -291,5 +287,4 @@ def collection_typst(statements, *, title: str, addresses: list[str], paper: str
         ),
         files={"settings.typ": head.encode()},
         lua=CHAPTER_HEADINGS,
-        seconds=seconds,
     ).decode("utf-8")

@@ -16,11 +16,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from infra.queue import enqueue, queue_configured
-from statements.core.pandoc import ConversionError
+from statements.core.bounded import WALL_FACTOR, ConversionError
 from statements.editions.bookbuilder import Book, book_check, book_make, book_name, book_statements
 from statements.editions.services import EditionOptions, edition_make, edition_name, kept_file
 from statements.models import Job
 
+# A worker's safety net for one file: its conversions are bounded by processor time, each
+# backed by a wall clock WALL_FACTOR times longer; an edition's PDF is two (pandoc, Typst).
+WORKER_TIME_LIMIT = int(2 * WALL_FACTOR * settings.ARCHIVE_BATCH_CPU_SECONDS + 60)
 # A file that could not be made is not tried again for this long (a reader reloading the
 # page is told why, not made to wait again); a job neither done nor failed after STUCK_AFTER
 # was lost (its worker killed with the task's message lost too) and is queued again.
@@ -78,7 +81,7 @@ def _file_job(name: str, make: Callable[[], bytes]) -> None:
     Job.objects.filter(key=name).delete()  # the file is the record now
 
 
-@shared_task(name="archive.book", time_limit=settings.ARCHIVE_BOOK_SECONDS + 60)
+@shared_task(name="archive.book", time_limit=WORKER_TIME_LIMIT)
 def book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, imposed: str):
     statements, _ = book_statements(ids=ids, bodies=True)
     book = Book(title=title, statements=statements)
@@ -104,7 +107,7 @@ def book_file_for_reader(book: Book, *, fmt: str, options: EditionOptions) -> st
     )
 
 
-@shared_task(name="archive.edition", time_limit=2 * settings.ARCHIVE_PANDOC_SECONDS + 60)
+@shared_task(name="archive.edition", time_limit=WORKER_TIME_LIMIT)
 def edition_build(name: str, statement_id: int, fmt: str, paper: str, imposed: str):
     from statements.catalog.selectors import statement_detail_queryset
 

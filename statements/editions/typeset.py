@@ -1,7 +1,7 @@
-"""Typst source to PDF, bounded in time and memory like every pandoc conversion.
+"""Typst source to PDF, bounded by processor time and memory like every conversion.
 
 The compiler (the ``typst`` wheel, self-contained) runs in a child process under the same
-kernel limits as pandoc (core.pandoc): a document that would take too long or too much
+kernel limits as pandoc (core.bounded): a document that would take too long or too much
 memory ends it, never the web worker. Fonts: Typst's own (Libertinus Serif, for Latin,
 Greek and Cyrillic) and the system's, where the project's set-up installs Noto CJK for
 Chinese, Japanese and Korean (Typst falls back to a font that has the glyph).
@@ -17,21 +17,19 @@ from pathlib import Path
 
 from django.conf import settings
 
-from statements.core.pandoc import ConversionError, ProcessFailed, bounded_run
+from statements.core.bounded import ConversionError, ProcessFailed, bounded_run
 
 
 def typeset_pdf(
     source: str,
     *,
     booklet: bool = False,
-    seconds: int | None = None,
+    seconds: float | None = None,
     memory_mb: int | None = None,
 ) -> bytes:
     """The PDF Typst makes of ``source`` (imposed as a booklet, editions.imposition, in the same
-    bounded process); ConversionError when it cannot within the bounds
-    (ARCHIVE_PANDOC_SECONDS and ARCHIVE_PANDOC_MEMORY_MB by default) or Typst refuses it."""
-    seconds = seconds or settings.ARCHIVE_PANDOC_SECONDS
-    memory_mb = memory_mb or settings.ARCHIVE_PANDOC_MEMORY_MB
+    bounded process); ConversionError when it cannot within the bounds (core.bounded's by
+    default) or Typst refuses it."""
     with tempfile.TemporaryDirectory(prefix="archive-typst-") as folder:
         source_path, out = Path(folder) / "book.typ", Path(folder) / "book.pdf"
         source_path.write_text(source, encoding="utf-8")

@@ -228,7 +228,7 @@ def _referer_path(request: HttpRequest) -> str:
 def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The book as one EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``), read from its
     kept file; made first on a worker (the reader waits on a page that reloads) or, with no
-    task queue, in this request within ARCHIVE_BOOK_SECONDS."""
+    task queue, in this request within ARCHIVE_BOOK_CPU_SECONDS of processor time."""
     try:
         book, shared = _book(request, bodies=True)
         options = edition_options_parse(fmt, request.GET)

@@ -36,7 +36,9 @@ def states() -> dict[str, Statement]:
     withdrawn = make_statement("Withdrawn")
     statement_unpublish(statements=Statement.objects.filter(pk=withdrawn.pk))
     return {
-        "published long before": make_statement("Long before", published_at=AT - datetime.timedelta(days=4)),
+        "published long before": make_statement(
+            "Long before", published_at=AT - datetime.timedelta(days=4)
+        ),
         "published a microsecond before": make_statement("Before", published_at=AT - MICRO),
         "published at the very time": make_statement("At", published_at=AT),
         "scheduled a microsecond after": make_statement("After", published_at=AT + MICRO),

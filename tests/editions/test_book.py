@@ -289,7 +289,7 @@ class TestBookFiles:
         assert bad.status_code == 400 and "paper must be one of" in bad.content.decode()
 
     def test_a_book_that_takes_too_long_is_a_503_that_says_what_to_do(self, client, db, settings):
-        settings.ARCHIVE_BOOK_SECONDS = 1
+        settings.ARCHIVE_BOOK_CPU_SECONDS = 1
         long = make_statement("Long", body=("A sentence of the long text. " * 40 + "\n\n") * 1500)
         response = client.get("/book/book.pdf", {"s": long.slug})
         assert response.status_code == 503
@@ -315,7 +315,7 @@ def test_each_statement_sets_its_language_in_a_content_block_not_a_layout_block(
     from statements.editions.books import collection_typst
 
     statements, _ = bookbuilder.book_statements(slugs=[s.slug for s in three], bodies=True)
-    source = collection_typst(statements, title="T", addresses=["", "", ""], paper="a4", seconds=30)
+    source = collection_typst(statements, title="T", addresses=["", "", ""], paper="a4")
     assert source.count('#[\n#set text(lang: "ru")') == 1
     assert source.count('#[\n#set text(lang: "en")') == 2
     assert "#block[" not in source  # around a book-length text, one took Typst past 2 GB

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from archive.settings.environment import environ_without_settings
 from tests.plugin import ROOT
 
 SECRET = "fault-" + "5e4d3c2b1a" * 6
@@ -122,16 +123,16 @@ class Database:
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings on plain http at 127.0.0.1, on this database, page cache off."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+    base = environ_without_settings(os.environ)
     return {
         **base,
         "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": SECRET,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
         "ARCHIVE_NO_PAGE_CACHE": "1",
         "REDIS_URL": "",
-        "DJANGO_STATIC_ROOT": collected_static(),
+        "STATIC_ROOT": collected_static(),
         **extra,
     }
 
@@ -149,11 +150,11 @@ def collected_static() -> str:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / ".collected").exists():
             shutil.rmtree(folder, ignore_errors=True)
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+            env = environ_without_settings(os.environ)
             env.update(
                 DATABASE_URL="postgres://collectstatic@127.0.0.1:9/none",  # never connected
-                DJANGO_SECRET_KEY=SECRET,
-                DJANGO_STATIC_ROOT=str(folder),
+                SECRET_KEY=SECRET,
+                STATIC_ROOT=str(folder),
             )
             manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
             (folder / ".collected").touch()
@@ -311,7 +312,7 @@ def site_prepare(env: dict[str, str], *, editor: bool = False) -> None:
 
 
 class Worker:
-    """A Celery worker of the task queue, on the queue ``ARCHIVE_QUEUE`` names."""
+    """A Celery worker of the task queue, on the queue ``CELERY_TASK_DEFAULT_QUEUE`` names."""
 
     def __init__(self, env: dict, log: Path, *, beat: bool = False) -> None:
         # With ``beat``, the worker runs Celery's beat too (the periodic tasks), its schedule
@@ -320,7 +321,7 @@ class Worker:
         self.process = subprocess.Popen(  # noqa: S603
             [
                 *(sys.executable, "-m", "celery", "-A", "archive", "worker", "--pool=solo"),
-                *("--concurrency=1", "--loglevel=INFO", "-Q", env["ARCHIVE_QUEUE"]),
+                *("--concurrency=1", "--loglevel=INFO", "-Q", env["CELERY_TASK_DEFAULT_QUEUE"]),
                 *beat_args,
             ],
             cwd=ROOT,

@@ -74,11 +74,11 @@ def deployment(tmp_path_factory):
         primary.url,
         DATABASE_REPLICA_URLS=replica.url,
         REDIS_URL=redis.url,
-        ARCHIVE_BROKER_URL=redis.url.rsplit("/", 1)[0] + "/1",
-        ARCHIVE_QUEUE=f"archive-deploy-{os.getpid()}",
+        CELERY_BROKER_URL=redis.url.rsplit("/", 1)[0] + "/1",
+        CELERY_TASK_DEFAULT_QUEUE=f"archive-deploy-{os.getpid()}",
         ARCHIVE_NO_PAGE_CACHE="0",
-        DJANGO_MEDIA_ROOT=str(folder / "media"),  # the Compose file's shared volume
-        DJANGO_LOG_FORMAT="json",
+        MEDIA_ROOT=str(folder / "media"),  # the Compose file's shared volume
+        LOG_FORMAT="json",
     )
     webs = [Gunicorn(env, workers=1, log=folder / f"web{n}.log") for n in (1, 2)]
     worker = Worker(env, folder / "worker.log")

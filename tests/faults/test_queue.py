@@ -32,12 +32,12 @@ def site(tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     env = environment(
         database.url,
-        DJANGO_MEDIA_ROOT=str(media),
-        ARCHIVE_BROKER_URL=redis.url,
-        ARCHIVE_QUEUE=f"archive-test-{os.getpid()}",
+        MEDIA_ROOT=str(media),
+        CELERY_BROKER_URL=redis.url,
+        CELERY_TASK_DEFAULT_QUEUE=f"archive-test-{os.getpid()}",
         ARCHIVE_METRICS_TOKEN=TOKEN,
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
     )
     site_prepare(env, editor=True)
     logs = tmp_path_factory.mktemp("logs")
@@ -174,8 +174,8 @@ def test_a_worker_on_rabbitmq(site, tmp_path):
         pytest.skip(f"RabbitMQ is not on 127.0.0.1:5672: {error}")
     amqp = {
         **env,
-        "ARCHIVE_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
-        "ARCHIVE_QUEUE": f"archive-test-amqp-{os.getpid()}",
+        "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
+        "CELERY_TASK_DEFAULT_QUEUE": f"archive-test-amqp-{os.getpid()}",
     }
     with psycopg.connect(database.url, autocommit=True) as connection:
         connection.execute("DELETE FROM statements_searchword")
@@ -216,7 +216,7 @@ def test_the_beat_checks_and_captures_the_sources(site, tmp_path):
         "ARCHIVE_FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
         # The demo's other sources name hosts this machine cannot resolve: fail them fast.
         "ARCHIVE_FETCH_CONNECT_SECONDS": "1",
-        "ARCHIVE_QUEUE": f"archive-test-beat-{os.getpid()}",
+        "CELERY_TASK_DEFAULT_QUEUE": f"archive-test-beat-{os.getpid()}",
     }
     worker = Worker(beat, tmp_path / "beat-worker.log", beat=True)
     try:

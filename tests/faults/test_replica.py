@@ -34,9 +34,9 @@ def site(tmp_path_factory):
         DATABASE_REPLICA_URLS=replica.url,
         REDIS_URL=redis.url,
         ARCHIVE_NO_PAGE_CACHE="0",
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
-        DJANGO_LOG_FORMAT="json",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        LOG_FORMAT="json",
     )
     server = Gunicorn(env, workers=2, log=tmp_path_factory.mktemp("gunicorn") / "stderr.log")
     yield primary, replica, redis, server, env

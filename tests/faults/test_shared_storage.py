@@ -57,8 +57,8 @@ def hosts(tmp_path_factory):
         ARCHIVE_S3_BUCKET=BUCKET,
         ARCHIVE_S3_ENDPOINT_URL=endpoint,
         ARCHIVE_S3_REGION="us-east-1",
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
         **credentials,
     )
     site_prepare(env, editor=True)
@@ -67,7 +67,7 @@ def hosts(tmp_path_factory):
         disk = tmp_path_factory.mktemp(f"host-{name}-media")
         disks.append(disk)
         log = tmp_path_factory.mktemp(f"host-{name}") / "gunicorn.log"
-        servers.append(Gunicorn({**env, "DJANGO_MEDIA_ROOT": str(disk)}, workers=1, log=log))
+        servers.append(Gunicorn({**env, "MEDIA_ROOT": str(disk)}, workers=1, log=log))
     yield servers, disks, client, database
     for server in servers:
         server.stop()

@@ -19,6 +19,7 @@ from statements.ingest.formats.common import (
     author_kind,
     language_detect,
 )
+from statements.ingest.formats.extract import main_text
 
 _DOCUMENT_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
@@ -164,12 +165,11 @@ _AROUND_THE_TEXT = (
 
 def _main_html(text: str, whole_page: bool, tree):
     """The element holding the page's main text (the parsed page itself is read, never
-    parsed again). Where the page marks it (one <article>, else one
-    <main>), that element without what surrounds a text (navigation, asides, footers,
-    forms, scripts): the publisher's own word for it, and nothing inside is dropped.
-    Otherwise trafilatura's extraction (no navigation, footers, scripts or comments; it
-    also drops a paragraph repeated word for word, hence only where the page says nothing).
-    A fragment is converted whole."""
+    parsed again). Where the page marks it (one <article>, else one <main>), that element
+    without what surrounds a text (navigation, asides, footers, forms, scripts): the
+    publisher's own word for it, and nothing inside is dropped. Otherwise trafilatura's
+    extraction, in a bounded process (formats.extract; it also drops a paragraph repeated
+    word for word, hence only where the page says nothing). A fragment is converted whole."""
     if not whole_page:
         return tree
     for tag in ("article", "main"):
@@ -179,18 +179,10 @@ def _main_html(text: str, whole_page: bool, tree):
             for node in element.xpath(_AROUND_THE_TEXT):
                 node.drop_tree()
             return element
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        text,
-        output_format="html",
-        include_formatting=True,
-        include_links=True,
-        include_tables=True,
-        include_images=False,
-        include_comments=False,
-        favor_recall=True,
-    )
+    try:
+        extracted = main_text(text)
+    except (ConversionError, OSError) as error:
+        raise ImportFailure(f"the page's main text could not be found: {error}") from None
     return lxml.html.fromstring(extracted) if extracted else tree
 
 

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--queue",
             action="store_true",
-            help="hand the rebuild to the task queue's workers (ARCHIVE_BROKER_URL) and return",
+            help="hand the rebuild to the task queue's workers (CELERY_BROKER_URL) and return",
         )
 
     def handle(self, *args, **options):
