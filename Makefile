@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock browser-tools oai-schema search-tools book-tools deploy-tools bench-tools
+.PHONY: run test lint lock docs docs-build browser-tools oai-schema search-tools book-tools deploy-tools bench-tools
 
 # Rebuild the virtualenv only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -108,6 +108,14 @@ lint: $(STAMP)
 	# The Django plugin reads the settings; without DATABASE_URL they would start the embedded
 	# PostgreSQL, which a type check never connects to.
 	TESTING=1 DATABASE_URL=postgres://mypy@127.0.0.1:9/none $(BIN)/mypy
+
+# The documentation site (mkdocs.yml, docs/): served at http://127.0.0.1:8001 while writing,
+# and built strictly (a broken link or a page missing from the navigation fails) in CI.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Regenerate the lock files after editing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -492,6 +492,8 @@ def test_forty_signatories_take_one_paste_and_one_save(reader):
     reader.get_by_label("Title:", exact=True).fill("Forty signatures against the evictions")
     reader.get_by_label("Body:", exact=True).fill("We, the undersigned, refuse the evictions.")
     reader.get_by_label("Add signatories:").fill("\n".join(names))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    reader.screenshot(path=str(SCREENSHOTS / "admin-statement-add-desktop.png"), full_page=True)
     reader.get_by_role("button", name="Save", exact=True).click()
     reader.wait_for_load_state()
     assert len(loads) == 1  # the save, and nothing else
