@@ -206,14 +206,6 @@ class PartialDate:
             return f"{MONTH_NAMES[self.month]} {self.year}"
         return f"{self.day} {MONTH_NAMES[self.month]} {self.year}"
 
-    def sort_key(self) -> tuple[datetime.date, int]:
-        """First day ascending, then the longer period first (the SQL order, in Python)."""
-        return (self.start, -self.end.toordinal())
-
-    def overlaps(self, start: datetime.date | None, end: datetime.date | None) -> bool:
-        """True when any day of this period lies in [start, end] (either bound may be open)."""
-        return (end is None or self.start <= end) and (start is None or self.end >= start)
-
     def __str__(self) -> str:
         return self.isoformat()
 

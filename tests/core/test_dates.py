@@ -56,19 +56,6 @@ def test_roundtrip_through_start_and_precision():
         assert PartialDate.from_start(date.start, date.precision) == date
 
 
-def test_python_sort_order_puts_less_precise_first_at_same_start():
-    texts = ["2025-02", "2025-01-02", "2025", "2025-01-01", "2024-12-31", "2025-01"]
-    ordered = sorted((PartialDate.parse(t) for t in texts), key=PartialDate.sort_key)
-    assert [d.isoformat() for d in ordered] == [
-        "2024-12-31",
-        "2025",
-        "2025-01",
-        "2025-01-01",
-        "2025-01-02",
-        "2025-02",
-    ]
-
-
 @pytest.mark.django_db
 class TestPartialDatesInTheDatabase:
     def test_generated_end_matches_the_value_type(self):
