@@ -222,16 +222,20 @@ def test_a_source_added_in_the_admin_is_captured_by_the_queue_when_there_is_one(
         assert sent == []
 
 
-def test_the_schedule_is_a_crontab_line_or_seconds():
+def test_the_schedule_is_a_crontab_line_or_seconds(settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    from archive.settings import _beat_schedule
+    from archive.celery import app, beat_schedule
 
-    assert _beat_schedule("15") == 15.0
-    nightly = _beat_schedule("30 3 * * *")
+    assert beat_schedule("15") == 15.0
+    nightly = beat_schedule("30 3 * * *")
     assert nightly.hour == {3} and nightly.minute == {30}
     with pytest.raises(ImproperlyConfigured):
-        _beat_schedule("every night")
+        beat_schedule("every night")
+    # The beat runs the nightly check on the schedule the settings give.
+    entry = app.conf.beat_schedule["check-sources"]
+    assert entry["task"] == "archive.check_sources"
+    assert entry["schedule"] == beat_schedule(settings.ARCHIVE_CHECK_SOURCES_SCHEDULE)
 
 
 def test_a_replay_runs_as_many_queries_for_a_page_with_files_as_for_a_lone_file(
