@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from archive.settings.environment import environ_without_settings
+from archive.environment import environ_without_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/archive_bench"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archive.settings.environment import variables_read
+from archive.environment import variables_read
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "operators" / "environment.md"

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from archive.settings.environment import environ_without_settings
+from archive.environment import environ_without_settings
 from tests.plugin import ROOT
 
 PRODUCTION_ENV = {

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from archive.settings.environment import env
+from archive.environment import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -3,8 +3,8 @@ anonymous readers (statements/cache.py). Without one, nothing is cached: per-pro
 would keep serving a page after an editor changed it in another worker. Statement cards are
 kept in the "fragments" cache either way: under a digest of what they show, never stale."""
 
+from archive.environment import env
 from archive.settings.base import TESTING
-from archive.settings.environment import env
 
 REDIS_URL = env.str("REDIS_URL", default="")
 SHARED_CACHE = {

@@ -3,7 +3,7 @@ machine, never a deployment); streaming replicas for readers."""
 
 from archive.databases import databases
 from archive.devdb import embedded_database_url
-from archive.settings.environment import env
+from archive.environment import env
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
 # Streaming replicas of it, separated by commas: readers' requests read from them, as far as

@@ -1,8 +1,8 @@
 """Logs: one line per record on standard error, as JSON by default outside debug (a log
 collector reads fields, not prose), each with the id of its request (infra.request_id)."""
 
+from archive.environment import env
 from archive.settings.base import DEBUG
-from archive.settings.environment import env
 
 LOG_FORMAT = env.choice("LOG_FORMAT", choices=("json", "text"), default="text" if DEBUG else "json")
 # One line a request (off in debug, where runserver writes its own).

@@ -1,7 +1,7 @@
 """The task queue (infra.queue, archive.celery): Celery with Redis or RabbitMQ as broker;
 with none, each task runs in the process that asks for it."""
 
-from archive.settings.environment import env
+from archive.environment import env
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -6,9 +6,9 @@ import datetime
 from csp import constants as csp
 from django.conf import global_settings
 
+from archive.environment import env
 from archive.settings.base import DEBUG, TESTING
 from archive.settings.database import DATABASE_URL
-from archive.settings.environment import env
 
 # Required in production; a local machine (debug, tests, the embedded database) gets a key
 # whose django-insecure- prefix makes `check --deploy` flag it if it ever reaches production.

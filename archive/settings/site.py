@@ -1,6 +1,6 @@
 """The archive itself: its name and addresses, and the bounds of its conversions and imports."""
 
-from archive.settings.environment import env
+from archive.environment import env
 
 # The public site's name, shown in titles and feeds.
 ARCHIVE_NAME = env.str("ARCHIVE_NAME", default="Statement Archive")

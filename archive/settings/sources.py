@@ -1,7 +1,7 @@
 """Sources (statements.sources): link checks and captured copies of the pages sources name."""
 
+from archive.environment import env
 from archive.settings.base import TESTING
-from archive.settings.environment import env
 
 # The checker and the capturer connect only to public addresses: private, loopback,
 # link-local and reserved ones are refused, redirects included, except the networks named

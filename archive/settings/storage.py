@@ -5,8 +5,8 @@ from pathlib import Path
 
 from botocore.config import Config
 
+from archive.environment import env
 from archive.settings.base import BASE_DIR, DEBUG, TESTING
-from archive.settings.environment import env
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

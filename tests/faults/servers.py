@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from archive.settings.environment import environ_without_settings
+from archive.environment import environ_without_settings
 from tests.plugin import ROOT
 
 SECRET = "fault-" + "5e4d3c2b1a" * 6

@@ -15,7 +15,7 @@ import pytest
 import requests
 import yaml
 
-from archive.settings.environment import variables_read
+from archive.environment import variables_read
 from tests.faults.servers import (
     Database,
     Gunicorn,

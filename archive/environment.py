@@ -1,8 +1,11 @@
-"""The one reader of the environment: django-environ's, strict where a mistyped value would
-silently weaken a deployment. django-environ reads any word it does not know as False (a
-``SECURE_SSL_REDIRECT=ture`` would turn the redirect off) and lets a bad number through as a
-ValueError with no name; here a boolean must be a known word, a bad value names its
-variable, and an empty value is the default, as if unset."""
+"""The one reader of the environment, for the settings (archive/settings/). It imports no
+settings, so a script may use it before it chooses them.
+
+django-environ's reader, strict where a mistyped value would silently weaken a deployment:
+django-environ reads any word it does not know as False (a ``SECURE_SSL_REDIRECT=ture``
+would turn the redirect off) and lets a bad number through as a ValueError with no name;
+here a boolean must be a known word, a bad value names its variable, and an empty value is
+the default, as if unset."""
 
 from django.core.exceptions import ImproperlyConfigured
 from environ import Env
@@ -42,7 +45,7 @@ def variables_read() -> set[str]:
     from pathlib import Path
 
     names = set()
-    for path in Path(__file__).parent.glob("*.py"):
+    for path in (Path(__file__).parent / "settings").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
