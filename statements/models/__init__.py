@@ -16,6 +16,7 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
+from statements.models.public import IsPublic, public_at, published_via
 from statements.models.records import (
     ArchiveSummary,
     ImportedFile,
@@ -35,8 +36,6 @@ from statements.models.statements import (
     StatementQuerySet,
     credited,
     last_changed,
-    public_at,
-    published_via,
     tags_by_name,
     tags_prefetch,
 )
@@ -50,6 +49,7 @@ __all__ = [
     "AuthorshipEvent",
     "HttpURLField",
     "ImportedFile",
+    "IsPublic",
     "Job",
     "LinkState",
     "PageCacheDebt",

@@ -25,6 +25,7 @@ from statements.models.fields import (
     slug_url,
 )
 from statements.models.names import Author, Tag, TaggedStatement
+from statements.models.public import public_at, published_via
 
 
 def _last_day(interval: str) -> models.Func:
@@ -35,29 +36,6 @@ def _last_day(interval: str) -> models.Func:
         template=f"((%(expressions)s + interval '{interval}') - interval '1 day')::date",
         output_field=models.DateField(),
     )
-
-
-def public_at(status: str, published_at: datetime.datetime | None, at: datetime.datetime) -> bool:
-    """The one definition of public, in Python: published, and its time come by ``at``. The
-    database's is the SQL function statements_public_at (migration 0033), which every query
-    uses through statements_is_public; a test holds the two together."""
-    return status == "published" and published_at is not None and published_at <= at
-
-
-class IsPublic(models.Func):
-    """statements_is_public(status, published_at): public at the statement's start time.
-    An SQL function PostgreSQL inlines, so the indexes on status and date still serve."""
-
-    function = "statements_is_public"
-    arity = 2
-    output_field = models.BooleanField()
-
-
-def published_via(prefix: str = "") -> Q:
-    """Public, as the database decides it (IsPublic). ``prefix`` sees it from a model related
-    to Statement ("authorships__statement")."""
-    lead = f"{prefix}__" if prefix else ""
-    return Q(IsPublic(F(f"{lead}status"), F(f"{lead}published_at")))
 
 
 class StatementQuerySet(models.QuerySet):
