@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import sys
 
-from django.conf import settings
-
-from statements.core.bounded import bounded_run
-
 
 def main_text(page: str) -> str:
     """trafilatura's extraction of ``page`` as HTML ("" when it found none): no navigation,
     footers, scripts or comments. ConversionError past the bounds."""
+    # Imported here, not above: the child runs this module as a script and needs trafilatura
+    # alone (a process start then costs 0.3 s of processor time, not 0.9 with Django).
+    from django.conf import settings
+
+    from statements.core.bounded import bounded_run
+
     command = [sys.executable, "-m", "statements.ingest.formats.extract"]
     ran = bounded_run(
         command,
