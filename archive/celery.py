@@ -8,7 +8,6 @@ mode), so a single machine needs nothing more; see infra.queue."""
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -24,6 +23,9 @@ app.autodiscover_tasks(
 def beat_schedule(spec: str):
     """ARCHIVE_CHECK_SOURCES_SCHEDULE as Celery's beat takes it: a number of seconds, or a
     crontab line of five fields."""
+    # Here, not at the top: every process loads this module, and only Celery reads the beat.
+    from celery.schedules import crontab
+
     try:
         return float(spec)
     except ValueError:

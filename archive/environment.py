@@ -7,6 +7,8 @@ would turn the redirect off) and lets a bad number through as a ValueError with 
 here a boolean must be a known word, a bad value names its variable, and an empty value is
 the default, as if unset."""
 
+import functools
+
 from django.core.exceptions import ImproperlyConfigured
 from environ import Env
 
@@ -37,7 +39,8 @@ class Environment(Env):
 env = Environment()
 
 
-def variables_read() -> set[str]:
+@functools.cache
+def variables_read() -> frozenset[str]:
     """The names of every environment variable the settings modules read (``env.int("X")``
     and the like), found in their source: what the operators' guide documents, and what a
     test strips from the environment it hands a server of its own."""
@@ -55,7 +58,7 @@ def variables_read() -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
             ):
                 names.add(node.args[0].value)
-    return names
+    return frozenset(names)
 
 
 # Where a server of its own is started (tests, benchmarks), the database and the cache it is

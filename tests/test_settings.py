@@ -69,7 +69,7 @@ def _test_database_url() -> str:
 
 
 @pytest.mark.slow
-def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(tmp_path, db):
+def test_gunicorn_alone_serves_pages_and_hashed_compressed_static(db):
     import time
     import urllib.error
     import urllib.request

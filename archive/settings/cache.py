@@ -22,14 +22,12 @@ PROCESS_CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 50_000},  # about 600 bytes a statement card
     },
 }
-CACHES = (
-    {"default": SHARED_CACHE, "fragments": SHARED_CACHE}
-    if REDIS_URL and not TESTING
-    else PROCESS_CACHES
-)
+# Tests keep their caches per process, Redis or not.
+CACHE_SHARED = bool(REDIS_URL) and not TESTING
+CACHES = {"default": SHARED_CACHE, "fragments": SHARED_CACHE} if CACHE_SHARED else PROCESS_CACHES
 # How long a public page is kept; 0, whatever is set, without a shared cache.
 ARCHIVE_PAGE_CACHE_SECONDS = (
-    env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=600) if CACHES is not PROCESS_CACHES else 0
+    env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=600) if CACHE_SHARED else 0
 )
 # A process that changes what pages show must reach the web workers' page cache to make it
 # stale, so in production a writing command without REDIS_URL refuses to run, unless the site

@@ -3,10 +3,9 @@ storage shared by every web host and worker when ARCHIVE_S3_BUCKET is set."""
 
 from pathlib import Path
 
-from botocore.config import Config
-
 from archive.environment import env
 from archive.settings.base import BASE_DIR, DEBUG, TESTING
+from archive.storages import object_storage
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -25,21 +24,15 @@ ARCHIVE_S3_REGION = env.str("ARCHIVE_S3_REGION", default=None)
 ARCHIVE_S3_PREFIX = env.str("ARCHIVE_S3_PREFIX", default="")
 
 FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-OBJECT_STORAGE = {
-    "BACKEND": "storages.backends.s3.S3Storage",
-    "OPTIONS": {
-        "bucket_name": ARCHIVE_S3_BUCKET,
-        "endpoint_url": ARCHIVE_S3_ENDPOINT_URL,
-        "region_name": ARCHIVE_S3_REGION,
-        "location": ARCHIVE_S3_PREFIX,
-        "default_acl": None,  # private: files are served through the archive
-        "file_overwrite": False,  # a kept file is never replaced (editions.services)
-        # Every request to the storage is bounded.
-        "client_config": Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
-    },
-}
 STORAGES = {
-    "default": OBJECT_STORAGE if ARCHIVE_S3_BUCKET else FILE_STORAGE,
+    "default": object_storage(
+        bucket=ARCHIVE_S3_BUCKET,
+        endpoint_url=ARCHIVE_S3_ENDPOINT_URL,
+        region=ARCHIVE_S3_REGION,
+        prefix=ARCHIVE_S3_PREFIX,
+    )
+    if ARCHIVE_S3_BUCKET
+    else FILE_STORAGE,
     "staticfiles": {
         # Hashed, compressed names need collectstatic; development and tests serve from finders.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

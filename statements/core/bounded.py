@@ -53,18 +53,22 @@ class ProcessFailed(ConversionError):
 
 @dataclass(frozen=True)
 class Limits:
-    cpu_seconds: float
-    memory_mb: int
+    cpu_seconds: float  # one conversion
+    memory_mb: int  # one conversion
+    book_cpu_seconds: float  # every conversion of one book together (conversion_budget)
 
 
 def conversion_limits() -> Limits:
-    """The limits of one conversion here: a web request's, or the command line's and the
-    workers' (larger)."""
+    """The limits here: a web request's, or the command line's and the workers' (larger;
+    there a book gets what one conversion does)."""
     if in_request():
         return Limits(
-            settings.ARCHIVE_CONVERSION_CPU_SECONDS, settings.ARCHIVE_CONVERSION_MEMORY_MB
+            settings.ARCHIVE_CONVERSION_CPU_SECONDS,
+            settings.ARCHIVE_CONVERSION_MEMORY_MB,
+            settings.ARCHIVE_BOOK_CPU_SECONDS,
         )
-    return Limits(settings.ARCHIVE_BATCH_CPU_SECONDS, settings.ARCHIVE_BATCH_MEMORY_MB)
+    batch = settings.ARCHIVE_BATCH_CPU_SECONDS
+    return Limits(batch, settings.ARCHIVE_BATCH_MEMORY_MB, batch)
 
 
 @dataclass

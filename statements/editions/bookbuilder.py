@@ -14,12 +14,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import F, Func, IntegerField
 
-from infra.request_id import in_request
 from statements.catalog.selectors import statement_detail_queryset
-from statements.core.bounded import conversion_budget
+from statements.core.bounded import conversion_budget, conversion_limits
 from statements.editions.books import (
     collection_epub,
     collection_markdown,
@@ -127,11 +125,8 @@ def book_make(book: Book, *, fmt: str, options: EditionOptions) -> bytes:
     """The book's bytes, made now; ConversionError past its processor time in all (pandoc
     and Typst together): ARCHIVE_BOOK_CPU_SECONDS in a web request, ARCHIVE_BATCH_CPU_SECONDS
     on the command line and the workers."""
-    cpu_seconds = (
-        settings.ARCHIVE_BOOK_CPU_SECONDS if in_request() else settings.ARCHIVE_BATCH_CPU_SECONDS
-    )
     addresses = [edition_address(statement) for statement in book.statements]
-    with conversion_budget(cpu_seconds):
+    with conversion_budget(conversion_limits().book_cpu_seconds):
         if fmt == "epub":
             return collection_epub(book.statements, title=book.title, addresses=addresses)
         source = collection_typst(

@@ -19,13 +19,13 @@ RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 """
 
-TRIGGER_FUNCTION = r"""
+# The withdrawal trigger's function (migration 0018): only its test of "was public, is no
+# longer" changes, from 0018's own comparisons (kept for going back) to the function above.
+TRIGGER_FUNCTION_TEMPLATE = r"""
 CREATE OR REPLACE FUNCTION statements_record_withdrawal() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF statements_is_public(OLD.status, OLD.published_at) AND (
-        TG_OP = 'DELETE' OR NOT statements_is_public(NEW.status, NEW.published_at)
-    ) THEN
+    IF %s THEN
         INSERT INTO statements_withdrawal (statement_id, slug, withdrawn_at, set_specs)
         VALUES (OLD.id, OLD.slug, now(), statements_withdrawal_sets(OLD.id))
         ON CONFLICT (statement_id) DO UPDATE SET
@@ -38,27 +38,14 @@ BEGIN
 END
 $$;
 """
-
-# The trigger function as migration 0018 wrote it, for going back.
-TRIGGER_FUNCTION_0018 = r"""
-CREATE OR REPLACE FUNCTION statements_record_withdrawal() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF OLD.status = 'published' AND OLD.published_at <= now() AND (
-        TG_OP = 'DELETE' OR NEW.status <> 'published' OR NEW.published_at > now()
-    ) THEN
-        INSERT INTO statements_withdrawal (statement_id, slug, withdrawn_at, set_specs)
-        VALUES (OLD.id, OLD.slug, now(), statements_withdrawal_sets(OLD.id))
-        ON CONFLICT (statement_id) DO UPDATE SET
-            slug = EXCLUDED.slug,
-            withdrawn_at = EXCLUDED.withdrawn_at,
-            set_specs = CASE WHEN cardinality(EXCLUDED.set_specs) > 0 THEN EXCLUDED.set_specs
-                             ELSE statements_withdrawal.set_specs END;
-    END IF;
-    RETURN NULL;
-END
-$$;
-"""
+TRIGGER_FUNCTION = TRIGGER_FUNCTION_TEMPLATE % (
+    "statements_is_public(OLD.status, OLD.published_at) AND (\n"
+    "        TG_OP = 'DELETE' OR NOT statements_is_public(NEW.status, NEW.published_at)\n    )"
+)
+TRIGGER_FUNCTION_0018 = TRIGGER_FUNCTION_TEMPLATE % (
+    "OLD.status = 'published' AND OLD.published_at <= now() AND (\n"
+    "        TG_OP = 'DELETE' OR NEW.status <> 'published' OR NEW.published_at > now()\n    )"
+)
 
 DROP_FUNCTIONS = """
 DROP FUNCTION IF EXISTS statements_is_public(text, timestamptz);
