@@ -716,8 +716,9 @@ def test_a_captured_page_full_of_scripts_runs_none_and_looks_like_itself(
         reader.on("console", lambda message: violations.append(message.text))
         reader.goto(f"/sources/{source.pk}/capture/")
         reader.wait_for_load_state("load")
-        reader.locator("#text").click()
-        reader.locator("#js-link").click()
+        copy = reader.frame_locator("iframe.archive-capture-frame")
+        copy.locator("#text").click()
+        copy.locator("#js-link").click()
         reader.wait_for_timeout(500)
         assert reader.evaluate("document.documentElement.dataset.ran") is None
         assert "RAN" not in reader.title() and "Captured copy" in reader.title()
@@ -725,15 +726,54 @@ def test_a_captured_page_full_of_scripts_runs_none_and_looks_like_itself(
         banner = reader.get_by_role("banner")
         assert "This is a copy kept by the archive" in banner.inner_text()
         assert site.url("/page") in banner.inner_text()
-        assert "We, the assembly" in reader.locator("main").inner_text()
+        assert "We, the assembly" in copy.locator("body").inner_text()
         # The image and the style sheet come from the capture, and work.
-        width = reader.evaluate("document.getElementById('picture').naturalWidth")
+        width = copy.locator("#picture").evaluate("e => e.naturalWidth")
         assert width == 3, violations
-        heading = reader.locator("h1.heading")
+        heading = copy.locator("h1.heading")
         assert heading.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 128)"
         # Every request that left the page went to the capture (the CSP stops the others).
         files = f"/sources/{source.pk}/capture/"
         assert requested and all(files in url for url in requested), requested
         assert len(site.requests) == asked_before  # the original site was never asked
     finally:
+        site.close()
+
+
+def test_a_captured_page_cannot_hide_the_banner_or_cover_it_with_a_fake_notice(
+    reader, settings, tmp_path
+):
+    """The audit's hostile capture: styles that hide the banner, and a fixed notice over the
+    whole page. The copy is in a sandboxed frame of its own; the banner is outside it."""
+    from statements.sources.captures import link_capture
+    from tests.sources.sites import ROUTES, Site
+
+    hostile = (
+        b"<!doctype html><title>Notice</title><style>"
+        b".archive-capture-banner, header { display: none !important }"
+        b"body::before { content: 'OFFICIAL NOTICE'; position: fixed; inset: 0;"
+        b" z-index: 2147483647; background: white; font-size: 5rem }</style>"
+        b"<div style='position:fixed; top:-500px; left:0; right:0; height:3000px;"
+        b" background:red; z-index:2147483647'>FAKE</div><p>text</p>"
+    )
+    ROUTES["/hostile"] = lambda site, handler, head: site.send(handler, 200, hostile, head=head)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    site = Site()
+    try:
+        statement = make_statement("Hostile", sources=[SourceData(url=site.url("/hostile"))])
+        source = statement.sources.get()
+        link_capture(site.url("/hostile"))
+        reader.goto(f"/sources/{source.pk}/capture/")
+        banner = reader.get_by_role("banner")
+        assert banner.is_visible()
+        box = banner.bounding_box()
+        assert box["height"] > 40
+        # What the reader sees at the banner's middle is the banner, not the copy's notice.
+        on_top = reader.evaluate(
+            f"document.elementFromPoint({box['x'] + box['width'] / 2}, {box['y'] + 20})"
+            ".closest('header') !== null"
+        )
+        assert on_top
+    finally:
+        ROUTES.pop("/hostile", None)
         site.close()

@@ -27,3 +27,6 @@ ARCHIVE_CAPTURE_PAGE_BYTES = env.int("ARCHIVE_CAPTURE_PAGE_BYTES", default=10 * 
 ARCHIVE_CAPTURE_RESOURCE_BYTES = env.int("ARCHIVE_CAPTURE_RESOURCE_BYTES", default=5 * 2**20)
 ARCHIVE_CAPTURE_TOTAL_BYTES = env.int("ARCHIVE_CAPTURE_TOTAL_BYTES", default=25 * 2**20)
 ARCHIVE_CAPTURE_MAX_RESOURCES = env.int("ARCHIVE_CAPTURE_MAX_RESOURCES", default=40)
+# The replay reads (and decodes) at most this much of a captured page; the rest is in the
+# WARC file editors download. A file of a capture: at most ARCHIVE_CAPTURE_RESOURCE_BYTES.
+ARCHIVE_REPLAY_PAGE_BYTES = env.int("ARCHIVE_REPLAY_PAGE_BYTES", default=2 * 2**20)

@@ -34,6 +34,8 @@ class SourceCapture(models.Model):
     # The page's own body, as it came: what a later check compares with ("changed").
     page_sha256 = models.CharField("SHA-256 of the page", max_length=64)
     page_etag = models.CharField(max_length=300, blank=True)
+    # The page's size as kept (decoded, when it came compressed); null for older captures.
+    page_size = models.PositiveBigIntegerField("size of the page as kept", null=True, blank=True)
     content_type = models.CharField(max_length=200, blank=True)
     resources = models.PositiveSmallIntegerField(default=0)
     truncated = models.BooleanField(

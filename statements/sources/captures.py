@@ -6,6 +6,12 @@ Every request and every answer is a record, redirects included, as web archives 
 Within limits: the page up to ``ARCHIVE_CAPTURE_PAGE_BYTES``, each file up to
 ``ARCHIVE_CAPTURE_RESOURCE_BYTES``, at most ``ARCHIVE_CAPTURE_MAX_RESOURCES`` files and
 ``ARCHIVE_CAPTURE_TOTAL_BYTES`` in all; what is cut short says so (``WARC-Truncated``).
+
+A body a site sent compressed although none was asked for (``Content-Encoding``) is kept
+decoded, within the same limits, its coding and length kept as ``X-Archive-Orig-*``
+headers: a few kilobytes of gzip can stand for gigabytes, and the replay must never undo it
+unbounded. A coding the archive does not read is kept as it came (the replay offers it as a
+download only).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 from statements.catalog.changes import public_pages_changed
 from statements.models import Source, SourceCapture, SourceLink
+from statements.sources.decoding import Undecodable, codings_of, decode
 from statements.sources.fetch import Exchange, HostPacer, fetch
 
 # Headers that describe how the body travelled, not the body: it is kept as read.
@@ -77,6 +84,25 @@ def page_resources(body: bytes, base_url: str) -> list[str]:
     return found
 
 
+def decoded_exchange(exchange: Exchange, limit: int) -> None:
+    """Undo ``exchange``'s Content-Encoding in place, its body cut at ``limit`` bytes; its
+    coding and length headers renamed X-Archive-Orig-*, as web archives' tools name them."""
+    coding = exchange.header("content-encoding")
+    if not codings_of(coding):
+        return
+    try:
+        decoded = decode(exchange.body, coding, limit=limit)
+    except Undecodable:
+        return  # kept as it came: the replay offers it as a download only
+    exchange.body = decoded.body
+    exchange.truncated = exchange.truncated or decoded.truncated
+    exchange.headers = [
+        (f"X-Archive-Orig-{name}" if name.lower() in ("content-encoding", "content-length")
+         else name, value)
+        for name, value in exchange.headers
+    ]  # fmt: skip
+
+
 def link_capture(url: str, *, pacer: HostPacer | None = None) -> SourceCapture:
     """Capture ``url`` now; raises CaptureFailed when the page does not answer."""
     captured_at = timezone.now()
@@ -84,6 +110,7 @@ def link_capture(url: str, *, pacer: HostPacer | None = None) -> SourceCapture:
     last = page.last
     if page.error or last is None or last.status is None:
         raise CaptureFailed(f"{url} could not be captured: {page.error or 'no answer'}")
+    decoded_exchange(last, settings.ARCHIVE_CAPTURE_PAGE_BYTES)
     exchanges = list(page.exchanges)
     budget = settings.ARCHIVE_CAPTURE_TOTAL_BYTES - len(last.body)
     truncated = last.truncated
@@ -104,6 +131,7 @@ def link_capture(url: str, *, pacer: HostPacer | None = None) -> SourceCapture:
             )
             if got.last is None or got.last.status is None:
                 continue  # nothing came back: nothing to keep
+            decoded_exchange(got.last, min(settings.ARCHIVE_CAPTURE_RESOURCE_BYTES, budget))
             exchanges.extend(got.exchanges)
             budget -= sum(len(e.body) for e in got.exchanges)
             truncated = truncated or got.last.truncated
@@ -123,7 +151,9 @@ def link_capture(url: str, *, pacer: HostPacer | None = None) -> SourceCapture:
                 file=saved,
                 size=len(content),
                 sha256=sha256,
+                # As it came over the wire (what a later check compares), before decoding.
                 page_sha256=last.sha256 or hashlib.sha256(last.body).hexdigest(),
+                page_size=len(last.body),
                 page_etag=last.header("etag")[:300],
                 content_type=last.header("content-type")[:200],
                 resources=resources,

@@ -5,6 +5,11 @@ event handler, no form, no frame, no ``javascript:``), its images and style shee
 the capture's own copies and everything else left out, and it is served with a
 Content-Security-Policy that forbids scripts and any request outside the capture, in a
 sandbox (an origin of its own), marked ``noindex``. Three walls, each enough on its own.
+
+Every read is bounded: a record's body is read up to a limit (the page up to
+``ARCHIVE_REPLAY_PAGE_BYTES``, a file up to ``ARCHIVE_CAPTURE_RESOURCE_BYTES``), and a body an
+older capture kept compressed is decoded within the same limit and a ratio
+(statements.sources.decoding), so no request holds more than a few megabytes of it.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from urllib.parse import urljoin
 
 import lxml.html
 import nh3
+from django.conf import settings
 from django.core.files.storage import default_storage
 from warcio.archiveiterator import ArchiveIterator
 
 from statements.models import SourceCapture
 from statements.sources.captures import document_base
+from statements.sources.decoding import Undecodable, codings_of, decode, text_codec
+from statements.sources.styles import declarations_clean, stylesheet_clean
 
 # Served as themselves from a capture: what a page needs to look like itself, and nothing
 # that runs. Everything else is downloaded, never shown in the archive's origin.
@@ -40,13 +48,16 @@ INLINE_TYPES = {
 }
 
 
-def policy(files: str) -> str:
+def policy(files: str, *, page: bool = False) -> str:
     """The replay's Content-Security-Policy: no script at all, a sandbox (an origin of its
-    own, no forms, no pop-ups), and images, style sheets and fonts from ``files`` (the
-    capture's own copies, an absolute address ending in /) only."""
+    own, no forms; on the ``page``, a link the reader follows opens the original in a new
+    tab), and images,
+    style sheets and fonts from ``files`` (the capture's own copies, an absolute address
+    ending in /) only. The captured document, in an iframe's ``srcdoc``, is under it too."""
     return (
-        f"sandbox; default-src 'none'; img-src {files} data:; "
-        f"style-src {files} 'unsafe-inline'; font-src {files} data:; "
+        f"sandbox{' allow-popups allow-popups-to-escape-sandbox' if page else ''}; "
+        "default-src 'none'; "
+        f"img-src {files} data:; style-src {files} 'unsafe-inline'; font-src {files} data:; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 
@@ -93,14 +104,22 @@ class Kept:
     status: int
     content_type: str
     body: bytes
+    truncated: bool = False  # cut at the replay's limit
+    # The coding it is still in, when the archive cannot read it ("" when readable).
+    undecodable: str = ""
 
 
 def capture_records(
-    capture: SourceCapture, *, read: Callable[[int, str], bool] = lambda index, url: True
+    capture: SourceCapture,
+    *,
+    read: Callable[[int, str], bool] = lambda index, url: True,
+    limit: int | None = None,
 ) -> list[Kept]:
     """The capture's responses, in the order they were fetched; the body only of those
     ``read(index, url)`` asks for (a page needs its own, a file request only that file's:
-    the rest are passed over, never held in memory)."""
+    the rest are passed over, never held in memory), at most ``limit`` bytes of it
+    (ARCHIVE_CAPTURE_RESOURCE_BYTES by default), decoded within that limit."""
+    limit = settings.ARCHIVE_CAPTURE_RESOURCE_BYTES if limit is None else limit
     kept: list[Kept] = []
     with default_storage.open(capture.file, "rb") as stream:
         for record in ArchiveIterator(stream):
@@ -108,15 +127,31 @@ def capture_records(
                 continue
             headers = record.http_headers
             url = record.rec_headers.get_header("WARC-Target-URI")
-            kept.append(
-                Kept(
-                    url=url,
-                    status=int(headers.get_statuscode() or 0),
-                    content_type=headers.get_header("Content-Type") or "",
-                    body=record.content_stream().read() if read(len(kept), url) else b"",
-                )
+            item = Kept(
+                url=url,
+                status=int(headers.get_statuscode() or 0),
+                content_type=headers.get_header("Content-Type") or "",
+                body=b"",
             )
+            if read(len(kept), url):
+                _read_bounded(item, record, headers.get_header("Content-Encoding") or "", limit)
+            kept.append(item)
     return kept
+
+
+def _read_bounded(item: Kept, record, coding: str, limit: int) -> None:
+    """The record's body, never more than ``limit`` bytes of it read or decoded (the raw
+    stream: warcio's content_stream would undo a Content-Encoding without any bound)."""
+    raw = record.raw_stream.read(limit + 1)
+    item.body, item.truncated = raw[:limit], len(raw) > limit
+    if not codings_of(coding):
+        return
+    try:
+        decoded = decode(item.body, coding, limit=limit)
+    except Undecodable as error:
+        item.undecodable = str(error)
+        return
+    item.body, item.truncated = decoded.body, item.truncated or decoded.truncated
 
 
 def page_of(capture: SourceCapture, kept: list[Kept]) -> Kept | None:
@@ -124,11 +159,13 @@ def page_of(capture: SourceCapture, kept: list[Kept]) -> Kept | None:
 
 
 def charset_of(page: Kept) -> str:
-    declared = re.search(r"charset=([A-Za-z0-9_\-]+)", page.content_type)
+    """The codec to read the page with: its declared charset as browsers read the label
+    (UTF-8 for a label they would not take, ``idna`` say)."""
+    declared = re.search(r"charset=[\"']?([A-Za-z0-9_\-:.]+)", page.content_type)
     if declared:
-        return declared.group(1)
+        return text_codec(declared.group(1))
     meta = _CHARSET.search(page.body[:4096])
-    return meta.group(1).decode("ascii") if meta else "utf-8"
+    return text_codec(meta.group(1)) if meta else "utf-8"
 
 
 def page_title(html: str) -> str:
@@ -145,7 +182,7 @@ def clean_page(page: Kept, resource_path: dict[str, str]) -> tuple[str, str]:
     original addresses."""
     try:
         text = page.body.decode(charset_of(page), errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):
         text = page.body.decode("utf-8", errors="replace")
     title = page_title(text)
     base_url = document_base(page.body, page.url)
@@ -154,8 +191,8 @@ def clean_page(page: Kept, resource_path: dict[str, str]) -> tuple[str, str]:
 
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "style":
-            # An inline style's url() would ask for something outside the capture.
-            return None if "url(" in value.lower().replace(" ", "") else value
+            # Read as CSS: whatever would fetch anything is left out (statements.sources.styles).
+            return declarations_clean(value) or None
         if attribute not in ("src", "href"):
             return value
         absolute = urljoin(base_url, value.strip())
@@ -172,4 +209,11 @@ def clean_page(page: Kept, resource_path: dict[str, str]) -> tuple[str, str]:
         url_schemes={"http", "https"},
         link_rel=None,  # <a> keeps no rel; Referrer-Policy and the sandbox do its work
     )
-    return title, cleaned
+    return title, _STYLE_BLOCK.sub(
+        lambda m: m.group(1) + stylesheet_clean(m.group(2)) + m.group(3), cleaned
+    )
+
+
+# A <style> element as nh3 writes it out: its text cannot hold "</style" (it would have ended
+# there), so the first closing tag is its own.
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)

@@ -5,11 +5,11 @@ its images and style sheets are served from the capture beside it."""
 from __future__ import annotations
 
 from csp.decorators import csp_exempt
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from statements.models import Source, SourceCapture, SourceLink, Statement
@@ -44,11 +44,16 @@ def _capture_for_reader(source_id: int, capture_id: int | None) -> tuple[Source,
 
 
 def _with_headers(
-    request: HttpRequest, response: HttpResponse, source_id: int, capture_id: int
+    request: HttpRequest,
+    response: HttpResponse,
+    source_id: int,
+    capture_id: int,
+    *,
+    page: bool = False,
 ) -> HttpResponse:
     at = reverse("statements:source_capture_at", args=[source_id, capture_id])
     files = request.build_absolute_uri(f"{at}files/")
-    response["Content-Security-Policy"] = replay.policy(files)
+    response["Content-Security-Policy"] = replay.policy(files, page=page)
     for name, value in replay.HEADERS.items():
         response[name] = value
     return response
@@ -60,29 +65,13 @@ def source_capture(
     request: HttpRequest, source_id: int, capture_id: int | None = None
 ) -> HttpResponse:
     source, capture = _capture_for_reader(source_id, capture_id)
-    key = f"capture-page:{capture.pk}:{capture.sha256}"
+    key = f"capture-page:{capture.pk}:{capture.sha256}:{settings.ARCHIVE_REPLAY_PAGE_BYTES}"
     made = cache.get(key)
     if made is None:
-        kept = replay.capture_records(capture, read=lambda _, url: url == capture.url)
-        page = replay.page_of(capture, kept)
-        title, html, kind = "", "", ""
-        if page is not None and is_html(page.content_type) and page.body:
-            paths = {
-                k.url: reverse(
-                    "statements:source_capture_file",
-                    args=[source.pk, capture.pk, index],
-                )
-                for index, k in enumerate(kept)
-                if k is not page and _media_type(k.content_type) in replay.INLINE_TYPES
-            }
-            title, html = replay.clean_page(page, paths)
-        elif page is not None:
-            kind = _media_type(page.content_type) or "unknown type"
-        index = kept.index(page) if page is not None else None
-        made = (title, html, kind, index, len(page.body) if page else 0)
-        if len(html) <= CACHED_PAGE_CHARS:
+        made = _replayed(source, capture)
+        if len(made[1]) <= CACHED_PAGE_CHARS:
             cache.set(key, made, 24 * 3600)
-    title, html, kind, index, size = made
+    title, html, kind, index, size, cut = made
     response = render(
         request,
         "statements/source_capture.html",
@@ -90,15 +79,43 @@ def source_capture(
             "source": source,
             "capture": capture,
             "title": title,
-            # Sanitised just now by nh3 (replay.clean_page), never stored: scripts, handlers
-            # and javascript: addresses cannot pass, and the CSP forbids them besides.
-            "page_html": mark_safe(html),  # noqa: S308
+            # Sanitised by nh3 (replay.clean_page), never stored, and escaped here into the
+            # srcdoc of a sandboxed iframe: the banner stays out of the copy's reach.
+            "page_html": html,
             "kind": kind,
             "page_index": index,
             "size": size,
+            "cut": cut,
+            "size_shown": settings.ARCHIVE_REPLAY_PAGE_BYTES,
         },
     )
-    return _with_headers(request, response, source.pk, capture.pk)
+    return _with_headers(request, response, source.pk, capture.pk, page=True)
+
+
+def _replayed(source: Source, capture: SourceCapture) -> tuple:
+    """What the replay shows: title, cleaned page, the kind of file it is when not a page,
+    the page's index among the records, its size, and whether it was cut at the limit."""
+    kept = replay.capture_records(
+        capture,
+        read=lambda _, url: url == capture.url,
+        limit=settings.ARCHIVE_REPLAY_PAGE_BYTES,
+    )
+    page = replay.page_of(capture, kept)
+    title, html, kind = "", "", ""
+    if page is not None and page.undecodable:
+        kind = f"{_media_type(page.content_type) or 'unknown type'}, {page.undecodable}"
+    elif page is not None and is_html(page.content_type) and page.body:
+        paths = {
+            k.url: reverse("statements:source_capture_file", args=[source.pk, capture.pk, index])
+            for index, k in enumerate(kept)
+            if k is not page and _media_type(k.content_type) in replay.INLINE_TYPES
+        }
+        title, html = replay.clean_page(page, paths)
+    elif page is not None:
+        kind = _media_type(page.content_type) or "unknown type"
+    index = kept.index(page) if page is not None else None
+    size = capture.page_size or (len(page.body) if page else 0)
+    return title, html, kind, index, size, bool(page and page.truncated)
 
 
 def _media_type(content_type: str) -> str:
@@ -116,7 +133,7 @@ def source_capture_file(
         raise Http404("No such file in this capture.")
     item = kept[index]
     media_type = _media_type(item.content_type)
-    if media_type in replay.INLINE_TYPES:
+    if media_type in replay.INLINE_TYPES and not item.undecodable:
         response = HttpResponse(item.body, content_type=media_type)
     else:
         # Never shown in the archive's origin: anything else is only a download.

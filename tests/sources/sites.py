@@ -5,11 +5,14 @@ scripts, not a page at all), and a record of every request each received."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import struct
 import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import brotli
 
 
 def png(width: int = 3, height: int = 2) -> bytes:
@@ -60,6 +63,16 @@ fetch("/ran?via=inline");</script>
 <noscript><p>no script</p></noscript>
 </body></html>
 """
+
+
+def gzip_of_zeros(megabytes: int) -> bytes:
+    """A gzip stream of ``megabytes`` MB of a repeated byte, made a megabyte at a time."""
+    out = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"<p>" + b"a" * (2**20 - 3)
+    return b"".join(out.compress(block) for _ in range(megabytes)) + out.flush()
+
+
+BOMB = gzip_of_zeros(64)
 
 
 class Site:
@@ -219,6 +232,28 @@ class Site:
         else:
             self.send(handler, 200, b"<p>Only GET here", head=False)
 
+    # -- hostile answers: compressed although "identity" was asked for, odd charsets ------
+
+    def gzip_bomb(self, handler, head):
+        """A few kilobytes of gzip that stand for 64 MB of page."""
+        self.send(handler, 200, BOMB, head=head, headers=[("Content-Encoding", "gzip")])
+
+    def gzip_page(self, handler, head):
+        body = gzip.compress(b"<!doctype html><title>Zipped</title><p id=z>Sent zipped.")
+        self.send(handler, 200, body, head=head, headers=[("Content-Encoding", "gzip")])
+
+    def brotli_page(self, handler, head):
+        body = brotli.compress(b"<!doctype html><title>Brotli</title><p>Sent as brotli.")
+        self.send(handler, 200, body, head=head, headers=[("Content-Encoding", "br")])
+
+    def zstd_page(self, handler, head):
+        body = b"\x28\xb5\x2f\xfd not really zstd"
+        self.send(handler, 200, body, head=head, headers=[("Content-Encoding", "zstd")])
+
+    def idna_page(self, handler, head):
+        body = ("<!doctype html><title>Odd</title><p>" + "é" * 200 + "</p>").encode()
+        self.send(handler, 200, body, "text/html; charset=idna", head)
+
     def changing(self, handler, head):
         self.counter += 1
         self.send(handler, 200, f"<p>Edition {self.counter}".encode(), head=head)
@@ -241,4 +276,9 @@ ROUTES = {
     "/doc.pdf": Site.pdf,
     "/head-refused": Site.head_refused,
     "/changing": Site.changing,
+    "/bomb": Site.gzip_bomb,
+    "/zipped": Site.gzip_page,
+    "/brotli": Site.brotli_page,
+    "/zstd": Site.zstd_page,
+    "/idna": Site.idna_page,
 }

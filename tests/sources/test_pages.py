@@ -2,6 +2,7 @@
 
 import hashlib
 
+import lxml.html
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -14,6 +15,13 @@ from statements.sources.checks import link_check
 from tests.factories import make_statement, query_count
 
 pytestmark = pytest.mark.django_db
+
+
+def framed(outer: str) -> str:
+    """The captured document of a replay page: its frame's srcdoc, unescaped."""
+    frame = lxml.html.document_fromstring(outer).xpath("//iframe")[0]
+    assert frame.get("sandbox") == "allow-popups allow-popups-to-escape-sandbox"
+    return frame.get("srcdoc")
 
 
 def cited(url, *, published=True, archived_url=""):
@@ -31,15 +39,20 @@ def test_the_replay_is_sanitised_banner_first_noindex_and_under_a_strict_policy(
     response = client.get(reverse("statements:source_capture", args=[source.pk]))
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
-    assert policy.startswith("sandbox;") and "default-src 'none'" in policy
+    # A sandbox (links the reader follows open in a new tab, nothing else), no script.
+    assert policy.startswith("sandbox allow-popups allow-popups-to-escape-sandbox;")
+    assert "default-src 'none'" in policy
     assert "script-src" not in policy  # falls back to 'none'
     files = f"http://testserver/sources/{source.pk}/capture/{capture.pk}/files/"
     assert f"img-src {files} data:" in policy
     assert response["X-Robots-Tag"].startswith("noindex")
-    html = response.content.decode()
-    banner = html.index("This is a copy kept by the archive")
-    assert banner < html.index("We, the assembly")
-    assert site.url("/page") in html and capture.captured_at.strftime("%Y") in html
+    outer = response.content.decode()
+    banner = outer.index("This is a copy kept by the archive")
+    assert banner < outer.index("We, the assembly")
+    assert site.url("/page") in outer and capture.captured_at.strftime("%Y") in outer
+    # The copy is the srcdoc of the one sandboxed frame (no scripts, an origin of its own).
+    html = framed(outer)
+    assert outer.lower().count("<iframe") == 1
     lowered = html.lower()
     for forbidden in (
         "<script",
