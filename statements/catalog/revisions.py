@@ -83,15 +83,37 @@ class Revision:
     published_at: datetime.datetime | None = None
     body_sha256: str = ""
     deleted: bool = False
+    # When the next revision replaced this state (None: it is the current one).
+    until: datetime.datetime | None = None
 
     @property
     def public(self) -> bool:
-        """A state the public saw (or sees): published, and its time come."""
-        return not self.deleted and public_at(self.status, self.published_at, timezone.now())
+        """A state the public saw (or sees): published, its time come, and still the
+        statement's state at that time. A version replaced before its publication time (a
+        name removed before a scheduled publication) was never public, and never is."""
+        if self.deleted or not public_at(self.status, self.published_at, timezone.now()):
+            return False
+        return self.until is None or self.until > self.published_at
 
     @property
     def reason(self) -> str:
         return str(self.metadata.get("reason") or "")
+
+    @property
+    def before_publication(self) -> bool:
+        """Made before the statement's publication time: the version the public first saw,
+        whatever the editors changed while preparing it."""
+        return self.published_at is not None and self.at < self.published_at
+
+    @property
+    def public_reason(self) -> str:
+        """The editor's reason, for the public: none for a change made before publication
+        (it speaks of a text the public never saw)."""
+        return "" if self.before_publication else self.reason
+
+    @property
+    def public_touched(self) -> str:
+        return "first published" if self.before_publication else f"changed {self.touched}"
 
     @property
     def signed_by(self) -> str:
@@ -146,6 +168,7 @@ def statement_revisions(*, statement_id: int) -> list[Revision]:
     with connection.cursor() as cursor:
         cursor.execute(_REVISIONS_SQL, {"id": statement_id})
         rows = cursor.fetchall()
+    untils = [row[1] for row in rows[1:]] + [None]
     return [
         Revision(
             number=number,
@@ -158,8 +181,11 @@ def statement_revisions(*, statement_id: int) -> list[Revision]:
             published_at=published_at,
             body_sha256=sha or "",
             deleted=bool(deleted),
+            until=until,
         )
-        for number, at, parts, metadata, title, status, published_at, sha, deleted in rows
+        for (number, at, parts, metadata, title, status, published_at, sha, deleted), until in zip(
+            rows, untils, strict=True
+        )
     ]
 
 
@@ -308,9 +334,9 @@ _KEYS = {"statement": "pgh_obj_id", "authorship": "statement_id", "source": "sta
          "tagging": "content_object_id"}  # fmt: skip
 
 
-def _count_branch(table: str, key: str) -> str:
+def _count_branch(table: str, key: str, compare: str = "<=") -> str:
     return f"""SELECT pgh_created_at FROM statements_{table}event
-               WHERE {key} = r.statement_id AND pgh_created_at <= r.at"""  # noqa: S608
+               WHERE {key} = r.statement_id AND pgh_created_at {compare} r.at"""  # noqa: S608
 
 
 _RECENT_SQL = f"""
@@ -334,6 +360,11 @@ JOIN LATERAL (
     ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
 ) s ON s.pgh_label <> 'delete' AND statements_is_public(s.status, s.published_at)
 LEFT JOIN pghistory_context c ON c.id = r.context_id
+-- A state replaced before its publication time was never public (Revision.public).
+WHERE NOT EXISTS (
+    SELECT 1 FROM ({" UNION ALL ".join(_count_branch(t, k, ">") for t, k in _KEYS.items())})
+    AS later WHERE later.pgh_created_at <= s.published_at
+)
 ORDER BY r.at DESC, cur.id
 LIMIT %(limit)s
 """  # noqa: S608 (table names from _KEYS)

@@ -212,9 +212,10 @@ class ChangesFeed(Feed):
 
     def item_description(self, item):
         revision = item.revision
-        said = f"“{revision.reason}”. " if revision.reason else ""
+        said = f"“{revision.public_reason}”. " if revision.public_reason else ""
         signed = f" Signed: {revision.signed_by}." if revision.signed_by else ""
-        text = f"{said}Changed: {revision.touched}.{signed} Body SHA-256 {revision.body_sha256}."
+        touched = revision.public_touched
+        text = f"{said}{touched[0].upper()}{touched[1:]}.{signed} Body SHA-256 {revision.body_sha256}."
         return escape(xml_text(text))
 
     def item_link(self, item):
