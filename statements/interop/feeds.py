@@ -214,8 +214,8 @@ class ChangesFeed(Feed):
         revision = item.revision
         said = f"“{revision.public_reason}”. " if revision.public_reason else ""
         signed = f" Signed: {revision.signed_by}." if revision.signed_by else ""
-        touched = revision.public_touched
-        text = f"{said}{touched[0].upper()}{touched[1:]}.{signed} Body SHA-256 {revision.body_sha256}."
+        touched = revision.public_touched.capitalize()
+        text = f"{said}{touched}.{signed} Body SHA-256 {revision.body_sha256}."
         return escape(xml_text(text))
 
     def item_link(self, item):

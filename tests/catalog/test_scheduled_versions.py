@@ -22,7 +22,8 @@ from statements.catalog.services import statement_save
 from tests.factories import make_statement
 
 pytestmark = pytest.mark.django_db
-TABLES = {"statement": "pgh_obj_id", "statementbody": "pgh_obj_id", "authorship": "statement_id", "source": "statement_id",
+TABLES = {"statement": "pgh_obj_id", "statementbody": "pgh_obj_id",
+          "authorship": "statement_id", "source": "statement_id",
           "tagging": "content_object_id"}  # fmt: skip
 
 
