@@ -21,7 +21,7 @@ from statements.models import (
     ImportedFile,
     Statement,
 )
-from statements.search.query import search_query, search_text_clean
+from statements.search.query import SearchSyntaxError, search_query, search_text_clean
 
 
 @admin.register(Statement)
@@ -95,7 +95,11 @@ class StatementAdmin(
         if not text:
             return queryset, False
         matches = Q(title__icontains=text)
-        query = search_query(text)
+        try:
+            query = search_query(text)
+        except SearchSyntaxError as error:
+            self.message_user(request, f"{error} Titles only were searched.", messages.WARNING)
+            query = None
         if query is not None:
             matches |= Q(search_vector=query)
         return queryset.filter(matches), False

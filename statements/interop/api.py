@@ -48,7 +48,7 @@ from statements.interop.api_schemas import (
 from statements.interop.citations import CITATION_DOWNLOADS
 from statements.models import Author, Authorship, Statement, tags_by_name
 from statements.search import selectors as search_selectors
-from statements.search.query import search_text_clean
+from statements.search.query import SearchSyntaxError, search_text_clean
 
 PAGE_SIZE = 25
 DOWNLOADED = (*DOWNLOADS, *CITATION_DOWNLOADS)
@@ -193,9 +193,12 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
         return _paginated(request, statements, query.page, PAGE_SIZE, _card)
     if query.page > search_selectors.COUNT_CAP // search_selectors.SEARCH_PAGE_SIZE:
         raise HttpError(404, "Search results stop at 1,000: narrow the search instead.")
-    results = search_selectors.statement_search(
-        text=text, filters=filters, tags=tags, author=author, page=query.page
-    )
+    try:
+        results = search_selectors.statement_search(
+            text=text, filters=filters, tags=tags, author=author, page=query.page
+        )
+    except SearchSyntaxError as error:
+        raise _bad(str(error)) from None
     if query.page > 1 and not results.rows:
         raise HttpError(404, f"There is no page {query.page} of these results.")
     return {

@@ -27,7 +27,7 @@ from statements.ingest.formats.writers import DOWNLOADS
 from statements.interop.feeds import statement_tag_uri
 from statements.models import Statement, slug_url, tags_by_name
 from statements.search import selectors as search_selectors
-from statements.search.query import search_text_clean
+from statements.search.query import SearchSyntaxError, search_text_clean
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -294,9 +294,12 @@ def search(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    results = search_selectors.statement_search(
-        text=text, filters=StatementFilters(sort="relevance")
-    )
+    try:
+        results = search_selectors.statement_search(
+            text=text, filters=StatementFilters(sort="relevance")
+        )
+    except SearchSyntaxError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     feed = Catalogue(request, title=f"Search: {text}", kind=ACQUISITION, up=reverse("opds:root"))
     _el(feed.root, "totalResults", str(results.total), namespace=OPENSEARCH)
     for statement in results.rows:

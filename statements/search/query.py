@@ -28,6 +28,10 @@ def search_text_clean(text: str) -> tuple[str, bool]:
     return cleaned, False
 
 
+class SearchSyntaxError(ValueError):
+    """A query PostgreSQL cannot take (too deeply nested, say): the reader's to change."""
+
+
 class ParsedQuery(SearchQuery):
     """A tsquery PostgreSQL has already parsed, passed back as a literal."""
 
@@ -54,15 +58,24 @@ def search_query(text: str) -> SearchQuery | None:
     parses are OR-ed once, in one round trip, rather than eight near-copies per row.
     None when no configuration finds a word to search for.
     """
-    from django.db import connections, router
+    from django.db import DatabaseError, connections, router, transaction
 
-    with connections[router.db_for_read(None)].cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text"
-            " FROM unnest(%s::text[]) AS config",
-            [text, ALL_CONFIGS],
-        )
-        parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
+    alias = router.db_for_read(None)
+    try:
+        # A savepoint: a query PostgreSQL refuses leaves the request's transaction usable.
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text"
+                " FROM unnest(%s::text[]) AS config",
+                [text, ALL_CONFIGS],
+            )
+            parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
+    except DatabaseError as error:
+        # "tsquery stack too small" for forty hyphens in a row, and the like.
+        raise SearchSyntaxError(
+            "This search cannot be run: it has too many operators (-, OR, quotes) for the "
+            f"words it holds ({str(error).strip().splitlines()[0][:120]}). Search for words."
+        ) from None
     if not parsed:
         return None
     return ParsedQuery(" | ".join(f"( {query} )" for query in parsed))

@@ -24,7 +24,7 @@ from statements.catalog.pages import (
     filter_targets_or_404,
 )
 from statements.core import pagination
-from statements.search.query import search_text_clean
+from statements.search.query import SearchSyntaxError, search_text_clean
 from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
 
 
@@ -51,14 +51,23 @@ def search(request: HttpRequest) -> HttpResponse:
     searching = bool(text) or filters.is_filtered or bool(filters.lang)
     results = None
     if searching:
-        results = statement_search(
-            text=text,
-            filters=filters,
-            tags=tags,
-            author=author,
-            page=page_number,
-            read=statement_card_rows,
-        )
+        try:
+            results = statement_search(
+                text=text,
+                filters=filters,
+                tags=tags,
+                author=author,
+                page=page_number,
+                read=statement_card_rows,
+            )
+        except SearchSyntaxError as error:
+            context = {
+                "text": text,
+                "form": filter_form(request.GET, None, FilterError(str(error), "q")),
+                "sorts": SEARCH_SORTS,
+                "crumbs": crumbs(("Search", None)),
+            }
+            return render(request, "statements/search.html", context, status=400)
         if page_number > 1 and not results.rows:
             raise Http404(f"There is no page {page_number} of these results.")
         _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)

@@ -502,3 +502,37 @@ def test_phrases_are_matched_in_the_rum_index_where_the_server_has_one(client):
     before = fetched_by_index_scans()
     assert search(client, '"night shelter"') == ["One"]
     assert fetched_by_index_scans() > before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["-" * 40, "- " * 60, "-" * 40 + " strike", '"' + "-a " * 80])
+def test_a_query_postgresql_cannot_take_is_a_400_everywhere(client, editor_client, text):
+    """Forty hyphens made PostgreSQL's parser give up ("tsquery stack too small"): a 400
+    with a message on the search page, the API and OPDS; the admin warns and searches
+    titles. Never a 500."""
+    make_statement("General strike", body="We call a general strike.")
+    page = client.get("/search/", {"q": text})
+    assert page.status_code in (200, 400)
+    if page.status_code == 400:
+        assert "too many operators" in page.content.decode()
+    api = client.get("/api/statements/", {"q": text})
+    assert api.status_code in (200, 400) and (
+        api.status_code == 200 or "operators" in api.json()["detail"]
+    )
+    assert client.get("/opds/search/", {"q": text}).status_code in (200, 400)
+    admin = editor_client.get("/admin/statements/statement/", {"q": text})
+    assert admin.status_code == 200
+
+
+@pytest.mark.django_db
+def test_forty_hyphens_are_refused_with_the_reason(client):
+    from statements.search.query import SearchSyntaxError, search_query
+
+    with pytest.raises(SearchSyntaxError, match="too many operators"):
+        search_query("-" * 40)
+    page = client.get("/search/", {"q": "-" * 40})
+    assert page.status_code == 400 and "too many operators" in page.content.decode()
+    api = client.get("/api/statements/", {"q": "-" * 40})
+    assert api.status_code == 400 and "too many operators" in api.json()["detail"]
+    opds = client.get("/opds/search/", {"q": "-" * 40})
+    assert opds.status_code == 400 and "too many operators" in opds.content.decode()
