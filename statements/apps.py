@@ -7,5 +7,5 @@ class StatementsConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self) -> None:
-        # The path converters every URLconf of the app uses, and the model signals.
-        from statements import converters, signals  # noqa: F401
+        # The path converters every URLconf of the app uses.
+        from statements import converters  # noqa: F401

@@ -7,7 +7,8 @@ deleted records.
 - Sets, by tag and by author: ``tag`` and ``author`` hold every statement with a tag or a
   credit, ``tag:<slug>`` and ``author:<slug>`` one tag's or one author's statements (any role).
   A slug outside setSpec's alphabet (a Chinese title, say) becomes ``id.<number>``.
-- Deleted records (persistent): statements that were public and are not any more; see
+- Deleted records (persistent): statements that were public and are not any more, with their
+  identifier and datestamp only (in no set: what they were filed under is not kept); see
   ``models.Withdrawal``.
 - Paging: 100 records, 500 sets per response. Tokens are signed and carry the position
   (datestamp and number of the last record sent), so a harvest neither skips nor repeats

@@ -154,14 +154,15 @@ def withdrawn():
 
 
 def _in_set(spec: str) -> tuple[Q, Q]:
-    """(filter on statements, filter on withdrawals) for a setSpec; unknown sets match nothing."""
+    """(filter on statements, filter on withdrawals) for a setSpec; unknown sets match nothing.
+    A deleted record belongs to no set: what it was filed under is not kept."""
     kind, _, part = spec.partition(":")
     nothing = Q(pk__in=[])
     # (The syntax is checked with the arguments; an id is a number PostgreSQL can hold.)
     bad_id = part.startswith("id.") and not re.fullmatch(r"[1-9][0-9]{0,17}", part[3:])
     if kind not in ("tag", "author") or bad_id:
         return nothing, nothing
-    on_withdrawals = Q(set_specs__contains=[spec])
+    on_withdrawals = nothing
     if not part:
         if kind == "tag":
             return Q(Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk")))), (
@@ -249,9 +250,6 @@ def header_write(parent, item, host: str) -> None:
         header = xml_element(parent, f"{{{OAI}}}header", status="deleted")
         xml_element(header, f"{{{OAI}}}identifier", statement_identifier(host, item.statement_id))
         xml_element(header, f"{{{OAI}}}datestamp", datestamp(item.withdrawn_at))
-        for spec in item.set_specs:
-            if ":" in spec:
-                xml_element(header, f"{{{OAI}}}setSpec", spec)
         return
     header = xml_element(parent, f"{{{OAI}}}header")
     xml_element(header, f"{{{OAI}}}identifier", statement_identifier(host, item.pk))

@@ -4,7 +4,6 @@ search vocabulary, and withdrawals (OAI-PMH's deleted records)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
@@ -56,13 +55,13 @@ class Withdrawal(models.Model):
 
     Written by a database trigger (migration 0018) on every path that changes a statement's
     status or deletes it, bulk updates included. While the statement is public again the row
-    is ignored; it is kept, and updated, if the statement is withdrawn once more.
+    is ignored; it is kept, and updated, if the statement is withdrawn once more. It keeps
+    the statement's number and the time, nothing else: no address, no set (the names of its
+    tags and authors), nothing of what was withdrawn (migration 0035).
     """
 
     statement_id = models.BigIntegerField(unique=True)
-    slug = models.CharField(max_length=255)
     withdrawn_at = models.DateTimeField()
-    set_specs = ArrayField(models.CharField(max_length=320), default=list, blank=True)
 
     class Meta:
         indexes = [
