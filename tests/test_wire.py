@@ -44,6 +44,14 @@ def public_addresses(statement) -> list[str]:
         "/opds/",
         "/oai/?verb=Identify",
         "/robots.txt",
+        # The JSON API's five operations.
+        "/api/statements/",
+        "/api/statements/?q=docks",
+        f"/api/statements/{slug}/",
+        "/api/authors/",
+        "/api/authors/dock-assembly/",
+        "/api/tags/",
+        "/api/tags/docks/",
     ]
 
 

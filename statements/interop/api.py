@@ -71,6 +71,17 @@ api = NinjaAPI(
 )
 
 
+def _read(path: str, **options):
+    """A read operation: GET as the schema documents it, and HEAD (every public address
+    answers it as GET does), left out of the schema where it would repeat the operation."""
+
+    def register(view):
+        api.api_operation(["HEAD"], path, include_in_schema=False, **options)(view)
+        return api.get(path, **options)(view)
+
+    return register
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError):
     first = error.errors[0] if error.errors else {}
@@ -167,7 +178,7 @@ NOT_FOUND = {404: Error}
 BAD_OR_NOT_FOUND = {400: Error, 404: Error}
 
 
-@api.get(
+@_read(
     "/statements/",
     response={200: StatementPage, **BAD_OR_NOT_FOUND},
     url_name="statement_list",
@@ -209,7 +220,7 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
     }
 
 
-@api.get(
+@_read(
     "/statements/{slug}/",
     response={200: StatementDetailOut, **NOT_FOUND},
     url_name="statement_detail",
@@ -257,7 +268,7 @@ def _author_out(request, author: Author) -> dict:
     }
 
 
-@api.get(
+@_read(
     "/authors/",
     response={200: AuthorPage, **BAD_OR_NOT_FOUND},
     url_name="author_list",
@@ -272,7 +283,7 @@ def author_list(
     return _paginated(request, authors, page, NAME_PAGE_SIZE, _author_out)
 
 
-@api.get(
+@_read(
     "/authors/{slug}/",
     response={200: AuthorDetailOut, **NOT_FOUND},
     url_name="author_detail",
@@ -303,7 +314,7 @@ def _tag_out(request, tag) -> dict:
     }
 
 
-@api.get(
+@_read(
     "/tags/",
     response={200: TagPage, **BAD_OR_NOT_FOUND},
     url_name="tag_list",
@@ -313,7 +324,7 @@ def tag_list(request: HttpRequest, page: int = Query(1, ge=1, le=100_000)):
     return _paginated(request, selectors.tag_list(), page, NAME_PAGE_SIZE, _tag_out)
 
 
-@api.get(
+@_read(
     "/tags/{slug}/",
     response={200: TagOut, **NOT_FOUND},
     url_name="tag_detail",
