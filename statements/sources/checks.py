@@ -6,8 +6,9 @@ A check asks with HEAD, and with GET where HEAD is refused, or where the address
 capture to compare with (unless the ETag says it is the same). One check is a row of
 ``SourceCheck``; the address's ``SourceLink`` keeps the state they add up to:
 
-- gone: 404 or 410, or no such host; or failures in a row (timeouts, refused connections,
-  server errors, other refusals) reaching ``ARCHIVE_CHECK_FAILURES_GONE``;
+- gone: 404 or 410; or failures in a row (no such host, timeouts, refused connections,
+  server errors, other refusals) reaching ``ARCHIVE_CHECK_FAILURES_GONE`` (a name the DNS
+  could not resolve once may be a resolver's bad minute, not a site gone);
 - moved: answered after a permanent redirect (301, 308);
 - changed: answered with a body other than the capture's;
 - alive: answered.
@@ -137,7 +138,7 @@ def _state_after(link: SourceLink, fetched: Fetched) -> tuple[str, bool]:
     """The state ``fetched`` shows, and whether it was a failure (which keeps the state
     until failures in a row reach the limit)."""
     status = fetched.status
-    if fetched.error_kind == "dns" or status in GONE_STATUSES:
+    if status in GONE_STATUSES:
         return LinkState.GONE, False
     if fetched.error or status is None or not 200 <= status < 300:
         return link.state, True

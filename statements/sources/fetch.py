@@ -93,12 +93,34 @@ def _allowed_networks(
     return tuple(ipaddress.ip_network(net, strict=False) for net in spec if net)
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052's
+# well-known prefix, and RFC 8215's local one) and the deprecated IPv4-compatible addresses.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _unwrapped(address):
+    """The IPv4 address an IPv6 one stands for (mapped, NAT64, IPv4-compatible, 6to4,
+    Teredo), which is where a connection to it ends up; else the address itself."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return address
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if any(address in network for network in _NAT64) or (
+        address in _IPV4_COMPATIBLE and int(address) > 1  # not :: nor ::1
+    ):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]  # the client's address
+    return address
+
+
 def address_allowed(ip: str) -> bool:
     """Whether the archive may connect to ``ip``: a public address, or one the settings
     allow (loopback for the tests' own servers)."""
-    address = ipaddress.ip_address(ip.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    address = _unwrapped(ipaddress.ip_address(ip.split("%", 1)[0]))
     allowed = _allowed_networks(tuple(settings.ARCHIVE_FETCH_ALLOWED_NETWORKS))
     if any(address in network for network in allowed):
         return True

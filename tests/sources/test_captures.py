@@ -132,6 +132,27 @@ def test_private_and_special_addresses_are_refused(ip):
     assert not address_allowed(ip)
 
 
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254, the cloud's metadata service
+        "64:ff9b:1::c0a8:101",  # local NAT64 of 192.168.1.1
+        "::7f00:1",  # IPv4-compatible 127.0.0.1
+        "::a00:1",  # IPv4-compatible 10.0.0.1
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    ],
+)
+def test_ipv6_addresses_that_carry_a_private_ipv4_one_are_refused(ip, settings):
+    settings.ARCHIVE_FETCH_ALLOWED_NETWORKS = []
+    assert not address_allowed(ip)
+
+
+def test_nat64_of_a_public_address_is_fetched(settings):
+    settings.ARCHIVE_FETCH_ALLOWED_NETWORKS = []
+    assert address_allowed("64:ff9b::5db8:d822")  # 93.184.216.34, through a NAT64 gateway
+
+
 def test_public_addresses_and_allowed_networks_are_fetched(settings):
     assert address_allowed("93.184.216.34") and address_allowed("2606:4700::1111")
     assert address_allowed("127.0.0.1")  # the tests' own servers
