@@ -34,7 +34,12 @@ def statements_copy(statements: Sequence[Statement]) -> None:
         # A COPY passes outside Django's execute wrappers, through which pghistory gives the
         # transaction its revision context (who, why): an empty statement carries it first.
         cursor.execute("DO $$ BEGIN END $$")
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        # Errors as Django names them (IntegrityError, DataError...), as for an INSERT: a
+        # COPY is psycopg's own, outside the wrapper that translates them.
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for statement in statements:
                 copy.write_row(
                     [

@@ -27,6 +27,8 @@ def decode_text(raw: bytes, *, name: str = "") -> str:
         )
     if b"\x00" in raw[:8192]:
         raise ImportFailure("binary data, not text")
+    if (nul := raw.find(b"\x00")) >= 0:  # PostgreSQL's text cannot hold one
+        raise ImportFailure(f"binary data, not text (a NUL byte at byte {nul:,})")
     if not raw.strip():
         raise ImportFailure("empty file")
     try:

@@ -190,6 +190,18 @@ def _import_concurrently(report, stream, handled, deadline, status, now, writers
 
 
 _CONFLICT_ATTEMPTS = 3
+_TOO_MANY_WORDS = re.compile(r"too long for tsvector \((\d+) bytes, max (\d+) bytes\)")
+
+
+def _refusal(error: Exception) -> str:
+    """Why the database refused a file, in an editor's words where they are known."""
+    if found := _TOO_MANY_WORDS.search(str(error)):
+        return (
+            "too many different words for the search index (PostgreSQL keeps at most "
+            f"{int(found[2]):,} bytes of them; this text needs {int(found[1]):,}): "
+            "split it into parts"
+        )
+    return f"refused by the database: {error}".splitlines()[0]
 
 
 def _import_one(
@@ -218,12 +230,12 @@ def _import_one(
         report.failed.append((name, "; ".join(error.messages)))
         return
     except (IntegrityError, OperationalError) as error:
-        if conflicts_raise:
+        if conflicts_raise and not _TOO_MANY_WORDS.search(str(error)):
             raise
-        report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
+        report.failed.append((name, _refusal(error)))
         return
     except DatabaseError as error:
-        report.failed.append((name, f"refused by the database: {error}".splitlines()[0]))
+        report.failed.append((name, _refusal(error)))
         return
     except ValueError as error:
         report.failed.append((name, str(error)))

@@ -1,5 +1,6 @@
 """The admin's import page: upload, preview, import as drafts; bad files get their reason."""
 
+import contextlib
 import io
 import zipfile
 
@@ -223,3 +224,48 @@ class TestPreviewSaysWhatChanges:
         (entry,) = preview.context["previews"]
         assert (entry.action, entry.statement_id, entry.changed) == ("unchanged", statement.pk, [])
         assert "Already in the archive, unchanged" in preview.content.decode()
+
+
+def _words(count: int) -> str:
+    """``count`` different made-up words: a text whose search vector passes 1 MB."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return " ".join(
+        "".join(letters[(n // 26**k) % 26] for k in range(6)) + "x" * 6 for n in range(count)
+    )
+
+
+NUL_LATE = b"#title Late nul\n\n" + b"word " * 3000 + b"\x00 after"
+TOO_MANY_WORDS = ("#title Every word\n\n" + _words(120_000)).encode()
+
+
+@pytest.mark.django_db
+def test_a_late_nul_byte_and_too_many_words_are_refused_per_file(editor_client):
+    """A NUL byte after the first 8 KB, and a text whose search vector passes PostgreSQL's
+    1 MB: each file is refused with its reason, the others go on (a 500 before)."""
+    preview = upload(
+        editor_client, ("nul.muse", NUL_LATE), ("words.muse", TOO_MANY_WORDS), ("good.muse", MUSE)
+    )
+    assert preview.status_code == 200
+    errors = dict(preview.context["errors"])
+    assert errors["nul.muse"] == "binary data, not text (a NUL byte at byte 15,017)"
+    assert errors["words.muse"].startswith("too many different words for the search index")
+    assert "split it into parts" in errors["words.muse"]
+    assert [p.data.title for p in preview.context["previews"]] == ["Night shelter call"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_reports_them_and_imports_the_rest(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    (tmp_path / "nul.muse").write_bytes(NUL_LATE)
+    (tmp_path / "words.muse").write_bytes(TOO_MANY_WORDS)
+    (tmp_path / "good.muse").write_bytes(MUSE)
+    out, err = io.StringIO(), io.StringIO()
+    # Failures make a non-zero exit; the report is what matters.
+    with contextlib.suppress(CommandError):
+        call_command("import_statements", str(tmp_path), stdout=out, stderr=err)
+    said = out.getvalue() + err.getvalue()
+    assert "Traceback" not in said
+    assert "NUL byte" in said and "too many different words" in said
+    assert list(Statement.objects.values_list("title", flat=True)) == ["Night shelter call"]
