@@ -9,6 +9,7 @@ import json
 import re
 
 from statements.core.pandoc import MARKDOWN_READER, pandoc_convert_file
+from statements.core.rendering import ALLOWED_URL_SCHEMES
 from statements.editions.typeset import typeset_pdf
 from statements.models import Authorship, credited, tags_by_name
 
@@ -17,18 +18,38 @@ from statements.models import Authorship, credited, tags_by_name
 # turns each raw HTML element into plain text. The archive keeps no images (the page shows
 # none either): an image in a text, which names a file of the site it came from, becomes
 # its caption in brackets, instead of a missing file that stops Typst.
-RAW_HTML_AS_TEXT = b"""
+# Raw blocks for any other output (```{=typst}, `...`{=latex}) are dropped: a PDF must not
+# say what the page does not. Links follow the page's rules (statements.core.rendering's
+# ALLOWED_URL_SCHEMES): one to any other scheme (javascript:, data:, vbscript:) keeps its
+# text and loses its target, as does a relative one (a book has no site to be relative to);
+# a note's or a heading's (#...) is kept.
+_ALLOWED_LUA = ", ".join(f'["{scheme}"] = true' for scheme in sorted(ALLOWED_URL_SCHEMES))
+BODY_FILTER = (
+    "local ALLOWED = {"
+    + _ALLOWED_LUA
+    + "}"
+    + """
 function RawInline(el)
   if el.format:match("html") then return pandoc.Str(el.text) end
+  return {}
 end
 function RawBlock(el)
   if el.format:match("html") then return pandoc.Para({pandoc.Str(el.text)}) end
+  return {}
+end
+function Link(el)
+  -- As browsers read an address: control characters and spaces do not count.
+  local target = el.target:gsub("[%c%s]", "")
+  if target:sub(1, 1) == "#" then return nil end
+  local scheme = target:match("^([%a][%w+.-]*):")
+  if not (scheme and ALLOWED[scheme:lower()]) then return el.content end
 end
 function Image(el)
   if #el.caption == 0 then return {} end
   return pandoc.Span({pandoc.Str("["), pandoc.Span(el.caption), pandoc.Str("]")})
 end
 """
+).encode()
 
 PAPERS = {"a4": "a4", "letter": "us-letter", "a5": "a5"}
 
@@ -115,7 +136,7 @@ def _pandoc(markdown: str, *, to: str, metadata: dict, args=(), files=None, lua=
         extra_args=("--metadata-file=metadata.json", "--lua-filter=text.lua", *args),
         files={
             "metadata.json": json.dumps(metadata).encode(),
-            "text.lua": RAW_HTML_AS_TEXT + lua,
+            "text.lua": BODY_FILTER + lua,
             **(files or {}),
         },
     )

@@ -300,3 +300,51 @@ def test_opds_and_the_api_link_the_books(client):
     data = client.get(f"/api/statements/{made.slug}/").json()
     assert data["downloads"]["epub"].endswith(f"/statements/{made.slug}.epub")
     assert data["downloads"]["pdf"].endswith(f"/statements/{made.slug}.pdf")
+
+
+HOSTILE_BODY = """Read [the call](javascript:alert(1)), [the data](data:text/html,<b>x</b>),
+[the old one](VBScript:msgbox(1)), [the spaced one](java%09script:alert(1)) and
+[the real one](https://example.org/call) or [write](mailto:dock@example.org).
+
+```{=typst}
+#text(fill: red)[SECRET TYPST BLOCK]
+```
+
+An inline `#text[SECRET INLINE]`{=typst} and `\\textbf{SECRET LATEX}`{=latex}.
+"""
+
+
+def pdf_links(content: bytes) -> list[str]:
+    links = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                links.append(str(action["/URI"]))
+    return links
+
+
+@pytest.mark.django_db
+def test_books_keep_the_pages_link_rules_and_drop_raw_blocks():
+    """What the page strips, the EPUB and the PDF strip too: links to javascript:, data:
+    and vbscript: keep their text and lose their target; raw Typst or LaTeX never runs."""
+    made = statement(body=HOSTILE_BODY)
+    page = made.body_html.lower()
+    assert 'href="javascript:' not in page and 'href="data:' not in page
+    assert 'href="vbscript:' not in page
+    pdf = editions.edition_make(made, fmt="pdf", options=EditionOptions())
+    text = pdf_text(pdf)
+    assert "the call" in text and "the data" in text and "the old one" in text
+    assert "SECRET" not in text
+    links = pdf_links(pdf)
+    assert "https://example.org/call" in links and "mailto:dock@example.org" in links
+    assert not [link for link in links if not link.startswith(("https:", "http:", "mailto:"))]
+    epub = zipfile.ZipFile(
+        io.BytesIO(editions.edition_make(made, fmt="epub", options=EditionOptions(paper="")))
+    )
+    chapters = " ".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    lowered = chapters.lower()
+    for scheme in ("javascript:", "data:", "vbscript:"):
+        assert f'href="{scheme}' not in lowered, scheme
+    assert "SECRET" not in chapters and 'href="https://example.org/call"' in chapters
+    assert "the call" in chapters
