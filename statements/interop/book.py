@@ -4,9 +4,9 @@ The book lives in the reader's browser, in a signed cookie of its own (the ids o
 statements and its title), not in a server-side session: adding to a book writes no row,
 and the page cache, which never serves a reader who has a session cookie (an editor's, who
 may see drafts), keeps serving a reader who has a book. The forms that change a book sit on
-cached pages shared by every reader, which cannot carry a per-reader CSRF token; they only
-change the reader's own book of public statements, and the cookie is SameSite=Lax, so they
-are exempt (see book_change).
+cached pages shared by every reader, which cannot carry a per-reader CSRF token; instead a
+change is taken only from the archive's own pages, as the browser says (``Origin`` and
+``Sec-Fetch-Site``): another site's form cannot add, replace or clear a reader's book.
 
 A book is shareable by address: ``/book/?s=slug1,slug2&title=…`` shows it, and its files are
 ``/book/book.epub`` and ``/book/book.pdf`` with the same parameters (without them, the
@@ -153,13 +153,39 @@ def _moved(ids: list[int], pk: int, step: int) -> list[int]:
     return ids
 
 
-# Exempt from CSRF checks (see the module's docstring): a forged request can at worst add a
-# public statement to a reader's book, and a SameSite=Lax cookie is not sent with one.
+def from_this_site(request: HttpRequest) -> bool:
+    """Whether the browser says the request comes from one of the archive's own pages:
+    ``Sec-Fetch-Site`` same-origin (or none: typed or bookmarked), and ``Origin``, when
+    sent, the archive's own. A browser sends both with every cross-site form; a request
+    with neither comes from no browser's page, and carries no reader's cookie."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None and fetched_from not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    return origin in allowed
+
+
+# Exempt from Django's CSRF checks, which need a per-reader token a shared cached page cannot
+# carry (see the module's docstring): the browser's own headers say where the form was.
 @csrf_exempt
 @require_POST
 def book_change(request: HttpRequest) -> HttpResponse:
     """Add, remove or move a statement (``action``, ``s``), set the ``title``, ``clear`` the
-    book, or ``keep`` a shared one (``s`` a list) as the reader's own; then back to /book/."""
+    book, or ``keep`` a shared one (``s`` a list) as the reader's own; then back to /book/.
+    Only from the archive's own pages (from_this_site): 403 otherwise."""
+    if not from_this_site(request):
+        return render(
+            request,
+            "400.html",
+            {
+                "message": "This change to your book came from another site and was refused. "
+                "Change your book from its own page, /book/."
+            },
+            status=403,
+        )
     action, slug = request.POST.get("action", ""), request.POST.get("s", "").strip()
     title, ids = _reader_book(request)
     query: dict[str, str] = {}

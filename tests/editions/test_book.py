@@ -319,3 +319,39 @@ def test_each_statement_sets_its_language_in_a_content_block_not_a_layout_block(
     assert source.count('#[\n#set text(lang: "ru")') == 1
     assert source.count('#[\n#set text(lang: "en")') == 2
     assert "#block[" not in source  # around a book-length text, one took Typst past 2 GB
+
+
+@pytest.mark.django_db
+def test_another_sites_form_cannot_change_a_readers_book(reader, three):
+    """A cross-site form posting to /book/change/ replaced or cleared the reader's book; the
+    browser's Origin and Sec-Fetch-Site headers now say where a change came from."""
+    add(reader, three[0])
+    before = reader.cookies[book_views.COOKIE].value
+    forged = [
+        {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},  # a browser without Sec-Fetch-*
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},  # a sibling subdomain is another site's page
+        {"HTTP_ORIGIN": "null"},  # a sandboxed frame
+    ]
+    for headers in forged:
+        for data in (
+            {"action": "clear"},
+            {"action": "keep", "s": three[1].slug},
+            {"action": "title", "title": "Owned"},
+            {"action": "add", "s": three[2].slug},
+        ):
+            response = reader.post("/book/change/", data, **headers)
+            assert response.status_code == 403, (headers, data)
+            assert "came from another site" in response.content.decode()
+            assert book_views.COOKIE not in response.cookies
+    assert reader.cookies[book_views.COOKIE].value == before
+    # The archive's own page: as a browser sends it.
+    own = reader.post(
+        "/book/change/",
+        {"action": "remove", "s": three[0].slug},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert own.status_code == 303
+    assert '<ol class="book-list"' not in reader.get("/book/").content.decode()  # emptied
