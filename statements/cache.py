@@ -28,6 +28,7 @@ statements' ``s:``. A change that names nothing moves everything.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from prometheus_client import Counter
 
@@ -139,11 +141,58 @@ def _timeout() -> int:
     return ttl
 
 
-def _address(request: HttpRequest, params: tuple[str, ...]) -> str:
+# The forms a parameter takes in the addresses the archive writes itself. A page asked for
+# with any other (page=01, a doubled space in q, a long value) is served but not kept: no
+# one can fill the cache by varying them. Search words are free, but as the search cleans
+# them (search_text_clean) and as long as it reads them.
+_CANONICAL = {
+    "page": re.compile(r"[1-9][0-9]{0,4}"),
+    "sort": re.compile(r"-?[a-z_]{1,20}"),
+    "kind": re.compile(r"[a-z]{1,20}"),
+    "lang": re.compile(r"[a-z]{2,3}"),
+    "year": re.compile(r"[0-9]{1,4}"),
+    "from": re.compile(r"[0-9]{1,4}(-[0-9]{2}){0,2}"),
+    "to": re.compile(r"[0-9]{1,4}(-[0-9]{2}){0,2}"),
+    "tag": re.compile(r"[-\w]{1,100}"),
+    "author": re.compile(r"[-\w]{1,100}"),
+    "q": re.compile(r"\S+( \S+)*"),
+}
+_REPEATED = {"tag": 5}  # at most this many, in order, none twice
+_QUERY_CHARS = 300  # statements.search.query.MAX_QUERY_LENGTH
+
+
+def _address(request: HttpRequest, params: tuple[str, ...]) -> str | None:
     """The page's address as the cache knows it: host, path and only the parameters the page
-    reads (``?cb=…`` and the like make no new entry), names in order, values as given."""
-    kept = [(name, value) for name in sorted(params) for value in request.GET.getlist(name)]
-    return f"{request.get_host()}{request.path}?{urlencode(kept)}"
+    reads (``?cb=…`` and the like make no new entry), names in order; None when the page
+    is not to be kept: a host or a parameter in a form the archive never writes."""
+    host = _host(request)
+    if host is None:
+        return None
+    kept = []
+    for name in sorted(params):
+        values = request.GET.getlist(name)
+        if len(values) > _REPEATED.get(name, 1) or (
+            len(values) > 1 and values != sorted(set(values))
+        ):
+            return None
+        pattern = _CANONICAL.get(name)
+        for value in values:
+            if len(value) > _QUERY_CHARS or (pattern is not None and not pattern.fullmatch(value)):
+                return None
+            kept.append((name, value))
+    return f"{host}{request.path}?{urlencode(kept)}"
+
+
+def _host(request: HttpRequest) -> str | None:
+    """The host a page is kept under: one ALLOWED_HOSTS names exactly (not by a pattern),
+    with no port, the scheme's own or the server's; else None. Pages carry absolute
+    addresses made from the host, so each host needs its own entries, and varying the port
+    must not make new ones."""
+    name, port = split_domain_port(request.get_host())
+    if name not in settings.ALLOWED_HOSTS:
+        return None
+    own = {"", request.META.get("SERVER_PORT", ""), "443" if request.is_secure() else "80"}
+    return request.get_host().lower() if port in own else None
 
 
 def _versions(cache, keys: list[str]) -> list[str]:
@@ -172,8 +221,11 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
             if page_cache_enabled():
                 PAGE_CACHE.labels("bypassed").inc()
             return view(request, *args, **kwargs)
-        cache = caches[CACHE_ALIAS]
         address = _address(request, params)
+        if address is None:
+            PAGE_CACHE.labels("bypassed").inc()
+            return view(request, *args, **kwargs)
+        cache = caches[CACHE_ALIAS]
         key = "public-page:" + hashlib.sha256(address.encode()).hexdigest()
         settled = _debt_settled(cache)
         found = cache.get_many([GENERATION_KEY, key])

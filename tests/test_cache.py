@@ -317,3 +317,52 @@ def test_an_owed_invalidation_keeps_cached_pages_out_until_it_is_paid(client, ca
     assert not PageCacheDebt.objects.exists()
     get(client, "/statements/")
     assert get(client, "/statements/")[1] == 0  # served from the cache again
+
+
+def entries() -> int:
+    """The page entries the cache holds (the test cache is Django's local memory one)."""
+    return sum(1 for key in cache._cache if "public-page:" in key)
+
+
+@pytest.mark.django_db
+def test_varying_the_port_or_a_parameter_makes_no_new_entries(client, caching, settings):
+    """About 1.4 GB were held per 100 requests a second: every Host port and every form of
+    a parameter the page reads made an entry. Only the forms the archive writes do now."""
+    make_statement("Cached", tags=["docks"])
+    settings.ALLOWED_HOSTS = ["archive.example", "testserver"]
+    client.get("/statements/", HTTP_HOST="archive.example")
+    client.get("/statements/?page=1", HTTP_HOST="archive.example")
+    kept = entries()
+    assert kept == 2
+    for variant in (
+        {"HTTP_HOST": "archive.example:1234"},
+        {"HTTP_HOST": "archive.example:9999"},
+        {"HTTP_HOST": "ARCHIVE.example:81"},
+    ):
+        assert client.get("/statements/", **variant).status_code == 200
+    for query in ("page=01", "page=1&page=1", "tag=docks&tag=docks", "sort=" + "x" * 400,
+                  "year=02024", "lang=english"):  # fmt: skip
+        assert client.get(f"/statements/?{query}", HTTP_HOST="archive.example").status_code < 500
+    for query in ("q=docks%20%20strike", "q=%20docks", "q=" + "word%20" * 80):
+        assert client.get(f"/search/?{query}", HTTP_HOST="archive.example").status_code < 500
+    assert entries() == kept
+    # A host ALLOWED_HOSTS admits by a pattern only is served, never kept.
+    settings.ALLOWED_HOSTS = [".example", "testserver"]
+    assert client.get("/statements/", HTTP_HOST="any.thing.example").status_code == 200
+    assert entries() == kept
+    # The forms the archive writes are kept, each once.
+    client.get("/search/?q=docks+strike", HTTP_HOST="testserver")
+    client.get("/statements/?tag=docks", HTTP_HOST="testserver")
+    client.get("/statements/?tag=docks", HTTP_HOST="testserver")
+    assert entries() == kept + 2
+
+
+def test_the_deployed_redis_bounds_its_memory_and_evicts_only_what_expires():
+    """deploy/compose.yaml's Redis holds the page cache and the task queue: a memory bound,
+    and an eviction policy that takes only entries with a lifetime (pages), never the
+    queue's messages; tests/faults/test_deploy.py runs it with the same arguments."""
+    from tests.faults.servers import compose_redis_arguments
+
+    arguments = compose_redis_arguments()
+    assert arguments[arguments.index("--maxmemory") + 1] == "1gb"
+    assert arguments[arguments.index("--maxmemory-policy") + 1] == "volatile-lru"

@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 from archive.environment import environ_without_settings
 from tests.plugin import ROOT
 
@@ -220,15 +222,26 @@ def get(url: str, *, timeout: float = 10, headers: dict | None = None):
         return 0, {}, b""
 
 
+def compose_redis_arguments() -> list[str]:
+    """The arguments deploy/compose.yaml gives redis-server (its memory bound and eviction
+    policy among them), without the program's name."""
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    command = compose["services"]["redis"]["command"]
+    assert command[0] == "redis-server"
+    return [str(part) for part in command[1:]]
+
+
 class Redis:
     """A redis-server of the test's own, which it may pause (SIGSTOP: unreachable, its
-    entries kept, as behind a network partition) and resume."""
+    entries kept, as behind a network partition) and resume. ``deployed``: with the
+    arguments of deploy/compose.yaml."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, deployed: bool = False) -> None:
         self.port = free_port()
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        arguments = compose_redis_arguments() if deployed else ["--save", ""]
         self.process = subprocess.Popen(  # noqa: S603
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", *arguments],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

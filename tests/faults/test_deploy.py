@@ -66,7 +66,7 @@ def proxy_config(folder: Path, *, listen: int, web: list[str]) -> Path:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     nginx = nginx_binary()
-    primary, redis = Database("deploy-primary"), Redis()
+    primary, redis = Database("deploy-primary"), Redis(deployed=True)
     folder = tmp_path_factory.mktemp("deploy")
     plain = environment(primary.url)
     site_prepare(plain, editor=False)
