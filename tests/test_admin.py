@@ -552,20 +552,49 @@ class TestSignInThrottle:
             REMOTE_ADDR=address,
         )
 
-    def test_an_account_is_locked_after_five_failures_from_any_address(self, client, editor):
-        for n in range(4):
-            assert self.sign_in(client, "editor", "guess", f"203.0.113.{n}").status_code == 200
+    def test_five_failures_lock_that_account_from_that_address_only(self, client, editor):
+        """A stranger's five guesses locked the account from every address for 15 minutes:
+        now the account and the address together."""
+        for _ in range(4):
+            assert self.sign_in(client, "editor", "guess", "203.0.113.4").status_code == 200
         assert self.sign_in(client, "editor", "guess", "203.0.113.4").status_code == 429
-        refused = self.sign_in(client, "editor", self.PASSWORD, "198.51.100.9")
+        refused = self.sign_in(client, "editor", self.PASSWORD, "203.0.113.4")
         assert refused.status_code == 429
         assert "Too many failed sign-ins" in refused.content.decode()
+        # The editor, elsewhere, signs in.
+        assert self.sign_in(client, "editor", self.PASSWORD, "198.51.100.9").status_code == 302
 
-    def test_an_address_is_locked_after_five_failures_on_any_account(self, client, editor):
-        for n in range(5):
-            self.sign_in(client, f"nobody-{n}", "guess", "203.0.113.77")
-        assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.77").status_code == 429
-        # The account itself is not locked: from elsewhere, the right password gets in.
-        assert self.sign_in(client, "editor", self.PASSWORD, "198.51.100.1").status_code == 302
+    def test_guesses_on_other_accounts_lock_no_one_else(self, client, editor):
+        for n in range(10):
+            self.sign_in(client, f"nobody-{n % 2}", "guess", "203.0.113.77")
+        assert self.sign_in(client, "editor", self.PASSWORD, "203.0.113.77").status_code == 302
+
+    def test_behind_a_trusted_proxy_the_client_is_its_forwarded_address(
+        self, client, editor, settings
+    ):
+        settings.ARCHIVE_TRUSTED_PROXIES = ["10.0.0.2", "10.1.0.0/16"]
+
+        def through_proxy(password, forwarded, remote="10.0.0.2"):
+            return client.post(
+                "/admin/login/?next=/admin/",
+                {"username": "editor", "password": password},
+                REMOTE_ADDR=remote,
+                HTTP_X_FORWARDED_FOR=forwarded,
+            )
+
+        # The stranger at 203.0.113.5 claims to be 198.51.100.7; nginx appends the address
+        # it was reached from, so the right-most untrusted one is the stranger's.
+        for _ in range(5):
+            through_proxy("guess", "198.51.100.7, 203.0.113.5, 10.1.2.3")
+        assert through_proxy(self.PASSWORD, "203.0.113.5").status_code == 429
+        assert through_proxy(self.PASSWORD, "198.51.100.7").status_code == 302
+        client.logout()
+        # From an address that is no trusted proxy, X-Forwarded-For is not believed.
+        for _ in range(5):
+            through_proxy("guess", "192.0.2.50", remote="203.0.113.66")
+        assert through_proxy(self.PASSWORD, "192.0.2.50").status_code == 302
+        client.logout()
+        assert through_proxy(self.PASSWORD, "192.0.2.1", remote="203.0.113.66").status_code == 429
 
     def test_a_success_clears_the_count(self, client, editor):
         for _ in range(4):

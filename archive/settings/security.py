@@ -69,8 +69,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in guesses are limited: after AXES_FAILURE_LIMIT failures for one account, or from one
-# address, sign-in is refused there for AXES_COOLOFF_MINUTES.
+# The proxies in front of the web hosts (addresses or networks): from them, and only from
+# them, the client's address is read from X-Forwarded-For (infra.clients). deploy/ names its
+# nginx; empty, every request's address is the connection's.
+ARCHIVE_TRUSTED_PROXIES = env.list("ARCHIVE_TRUSTED_PROXIES", default=[])
+
+# Sign-in guesses are limited: after AXES_FAILURE_LIMIT failures for one account from one
+# client address, sign-in to that account is refused from that address for
+# AXES_COOLOFF_MINUTES. Never by account alone, nor by address alone: a stranger's five
+# guesses must not lock an editor out, nor, behind a proxy, everyone.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -78,7 +85,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the two together
+AXES_CLIENT_IP_CALLABLE = "infra.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 

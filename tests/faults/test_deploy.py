@@ -6,6 +6,7 @@ PostgreSQL with a streaming replica (pg_basebackup), and Redis as page cache and
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+import requests.adapters
 import yaml
 
 from archive.environment import variables_read
@@ -69,7 +71,7 @@ def deployment(tmp_path_factory):
     primary, redis = Database("deploy-primary"), Redis(deployed=True)
     folder = tmp_path_factory.mktemp("deploy")
     plain = environment(primary.url)
-    site_prepare(plain, editor=False)
+    site_prepare(plain, editor=True)
     replica = Database("deploy-replica", primary=primary)
     env = environment(
         primary.url,
@@ -80,6 +82,10 @@ def deployment(tmp_path_factory):
         ARCHIVE_NO_PAGE_CACHE="0",
         MEDIA_ROOT=str(folder / "media"),  # the Compose file's shared volume
         LOG_FORMAT="json",
+        ARCHIVE_TRUSTED_PROXIES="127.0.0.1",  # the proxy, as the Compose file names its own
+        # Plain http here (TLS is in front of the proxy in production): cookies go over it.
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
     )
     webs = [Gunicorn(env, workers=1, log=folder / f"web{n}.log") for n in (1, 2)]
     worker = Worker(env, folder / "worker.log")
@@ -149,6 +155,82 @@ def test_readers_go_through_the_proxy_to_both_hosts_and_a_worker(deployment):
         assert time.monotonic() < deadline, "the worker did not make the PDF"
         time.sleep(0.3)
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections made from a loopback address of the test's choosing: another client."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client_at(address: str) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", FromAddress(address))
+    return session
+
+
+def sign_in(session: requests.Session, base: str, password: str) -> int:
+    login = base + "/admin/login/"
+    session.get(login, timeout=10)
+    return session.post(
+        login,
+        data={
+            "username": "editor",
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        headers={"X-Forwarded-For": "198.51.100.1"},  # believed by nobody
+        timeout=10,
+        allow_redirects=False,
+    ).status_code
+
+
+def test_through_the_proxy_a_strangers_guesses_lock_only_the_stranger(deployment):
+    """Behind the proxy every sign-in came from its address: five wrong passwords locked
+    the account for everyone. The web hosts read the client's address from the proxy's
+    X-Forwarded-For (and from no one else's), and lock the account and address together."""
+    base, _, _ = deployment
+    stranger, editor = client_at("127.0.0.2"), client_at("127.0.0.3")
+    tried = [sign_in(stranger, base, "guess") for _ in range(5)]
+    assert tried == [200, 200, 200, 200, 429], tried
+    assert sign_in(stranger, base, "a long pass phrase") == 429  # the stranger stays out
+    assert sign_in(editor, base, "a long pass phrase") == 302  # the editor signs in
+
+
+def test_slow_clients_holding_half_sent_requests_do_not_stall_the_site(deployment):
+    """100 sockets each holding a half-sent request (headers not finished, or a body that
+    never comes) against gunicorn's 24 threads a host: the proxy buffers them, and every
+    health probe and page is still answered at once."""
+    base, _, _ = deployment
+    host, port = base.removeprefix("http://").split(":")
+    held = []
+    try:
+        for n in range(100):
+            held_socket = socket.create_connection((host, int(port)), timeout=5)
+            if n % 2:
+                held_socket.sendall(b"GET /statements/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            else:
+                held_socket.sendall(
+                    b"POST /book/change/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 100000\r\n\r\naction=add&s="
+                )
+            held.append(held_socket)
+        time.sleep(1)  # the proxy has them all
+        # Each within the probe's timeout (gunicorn alone let 19 of 20 probes time out with
+        # 30 sockets held: its threads wait on the half-sent requests).
+        for path in ["/healthz", "/statements/", "/healthz", "/"] * 5:
+            assert requests.get(base + path, timeout=20).status_code == 200, path
+    finally:
+        for held_socket in held:
+            held_socket.close()
 
 
 def test_a_web_host_going_down_costs_readers_nothing(deployment):
