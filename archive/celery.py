@@ -48,5 +48,7 @@ def _periodic_tasks(sender, **kwargs) -> None:
             "task": "archive.check_sources",
             "schedule": beat_schedule(settings.ARCHIVE_CHECK_SOURCES_SCHEDULE),
             "kwargs": {"older_than_hours": settings.ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS},
-        }
+        },
+        # Readers' books nobody asked for again, and the shelf kept within its size.
+        "expire-books": {"task": "archive.expire_books", "schedule": 24 * 3600.0},
     }

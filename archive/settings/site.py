@@ -24,6 +24,13 @@ ARCHIVE_CONVERSION_CPU_SECONDS = env.float("ARCHIVE_CONVERSION_CPU_SECONDS", def
 ARCHIVE_CONVERSION_MEMORY_MB = env.int("ARCHIVE_CONVERSION_MEMORY_MB", default=1024)
 # A reader's book (the bookbuilder) made in the request: pandoc and Typst together.
 ARCHIVE_BOOK_CPU_SECONDS = env.float("ARCHIVE_BOOK_CPU_SECONDS", default=25.0)
+# Readers' books (statements.editions.shelf): new ones made for one client an hour; days a
+# book nobody asks for again is kept; all of them together, at most.
+ARCHIVE_BOOK_BUILDS_PER_HOUR = env.int("ARCHIVE_BOOK_BUILDS_PER_HOUR", default=20)
+ARCHIVE_BOOKS_KEEP_DAYS = env.int("ARCHIVE_BOOKS_KEEP_DAYS", default=7)
+ARCHIVE_BOOKS_MAX_MB = env.int("ARCHIVE_BOOKS_MAX_MB", default=2048)
+# A rate limit whose cache is away lets the request through (django-ratelimit).
+RATELIMIT_FAIL_OPEN = True
 # On the command line and the task queue's workers (imports, editions, books), per
 # conversion and per book:
 ARCHIVE_BATCH_CPU_SECONDS = env.float("ARCHIVE_BATCH_CPU_SECONDS", default=300.0)

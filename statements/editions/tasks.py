@@ -19,6 +19,7 @@ from infra.queue import enqueue, queue_configured
 from statements.core.bounded import WALL_FACTOR, ConversionError
 from statements.editions.bookbuilder import Book, book_check, book_make, book_name, book_statements
 from statements.editions.services import EditionOptions, edition_make, edition_name, kept_file
+from statements.editions.shelf import BOOKS, book_shelved, books_expire
 from statements.models import Job
 
 # A worker's safety net for one file: its conversions are bounded by processor time, each
@@ -39,7 +40,8 @@ MAX_FILES_WAITING = 50
 
 def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | None:
     """The kept file's storage name, made now if need be; or None while a worker makes it
-    (queued now, or by an earlier request). ConversionError when it could not be made."""
+    (queued now, or by an earlier request). ConversionError when it could not be made. A
+    book made is put on the shelf (editions.shelf), which keeps books within bounds."""
     from django.core.files.storage import default_storage
 
     if default_storage.exists(name):
@@ -65,14 +67,20 @@ def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | N
         if enqueue(task, name, *args):
             return None
         Job.objects.filter(pk=job.pk).delete()  # the broker did not take it: made here
-    return kept_file(name, make)[0]
+    _made(*kept_file(name, make))
+    return name
+
+
+def _made(name: str, now: bool) -> None:
+    if now and name.startswith(BOOKS):
+        book_shelved(name)
 
 
 def _file_job(name: str, make: Callable[[], bytes]) -> None:
     """On a worker: make the file a reader asked for, and say how it went."""
     Job.objects.filter(key=name).update(state=Job.RUNNING, updated_at=timezone.now())
     try:
-        kept_file(name, make)
+        _made(*kept_file(name, make))
     except ConversionError as error:
         Job.objects.filter(key=name).update(
             state=Job.FAILED, message=str(error), updated_at=timezone.now()
@@ -127,3 +135,10 @@ def edition_file_for_reader(statement, *, fmt: str, options: EditionOptions) -> 
         edition_build,
         *(statement.pk, fmt, options.paper, options.imposed),
     )
+
+
+@shared_task(name="archive.expire_books")
+def books_expire_task() -> dict:
+    """The beat's daily clean-up of the readers' books (editions.shelf.books_expire)."""
+    report = books_expire()
+    return {"expired": report.expired, "over_quota": report.over_quota, "strays": report.strays}

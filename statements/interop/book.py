@@ -35,6 +35,8 @@ from statements.editions.bookbuilder import (
     MAX_TEXT_BYTES,
     Book,
     BookError,
+    book_check,
+    book_name,
     book_statements,
     book_title_clean,
 )
@@ -42,6 +44,7 @@ from statements.editions.services import (
     EditionOptionError,
     edition_options_parse,
 )
+from statements.editions.shelf import book_known, book_requested, build_refused
 from statements.editions.tasks import book_file_for_reader
 from statements.interop.views import being_made, kept_file_response, unavailable
 from statements.models import Authorship, credited
@@ -243,6 +246,18 @@ def _added(request: HttpRequest, ids: list[int], slug: str) -> tuple[list[int], 
     return ids, query
 
 
+def _too_many_books() -> HttpResponse:
+    response = HttpResponse(
+        f"You have had {settings.ARCHIVE_BOOK_BUILDS_PER_HOUR} new books made in the last hour, "
+        "the most the archive makes for one reader: try again within the hour. Books already "
+        "made (those others asked for, and your own) are served as always.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "3600"
+    return response
+
+
 def _referer_path(request: HttpRequest) -> str:
     """The path of the page the form was on, when it is on this site."""
     referer = request.headers.get("Referer", "")
@@ -258,6 +273,10 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         book, shared = _book(request, bodies=True)
         options = edition_options_parse(fmt, request.GET)
+        book_check(book)
+        kept = book_name(book, fmt=fmt, options=options)
+        if not book_known(kept) and build_refused(request):
+            return _too_many_books()
         name = book_file_for_reader(book, fmt=fmt, options=options)
     except (BookError, EditionOptionError) as error:
         return bad_request(request, str(error))
@@ -268,6 +287,7 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     if name is None:
         return being_made(request, "book")
+    book_requested(name)
     # A shared address names its content; the reader's own book depends on their cookie.
     return kept_file_response(
         name,

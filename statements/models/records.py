@@ -128,3 +128,18 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.state})"
+
+
+class KeptBook(models.Model):
+    """A reader's book file kept in the media storage (``books/…``), its size, and when a
+    reader last asked for it: books nobody asks for again are removed after
+    ARCHIVE_BOOKS_KEEP_DAYS, and the least recently asked for first when all of them pass
+    ARCHIVE_BOOKS_MAX_MB (statements.editions.shelf). Statements' own editions are kept."""
+
+    name = models.CharField(max_length=300, unique=True)
+    size = models.PositiveBigIntegerField()
+    made_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name
