@@ -91,9 +91,10 @@ class Revision:
         """A state the public saw (or sees): published, its time come, and still the
         statement's state at that time. A version replaced before its publication time (a
         name removed before a scheduled publication) was never public, and never is."""
-        if self.deleted or not public_at(self.status, self.published_at, timezone.now()):
+        published_at = self.published_at
+        if self.deleted or not public_at(self.status, published_at, timezone.now()):
             return False
-        return self.until is None or self.until > self.published_at
+        return published_at is not None and (self.until is None or self.until > published_at)
 
     @property
     def reason(self) -> str:
