@@ -50,6 +50,16 @@ class ParsedQuery(SearchQuery):
         return "%s::tsquery", [self.tsquery]
 
 
+def _refused_query(error: Exception) -> bool:
+    """Whether PostgreSQL refused the query itself (too complex, malformed), not failed."""
+    state = getattr(error.__cause__, "sqlstate", None) or ""
+    message = str(error)
+    return (
+        state.startswith(("54", "22", "42601"))  # limits passed, bad data, syntax
+        or (state == "XX000" and "tsquery" in message)  # "tsquery stack too small"
+    )
+
+
 def search_query(text: str) -> SearchQuery | None:
     """The text parsed in websearch style by every configuration, OR-ed: each statement is
     matched in the language it was indexed in, and the GIN index serves every branch.
@@ -71,6 +81,8 @@ def search_query(text: str) -> SearchQuery | None:
             )
             parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
     except DatabaseError as error:
+        if not _refused_query(error):
+            raise  # the database away, say: the reader's query is not at fault
         # "tsquery stack too small" for forty hyphens in a row, and the like.
         raise SearchSyntaxError(
             "This search cannot be run: it has too many operators (-, OR, quotes) for the "

@@ -536,3 +536,27 @@ def test_forty_hyphens_are_refused_with_the_reason(client):
     assert api.status_code == 400 and "too many operators" in api.json()["detail"]
     opds = client.get("/opds/search/", {"q": "-" * 40})
     assert opds.status_code == 400 and "too many operators" in opds.content.decode()
+
+
+def test_a_database_failure_during_the_parse_is_no_400():
+    """Only a query PostgreSQL refuses is the reader's fault: a lost connection stays an
+    error of the archive's (500 or 503, never a 400 telling the reader to change words;
+    tests/faults/test_replica.py stops a replica under searches)."""
+    from django.db import DatabaseError, OperationalError
+
+    from statements.search.query import _refused_query
+
+    class Cause(Exception):
+        def __init__(self, sqlstate):
+            self.sqlstate = sqlstate
+
+    def wrapped(kind, message, sqlstate):
+        try:
+            raise kind(message) from Cause(sqlstate)
+        except kind as error:
+            return error
+
+    assert _refused_query(wrapped(DatabaseError, "tsquery stack too small", "XX000"))
+    assert _refused_query(wrapped(DatabaseError, "syntax error in tsquery", "42601"))
+    assert not _refused_query(wrapped(OperationalError, "server closed the connection", "08006"))
+    assert not _refused_query(wrapped(OperationalError, "the database is shutting down", "57P01"))
