@@ -101,11 +101,14 @@ def book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, impo
     _file_job(name, lambda: book_make(book, fmt=fmt, options=options))
 
 
-def book_file_for_reader(book: Book, *, fmt: str, options: EditionOptions) -> str | None:
+def book_file_for_reader(
+    book: Book, *, fmt: str, options: EditionOptions, name: str = ""
+) -> str | None:
     """The book's kept file, or None while a worker makes it (see kept_or_queued).
-    BookError when the book is past its limits."""
+    BookError when the book is past its limits. ``name``: its book_name, when known (it
+    reads every statement's text)."""
     book_check(book)
-    name = book_name(book, fmt=fmt, options=options)
+    name = name or book_name(book, fmt=fmt, options=options)
     ids = [statement.pk for statement in book.statements]
     return kept_or_queued(
         name,

@@ -274,10 +274,10 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
         book, shared = _book(request, bodies=True)
         options = edition_options_parse(fmt, request.GET)
         book_check(book)
-        kept = book_name(book, fmt=fmt, options=options)
-        if not book_known(kept) and build_refused(request):
+        name = book_name(book, fmt=fmt, options=options)
+        if not book_known(name) and build_refused(request):
             return _too_many_books()
-        name = book_file_for_reader(book, fmt=fmt, options=options)
+        name = book_file_for_reader(book, fmt=fmt, options=options, name=name)
     except (BookError, EditionOptionError) as error:
         return bad_request(request, str(error))
     except ConversionError as error:
