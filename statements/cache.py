@@ -188,11 +188,10 @@ def _host(request: HttpRequest) -> str | None:
     with no port, the scheme's own or the server's; else None. Pages carry absolute
     addresses made from the host, so each host needs its own entries, and varying the port
     must not make new ones."""
-    name, port = split_domain_port(request.get_host())
-    if name not in settings.ALLOWED_HOSTS:
-        return None
+    host = request.get_host()
+    name, port = split_domain_port(host)
     own = {"", request.META.get("SERVER_PORT", ""), "443" if request.is_secure() else "80"}
-    return request.get_host().lower() if port in own else None
+    return host.lower() if name in settings.ALLOWED_HOSTS and port in own else None
 
 
 def _versions(cache, keys: list[str]) -> list[str]:

@@ -2,8 +2,9 @@
 ``/book/book.pdf?s=…&title=…`` makes a new file, so the files are bounded.
 
 - A client (by its address, infra.clients) may have at most ARCHIVE_BOOK_BUILDS_PER_HOUR
-  books made that the archive did not keep already (django-ratelimit, in the shared cache);
-  a kept book is served to anyone, any number of times.
+  books made that the archive did not keep already or was not making (django-ratelimit, in
+  the shared cache; editions.tasks.kept_or_queued admits each new one); a kept book is
+  served to anyone, any number of times.
 - A book nobody has asked for in ARCHIVE_BOOKS_KEEP_DAYS is removed (``manage.py
   expire_books``, and the task queue's beat once a day).
 - All books together stay under ARCHIVE_BOOKS_MAX_MB: past it, the least recently asked
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from infra.clients import client_address
-from statements.models import Job, KeptBook
+from statements.models import KeptBook
 
 log = logging.getLogger(__name__)
 # A book's last request is written at most this often (a popular book is not a write a read).
@@ -34,23 +35,20 @@ TOUCH_EVERY = datetime.timedelta(hours=1)
 BOOKS = "books/"
 
 
-def build_refused(request: HttpRequest) -> bool:
-    """Whether this client has had its hour's share of new books made (counted now)."""
-    return is_ratelimited(
+class BuildRefused(Exception):
+    """This client has had its hour's share of new books made."""
+
+
+def build_admitted(request: HttpRequest) -> None:
+    """Count a new book made for this client; BuildRefused past its hour's share."""
+    if is_ratelimited(
         request,
         group="statements.book-builds",
         key=lambda _group, asked: client_address(asked),
         rate=f"{settings.ARCHIVE_BOOK_BUILDS_PER_HOUR}/h",
         increment=True,
-    )
-
-
-def book_known(name: str) -> bool:
-    """Kept already, or being made for someone: asking for it makes nothing new."""
-    return (
-        default_storage.exists(name)
-        or Job.objects.filter(key=name, state__in=(Job.QUEUED, Job.RUNNING)).exists()
-    )
+    ):
+        raise BuildRefused
 
 
 def book_requested(name: str) -> None:
@@ -105,12 +103,11 @@ class ShelfReport:
     strays: int = 0
 
 
-def books_expire(*, now: datetime.datetime | None = None) -> ShelfReport:
+def books_expire() -> ShelfReport:
     """Remove the books nobody asked for in ARCHIVE_BOOKS_KEEP_DAYS, those past the shelf's
     size, and files under books/ the shelf has no record of (made before it kept one)
     once they are as old."""
-    now = now or timezone.now()
-    before = now - datetime.timedelta(days=settings.ARCHIVE_BOOKS_KEEP_DAYS)
+    before = timezone.now() - datetime.timedelta(days=settings.ARCHIVE_BOOKS_KEEP_DAYS)
     report = ShelfReport()
     report.expired = _remove(KeptBook.objects.filter(requested_at__lt=before).iterator())
     report.over_quota = _within_quota()

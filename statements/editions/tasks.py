@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import asdict
 
 from celery import shared_task
 from django.conf import settings
@@ -38,21 +39,29 @@ STUCK_AFTER = datetime.timedelta(minutes=5)
 MAX_FILES_WAITING = 50
 
 
-def kept_or_queued(name: str, make: Callable[[], bytes], task, *args) -> str | None:
+def kept_or_queued(
+    name: str, make: Callable[[], bytes], task, *args, admit: Callable[[], None] | None = None
+) -> str | None:
     """The kept file's storage name, made now if need be; or None while a worker makes it
-    (queued now, or by an earlier request). ConversionError when it could not be made. A
-    book made is put on the shelf (editions.shelf), which keeps books within bounds."""
+    (queued now, or by an earlier request). ConversionError when it could not be made.
+    ``admit`` is called before a file is made or queued anew, never for one kept or being
+    made (it raises to refuse: a reader's share of new books). A book made is put on the
+    shelf (editions.shelf), which keeps books within bounds."""
     from django.core.files.storage import default_storage
 
     if default_storage.exists(name):
         return name
-    if queue_configured():
-        waiting = Job.objects.filter(kind=Job.FILE, state__in=(Job.QUEUED, Job.RUNNING))
-        if not waiting.filter(key=name).exists() and waiting.count() >= MAX_FILES_WAITING:
-            # Every new address makes a new file: the queue is not made a flood of them.
-            raise ConversionError(
-                f"the archive is making {MAX_FILES_WAITING} files already; try again in a minute"
-            )
+    queue = queue_configured()
+    waiting = Job.objects.filter(kind=Job.FILE, state__in=(Job.QUEUED, Job.RUNNING))
+    queued = queue and waiting.filter(key=name).exists()
+    if queue and not queued and waiting.count() >= MAX_FILES_WAITING:
+        # Every new address makes a new file: the queue is not made a flood of them.
+        raise ConversionError(
+            f"the archive is making {MAX_FILES_WAITING} files already; try again in a minute"
+        )
+    if admit is not None and not queued:
+        admit()
+    if queue:
         job, created = Job.objects.get_or_create(key=name, defaults={"kind": Job.FILE})
         age = timezone.now() - job.updated_at
         if not created:
@@ -102,19 +111,19 @@ def book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, impo
 
 
 def book_file_for_reader(
-    book: Book, *, fmt: str, options: EditionOptions, name: str = ""
+    book: Book, *, fmt: str, options: EditionOptions, admit: Callable[[], None] | None = None
 ) -> str | None:
-    """The book's kept file, or None while a worker makes it (see kept_or_queued).
-    BookError when the book is past its limits. ``name``: its book_name, when known (it
-    reads every statement's text)."""
+    """The book's kept file, or None while a worker makes it (see kept_or_queued, which
+    calls ``admit`` before making a new one). BookError when the book is past its limits."""
     book_check(book)
-    name = name or book_name(book, fmt=fmt, options=options)
+    name = book_name(book, fmt=fmt, options=options)
     ids = [statement.pk for statement in book.statements]
     return kept_or_queued(
         name,
         lambda: book_make(book, fmt=fmt, options=options),
         book_build,
         *(ids, book.title, fmt, options.paper, options.imposed),
+        admit=admit,
     )
 
 
@@ -143,5 +152,4 @@ def edition_file_for_reader(statement, *, fmt: str, options: EditionOptions) -> 
 @shared_task(name="archive.expire_books")
 def books_expire_task() -> dict:
     """The beat's daily clean-up of the readers' books (editions.shelf.books_expire)."""
-    report = books_expire()
-    return {"expired": report.expired, "over_quota": report.over_quota, "strays": report.strays}
+    return asdict(books_expire())

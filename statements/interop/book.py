@@ -35,8 +35,6 @@ from statements.editions.bookbuilder import (
     MAX_TEXT_BYTES,
     Book,
     BookError,
-    book_check,
-    book_name,
     book_statements,
     book_title_clean,
 )
@@ -44,7 +42,7 @@ from statements.editions.services import (
     EditionOptionError,
     edition_options_parse,
 )
-from statements.editions.shelf import book_known, book_requested, build_refused
+from statements.editions.shelf import BuildRefused, book_requested, build_admitted
 from statements.editions.tasks import book_file_for_reader
 from statements.interop.views import being_made, kept_file_response, unavailable
 from statements.models import Authorship, credited
@@ -273,11 +271,11 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         book, shared = _book(request, bodies=True)
         options = edition_options_parse(fmt, request.GET)
-        book_check(book)
-        name = book_name(book, fmt=fmt, options=options)
-        if not book_known(name) and build_refused(request):
-            return _too_many_books()
-        name = book_file_for_reader(book, fmt=fmt, options=options, name=name)
+        name = book_file_for_reader(
+            book, fmt=fmt, options=options, admit=lambda: build_admitted(request)
+        )
+    except BuildRefused:
+        return _too_many_books()
     except (BookError, EditionOptionError) as error:
         return bad_request(request, str(error))
     except ConversionError as error:

@@ -153,22 +153,17 @@ def withdrawn():
     return Withdrawal.objects.filter(~Exists(public_again))
 
 
-def _in_set(spec: str) -> tuple[Q, Q]:
-    """(filter on statements, filter on withdrawals) for a setSpec; unknown sets match nothing.
-    A deleted record belongs to no set: what it was filed under is not kept."""
+def _in_set(spec: str) -> Q:
+    """The filter on statements for a setSpec; unknown sets match nothing."""
     kind, _, part = spec.partition(":")
-    nothing = Q(pk__in=[])
     # (The syntax is checked with the arguments; an id is a number PostgreSQL can hold.)
     bad_id = part.startswith("id.") and not re.fullmatch(r"[1-9][0-9]{0,17}", part[3:])
     if kind not in ("tag", "author") or bad_id:
-        return nothing, nothing
-    on_withdrawals = nothing
+        return Q(pk__in=[])
     if not part:
         if kind == "tag":
-            return Q(Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk")))), (
-                on_withdrawals
-            )
-        return Q(Exists(Authorship.objects.filter(statement=OuterRef("pk")))), on_withdrawals
+            return Q(Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"))))
+        return Q(Exists(Authorship.objects.filter(statement=OuterRef("pk"))))
     lookup = {"pk": int(part[3:])} if part.startswith("id.") else {"slug": part}
     if kind == "tag":
         tags = Tag.objects.filter(**lookup)
@@ -176,7 +171,7 @@ def _in_set(spec: str) -> tuple[Q, Q]:
     else:
         authors = Author.objects.filter(**lookup)
         match = Exists(Authorship.objects.filter(statement=OuterRef("pk"), author__in=authors))
-    return Q(match), on_withdrawals
+    return Q(match)
 
 
 def _record_queryset(with_metadata: bool):
@@ -201,9 +196,9 @@ def list_page(query: ListQuery) -> tuple[list, bool, int]:
     statements = _record_queryset(query.verb == "ListRecords")
     withdrawals = withdrawn()
     if query.set:
-        on_statements, on_withdrawals = _in_set(query.set)
-        statements = statements.filter(on_statements)
-        withdrawals = withdrawals.filter(on_withdrawals)
+        statements = statements.filter(_in_set(query.set))
+        # A deleted record is in no set: what it was filed under is not kept.
+        withdrawals = withdrawals.none()
     if query.start:
         statements = statements.filter(modified__gte=query.start)
         withdrawals = withdrawals.filter(withdrawn_at__gte=query.start)

@@ -28,6 +28,17 @@ from statements.search.query import SearchSyntaxError, search_text_clean
 from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
 
 
+def _refused(request: HttpRequest, text: str, error: FilterError) -> HttpResponse:
+    """The search page with the problem said beside the parameter at fault: a 400."""
+    context = {
+        "text": text,
+        "form": filter_form(request.GET, None, error),
+        "sorts": SEARCH_SORTS,
+        "crumbs": crumbs(("Search", None)),
+    }
+    return render(request, "statements/search.html", context, status=400)
+
+
 @require_safe
 @public_page(params=("q", *FILTER_PARAMETERS, "page"))
 def search(request: HttpRequest) -> HttpResponse:
@@ -35,13 +46,7 @@ def search(request: HttpRequest) -> HttpResponse:
         filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
         text, cut = search_text_clean(_single_value(request.GET, "q"))
     except FilterError as error:
-        context = {
-            "text": request.GET.get("q", "")[:300],
-            "form": filter_form(request.GET, None, error),
-            "sorts": SEARCH_SORTS,
-            "crumbs": crumbs(("Search", None)),
-        }
-        return render(request, "statements/search.html", context, status=400)
+        return _refused(request, request.GET.get("q", "")[:300], error)
     tags, author = filter_targets_or_404(filters)
     try:
         # Counts stop at 1,000 results: 50 pages of 20.
@@ -61,13 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 read=statement_card_rows,
             )
         except SearchSyntaxError as error:
-            context = {
-                "text": text,
-                "form": filter_form(request.GET, None, FilterError(str(error), "q")),
-                "sorts": SEARCH_SORTS,
-                "crumbs": crumbs(("Search", None)),
-            }
-            return render(request, "statements/search.html", context, status=400)
+            return _refused(request, text, FilterError(str(error), "q"))
         if page_number > 1 and not results.rows:
             raise Http404(f"There is no page {page_number} of these results.")
         _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)
