@@ -54,6 +54,7 @@ def statement_post(**overrides) -> dict:
         "tags": "housing, mutual aid",
         "rights": "Anti-Copyright",
         "editorial_notes": "",
+        "signatories_public": "on",
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",

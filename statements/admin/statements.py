@@ -11,6 +11,7 @@ from statements.admin.history import StatementHistoryMixin
 from statements.admin.imports import StatementImportMixin
 from statements.admin.inlines import AuthorshipInline, SlugRedirectInline, SourceInline
 from statements.admin.preview import StatementPreviewMixin
+from statements.admin.redactions import StatementRedactionMixin
 from statements.admin.sources import captures_for_new_sources
 from statements.admin.tags import TagSuggestMixin
 from statements.catalog import indexing, services
@@ -26,6 +27,7 @@ from statements.search.query import SearchSyntaxError, search_query, search_text
 
 @admin.register(Statement)
 class StatementAdmin(
+    StatementRedactionMixin,
     StatementHistoryMixin,
     StatementPreviewMixin,
     StatementImportMixin,
@@ -66,7 +68,7 @@ class StatementAdmin(
         ),
         (None, {"fields": ["title", "subtitle", "slug", "summary", "body"]}),
         ("Date, place and language", {"fields": ["issued", "date_text", "place", "language"]}),
-        ("Signatories", {"fields": ["signatories_paste"]}),
+        ("Signatories", {"fields": ["signatories_public", "signatories_paste"]}),
         ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
         ("Record", {"fields": ["created_at", "updated_at", "uid", "imported_from_display"]}),
         ("This change", {"fields": ["revision_reason", "revision_signed"]}),

@@ -82,7 +82,7 @@ class FieldChange:
 
 def _described(statement: Statement) -> dict[str, str]:
     def credits(role: str) -> str:
-        return "\n".join(author.name for author in credited(statement, role))
+        return "\n".join(author.name for author in credited(statement, role, editors=True))
 
     issued = statement.issued
     return {

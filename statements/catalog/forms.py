@@ -139,8 +139,20 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
         model = Statement
         fields = [
             "title", "subtitle", "slug", "summary", "body", "date_text", "place", "language",
-            "tags", "rights", "editorial_notes", "status", "published_at",
+            "tags", "rights", "editorial_notes", "status", "published_at", "signatories_public",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A statement is taken down only through its confirmation page (statements.redaction),
+        # which records the act and the public note; a statement taken down can be put back.
+        if self.instance.status != Statement.Status.WITHDRAWN and "status" in self.fields:
+            field = cast(forms.ChoiceField, self.fields["status"])
+            field.choices = [
+                (value, label)
+                for value, label in Statement.Status.choices
+                if value != Statement.Status.WITHDRAWN
+            ]
 
     def clean(self):
         cleaned = super().clean()

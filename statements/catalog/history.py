@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page
-from statements.catalog.pages import STATEMENTS, credits_by_role, crumbs
+from statements.catalog.pages import (
+    STATEMENTS,
+    Gone,
+    credits_by_role,
+    crumbs,
+    gone_answered,
+    taken_down_or_404,
+)
 from statements.catalog.revisions import (
     Revision,
     changes_recent,
@@ -22,15 +29,20 @@ from statements.models import Statement
 
 def _public_statement_or_404(slug: str) -> Statement:
     # The public history is the public's: an editor previewing a draft has the admin's.
-    statement = Statement.objects.published().filter(slug=slug).only("pk", "slug", "title")
+    statement = (
+        Statement.objects.published()
+        .filter(slug=slug)
+        .only("pk", "slug", "title", "signatories_public")
+    )
     found = statement.first()
     if found is None:
-        raise Http404("No published statement at this address.")
+        taken_down_or_404(slug)
     return found
 
 
 @require_safe
 @public_page
+@gone_answered
 def statement_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public version, newest first: when, the editor's reason, who if they signed,
     what changed, and the body's SHA-256 to check a copy against."""
@@ -57,22 +69,28 @@ def version_url(slug: str, number: int) -> str:
 
 def public_version_or_404(slug: str, number: int) -> tuple[Statement, Revision, bool]:
     """The public statement at ``slug`` as it stood in version ``number``, the revision,
-    and whether that is the current version."""
+    and whether that is the current version. Gone (410) where the version is hidden or the
+    statement taken down."""
     statement = _public_statement_or_404(slug)
     revisions = statement_revisions(statement_id=statement.pk)
     if not 0 < number <= len(revisions) or not revisions[number - 1].public:
         raise Http404("This statement has no public version with this number.")
     revision = revisions[number - 1]
+    if revision.hidden:
+        raise Gone(f"Version {number} of this statement is hidden.", revision.hidden_label + ".")
     past = statement_as_of(statement_id=statement.pk, revision=revision)
     if past is None:
         raise Http404("This statement has no public version with this number.")
     current = [r for r in revisions if r.public][-1] == revision
     past.slug = statement.slug  # the address it is read at now
+    # Signatories shown as a count only are so in every version, whenever it was decided.
+    past.signatories_public = past.signatories_public and statement.signatories_public
     return past, revision, current
 
 
 @require_safe
 @public_page
+@gone_answered
 def statement_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The text and details of one public version, marked as such, with its citation."""
     past, revision, current = public_version_or_404(slug, number)

@@ -39,7 +39,9 @@ def search_names_rewrite(*, statement_ids: Iterable[int]) -> None:
                                    E'\\n' ORDER BY ship.role, ship.position)
                    FROM statements_authorship ship
                    JOIN statements_author a ON a.id = ship.author_id
-                  WHERE ship.statement_id = s.id),
+                  WHERE ship.statement_id = s.id
+                    -- Signatories the public sees only as a number are not searchable.
+                    AND (s.signatories_public OR ship.role <> 'signatory')),
                 (SELECT string_agg(t.name, E'\\n' ORDER BY t.name)
                    FROM statements_taggedstatement ts
                    JOIN statements_tag t ON t.id = ts.tag_id

@@ -4,6 +4,9 @@ long a text is to read."""
 
 from __future__ import annotations
 
+from functools import wraps
+from typing import NoReturn
+
 from django.http import (
     Http404,
     HttpRequest,
@@ -120,15 +123,17 @@ def filter_targets_or_404(filters: StatementFilters) -> tuple[list, Author | Non
         raise Http404(str(error)) from None
 
 
-def credits_by_role(statement) -> dict[str, list[Authorship]]:
+def credits_by_role(statement) -> dict:
     """A statement page's credits: authors in the byline, signatories in their list, and
-    the others (translators, publishers) in the footer."""
-    authorships = list(statement.authorships.all())
+    the others (translators, publishers) in the footer; of signatories who are not listed
+    publicly, only their number."""
+    authorships = statement.public_authorships
     main = (Authorship.Role.AUTHOR, Authorship.Role.SIGNATORY)
     return {
         "authors": [a for a in authorships if a.role == Authorship.Role.AUTHOR],
         "signatories": [a for a in authorships if a.role == Authorship.Role.SIGNATORY],
         "other_credits": [a for a in authorships if a.role not in main],
+        "signatories_withheld": statement.signatories_withheld,
     }
 
 
@@ -146,3 +151,53 @@ def text_length(characters: int) -> dict:
         "minutes": max(1, round(characters / READING_CHARACTERS_PER_MINUTE)),
         "pages": max(1, round(characters / CHARACTERS_PER_PAGE)),
     }
+
+
+class Gone(Exception):
+    """What was at an address has been withheld on purpose (a statement taken down, a version
+    hidden, a person removed): answered 410 Gone with a short public note, by gone_answered."""
+
+    def __init__(self, heading: str, note: str = "") -> None:
+        super().__init__(heading)
+        self.heading, self.note = heading, note
+
+
+def gone_response(request: HttpRequest, gone: Gone) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"{gone.heading} {gone.note}".strip()}, status=410)
+    return render(request, "410.html", {"heading": gone.heading, "note": gone.note}, status=410)
+
+
+def gone_answered(view):
+    """The view, with a Gone it raises answered as 410 (inside the page cache's wrapper,
+    which keeps no 410)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Gone as gone:
+            return gone_response(request, gone)
+
+    return wrapped
+
+
+def takedown_note(takedown) -> Gone:
+    """The public note of a statement taken down: when and why, and its title and date only
+    where the editor chose to name them."""
+    statement = takedown.statement
+    on = f"on {takedown.taken_down_at:%-d %B %Y} (reason: {takedown.get_reason_class_display()})"
+    if not takedown.show_title:
+        return Gone("This statement has been taken down.", f"It was taken down {on}.")
+    when = statement.issued.display() if statement.issued else statement.date_text
+    named = f"“{statement.full_title}”" + (f", {when}," if when else "")
+    return Gone("This statement has been taken down.", f"{named} was taken down {on}.")
+
+
+def taken_down_or_404(slug: str) -> NoReturn:
+    """Raise Gone if the statement at ``slug`` (or at an old address of it) was taken down;
+    else Http404."""
+    takedown = selectors.statement_takedown(slug=slug)
+    if takedown is not None:
+        raise takedown_note(takedown)
+    raise Http404("No published statement at this address.")

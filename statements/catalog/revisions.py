@@ -85,6 +85,30 @@ class Revision:
     deleted: bool = False
     # When the next revision replaced this state (None: it is the current one).
     until: datetime.datetime | None = None
+    # Withheld to protect people (models.HiddenVersion, statements.redaction.versions).
+    text_hidden: bool = False
+    reason_hidden: bool = False
+    hidden_class: str = ""
+    hidden_at: datetime.datetime | None = None
+    suppressed_at: datetime.datetime | None = None
+
+    @property
+    def hidden(self) -> bool:
+        """Its text and details are withheld from the public (its address answers 410)."""
+        return self.text_hidden
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppressed_at is not None
+
+    @property
+    def hidden_label(self) -> str:
+        """What the public history says of a withheld version or reason."""
+        if not (self.text_hidden or self.reason_hidden):
+            return ""
+        what = "Hidden" if self.text_hidden else "Reason hidden"
+        when = self.suppressed_at or self.hidden_at
+        return f"{what} on {when:%-d %B %Y} ({self.hidden_class})" if when else what
 
     @property
     def public(self) -> bool:
@@ -109,8 +133,10 @@ class Revision:
     @property
     def public_reason(self) -> str:
         """The editor's reason, for the public: none for a change made before publication
-        (it speaks of a text the public never saw)."""
-        return "" if self.before_publication else self.reason
+        (it speaks of a text the public never saw), nor where it is hidden."""
+        if self.before_publication or self.reason_hidden or self.text_hidden:
+            return ""
+        return self.reason
 
     @property
     def public_touched(self) -> str:
@@ -119,7 +145,9 @@ class Revision:
     @property
     def signed_by(self) -> str:
         """The editor's name, for the public, only when they chose to sign the change."""
-        return str(self.metadata.get("username") or "") if self.metadata.get("signed") else ""
+        if self.text_hidden or not self.metadata.get("signed"):
+            return ""
+        return str(self.metadata.get("username") or "")
 
     @property
     def made_by(self) -> str:
@@ -131,6 +159,20 @@ class Revision:
     @property
     def touched(self) -> str:
         return ", ".join(PART_LABELS[part] for part in self.parts)
+
+
+def _withheld(row: tuple) -> dict:
+    """A revision's withholding (models.HiddenVersion), from the five columns the queries
+    below end their rows with: text_hidden, reason_hidden, reason_class, hidden_at,
+    suppressed_at."""
+    text_hidden, reason_hidden, hidden_class, hidden_at, suppressed_at = row
+    return {
+        "text_hidden": bool(text_hidden),
+        "reason_hidden": bool(reason_hidden),
+        "hidden_class": hidden_class or "",
+        "hidden_at": hidden_at,
+        "suppressed_at": suppressed_at,
+    }
 
 
 _REVISIONS_SQL = """
@@ -150,9 +192,11 @@ WITH events AS (
     FROM events GROUP BY at
 )
 SELECT r.number, r.at, r.parts, c.metadata, s.title, s.status, s.published_at,
-       s.body_sha256, s.pgh_label = 'delete'
+       s.body_sha256, s.pgh_label = 'delete',
+       h.text_hidden, h.reason_hidden, h.reason_class, h.hidden_at, h.suppressed_at
 FROM revisions r
 LEFT JOIN pghistory_context c ON c.id = r.context_id
+LEFT JOIN statements_hiddenversion h ON h.statement_id = %(id)s AND h.at = r.at
 LEFT JOIN LATERAL (
     SELECT title, status, published_at, body_sha256, pgh_label
     FROM statements_statementevent
@@ -183,10 +227,20 @@ def statement_revisions(*, statement_id: int) -> list[Revision]:
             body_sha256=sha or "",
             deleted=bool(deleted),
             until=until,
+            **_withheld(withheld),
         )
-        for (number, at, parts, metadata, title, status, published_at, sha, deleted), until in zip(
-            rows, untils, strict=True
-        )
+        for (
+            number,
+            at,
+            parts,
+            metadata,
+            title,
+            status,
+            published_at,
+            sha,
+            deleted,
+            *withheld,
+        ), until in zip(rows, untils, strict=True)
     ]
 
 
@@ -348,7 +402,8 @@ WITH recent AS (
     GROUP BY statement_id, at
 )
 SELECT r.at, r.parts, c.metadata, s.title, s.status, s.published_at, s.body_sha256,
-       cur.title, cur.slug,
+       cur.title, cur.slug, h.text_hidden, h.reason_hidden, h.reason_class, h.hidden_at,
+       h.suppressed_at,
        (SELECT count(DISTINCT pgh_created_at) FROM (
             {" UNION ALL ".join(_count_branch(t, k) for t, k in _KEYS.items())}
        ) AS earlier) AS number
@@ -361,6 +416,7 @@ JOIN LATERAL (
     ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
 ) s ON s.pgh_label <> 'delete' AND statements_is_public(s.status, s.published_at)
 LEFT JOIN pghistory_context c ON c.id = r.context_id
+LEFT JOIN statements_hiddenversion h ON h.statement_id = r.statement_id AND h.at = r.at
 -- A state replaced before its publication time was never public (Revision.public).
 WHERE NOT EXISTS (
     SELECT 1 FROM ({" UNION ALL ".join(_count_branch(t, k, ">") for t, k in _KEYS.items())})
@@ -388,6 +444,7 @@ def changes_recent(*, limit: int = 50) -> list[Change]:
                 status=status,
                 published_at=published_at,
                 body_sha256=sha or "",
+                **_withheld(withheld),
             ),
             statement_title=current_title,
             slug=slug,
@@ -402,6 +459,7 @@ def changes_recent(*, limit: int = 50) -> list[Change]:
             sha,
             current_title,
             slug,
+            *withheld,
             number,
         ) in rows
     ]

@@ -36,11 +36,15 @@ from statements.core.dates import Precision
 from statements.models import (
     Author,
     Authorship,
+    RemovedAddress,
     Source,
     SourceLink,
     Statement,
     Tag,
     TaggedStatement,
+    Takedown,
+    address_digest,
+    credit_public_via,
     folded_name,
     published_via,
     tags_by_name,
@@ -116,6 +120,17 @@ def statement_redirect_target(*, old_slug: str, user) -> Statement | None:
     return queryset.filter(slug_redirects__old_slug=old_slug).only("slug").first()
 
 
+def statement_takedown(*, slug: str) -> Takedown | None:
+    """The takedown of the statement at ``slug`` or at an old address of it, if it is taken
+    down (one query)."""
+    return (
+        Takedown.objects.select_related("statement")
+        .filter(statement__status=Statement.Status.WITHDRAWN)
+        .filter(Q(statement__slug=slug) | Q(statement__slug_redirects__old_slug=slug))
+        .first()
+    )
+
+
 def statement_latest(*, limit: int = 10) -> StatementQuerySet:
     """The most recently published statements, as cards."""
     return statement_card_rows(Statement.objects.published().order_by("-published_at", "-pk"))[
@@ -169,7 +184,11 @@ def statement_filtered(
         )
     if author is not None:
         queryset = queryset.filter(
-            Exists(Authorship.objects.filter(statement=OuterRef("pk"), author=author))
+            Exists(
+                Authorship.objects.filter(
+                    credit_public_via(), statement=OuterRef("pk"), author=author
+                )
+            )
         )
     if filters.start or filters.end:
         queryset = queryset.issued_between(filters.start, filters.end)
@@ -248,7 +267,7 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
     statement to both tables instead took ten times as long at 10,000 statements.
     """
     tag_ids = [tag.pk for tag in tags_by_name(statement)]
-    author_ids = [credit.author_id for credit in statement.authorships.all()]
+    author_ids = [credit.author_id for credit in statement.public_authorships]
     scores: Counter[int] = Counter()
     for rows, column in (
         (TaggedStatement.objects.filter(tag_id__in=tag_ids), "content_object_id"),
@@ -318,7 +337,7 @@ def author_list(*, kind: str = "", containing: str = "") -> QuerySet[Author]:
         .annotate(
             count=Count(
                 "authorships__statement",
-                filter=published_via("authorships__statement"),
+                filter=published_via("authorships__statement") & credit_public_via("authorships"),
                 distinct=True,
             ),
             letter=Upper(Substr(folded_name(), 1, 1)),
@@ -336,6 +355,11 @@ def author_get(*, slug: str) -> Author | None:
     return author if author is not None and author_credit_count(author=author) else None
 
 
+def author_removed(*, slug: str) -> bool:
+    """Whether ``slug`` was the address of a person removed from the archive."""
+    return RemovedAddress.objects.filter(sha256=address_digest(slug)).exists()
+
+
 def author_credit_count(*, author: Author) -> int:
     """How many credits the author has on published statements."""
     return archive_summary().author_credits.get(author.pk, 0)
@@ -349,7 +373,7 @@ def author_credits(*, author: Author) -> QuerySet[Authorship]:
     role_order = ["author", "signatory", "translator", "publisher"]
     return (
         Authorship.objects.filter(author=author)
-        .filter(published_via("statement"))
+        .filter(published_via("statement"), credit_public_via())
         .select_related("statement")
         # What the page shows of each statement (the text would be read for nothing).
         .only("role", "statement_id", *(f"statement__{name}" for name in CREDIT_FIELDS))

@@ -25,7 +25,7 @@ from statements.models import Tag
 
 _COMPUTE = """
 WITH pub AS (
-    SELECT id, date_start, date_precision, language FROM statements_statement
+    SELECT id, date_start, date_precision, language, signatories_public FROM statements_statement
      WHERE statements_is_public(status, published_at)
 )
 SELECT json_build_object(
@@ -36,7 +36,8 @@ SELECT json_build_object(
           JOIN pub ON pub.id = t.content_object_id GROUP BY 1) AS x),
     'authors', (SELECT coalesce(json_object_agg(author_id, n), '{}') FROM (
         SELECT a.author_id, count(*) AS n FROM statements_authorship a
-          JOIN pub ON pub.id = a.statement_id GROUP BY 1) AS x),
+          JOIN pub ON pub.id = a.statement_id
+         WHERE pub.signatories_public OR a.role <> 'signatory' GROUP BY 1) AS x),
     'years', (SELECT coalesce(json_object_agg(y, n), '{}') FROM (
         SELECT extract(year FROM date_start)::int AS y, count(*) AS n FROM pub
          WHERE date_start IS NOT NULL GROUP BY 1) AS x),

@@ -28,13 +28,16 @@ from statements.catalog.pages import (
     BY_DATE,
     STATEMENTS,
     TAGS,
+    Gone,
     active_filters,
     bad_request,
     credits_by_role,
     crumbs,
     filter_form,
     filter_targets_or_404,
+    gone_answered,
     name_filter,
+    taken_down_or_404,
     text_length,
 )
 from statements.core.dates import MONTH_NAMES
@@ -93,13 +96,14 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page
+@gone_answered
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user, page=True)
     if statement is None:
         target = selectors.statement_redirect_target(old_slug=slug, user=request.user)
         if target is not None:
             return redirect(target, permanent=True)
-        raise Http404("No statement at this address.")
+        taken_down_or_404(slug)
     links = statement_links(statement)
     previous, following = links["previous"], links["next"]
     related, translations = links["related"], links["translations"]
@@ -162,12 +166,18 @@ def author_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page(params=("page",))
+@gone_answered
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = selectors.author_get(slug=slug)
     if author is None:
         kept = selectors.author_redirected(slug=slug)  # merged into another author
         if kept is not None:
             return HttpResponsePermanentRedirect(kept.get_absolute_url())
+        if selectors.author_removed(slug=slug):
+            raise Gone(
+                "This person has been removed from the archive.",
+                "What the archive held under this address was removed to protect a person.",
+            )
         raise Http404("No author at this address.")
     page = paginate(
         request,

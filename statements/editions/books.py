@@ -61,6 +61,11 @@ def _text(value: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join((value or "").split()))
 
 
+def signatories_count_text(count: int) -> str:
+    """What the public reads of signatories who are not listed: their number only."""
+    return f"{count} individual signator{'y' if count == 1 else 'ies'}"
+
+
 def _names(statement, role: str) -> list[str]:
     return [author.name for author in credited(statement, role)]
 
@@ -97,6 +102,8 @@ def book_colophon(statement, *, address: str = "") -> str:
     signatories = _names(statement, Authorship.Role.SIGNATORY)
     if signatories:
         lines.append(f"**Signed by** {_text(', '.join(signatories))}")
+    if statement.signatories_withheld:
+        lines.append(f"**Signed by** {signatories_count_text(statement.signatories_withheld)}")
     translators = _names(statement, Authorship.Role.TRANSLATOR)
     if translators:
         lines.append(f"**Translated by** {_text(', '.join(translators))}")

@@ -115,3 +115,19 @@ def kept_file(name: str, make: Callable[[], bytes]) -> tuple[str, bool]:
         if saved != name:  # another request saved it first: keep theirs
             default_storage.delete(saved)
     return name, True
+
+
+def editions_remove(*, statement_ids) -> int:
+    """Delete the kept EPUB, PDF and booklet files of these statements (every version's):
+    made again on the next request, from the statement as it is then. Returns how many."""
+    removed = 0
+    for pk in sorted(set(statement_ids)):
+        folder = f"editions/{int(pk)}/"
+        try:
+            _, names = default_storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name in names:
+            default_storage.delete(folder + name)
+            removed += 1
+    return removed

@@ -134,3 +134,17 @@ def _stored_books():
     for folder in folders:
         _, inside = default_storage.listdir(f"{BOOKS}{folder}/")
         yield from (f"{BOOKS}{folder}/{name}" for name in inside)
+
+
+def books_remove_all() -> int:
+    """Remove every book on the shelf, on record or not: after a statement is taken down or a
+    person removed (a book's name is a digest of its contents, so which books hold a
+    statement is not known; they are made again when asked for). Returns how many."""
+    removed = _remove(KeptBook.objects.all().iterator())
+    for name in list(_stored_books()):
+        try:
+            default_storage.delete(name)
+            removed += 1
+        except OSError as error:
+            log.warning("could not remove the book %s: %s", name, error)
+    return removed

@@ -175,6 +175,8 @@ def _paginated(request, queryset, number: int, per_page: int, build) -> dict:
 # --- operations ----------------------------------------------------------------------------
 
 NOT_FOUND = {404: Error}
+# Taken down, or the address of a person removed (statements.redaction).
+NOT_FOUND_OR_GONE = {404: Error, 410: Error}
 BAD_OR_NOT_FOUND = {400: Error, 404: Error}
 
 
@@ -222,15 +224,17 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
 
 @_read(
     "/statements/{slug}/",
-    response={200: StatementDetailOut, **NOT_FOUND},
+    response={200: StatementDetailOut, **NOT_FOUND_OR_GONE},
     url_name="statement_detail",
     summary="One published statement, with its text, credits and sources",
 )
 def statement_detail(request: HttpRequest, slug: str):
     statement = selectors.statement_detail_queryset().published().filter(slug=slug).first()
     if statement is None:
+        if selectors.statement_takedown(slug=slug) is not None:
+            raise HttpError(410, "This statement has been taken down.")
         raise HttpError(404, "No published statement has this slug.")
-    credits = list(statement.authorships.all())
+    credits = statement.public_authorships
     authors = [c.author for c in credits if c.role == Authorship.Role.AUTHOR]
     data = _statement(request, statement, authors)
     data.update(
@@ -285,13 +289,15 @@ def author_list(
 
 @_read(
     "/authors/{slug}/",
-    response={200: AuthorDetailOut, **NOT_FOUND},
+    response={200: AuthorDetailOut, **NOT_FOUND_OR_GONE},
     url_name="author_detail",
     summary="One author",
 )
 def author_detail(request: HttpRequest, slug: str):
     author = selectors.author_list().filter(slug=slug).first()
     if author is None:
+        if selectors.author_removed(slug=slug):
+            raise HttpError(410, "This person has been removed from the archive.")
         raise HttpError(404, "No author with a published statement has this slug.")
     return {
         **_author_out(request, author),

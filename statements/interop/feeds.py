@@ -215,6 +215,8 @@ class ChangesFeed(Feed):
         said = f"“{revision.public_reason}”. " if revision.public_reason else ""
         signed = f" Signed: {revision.signed_by}." if revision.signed_by else ""
         touched = revision.public_touched.capitalize()
+        if revision.hidden:
+            said, touched = "", revision.hidden_label
         text = f"{said}{touched}.{signed} Body SHA-256 {revision.body_sha256}."
         return escape(xml_text(text))
 

@@ -23,6 +23,7 @@ from statements.models import (
     Tag,
     TaggedStatement,
     Withdrawal,
+    credit_public_via,
     last_changed,
     tags_by_name,
     tags_prefetch,
@@ -163,14 +164,18 @@ def _in_set(spec: str) -> Q:
     if not part:
         if kind == "tag":
             return Q(Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"))))
-        return Q(Exists(Authorship.objects.filter(statement=OuterRef("pk"))))
+        return Q(Exists(Authorship.objects.filter(credit_public_via(), statement=OuterRef("pk"))))
     lookup = {"pk": int(part[3:])} if part.startswith("id.") else {"slug": part}
     if kind == "tag":
         tags = Tag.objects.filter(**lookup)
         match = Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag__in=tags))
     else:
         authors = Author.objects.filter(**lookup)
-        match = Exists(Authorship.objects.filter(statement=OuterRef("pk"), author__in=authors))
+        match = Exists(
+            Authorship.objects.filter(
+                credit_public_via(), statement=OuterRef("pk"), author__in=authors
+            )
+        )
     return Q(match)
 
 
@@ -187,7 +192,14 @@ def _record_queryset(with_metadata: bool):
             Prefetch("sources", queryset=Source.objects.order_by("position", "pk"))
         ).defer("body", "body_html", "body_toc", "editorial_notes")
     return queryset.only(
-        "pk", "slug", "status", "published_at", "updated_at", "date_start", "date_precision"
+        "pk",
+        "slug",
+        "status",
+        "published_at",
+        "updated_at",
+        "date_start",
+        "date_precision",
+        "signatories_public",
     )
 
 
@@ -250,7 +262,7 @@ def header_write(parent, item, host: str) -> None:
     xml_element(header, f"{{{OAI}}}identifier", statement_identifier(host, item.pk))
     xml_element(header, f"{{{OAI}}}datestamp", datestamp(item.modified))
     specs = {set_spec("tag", tag.slug, tag.pk) for tag in tags_by_name(item)}
-    specs |= {set_spec("author", a.author.slug, a.author.pk) for a in item.authorships.all()}
+    specs |= {set_spec("author", a.author.slug, a.author.pk) for a in item.public_authorships}
     for spec in sorted(specs):
         xml_element(header, f"{{{OAI}}}setSpec", spec)
 

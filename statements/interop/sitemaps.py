@@ -9,21 +9,29 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
 from statements.catalog.summary import archive_summary
-from statements.models import Author, Statement, Tag, last_changed, published_via, slug_url
+from statements.models import (
+    Author,
+    Statement,
+    Tag,
+    credit_public_via,
+    last_changed,
+    published_via,
+    slug_url,
+)
 
 
-def _modified_via(prefix: str):
+def _modified_via(prefix: str, *, author: bool = False):
     """The latest change among the public statements reached through ``prefix``."""
     return Max(
         last_changed(f"{prefix}__"),
-        filter=published_via(prefix),
+        filter=published_via(prefix) & (credit_public_via("authorships") if author else Q()),
     )
 
 
@@ -67,7 +75,7 @@ class AuthorSitemap(SlugSitemap):
 
     def items(self):
         return (
-            Author.objects.annotate(modified=_modified_via("authorships__statement"))
+            Author.objects.annotate(modified=_modified_via("authorships__statement", author=True))
             .filter(modified__isnull=False)
             .order_by("pk")
             .values("slug", "modified")

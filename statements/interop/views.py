@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import caches
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
 from statements.catalog.history import public_version_or_404, version_url
-from statements.catalog.pages import bad_request
+from statements.catalog.pages import bad_request, gone_answered, taken_down_or_404
 from statements.catalog.selectors import statement_get_for_reader
 from statements.catalog.summary import archive_summary
 from statements.core.pandoc import ConversionError
@@ -28,11 +28,12 @@ from statements.interop.citations import CITATION_DOWNLOADS
 
 @require_safe
 @public_page
+@gone_answered
 def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as Markdown, Muse, plain text or JSON (our JSON Lines record)."""
     statement = statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
-        raise Http404("No statement at this address.")
+        taken_down_or_404(slug)
     if fmt in CITATION_DOWNLOADS:
         content_type, cite = CITATION_DOWNLOADS[fmt]
         url = request.build_absolute_uri(statement.get_absolute_url())
@@ -57,13 +58,14 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 
 
 @require_safe
+@gone_answered
 def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The statement as EPUB or PDF (``?paper=``, ``?imposed=a5-booklet``): a kept file,
     made on the first request for this version (see editions.services). Not in the page
     cache: the kept file is the cache, and a book has no place in Redis."""
     statement = statement_get_for_reader(slug=slug, user=request.user)
     if statement is None:
-        raise Http404("No statement at this address.")
+        taken_down_or_404(slug)
     try:
         options = edition_options_parse(fmt, request.GET)
     except EditionOptionError as error:
@@ -141,6 +143,7 @@ def _download(statement, fmt: str, write) -> str:
 
 @require_safe
 @public_page
+@gone_answered
 def statement_version_citation(
     request: HttpRequest, slug: str, number: int, fmt: str
 ) -> HttpResponse:

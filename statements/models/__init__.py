@@ -16,7 +16,7 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
-from statements.models.public import IsPublic, public_at, published_via
+from statements.models.public import IsPublic, credit_public_via, public_at, published_via
 from statements.models.records import (
     ArchiveSummary,
     ImportedFile,
@@ -25,6 +25,14 @@ from statements.models.records import (
     PageCacheDebt,
     SearchWord,
     Withdrawal,
+)
+from statements.models.redactions import (
+    HiddenVersion,
+    ReasonClass,
+    Redaction,
+    RemovedAddress,
+    Takedown,
+    address_digest,
 )
 from statements.models.sources import LinkState, SourceCapture, SourceCheck, SourceLink
 from statements.models.statements import (
@@ -48,6 +56,7 @@ __all__ = [
     "AuthorRedirect",
     "Authorship",
     "AuthorshipEvent",
+    "HiddenVersion",
     "HttpURLField",
     "ImportedFile",
     "IsPublic",
@@ -55,6 +64,9 @@ __all__ = [
     "KeptBook",
     "LinkState",
     "PageCacheDebt",
+    "ReasonClass",
+    "Redaction",
+    "RemovedAddress",
     "SearchWord",
     "SlugRedirect",
     "Source",
@@ -70,7 +82,10 @@ __all__ = [
     "Tag",
     "TaggedStatement",
     "TaggingEvent",
+    "Takedown",
     "Withdrawal",
+    "address_digest",
+    "credit_public_via",
     "credited",
     "folded_name",
     "http_url_validator",

@@ -80,6 +80,9 @@ class Author(models.Model):
         validators=[RegexValidator(VIAF_ID, "A VIAF identifier is a number: 95216565.")],
         help_text="Its VIAF cluster number (the digits after viaf.org/viaf/).",
     )
+    # Removed at their request (statements.redaction.people): the record is a tombstone with
+    # no name, kept so that the revision history's credits still point somewhere.
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

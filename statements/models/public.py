@@ -31,3 +31,12 @@ def published_via(prefix: str = "") -> Q:
     to Statement ("authorships__statement")."""
     lead = f"{prefix}__" if prefix else ""
     return Q(IsPublic(F(f"{lead}status"), F(f"{lead}published_at")))
+
+
+def credit_public_via(prefix: str = "") -> Q:
+    """A credit the public may know of: any but a signatory of a statement that shows only
+    its signatories' number. ``prefix`` sees it from a model related to Authorship
+    ("authorships"). The SQL of the search and the summary says the same in their words:
+    ``(s.signatories_public OR ship.role <> 'signatory')``."""
+    lead = f"{prefix}__" if prefix else ""
+    return Q(**{f"{lead}statement__signatories_public": True}) | ~Q(**{f"{lead}role": "signatory"})

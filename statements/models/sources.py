@@ -41,6 +41,10 @@ class SourceCapture(models.Model):
     truncated = models.BooleanField(
         default=False, help_text="Something was larger than the limits and was cut or left out."
     )
+    # Withheld to protect people (statements.redaction.captures): hidden, the replay answers
+    # 410; suppressed, the file is gone from the storage too (its SHA-256 and size stay).
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suppressed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-captured_at", "-pk"]

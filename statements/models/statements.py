@@ -102,6 +102,8 @@ class Statement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Taken down (statements.redaction): its addresses answer 410 Gone with a note.
+        WITHDRAWN = "withdrawn", "Taken down"
 
     title = models.CharField(max_length=500)
     subtitle = models.CharField(max_length=500, blank=True)
@@ -201,6 +203,12 @@ class Statement(models.Model):
         db_index=True,
         help_text="When it becomes public. A time in the future schedules it.",
     )
+    signatories_public = models.BooleanField(
+        "show individual signatories publicly",
+        default=True,
+        help_text="Off: the public sees only “and N individual signatories”, never a name "
+        "(for signers who must not be listed); editors still see them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,7 +226,7 @@ class Statement(models.Model):
         constraints = [
             *partial_date_constraints("date", "statements_statement"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]),
+                condition=Q(status__in=["draft", "published", "withdrawn"]),
                 name="statements_statement_status_valid",
             ),
             models.CheckConstraint(
@@ -283,6 +291,23 @@ class Statement(models.Model):
         return public_at(self.status, self.published_at, timezone.now())
 
     @property
+    def public_authorships(self) -> list[Authorship]:
+        """The credits the public may read, in order (prefetched ``authorships``): without
+        the signatories when only their number is shown."""
+        return [
+            a
+            for a in self.authorships.all()
+            if self.signatories_public or a.role != Authorship.Role.SIGNATORY
+        ]
+
+    @property
+    def signatories_withheld(self) -> int:
+        """How many signatories the public sees only as a number (0 when they are listed)."""
+        if self.signatories_public:
+            return 0
+        return sum(1 for a in self.authorships.all() if a.role == Authorship.Role.SIGNATORY)
+
+    @property
     def language_name(self) -> str:
         return language_name(self.language) if self.language else ""
 
@@ -300,11 +325,17 @@ def last_changed(through: str = "") -> Greatest:
     return Greatest(F(f"{through}updated_at"), F(f"{through}published_at"))
 
 
-def credited(statement: Statement, role: str = "author") -> list[Author]:
+def credited(statement: Statement, role: str = "author", *, editors: bool = False) -> list[Author]:
     """The authors credited in ``role`` on a statement, in their order, from its prefetched
-    authorships (with their authors)."""
+    authorships (with their authors): as the public may read them (no signatory of a
+    statement that shows only their number), or all of them for ``editors``."""
     ships = sorted(
-        (a for a in statement.authorships.all() if a.role == role), key=lambda a: (a.position, a.pk)
+        (
+            a
+            for a in (statement.authorships.all() if editors else statement.public_authorships)
+            if a.role == role
+        ),
+        key=lambda a: (a.position, a.pk),
     )
     return [ship.author for ship in ships]
 

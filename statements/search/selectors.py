@@ -142,7 +142,8 @@ EXACT_SQL = """
       WHERE archive_fold(a.name) = archive_fold(%(text)s)
         AND EXISTS (SELECT 1 FROM statements_authorship ship
                       JOIN statements_statement s ON s.id = ship.statement_id
-                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at))
+                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at)
+                       AND (s.signatories_public OR ship.role <> 'signatory'))
       ORDER BY a.name LIMIT 3)
     UNION ALL
     (SELECT 'tag', t.slug, t.name FROM statements_tag t
@@ -165,7 +166,8 @@ SIMILAR_SQL = """
       WHERE a.name %% %(text)s
         AND EXISTS (SELECT 1 FROM statements_authorship ship
                       JOIN statements_statement s ON s.id = ship.statement_id
-                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at))
+                     WHERE ship.author_id = a.id AND statements_is_public(s.status, s.published_at)
+                       AND (s.signatories_public OR ship.role <> 'signatory'))
       ORDER BY similarity(a.name, %(text)s) DESC, a.id LIMIT 5)"""
 
 

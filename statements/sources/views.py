@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from statements.catalog.pages import Gone, gone_answered
 from statements.models import Source, SourceCapture, SourceLink, Statement
 from statements.sources import replay
 from statements.sources.captures import is_html
@@ -30,6 +31,11 @@ def _capture_for_reader(source_id: int, capture_id: int | None) -> tuple[Source,
         .first()
     )
     if source is None:
+        taken_down = Source.objects.filter(
+            pk=source_id, statement__status=Statement.Status.WITHDRAWN
+        ).exists()
+        if taken_down:
+            raise Gone("The statement this source belongs to has been taken down.")
         raise Http404("No published source with this number.")
     link = SourceLink.objects.filter(url=source.url).select_related("capture").first()
     if link is None:
@@ -40,6 +46,13 @@ def _capture_for_reader(source_id: int, capture_id: int | None) -> tuple[Source,
         capture = SourceCapture.objects.filter(pk=capture_id, link=link).first()
     if capture is None:
         raise Http404("This source has not been captured.")
+    if capture.hidden_at is not None or capture.suppressed_at is not None:
+        state = "removed" if capture.suppressed_at else "hidden"
+        when = capture.suppressed_at or capture.hidden_at
+        raise Gone(
+            f"This copy of the source has been {state}.",
+            f"It was {state} on {when:%-d %B %Y} to protect the people it names.",
+        )
     return source, capture
 
 
@@ -61,6 +74,7 @@ def _with_headers(
 
 @csp_exempt()  # its own, stricter policy (replay.policy)
 @require_safe
+@gone_answered
 def source_capture(
     request: HttpRequest, source_id: int, capture_id: int | None = None
 ) -> HttpResponse:
@@ -124,6 +138,7 @@ def _media_type(content_type: str) -> str:
 
 @csp_exempt()
 @require_safe
+@gone_answered
 def source_capture_file(
     request: HttpRequest, source_id: int, capture_id: int, index: int
 ) -> HttpResponse:

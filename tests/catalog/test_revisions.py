@@ -83,6 +83,7 @@ def admin_form(statement, **changes) -> dict:
         "tags": ", ".join(t.name for t in statement.tags.all()),
         "rights": statement.rights,
         "editorial_notes": statement.editorial_notes,
+        **({"signatories_public": "on"} if statement.signatories_public else {}),
         "signatories_paste": "",
         "revision_reason": "",
     }

@@ -42,9 +42,12 @@ def _source_record(source) -> dict:
     }
 
 
-def statement_record(statement) -> dict:
-    """A statement (with authorships, sources and tags prefetched) as a JSON-ready dict."""
-    authorships = sorted(statement.authorships.all(), key=lambda a: (a.role, a.position, a.pk))
+def statement_record(statement, *, public: bool = False) -> dict:
+    """A statement (with authorships, sources and tags prefetched) as a JSON-ready dict;
+    ``public``: as the public may read it (signatories not listed publicly left out, their
+    number given)."""
+    shown = statement.public_authorships if public else statement.authorships.all()
+    authorships = sorted(shown, key=lambda a: (a.role, a.position, a.pk))
     published_at = statement.published_at
     return {
         "format": FORMAT,
@@ -59,6 +62,7 @@ def statement_record(statement) -> dict:
         ],
         "sources": [_source_record(s) for s in statement.sources.all()],
         "tags": sorted(tag.name for tag in tags_by_name(statement)),
+        **({"signatories_not_listed": statement.signatories_withheld} if public else {}),
     }
 
 

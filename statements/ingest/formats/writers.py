@@ -111,7 +111,7 @@ def statement_json(statement) -> str:
 
     from statements.ingest.formats.jsonl import statement_record
 
-    return json.dumps(statement_record(statement), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(statement_record(statement, public=True), ensure_ascii=False, indent=2) + "\n"
 
 
 # The downloads on every statement page: suffix → (media type, writer). The URL pattern

@@ -1,0 +1,149 @@
+"""What the archive withholds to protect people, and the record of each act: hidden and
+suppressed versions, statements taken down, removed people's old addresses, and the log.
+
+None of these rows holds what was withheld: a version is named by its statement's number
+and its time, a person by their record's number, an old address by its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReasonClass(models.TextChoices):
+    """Why something was withheld, in the words the public sees."""
+
+    PRIVACY = "privacy", "Privacy"
+    SAFETY = "safety", "Safety"
+    LEGAL = "legal", "Legal"
+    ERROR = "error", "Error"
+
+
+class HiddenVersion(models.Model):
+    """A version withheld from the public: its text and details, and/or the editor's reason.
+    Suppressed, its content is gone from the database too (statements.redaction.versions);
+    the row keeps what the public history still says of it, and the SHA-256 of the text
+    removed, so that a copy held elsewhere can still be checked."""
+
+    statement_id = models.BigIntegerField()
+    # A version is its transaction's time (its number is its rank, catalog.revisions).
+    at = models.DateTimeField()
+    number = models.PositiveIntegerField()
+    text_hidden = models.BooleanField("text and details hidden", default=True)
+    reason_hidden = models.BooleanField("editor's reason hidden", default=False)
+    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
+    hidden_at = models.DateTimeField()
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    body_sha256 = models.CharField("SHA-256 of the text", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["statement_id", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement_id", "at"], name="statements_hiddenversion_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(text_hidden=True) | Q(reason_hidden=True),
+                name="statements_hiddenversion_hides_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_class__in=ReasonClass.values),
+                name="statements_hiddenversion_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "suppressed" if self.suppressed_at else "hidden"
+        return f"version {self.number} of statement {self.statement_id} ({state})"
+
+
+class Takedown(models.Model):
+    """A statement taken down: its addresses answer 410 Gone with this note. The editor
+    chooses whether the note names its title and date."""
+
+    statement = models.OneToOneField(
+        "Statement", on_delete=models.CASCADE, primary_key=True, related_name="takedown"
+    )
+    taken_down_at = models.DateTimeField()
+    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
+    show_title = models.BooleanField("name the title and date in the public note", default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason_class__in=ReasonClass.values),
+                name="statements_takedown_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"statement {self.statement_id} taken down {self.taken_down_at:%Y-%m-%d}"
+
+
+def address_digest(slug: str) -> str:
+    """How an old author address is kept: the SHA-256 of "author:<slug>", never the slug."""
+    return hashlib.sha256(f"author:{slug}".encode()).hexdigest()
+
+
+class RemovedAddress(models.Model):
+    """A public address of a removed person (their author page, a redirect to it): it answers
+    410 Gone. Kept as the SHA-256 of "author:<slug>", since the slug spells the name."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    removed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"removed address {self.sha256[:12]}…"
+
+
+class Redaction(models.Model):
+    """The log: every hide, unhide, suppression, removal and takedown, who did it, when, to
+    which object (by number), the public reason class and a private note. Shown to
+    Suppressors; counted by month and reason on /about/redactions/. It never holds a
+    removed name (the removal refuses a note that spells it)."""
+
+    class Act(models.TextChoices):
+        HIDE = "hide", "Hide a version"
+        UNHIDE = "unhide", "Unhide a version"
+        SUPPRESS = "suppress", "Suppress a version"
+        REMOVE_PERSON = "remove", "Remove a person"
+        TAKE_DOWN = "takedown", "Take a statement down"
+        HIDE_CAPTURE = "hidecap", "Hide a capture"
+        UNHIDE_CAPTURE = "unhidecap", "Unhide a capture"
+        SUPPRESS_CAPTURE = "suppcap", "Suppress a capture"
+
+    act = models.CharField(max_length=10, choices=Act.choices)
+    statement_id = models.BigIntegerField(null=True, blank=True)
+    # The versions acted on, by their times (numbers are in ``details``).
+    version_ats = models.JSONField(default=list, blank=True)
+    author_id = models.BigIntegerField(null=True, blank=True)
+    capture_id = models.BigIntegerField(null=True, blank=True)
+    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
+    note = models.TextField("private note", blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_by_name = models.CharField(max_length=150, blank=True)
+    done_at = models.DateTimeField(db_index=True)
+    # What the act did, in numbers and hashes (versions, rows, files); never a name.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-done_at", "-pk"]
+        permissions = [
+            ("hide_versions", "Can hide and unhide versions, captures and take statements down"),
+            ("view_hidden_versions", "Can view hidden versions"),
+            ("suppress_versions", "Can suppress versions and captures, and remove people"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason_class__in=ReasonClass.values),
+                name="statements_redaction_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_act_display()} ({self.done_at:%Y-%m-%d %H:%M})"
