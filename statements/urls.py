@@ -10,6 +10,7 @@ from statements.interop import views as interop_views
 from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
 from statements.interop.sitemaps import SITEMAPS
+from statements.redaction import views as redaction_views
 from statements.search import views as search_views
 from statements.sources import views as source_views
 
@@ -42,6 +43,7 @@ urlpatterns = [
         name="statement_version_citation",
     ),
     path("changes/", history.changes, name="changes"),
+    path("about/redactions/", redaction_views.redactions, name="redactions"),
     path("changes.atom", require_safe(public_page(ChangesFeed())), name="changes_feed"),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),
