@@ -4,8 +4,11 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from statements.admin.base import ListParametersChecked, PublicPagesChange
+from statements.admin.redactions import AuthorRedactionMixin
 from statements.catalog import indexing, merging
 from statements.catalog.forms import MergeForm
 from statements.models import (
@@ -15,12 +18,21 @@ from statements.models import (
 
 
 @admin.register(Author)
-class AuthorAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
+class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
     list_display = ["name", "kind", "location", "statement_count"]
     list_filter = ["kind"]
     search_fields = ["name", "alternative_names"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "remove_link"]
+
+    @admin.display(description="protect this person")
+    def remove_link(self, obj: Author) -> str:
+        if obj.pk is None or obj.removed_at is not None:
+            return "Removed." if obj.pk else "—"
+        url = reverse("admin:statements_author_remove", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}">Remove this person from the archive…</a>', url
+        )
 
     def get_queryset(self, request):
         return (

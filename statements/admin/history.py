@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 
+from statements.admin.redactions import HideForm
 from statements.catalog.diffs import fields_diff, text_diff
 from statements.catalog.revisions import statement_as_of, statement_restore, statement_revisions
 from statements.models import Statement
@@ -55,6 +56,8 @@ class StatementHistoryMixin:
             "original": statement,
             "title": f"History of “{statement.title}”",
             "revisions": list(reversed(revisions)),
+            "can_view_hidden": request.user.has_perm("statements.view_hidden_versions"),
+            "can_hide": request.user.has_perm("statements.hide_versions"),
         }
         return render(request, "admin/statements/statement/revisions.html", context)
 
@@ -65,8 +68,12 @@ class StatementHistoryMixin:
         if not 0 < number <= len(revisions):
             raise Http404("No such version.")
         revision = revisions[number - 1]
+        if revision.text_hidden and not request.user.has_perm("statements.view_hidden_versions"):
+            raise PermissionDenied
         form = RestoreForm(request.POST or None)
         if request.method == "POST":
+            if revision.text_hidden:
+                raise PermissionDenied  # a hidden version is not written back over the public one
             if not self.has_change_permission(request, statement):
                 raise PermissionDenied
             if form.is_valid():
@@ -83,9 +90,18 @@ class StatementHistoryMixin:
                     return HttpResponseRedirect(
                         reverse("admin:statements_statement_history", args=[statement.pk])
                     )
-        after = statement_as_of(statement_id=statement.pk, revision=revision)
+        # A suppressed version's content is gone: only its tombstone is shown.
+        after = (
+            None
+            if revision.suppressed
+            else statement_as_of(statement_id=statement.pk, revision=revision)
+        )
         previous = revisions[number - 2] if number > 1 else None
-        before = statement_as_of(statement_id=statement.pk, revision=previous) if previous else None
+        before = (
+            statement_as_of(statement_id=statement.pk, revision=previous)
+            if previous and not previous.suppressed and after is not None
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -97,6 +113,11 @@ class StatementHistoryMixin:
             "fields": fields_diff(before, after) if after is not None else [],
             "body": text_diff(before.body if before else "", after.body if after else ""),
             "form": form,
-            "can_restore": after is not None and self.has_change_permission(request, statement),
+            "can_restore": after is not None
+            and not revision.text_hidden
+            and self.has_change_permission(request, statement),
+            "can_hide": request.user.has_perm("statements.hide_versions"),
+            "can_suppress": request.user.has_perm("statements.suppress_versions"),
+            "hide_form": HideForm(),
         }
         return render(request, "admin/statements/statement/revision.html", context)

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 
 from infra.queue import enqueue, queue_configured
 from statements.admin.base import ListParametersChecked
+from statements.admin.redactions import CaptureRedactionMixin
 from statements.models import Source, SourceCapture, SourceCheck, SourceLink
 from statements.sources.captures import CaptureFailed, link_capture
 from statements.sources.checks import link_check
@@ -89,6 +90,7 @@ class SourceCaptureInline(admin.TabularInline):
         "size",
         "truncated",
         "sha256",
+        "withheld",
     ]
     readonly_fields = fields
     extra = 0
@@ -97,7 +99,17 @@ class SourceCaptureInline(admin.TabularInline):
 
     @admin.display(description="captured")
     def download(self, obj):
+        if obj.suppressed_at is not None:
+            return f"{obj.captured_at:%Y-%m-%d %H:%M} (file deleted)"
         return capture_link(obj)
+
+    @admin.display(description="public")
+    def withheld(self, obj):
+        url = reverse("admin:statements_sourcecapture_withhold", args=[obj.pk])
+        if obj.suppressed_at is not None:
+            return f"suppressed {obj.suppressed_at:%Y-%m-%d}"
+        state = f"hidden {obj.hidden_at:%Y-%m-%d}" if obj.hidden_at else "shown"
+        return format_html('{} · <a href="{}">withhold…</a>', state, url)
 
 
 class CapturedFilter(admin.SimpleListFilter):
@@ -114,7 +126,7 @@ class CapturedFilter(admin.SimpleListFilter):
 
 
 @admin.register(SourceLink)
-class SourceLinkAdmin(ListParametersChecked, admin.ModelAdmin):
+class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelAdmin):
     """Addresses cited as sources, by what the link checks found."""
 
     list_display = [
