@@ -67,8 +67,29 @@ def editors_group() -> Group:
             content_type__app_label="statements", content_type__model__in=editors.EDITOR_MODELS
         )
         viewed = ["view_importedfile", "view_sourcelink", "view_sourcecheck", "view_sourcecapture"]
+        # 0037: editors hide versions and see hidden ones; suppressing is the Suppressors'.
+        viewed += ["hide_versions", "view_hidden_versions"]
         group.permissions.add(*permissions, *Permission.objects.filter(codename__in=viewed))
     return group
+
+
+def suppressors_group() -> Group:
+    """The Suppressors group of migration 0037, made again where a transactional test has
+    emptied every table."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name="Suppressors")
+    if created:
+        codenames = ["hide_versions", "view_hidden_versions", "suppress_versions", "view_redaction"]
+        group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return group
+
+
+def make_suppressor(username: str = "suppressor") -> User:
+    """An editor who is also a Suppressor."""
+    user = make_editor(username)
+    user.groups.add(suppressors_group())
+    return user
 
 
 def make_editor(username: str = "editor") -> User:

@@ -142,6 +142,7 @@ PAGE_TYPES = {
     "book": "/book/?s=solidarity-beyond-borders,an-older-call&title=A+zine",
     "version": "/statements/solidarity-beyond-borders/v/1/",
     "changes": "/changes/",
+    "redactions": "/about/redactions/",
 }
 
 
