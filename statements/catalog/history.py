@@ -17,9 +17,9 @@ from statements.catalog.pages import (
     gone_answered,
     taken_down_or_404,
 )
+from statements.catalog.recent import changes_recent
 from statements.catalog.revisions import (
     Revision,
-    changes_recent,
     statement_as_of,
     statement_public_revisions,
     statement_revisions,

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from statements.catalog import cards, selectors
 from statements.catalog.filters import StatementFilters
-from statements.catalog.revisions import changes_recent
+from statements.catalog.recent import changes_recent
 from statements.core.rendering import without_note_popovers
 from statements.core.xmltext import xml_text
 from statements.models import last_changed, slug_url

@@ -17,6 +17,7 @@ from statements.models.history import (
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
 from statements.models.public import IsPublic, credit_public_via, public_at, published_via
+from statements.models.reading import credited, last_changed
 from statements.models.records import (
     ArchiveSummary,
     ImportedFile,
@@ -43,8 +44,6 @@ from statements.models.statements import (
     Statement,
     StatementManager,
     StatementQuerySet,
-    credited,
-    last_changed,
     tags_by_name,
     tags_prefetch,
 )

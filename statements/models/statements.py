@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Greatest, Lower, Now
+from django.db.models.functions import Lower, Now
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -316,28 +316,6 @@ class Statement(models.Model):
         # body_html is written only by services.statement_save, which sanitises it with nh3
         # (statements.core.rendering); this is the one place that trusts it.
         return mark_safe(self.body_html)  # noqa: S308
-
-
-def last_changed(through: str = "") -> Greatest:
-    """When a statement last changed for feeds, sitemaps and harvesters: the later of its last
-    edit and its publication, since a scheduled statement appears without any edit.
-    ``through`` reaches the statement through a relation ("authorships__statement__")."""
-    return Greatest(F(f"{through}updated_at"), F(f"{through}published_at"))
-
-
-def credited(statement: Statement, role: str = "author", *, editors: bool = False) -> list[Author]:
-    """The authors credited in ``role`` on a statement, in their order, from its prefetched
-    authorships (with their authors): as the public may read them (no signatory of a
-    statement that shows only their number), or all of them for ``editors``."""
-    ships = sorted(
-        (
-            a
-            for a in (statement.authorships.all() if editors else statement.public_authorships)
-            if a.role == role
-        ),
-        key=lambda a: (a.position, a.pk),
-    )
-    return [ship.author for ship in ships]
 
 
 def tags_prefetch() -> Prefetch:

@@ -12,8 +12,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from statements.catalog.recent import changes_recent
 from statements.catalog.revisions import (
-    changes_recent,
     revision_context,
     statement_public_revisions,
     statement_revisions,
