@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -28,13 +29,17 @@ from statements.models import (
     Author,
     Authorship,
     ImportedFile,
+    RemovedName,
     SlugRedirect,
     Source,
     Statement,
     Tag,
     TaggedStatement,
     folded_name,
+    name_digest,
 )
+
+log = logging.getLogger(__name__)
 
 
 def tags_statement_ids(*, tags: Iterable[Tag]) -> set[int]:
@@ -87,6 +92,31 @@ def author_get_or_create(*, name: str, kind: str = Author.Kind.COLLECTIVE) -> Au
         author.full_clean()
         author.save()
     return author
+
+
+def credits_allowed(credits: Iterable[AuthorCredit]) -> list[AuthorCredit]:
+    """The credits that do not name a person removed from the archive (models.RemovedName):
+    an import, a paste or a restore never credits them again (one query)."""
+    credits = list(credits)
+    digests = {name_digest(credit.name) for credit in credits}
+    removed = set(RemovedName.objects.filter(sha256__in=digests).values_list("sha256", flat=True))
+    if not removed:
+        return credits
+    kept = [credit for credit in credits if name_digest(credit.name) not in removed]
+    log.warning("%d credit(s) left out: they name a person removed from the archive",
+                len(credits) - len(kept))  # fmt: skip
+    return kept
+
+
+def _items_credits_allowed(items: Sequence[StatementData]) -> None:
+    """Take out of these records, in place, the credits naming a removed person (one query
+    for them all)."""
+    allowed = credits_allowed(credit for data in items for credit in data.credits)
+    if sum(len(data.credits) for data in items) == len(allowed):
+        return
+    keep = {id(credit) for credit in allowed}
+    for data in items:
+        data.credits = [credit for credit in data.credits if id(credit) in keep]
 
 
 def _search_names(data: StatementData) -> str:
@@ -187,6 +217,7 @@ def statement_credits_append(
     in the order given: each name matched to an author without regard to case, spacing or
     accents, and created otherwise. A name already credited in that role is not added
     twice. The names the search indexes follow."""
+    credits = credits_allowed(credits)
     authors = _authors_by_name(credits)
     current = list(
         Authorship.objects.filter(statement=statement).only("author_id", "role", "position")
@@ -204,6 +235,7 @@ def statement_credits_append(
 @transaction.atomic
 def statement_create(*, data: StatementData) -> Statement:
     """Create one statement with its authors, sources and tags, validated as the admin does."""
+    _items_credits_allowed([data])
     statement = _statement_from_data(data)
     statement.slug = statement.slug or unique_slug(model=Statement, text=data.title)
     statement.full_clean(exclude=["body_html", "body_toc"])
@@ -343,6 +375,7 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
     dozens per statement. Fields are validated in Python and constraints by the database;
     the whole batch is one transaction, so a failure writes nothing.
     """
+    _items_credits_allowed(items)
     taken = set(Statement.objects.values_list("slug", flat=True))
     statements = []
     for data in items:
@@ -382,6 +415,7 @@ def statement_bulk_create(*, items: Sequence[StatementData]) -> list[Statement]:
 def statement_replace(*, statement: Statement, data: StatementData) -> None:
     """Replace a statement's fields, authors, sources and tags with ``data``'s (its slug
     stays)."""
+    _items_credits_allowed([data])
     body_changed = statement.body != data.body
     fresh = _statement_from_data(data)
     for name in ("title", "subtitle", "summary", "body", "date_text", "place", "language",

@@ -32,8 +32,10 @@ from statements.models.redactions import (
     ReasonClass,
     Redaction,
     RemovedAddress,
+    RemovedName,
     Takedown,
     address_digest,
+    name_digest,
 )
 from statements.models.sources import LinkState, SourceCapture, SourceCheck, SourceLink
 from statements.models.statements import (
@@ -66,6 +68,7 @@ __all__ = [
     "ReasonClass",
     "Redaction",
     "RemovedAddress",
+    "RemovedName",
     "SearchWord",
     "SlugRedirect",
     "Source",
@@ -89,6 +92,7 @@ __all__ = [
     "folded_name",
     "http_url_validator",
     "last_changed",
+    "name_digest",
     "partial_date_constraints",
     "public_at",
     "published_via",

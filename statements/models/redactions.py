@@ -7,6 +7,7 @@ and its time, a person by their record's number, an old address by its SHA-256."
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,25 @@ class Takedown(models.Model):
 def address_digest(slug: str) -> str:
     """How an old author address is kept: the SHA-256 of "author:<slug>", never the slug."""
     return hashlib.sha256(f"author:{slug}".encode()).hexdigest()
+
+
+def name_digest(name: str) -> str:
+    """How the name of a removed person is kept, so that no import or paste credits them
+    again: the SHA-256 of the name folded (letter case, accents and spacing aside)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return hashlib.sha256(f"name:{folded}".encode()).hexdigest()
+
+
+class RemovedName(models.Model):
+    """A name of a person removed from the archive (name_digest): a credit that spells it
+    is left out of any later import, paste or edit (statements.catalog.services)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    removed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"removed name {self.sha256[:12]}…"
 
 
 class RemovedAddress(models.Model):

@@ -38,11 +38,13 @@ from statements.models import (
     ImportedFile,
     Redaction,
     RemovedAddress,
+    RemovedName,
     Source,
     SourceCapture,
     SourceLink,
     Statement,
     address_digest,
+    name_digest,
 )
 from statements.redaction.log import RedactionRefused, act_record, caches_clear_on_commit
 from statements.redaction.versions import versions_tombstone
@@ -280,6 +282,13 @@ def person_remove(
                 suppressed=suppress,
             )
         now = timezone.now()
+        RemovedName.objects.bulk_create(
+            [
+                RemovedName(sha256=name_digest(n), removed_at=now)
+                for n in {author.name, *author.alternative_name_list}
+            ],
+            ignore_conflicts=True,
+        )
         RemovedAddress.objects.bulk_create(
             [RemovedAddress(sha256=address_digest(s), removed_at=now) for s in plan.addresses],
             ignore_conflicts=True,

@@ -305,3 +305,21 @@ def test_removing_a_person_needs_the_permission_to_hide(client, archive):
     assert client.post(url, {"reason_class": "safety", "confirm": "on"}).status_code == 403
     assert Author.objects.get(pk=person.pk).removed_at is None
     assert json.loads(json.dumps(list(Redaction.objects.values()))) == []
+
+
+def test_a_removed_person_is_never_credited_again(archive):
+    from statements.catalog.services import statement_credits_append
+    from statements.core.records import AuthorCredit
+
+    person = Author.objects.get(name=NAME)
+    person_remove(author=person, reason_class="privacy")
+    folded_spelling = "XIMENA  QUETZALI NUNEZ"  # another case, no accents, two spaces
+    statement = make_statement(
+        "A later call", signatories=[folded_spelling, "Port Union"], body="Later."
+    )
+    assert [a.author.name for a in statement.authorships.select_related("author")] == ["Port Union"]
+    added = statement_credits_append(
+        statement=statement, credits=[AuthorCredit(name=OTHER_SPELLING, role="signatory")]
+    )
+    assert added == [] and not Author.objects.filter(name__icontains="ximena").exists()
+    assert folded(NAME) not in folded(Statement.objects.get(pk=statement.pk).search_names)
