@@ -1,4 +1,6 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -6,6 +8,7 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_editor, small_archive_build
+from tests.plugin import ROOT
 from tests.profiles import hypothesis_profile
 
 hypothesis_settings.load_profile(hypothesis_profile(os.environ))
@@ -50,3 +53,48 @@ def live_archive(transactional_db):
     """The small archive, committed, for a test that reads it through a live server (in a
     module without ``small_archive``: its open transaction would hide it)."""
     return small_archive_build()
+
+
+# Chromium for the browser tests: one per test process, shared by every module that drives
+# it (Playwright's sync API cannot be started twice in one thread).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests may run as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # This machine has no network beyond package registries: keep Chromium from calling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing() -> str:
+    if not Path(CHROMIUM).exists():
+        return "Debian's chromium is not installed (make test installs it where it can: apt-get)"
+    if not BROWSER_AXE.exists():
+        return "axe-core is not installed (make test runs npm ci)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests cannot run under CI: {reason}")
+        pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which Django's ORM
+    # guard takes for async code; the tests' ORM calls are plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

@@ -6,8 +6,6 @@ type (light and dark colour schemes) against WCAG 2.1 A and AA.
 
 from __future__ import annotations
 
-import os
-import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -15,56 +13,17 @@ from urllib.parse import unquote
 import pytest
 
 from statements.core.records import SourceData
+from tests.conftest import BROWSER_AXE
 from tests.factories import make_statement
 from tests.plugin import ROOT
 
 # Chromium drives a live server: slow, and still run in CI.
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = BROWSER_AXE
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # the tests may run as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    # This machine has no network beyond package registries: keep Chromium from calling out.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _missing() -> str:
-    if not Path(CHROMIUM).exists():
-        return "Debian's chromium is not installed (make test installs it where it can: apt-get)"
-    if not AXE.exists():
-        return "axe-core is not installed (make test runs npm ci)"
-    return ""
-
-
-@pytest.fixture(scope="session")
-def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"Browser tests cannot run under CI: {reason}")
-        pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which Django's ORM
-    # guard takes for async code; the tests' ORM calls are plain synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -117,17 +117,23 @@ def kept_file(name: str, make: Callable[[], bytes]) -> tuple[str, bool]:
     return name, True
 
 
-def editions_remove(*, statement_ids) -> int:
-    """Delete the kept EPUB, PDF and booklet files of these statements (every version's):
-    made again on the next request, from the statement as it is then. Returns how many."""
-    removed = 0
+def editions_kept(*, statement_ids) -> list[str]:
+    """The storage names of the kept EPUB, PDF and booklet files of these statements."""
+    kept = []
     for pk in sorted(set(statement_ids)):
         folder = f"editions/{int(pk)}/"
         try:
             _, names = default_storage.listdir(folder)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        for name in names:
-            default_storage.delete(folder + name)
-            removed += 1
-    return removed
+        kept += [folder + name for name in names]
+    return kept
+
+
+def editions_remove(*, statement_ids) -> int:
+    """Delete the kept EPUB, PDF and booklet files of these statements (every version's):
+    made again on the next request, from the statement as it is then. Returns how many."""
+    kept = editions_kept(statement_ids=statement_ids)
+    for name in kept:
+        default_storage.delete(name)
+    return len(kept)

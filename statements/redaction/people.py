@@ -28,7 +28,7 @@ from django.utils import timezone
 from statements.catalog.changes import public_pages_changed
 from statements.catalog.indexing import statement_search_names_refresh
 from statements.catalog.revisions import Revision, revision_context, statement_revisions
-from statements.editions.services import editions_remove
+from statements.editions.services import editions_kept, editions_remove
 from statements.editions.shelf import books_remove_all
 from statements.models import (
     Author,
@@ -204,14 +204,15 @@ def person_removal_plan(*, author: Author) -> RemovalPlan:
     named = Statement.objects.filter(pk__in={pk for pk, _ in texts}).only("pk", "title", "slug")
     by_pk = {s.pk: s for s in named}
     plan.texts = [(by_pk[pk], where) for pk, where in texts if pk in by_pk]
+    plan.kept_files = len(editions_kept(statement_ids=ids))
     plan.captures = _captures_naming(ids, names)
     plan.imported_files = _imported_files_naming(names)
     return plan
 
 
 def _log_rewrite(names: list[str], replacement: str) -> int:
-    """Rewrite the name out of the admin's log lines, the reasons of changes and the import
-    reports (letter case aside)."""
+    """Rewrite the name out of the admin's log lines, the reasons of changes, the notes of
+    earlier acts and the import reports (letter case aside)."""
     pattern = "|".join(re.escape(name) for name in names)
     changed = 0
     with connection.cursor() as cursor:
@@ -231,6 +232,14 @@ def _log_rewrite(names: list[str], replacement: str) -> int:
                SET metadata = jsonb_set(metadata, '{reason}', to_jsonb(
                    regexp_replace(metadata->>'reason', %(p)s, %(r)s, 'gi')))
              WHERE metadata->>'reason' ~* %(p)s
+            """,
+            {"p": pattern, "r": replacement},
+        )
+        changed += cursor.rowcount
+        cursor.execute(
+            """
+            UPDATE statements_redaction SET note = regexp_replace(note, %(p)s, %(r)s, 'gi')
+             WHERE note ~* %(p)s
             """,
             {"p": pattern, "r": replacement},
         )

@@ -10,7 +10,7 @@ from statements.catalog.revisions import revision_context
 from statements.catalog.services import statement_save
 from statements.models import Author, Statement
 from tests.factories import make_editor, make_statement, make_suppressor
-from tests.test_browser import AXE, DESKTOP, browser, reader  # noqa: F401 (fixtures)
+from tests.test_browser import AXE, DESKTOP, reader  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def axe_problems(page) -> list[str]:
 
 
 @pytest.fixture
-def editor_page(browser, live_server, transactional_db):  # noqa: F811
+def editor_page(browser, live_server, transactional_db):
     """A page whose CSP lets axe in, and a sign-in for it."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
