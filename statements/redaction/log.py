@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
-from statements.models import Redaction
+from statements.models import PageCacheDebt, Redaction
+
+log = logging.getLogger(__name__)
 
 
 class RedactionRefused(ValueError):
@@ -45,7 +49,13 @@ def act_record(
 
 def _caches_clear() -> None:
     for alias in ("default", "fragments"):
-        caches[alias].clear()
+        try:
+            caches[alias].clear()
+        except (RedisError, OSError) as error:
+            # Redis away: no cached page is served until it answers again and every page is
+            # made stale (the page cache's debt, statements.cache); the entries expire.
+            log.warning("could not empty the %s cache after a redaction: %s", alias, error)
+            PageCacheDebt.objects.create()
 
 
 def caches_clear_on_commit() -> None:

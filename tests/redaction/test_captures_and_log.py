@@ -133,3 +133,20 @@ def test_acts_since_a_date_are_applied_again_after_an_older_dump(letter, tmp_pat
     path.write_text("not json\n")
     with pytest.raises(CommandError, match="line 1"):
         call_command("redactions_apply", str(path))
+
+
+def test_redis_away_after_an_act_leaves_a_debt_not_an_error(letter, settings):
+    """The caches are emptied after the act commits; a Redis that does not answer then
+    makes no error of a done act: every cached page is owed staleness instead."""
+    from statements.models import PageCacheDebt
+
+    away = {
+        "BACKEND": "infra.redis_cache.TolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    settings.CACHES = {"default": away, "fragments": away}
+    _, capture = letter
+    capture_hide(capture=capture, reason_class="privacy")
+    assert SourceCapture.objects.get(pk=capture.pk).hidden_at is not None
+    assert PageCacheDebt.objects.count() == 2
