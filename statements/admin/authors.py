@@ -45,6 +45,12 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
     def statement_count(self, obj: Author) -> int:
         return obj.statement_count
 
+    def has_change_permission(self, request, obj=None):
+        # A removed person's tombstone is never edited (a name typed back would undo it).
+        if obj is not None and obj.removed_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:

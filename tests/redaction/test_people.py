@@ -324,3 +324,13 @@ def test_a_removed_person_is_never_credited_again(archive):
     )
     assert added == [] and not Author.objects.filter(name__icontains="ximena").exists()
     assert folded(NAME) not in folded(Statement.objects.get(pk=statement.pk).search_names)
+
+
+def test_the_tombstone_cannot_be_edited_back(client, archive):
+    person = Author.objects.get(name=NAME)
+    person_remove(author=person, reason_class="privacy")
+    client.force_login(make_suppressor("keeper"))
+    url = reverse("admin:statements_author_change", args=[person.pk])
+    refused = client.post(url, {"name": NAME, "slug": "back", "kind": "person"})
+    assert refused.status_code == 403
+    assert Author.objects.get(pk=person.pk).name == f"(removed person {person.pk})"
