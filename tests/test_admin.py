@@ -189,6 +189,18 @@ class TestEditorWorkflow:
         assert response.status_code == 301
         assert response["Location"] == "/statements/new-name/"
 
+    def test_credit_rows_cannot_delete_the_author_and_the_form_saves_from_the_top(
+        self, editor_client
+    ):
+        statement = make_statement(signatories=[f"Group {n}" for n in range(3)])
+        url = reverse("admin:statements_statement_change", args=[statement.pk])
+        html = editor_client.get(url).content.decode()
+        # No "Delete selected author" or "Change selected author" link on a credit row.
+        assert 'id="delete_id_authorships-0-author"' not in html
+        assert 'id="change_id_authorships-0-author"' not in html
+        assert 'name="authorships-0-DELETE"' in html  # the row's own delete box stays
+        assert html.count('class="submit-row"') == 2  # top and bottom
+
     def test_change_form_shows_partial_dates_as_typed(self, editor_client):
         from statements.core.dates import PartialDate
 

@@ -454,7 +454,7 @@ def test_forty_signatories_take_one_paste_and_one_save(reader):
     reader.get_by_label("Add signatories:").fill("\n".join(names))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     reader.screenshot(path=str(SCREENSHOTS / "admin-statement-add-desktop.png"), full_page=True)
-    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.get_by_role("button", name="Save", exact=True).last.click()
     reader.wait_for_load_state()
     assert len(loads) == 1  # the save, and nothing else
     assert "40 signatories added." in reader.locator(".messagelist").inner_text()
@@ -528,7 +528,7 @@ def test_editor_edits_twice_sees_the_diff_and_restores_the_first_version(reader)
         reader.goto(change)
         reader.get_by_label("Body:", exact=True).fill(body)
         reader.get_by_label("Reason for this change:").fill(reason)
-        reader.get_by_role("button", name="Save", exact=True).click()
+        reader.get_by_role("button", name="Save", exact=True).last.click()
         reader.wait_for_url("**/statement/")
     reader.goto(change)
     reader.get_by_role("link", name="History").click()
@@ -631,7 +631,7 @@ def test_credits_are_reordered_with_buttons_not_numbers(reader):
     rows = reader.locator("#authorships-group tbody tr.form-row.has_original")
     rows.nth(0).get_by_role("button", name="Move this credit down").click()
     rows.nth(2).get_by_role("button", name="Move this credit up").click()
-    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.get_by_role("button", name="Save", exact=True).last.click()
     reader.wait_for_url("**/statement/")
     credits = Authorship.objects.filter(statement=statement).order_by("position")
     assert [c.author.name for c in credits] == ["Second Group", "Third Group", "First Group"]
@@ -649,7 +649,7 @@ def test_the_tag_picker_offers_the_archives_spelling_and_creates_new_tags(reader
     option.click()
     picker.fill("brand new")
     reader.locator(".select2-results__option", has_text="brand new (new tag)").click()
-    reader.get_by_role("button", name="Save", exact=True).click()
+    reader.get_by_role("button", name="Save", exact=True).last.click()
     reader.wait_for_url("**/statement/")
     assert sorted(t.name for t in statement.tags.all()) == ["anarchism", "brand new", "housing"]
 

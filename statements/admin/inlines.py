@@ -32,6 +32,11 @@ class AuthorshipInline(admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("author", "role", "position"):
             field.widget.attrs["aria-label"] = db_field.verbose_name.capitalize()
+        if field is not None and db_field.name == "author":
+            # The row is a credit: its red X deleted the author record itself, everywhere.
+            # A credit is removed with the row's "Delete" box; authors in their own admin.
+            field.widget.can_delete_related = False
+            field.widget.can_change_related = False
         return field
 
 

@@ -57,6 +57,8 @@ class StatementAdmin(
     readonly_fields = ["created_at", "updated_at", "imported_from_display"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
+    # The form runs to thousands of pixels (forty signatories): save from the top too.
+    save_on_top = True
     fieldsets = [
         (
             "Publication",

@@ -145,10 +145,23 @@ READING_CHARACTERS_PER_MINUTE = 1_300  # about 230 words a minute
 CHARACTERS_PER_PAGE = 3_300
 
 
+def reading_time(minutes: int) -> str:
+    """ "1 minute", "25 minutes", "2 hours", "9 hours 41 minutes": past an hour, in hours and
+    minutes (nobody reads "581 minutes")."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
 def text_length(characters: int) -> dict:
-    """How long a text is to read, in minutes, and to print, in A4 pages."""
+    """How long a text is to read, in minutes (and in words, ``reading``), and to print, in
+    A4 pages."""
+    minutes = max(1, round(characters / READING_CHARACTERS_PER_MINUTE))
     return {
-        "minutes": max(1, round(characters / READING_CHARACTERS_PER_MINUTE)),
+        "minutes": minutes,
+        "reading": reading_time(minutes),
         "pages": max(1, round(characters / CHARACTERS_PER_PAGE)),
     }
 

@@ -1,5 +1,6 @@
 import pytest
 
+from statements.catalog.pages import reading_time
 from statements.core.records import SourceData
 from tests.factories import make_statement, query_count
 
@@ -13,6 +14,12 @@ class TestStatementDetail:
         short = make_statement("Short", body="A few words.")
         html = client.get(short.get_absolute_url()).content.decode()
         assert "About 1 minute to read." in html
+        book = make_statement("Book", body="word " * 151_000)  # 755,000 characters
+        html = client.get(book.get_absolute_url()).content.decode()
+        assert "About 9 hours 41 minutes to read, about 229 pages in print." in html
+        assert [reading_time(m) for m in (60, 61, 120)] == [
+            "1 hour", "1 hour 1 minute", "2 hours"
+        ]  # fmt: skip
 
     def test_shows_metadata_and_sanitised_body(self, client):
         statement = make_statement(
