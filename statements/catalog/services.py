@@ -55,6 +55,19 @@ def unique_slug(*, model, text: str, exclude_pk: int | None = None, max_length: 
     return slug_free(text, taken, max_length=max_length)
 
 
+# The short fields a reader sees as metadata: only spaces is none (an EPUB's empty
+# dc:description fails EPUBCheck), and spaces around a value are never kept.
+TRIMMED_FIELDS = ("title", "subtitle", "summary", "date_text", "place", "rights")
+
+
+def statement_trim(statement: Statement) -> None:
+    """Strip the short fields' surrounding whitespace, on every write path."""
+    for name in TRIMMED_FIELDS:
+        value = getattr(statement, name)
+        if isinstance(value, str) and value != value.strip():
+            setattr(statement, name, value.strip())
+
+
 @transaction.atomic
 def statement_save(
     *, statement: Statement, previous_slug: str | None = None, body_changed: bool = True
@@ -64,6 +77,7 @@ def statement_save(
     Renders the body to sanitised HTML when it changed, and leaves a redirect from
     ``previous_slug`` when the slug changed, so that old links keep working.
     """
+    statement_trim(statement)
     if body_changed or (statement.body and not statement.body_html):
         statement.body_html, statement.body_toc = render_body(statement.body)
     if not statement.slug:
@@ -149,6 +163,7 @@ def _statement_from_data(data: StatementData) -> Statement:
         published_at=data.published_at,
     )
     statement.issued = data.issued
+    statement_trim(statement)
     return statement
 
 

@@ -81,14 +81,14 @@ def book_metadata(statement) -> dict:
         "subject": [_text(tag.name) for tag in tags_by_name(statement)],
         "identifier": [{"scheme": "URN", "text": f"urn:sha256:{statement.body_sha256}"}],
     }
-    if statement.subtitle:
-        metadata["subtitle"] = _text(statement.subtitle)
     if issued:
         metadata["date"] = issued.isoformat()
-    if statement.rights:
-        metadata["rights"] = _text(statement.rights)
-    if statement.summary:
-        metadata["description"] = _text(statement.summary)
+    # Never an empty element: a value of only spaces (written by a path that did not trim
+    # it) is no value.
+    for key, value in (("subtitle", statement.subtitle), ("rights", statement.rights),
+                       ("description", statement.summary)):  # fmt: skip
+        if _text(value):
+            metadata[key] = _text(value)
     return metadata
 
 

