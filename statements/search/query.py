@@ -110,8 +110,11 @@ def highlight_html(headline: str) -> SafeString:
 
 
 # Markdown punctuation a reader should not see in a snippet: footnote marks, heading hashes,
-# emphasis, quote and table markers, link brackets.
-MARKDOWN_NOISE = r"\[\^[^]]*\]:?|^#+ |[*_`|]+|^> |\]\([^)]*\)|[][]"
+# emphasis, quote and table markers, a table's delimiter row ("| --- | :-: |"), rules and
+# heading underlines, link brackets.
+MARKDOWN_NOISE = (
+    r"\[\^[^]]*\]:?|^#+ |^[ |:-]*-{3,}[ |:-]*$|^[=*_ ]{3,}$|[*_`|]+|^> |\]\([^)]*\)|[][]"
+)
 
 
 _SNIPPET_LEAD = 200

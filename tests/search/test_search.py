@@ -328,6 +328,21 @@ def test_snippets_read_as_plain_words(client):
 
 
 @pytest.mark.django_db
+def test_a_table_leaves_no_markup_in_its_snippet(client):
+    """Finding 6 of issue 32: "| --- |" showed in snippets."""
+    make_statement(
+        "Table",
+        body="Wages by year:\n\n| Year | Wage |\n| --- | :---: |\n| 2024 | low |\n\n"
+        "***\n\nWe strike for better wages.",
+    )
+    html = client.get("/search/", {"q": "wages"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>wages</mark>" in snippet.lower() or "<mark>Wages</mark>" in snippet
+    assert "---" not in snippet and "|" not in snippet and "***" not in snippet
+    assert "2024" in snippet
+
+
+@pytest.mark.django_db
 def test_relevance_pages_run_from_ranked_matches_to_body_only_ones(client, monkeypatch):
     from statements.search import selectors
 
