@@ -694,6 +694,19 @@ SCHEMELESS_SOURCES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Proofread version retrieved on October 4th, 2019", "2019-10-04"),
+        ("Proofread version retrieved on October 4th, 2019.", "2019-10-04"),
+        ("Retrieved on 13th March 2025 from www.example.org", "2025-03-13"),
+    ],
+)
+def test_a_retrieval_date_is_read_with_or_without_where_from(line, date):
+    """Finding 32 of issue 32: a source line ending with its date gave no date."""
+    assert source_from_line(line).retrieved_on.isoformat() == date
+
+
 @pytest.mark.parametrize(("line", "url", "site"), SCHEMELESS_SOURCES)
 def test_a_source_written_without_a_scheme_keeps_its_address(line, url, site):
     source = source_from_line(line)

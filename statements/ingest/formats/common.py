@@ -42,7 +42,9 @@ def muse_inline_plain(value: str) -> str:
     return " ".join(text.split())
 
 
-_RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
+# "Retrieved on <date> from <where>", or the date alone at the end ("Proofread version
+# retrieved on October 4th, 2019").
+_RETRIEVED = re.compile(r"retrieved\s+on\s+(.+?)(?:\s+from\b|[\s.]*$)", re.IGNORECASE | re.DOTALL)
 # The Chinese library's form: "于2022-01-04从https://…拾获" (on <date> from <url> retrieved).
 _RETRIEVED_ZH = re.compile(r"于\s*(.+?)\s*从\s*(\S+?)\s*拾获")
 _URL = re.compile(r"https?://[^\s\]\[<>\"']+")
