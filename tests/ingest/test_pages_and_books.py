@@ -141,6 +141,22 @@ class TestWebPages:
         assert item.data.language == "en"
         assert "the page does not say its language: detected en" in item.notes
 
+    def test_a_line_break_in_the_heading_parts_its_words(self):
+        """Finding 24 of issue 32: "From Fergusonto Oakland"."""
+        fragment = f"<h1>From Ferguson<br>to Oakland</h1>\n<p>{PARAGRAPH}</p>\n"
+        item = parsed(fragment.encode(), name="ferguson.html")
+        assert item.data.title == "From Ferguson to Oakland"
+        assert "Oakland" not in item.data.body
+
+    def test_an_empty_first_heading_gives_way_to_the_next(self):
+        """Finding 25 of issue 32: an empty first <h1> refused the file ("no title")."""
+        fragment = (
+            f"<h1><img src='logo.png' alt=''></h1><h1>Call to the towers</h1><p>{PARAGRAPH}</p>"
+        )
+        item = parsed(fragment.encode(), name="towers.php")
+        assert item.data.title == "Call to the towers"
+        assert item.data.body.strip() == PARAGRAPH
+
     def test_a_page_without_any_title_is_refused_with_the_reason(self):
         with pytest.raises(ValueError, match="no title"):
             parse_bytes(b"<!DOCTYPE html><html><body><p>x</p></body></html>", name="x.html")

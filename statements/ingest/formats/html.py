@@ -4,6 +4,7 @@ the page's <meta> tags (citation_*, DC.*, article:*, author) and its JSON-LD."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -94,7 +95,19 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str:
 
 
 def _text(element) -> str:
-    return " ".join(element.text_content().split()) if element is not None else ""
+    """The element's words; a <br> parts them ("From Ferguson<br>to Oakland")."""
+    if element is None:
+        return ""
+    if next(element.iter("br"), None) is not None:
+        element = copy.deepcopy(element)
+        for br in element.iter("br"):
+            br.tail = " " + (br.tail or "")
+    return " ".join(element.text_content().split())
+
+
+def _first_heading(tree):
+    """The first <h1> that says something: an empty one (a logo's slot) is no title."""
+    return next((h1 for h1 in tree.iter("h1") if _text(h1)), None)
 
 
 def _credits(metas, ld) -> list[AuthorCredit]:
@@ -132,8 +145,7 @@ def _title(metas, ld, tree) -> str:
         title = ld["headline"]
     if not title:
         title = _first(metas, "og:title")
-    h1 = next(iter(tree.iter("h1")), None)
-    title = title or _text(h1) or _text(next(iter(tree.iter("title")), None))
+    title = title or _text(_first_heading(tree)) or _text(next(iter(tree.iter("title")), None))
     return " ".join(title.split())
 
 
@@ -191,7 +203,9 @@ def _markdown(tree, title: str) -> str:
     the statement's title), headings one level under it."""
     for node in tree.xpath(".//script|.//style|.//noscript|.//template|.//iframe|.//form"):
         node.drop_tree()
-    first_h1 = next(iter(tree.iter("h1")), None)
+    for empty in [h for h in tree.xpath(".//h1|.//h2|.//h3") if not _text(h)]:
+        empty.drop_tree()
+    first_h1 = _first_heading(tree)
     if first_h1 is not None and _text(first_h1).casefold() == title.casefold():
         first_h1.drop_tree()
     shift = "1" if next(iter(tree.iter("h1")), None) is not None else "0"
