@@ -146,6 +146,11 @@ def test_print_shows_every_signatory_the_source_addresses_and_the_pages_address(
     assert reader.locator("ul.downloads").evaluate_all(
         "lists => lists.length > 0 && lists.every(l => getComputedStyle(l).display === 'none')"
     )
+    # Finding 7 of issue 32: a heading ("Signatories (25)") could end a page alone.
+    for heading in ("#signatories-heading", "h1", ".statement-body h2"):
+        assert reader.locator(heading).first.evaluate("h => getComputedStyle(h).breakAfter") == (
+            "avoid"
+        ), heading
     reader.emulate_media(media="screen")
     assert not address.is_visible()
 
