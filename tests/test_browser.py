@@ -232,6 +232,18 @@ def test_filters_apply_and_remove_without_javascript(browser, live_server, archi
     context.close()
 
 
+@pytest.mark.parametrize("path", ["/tags/", "/authors/"])
+def test_the_name_boxes_are_one_line_high(browser, live_server, archive, path):
+    """Finding 4 of issue 32: "Tags containing" and "Names containing" were 160 px squares."""
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        page = context.new_page()
+        page.goto(path)
+        box = page.locator("input[type=search][name=q]").last.bounding_box()
+        context.close()
+        assert box["height"] < 60, (viewport, box)
+
+
 def test_search_then_narrow_by_a_facet_and_widen_again(reader, archive):
     reader.goto("/")
     reader.get_by_role("searchbox", name="Search the archive").fill("solidarity")
