@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+
+def name_fold(text: str) -> str:
+    """Lower case without accents, as the database's archive_fold: how names are compared
+    and looked for in texts."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def author_kind(name: str) -> str:

@@ -7,11 +7,12 @@ and its time, a person by their record's number, an old address by its SHA-256."
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from statements.core.names import name_fold
 
 
 class ReasonClass(models.TextChoices):
@@ -92,9 +93,7 @@ def address_digest(slug: str) -> str:
 def name_digest(name: str) -> str:
     """How the name of a removed person is kept, so that no import or paste credits them
     again: the SHA-256 of the name folded (letter case, accents and spacing aside)."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()))
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return hashlib.sha256(f"name:{folded}".encode()).hexdigest()
+    return hashlib.sha256(f"name:{name_fold(' '.join(name.split()))}".encode()).hexdigest()
 
 
 class RemovedName(models.Model):

@@ -44,14 +44,6 @@ def capture_unhide(*, capture: SourceCapture, note: str = "", user=None) -> None
         public_pages_changed()
 
 
-def capture_file_delete(capture: SourceCapture) -> bool:
-    """Delete the capture's file from the storage; whether there was one."""
-    if not default_storage.exists(capture.file):
-        return False
-    default_storage.delete(capture.file)
-    return True
-
-
 def capture_suppress(
     *, capture: SourceCapture, reason_class: str, note: str = "", user=None
 ) -> None:
@@ -72,4 +64,4 @@ def capture_suppress(
         public_pages_changed()
         caches_clear_on_commit()
         # Last: a failure above leaves the file; a failure here undoes the row's change.
-        capture_file_delete(capture)
+        default_storage.delete(capture.file)  # a storage deletes a missing file quietly

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from statements.catalog.changes import public_pages_changed
 from statements.catalog.indexing import statement_search_names_refresh
 from statements.catalog.revisions import Revision, revision_context, statement_revisions
+from statements.core.names import name_fold
 from statements.editions.services import editions_kept, editions_remove
 from statements.editions.shelf import books_remove_all
 from statements.models import (
@@ -54,16 +52,6 @@ from statements.sources import replay
 TOMBSTONE = "(removed person {pk})"
 # Names shorter than this are not looked for in texts: "Al" would match everywhere.
 SHORTEST_NAME = 4
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, as the database's archive_fold: how a name is looked for."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def author_path(slug: str) -> str:
-    return reverse("statements:author_detail", args=[slug])
 
 
 @dataclass
@@ -132,7 +120,7 @@ _TEXT_COLUMNS = {
 
 
 def _like(name: str) -> str:
-    return "%" + re.sub(r"([\\%_])", r"\\\1", fold(name)) + "%"
+    return "%" + re.sub(r"([\\%_])", r"\\\1", name_fold(name)) + "%"
 
 
 def _texts_naming(names: list[str]) -> list[tuple[int, str]]:
@@ -158,7 +146,7 @@ def _capture_names(capture: SourceCapture, folded: list[str]) -> bool:
     page = replay.page_of(capture, kept)
     if page is None or not page.body:
         return False
-    text = fold(html.unescape(page.body.decode(replay.charset_of(page), errors="replace")))
+    text = name_fold(html.unescape(page.body.decode(replay.charset_of(page), errors="replace")))
     return any(name in text for name in folded)
 
 
@@ -166,17 +154,23 @@ def _captures_naming(statement_ids: set[int], names: list[str]) -> list[SourceCa
     urls = Source.objects.filter(statement_id__in=statement_ids).exclude(url="")
     links = SourceLink.objects.filter(url__in=urls.values("url"))
     captures = SourceCapture.objects.filter(link__in=links, suppressed_at__isnull=True)
-    folded = [fold(n) for n in names]
+    folded = [name_fold(n) for n in names]
     return [c for c in captures.order_by("pk") if _capture_names(c, folded)]
 
 
 def _imported_files_naming(names: list[str]) -> list[ImportedFile]:
-    found = []
-    for imported in ImportedFile.objects.only("pk", "sha256", "name", "size", "content"):
-        text = fold(bytes(imported.content).decode("utf-8", errors="replace"))
-        if any(fold(name) in text for name in names):
-            found.append(imported)
-    return found
+    """The imported files that spell one of the names, read a few at a time (a file is kept
+    whole, and an archive holds thousands)."""
+    folded = [name_fold(name) for name in names]
+    files = ImportedFile.objects.only("pk", "sha256", "name", "size", "content")
+    return [
+        imported
+        for imported in files.iterator(chunk_size=20)
+        if any(
+            name in name_fold(bytes(imported.content).decode("utf-8", errors="replace"))
+            for name in folded
+        )
+    ]
 
 
 def person_removal_plan(*, author: Author) -> RemovalPlan:
@@ -264,8 +258,8 @@ def person_remove(
     ``suppress``: earlier versions listing them are suppressed (False: hidden, for an
     editor without the permission to suppress)."""
     plan = person_removal_plan(author=author)
-    folded_note = fold(note)
-    if any(fold(name) in folded_note for name in [author.name, *author.alternative_name_list]):
+    folded_note = name_fold(note)
+    if any(name_fold(name) in folded_note for name in [author.name, *author.alternative_name_list]):
         raise RedactionRefused("The private note must not spell the person's name.")
     with transaction.atomic():
         locked = Author.objects.select_for_update().get(pk=author.pk)
@@ -347,7 +341,3 @@ def person_remove(
         public_pages_changed(statements=ids, authors=[author.pk])
         caches_clear_on_commit()
     return plan
-
-
-def removed_authors_q() -> Q:
-    return Q(removed_at__isnull=False)

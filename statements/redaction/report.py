@@ -43,7 +43,7 @@ def redactions_by_month() -> list[MonthRow]:
     reasons = dict(ReasonClass.choices)
     return [
         MonthRow(
-            month=row["month"].date() if hasattr(row["month"], "date") else row["month"],
+            month=row["month"].date(),
             act=PUBLIC_ACTS.get(row["act"], row["act"]),
             reason=reasons.get(row["reason_class"], row["reason_class"]),
             count=row["n"],

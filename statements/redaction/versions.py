@@ -16,6 +16,7 @@ never is (edit it first)."""
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -265,19 +266,15 @@ def _contexts_of(statement_id: int, ats: list[datetime.datetime]) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+@contextmanager
 def history_rewrite_allowed():
     """Inside it, this transaction may overwrite the event tables (their trigger refuses
     every other UPDATE and DELETE, migration 0037)."""
-    return _Suppressing()
-
-
-class _Suppressing:
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('archive.suppressing', 'on', true)")
-
-    def __exit__(self, *exc):
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('archive.suppressing', 'on', true)")
+        try:
+            yield
+        finally:
             cursor.execute("SELECT set_config('archive.suppressing', 'off', true)")
 
 
