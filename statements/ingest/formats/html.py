@@ -14,6 +14,7 @@ import lxml.html
 from statements.core.dates import partial_date_in_text
 from statements.core.pandoc import ConversionError, pandoc_convert
 from statements.core.records import AuthorCredit, SourceData, StatementData
+from statements.core.titles import title_tidy
 from statements.ingest.formats.common import (
     ImportFailure,
     ParsedFile,
@@ -234,6 +235,14 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
         raise ImportFailure("no title: the page has no <title>, <h1> or title in its metadata")
     body = _markdown(_main_html(text, whole_page, tree), title)
     notes = [] if body.strip() else ["no body"]
+    sources = _source(metas, ld, tree)
+    site = _first(metas, "og:site_name")
+    tidied = title_tidy(title, file_name=name, sites=(site,) if site else ())
+    if tidied.title != title:
+        notes.append(f"the title ended in {title[len(tidied.title) :].strip()!r}: taken off")
+        title = tidied.title
+        if tidied.address and not sources:
+            sources = [SourceData(url=tidied.address[:2000], note="from the page's title")]
     date_written = _date(metas, ld)
     issued = partial_date_in_text(date_written) if date_written else None
     language = _language(tree, metas, ld)
@@ -251,7 +260,7 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
         language=language,
         rights=_first(metas, "dc.rights", "dcterms.rights", "citation_license")[:500],
         credits=_credits(metas, ld),
-        sources=_source(metas, ld, tree),
+        sources=sources,
         tags=[t[:100] for t in metas.get("article:tag", []) if len(t) <= 100],
         metadata=metadata,
     )

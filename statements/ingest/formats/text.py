@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from statements.core.dates import partial_date_in_text
 from statements.core.records import AuthorCredit, SourceData, StatementData
+from statements.core.titles import TitleTidied, title_tidy
 from statements.ingest.formats.common import (
     ImportFailure,
     ParsedFile,
@@ -64,6 +65,16 @@ class _Reading:
     translators: list[str] = field(default_factory=list)
     subtitle: str = ""
     gutenberg: bool = False
+    name: str = ""  # the file's name
+    title_took: list[TitleTidied] = field(default_factory=list)  # what titles carried
+
+    def tidy(self, title: str, *, keep: bool = True) -> str:
+        """``title`` without an export's address, site name or extension (kept aside for
+        the source unless ``keep`` is false: a line that may not be the title)."""
+        tidied = title_tidy(title, file_name=self.name)
+        if keep and (tidied.address or tidied.site):
+            self.title_took.append(tidied)
+        return tidied.title
 
 
 def _front_matter(reading: _Reading) -> None:
@@ -236,12 +247,13 @@ def _same_title(short: str, full: str) -> bool:
 def _full_title(reading: _Reading) -> None:
     """A body whose first line is the full form of the (shortened) title: the line is the
     title, and is not kept twice."""
+    reading.title = reading.tidy(reading.title)
     for index, line in enumerate(reading.body_lines[:3]):
         if not line.strip():
             continue
-        value = line.strip().lstrip("#").strip()
+        value = reading.tidy(line.strip().lstrip("#").strip(), keep=False)
         if _same_title(reading.title, value) and not _LIBCOM.search(line):
-            reading.title = value
+            reading.title = reading.tidy(line.strip().lstrip("#").strip())
             del reading.body_lines[index]
         return
 
@@ -293,7 +305,7 @@ def _retrieved_line(reading: _Reading) -> None:
 
 def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     """A text or Markdown export, read by each convention in turn."""
-    reading = _Reading(text=text)
+    reading = _Reading(text=text, name=name)
     _front_matter(reading)
     _gutenberg(reading)
     _source_first_line(reading)
@@ -310,6 +322,8 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     if not title:
         raise ImportFailure("no title: the file has no heading and no text")
     notes = [] if body.strip() else ["no body"]
+    title = reading.tidy(title)
+    _title_source(reading, notes)
     date_line = reading.date_line
     issued = partial_date_in_text(date_line) if date_line else None
     data = StatementData(
@@ -330,6 +344,22 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
         metadata=reading.metadata,
     )
     return [ParsedFile(name=name, format="text", data=data, notes=notes)]
+
+
+def _title_source(reading: _Reading, notes: list[str]) -> None:
+    """The address or site a title carried, as a source when the file names none."""
+    took = next((t for t in reading.title_took if t.address), None) or next(
+        iter(reading.title_took), None
+    )
+    if took is None:
+        return
+    notes.append(f"the title carried {took.address or took.site!r}: moved to the source")
+    if took.address and any(s.url == took.address for s in reading.sources):
+        return
+    if took.address or not reading.sources:
+        reading.sources.append(
+            SourceData(url=took.address[:2000], site_name=took.site, note="from the page's title")
+        )
 
 
 def _heading_before(index: int, lines: list[str]) -> bool:
