@@ -9,6 +9,7 @@ write them (``statements.ingest.services.statement_import``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -19,8 +20,24 @@ FORMATS = ("muse", "text", "html", "jsonl")
 
 
 def decode_text(raw: bytes, *, name: str = "") -> str:
-    """Bytes to text: UTF-8 (a BOM is dropped), else Latin-1 with a note; line ends made
-    "\\n". Binary data (NUL bytes, or mostly control characters) is refused."""
+    """Bytes to text (see text_decode), without the notes."""
+    return text_decode(raw, name=name)[0]
+
+
+# A file cut off in the middle of a character is still UTF-8: at most a character's bytes
+# (three of a four-byte sequence) may be broken at its end.
+_BROKEN_TAIL_BYTES = 3
+# Nor is a UTF-8 file with a stray byte or two: many good characters for each bad one.
+_UTF8_LETTERS_PER_BROKEN = 10
+
+
+def text_decode(raw: bytes, *, name: str = "") -> tuple[str, list[str]]:
+    """Bytes to text, and what the reading had to note. UTF-8 first (a BOM is dropped); a
+    file that is UTF-8 but for a broken last character has it replaced (noted), never read
+    as another encoding; anything else is read in the encoding charset-normalizer finds
+    (named in the notes), Windows-1252 rather than Latin-1 where bytes 0x80-0x9F are
+    quotes and dashes. Line ends made "\\n". Binary data (NUL bytes, or mostly control
+    characters) is refused."""
     if len(raw) > MAX_FILE_BYTES:
         raise ImportFailure(
             f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit ({len(raw):,} bytes)"
@@ -31,14 +48,57 @@ def decode_text(raw: bytes, *, name: str = "") -> str:
         raise ImportFailure(f"binary data, not text (a NUL byte at byte {nul:,})")
     if not raw.strip():
         raise ImportFailure("empty file")
+    notes = []
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    except UnicodeDecodeError as error:
+        replaced = raw.decode("utf-8-sig", errors="replace")
+        broken = replaced.count("\ufffd") - raw.count("\ufffd".encode())
+        letters = sum(1 for ch in replaced if ord(ch) > 127) - broken
+        line = raw.count(b"\n", 0, error.start) + 1
+        if error.start >= len(raw) - _BROKEN_TAIL_BYTES:
+            text = replaced
+            notes.append(
+                f"line {line}: the file ends in the middle of a character (cut off?): "
+                f"{len(raw) - error.start} broken byte(s) replaced with \N{REPLACEMENT CHARACTER}"
+            )
+        elif letters >= _UTF8_LETTERS_PER_BROKEN * broken:
+            text = replaced  # UTF-8 with a few bad bytes: a legacy reading garbles the rest
+            notes.append(
+                f"line {line}: {broken} sequence{'s' * (broken > 1)} of bytes not UTF-8 (the "
+                "first on this line) replaced with \N{REPLACEMENT CHARACTER}"
+            )
+        else:
+            encoding = _legacy_encoding(raw)
+            text = raw.decode(encoding, errors="replace")
+            notes.append(f"not UTF-8: read as {encoding} (detected)")
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > len(text[:8192]) // 20:
         raise ImportFailure("binary data, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
+
+
+def _legacy_encoding(raw: bytes) -> str:
+    """The encoding of a file that is not UTF-8, as charset-normalizer finds it. Of the
+    readings it finds as clean as its best, Windows-1252 is taken first: on a short text it
+    cannot tell Western encodings apart ("«Ça va»" reads as well in ISO-8859-3), and
+    Windows-1252 is both the most common and Latin-1 with curly quotes and dashes where
+    Latin-1 has control characters no text means. Windows-1252 too when it finds nothing."""
+    import codecs
+
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw[:200_000]))
+    if not matches:
+        return "windows-1252"
+    cleanest = min(match.percent_chaos for match in matches)
+    clean = [codecs.lookup(m.encoding).name for m in matches if m.percent_chaos <= cleanest]
+    encoding = "cp1252" if "cp1252" in clean else clean[0]
+    sample = raw[:200_000]
+    with contextlib.suppress(UnicodeDecodeError):  # the same letters: name the common one
+        if sample.decode("cp1252") == sample.decode(encoding):
+            encoding = "cp1252"
+    return {"cp1252": "windows-1252"}.get(encoding, encoding)
 
 
 def detect_format(text: str, *, name: str = "") -> str:
@@ -65,7 +125,7 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
     """Parse one file's bytes; raise ImportFailure with the reason."""
     from statements.ingest.formats import html, jsonl, muse, text
 
-    content = decode_text(raw, name=name)
+    content, notes = text_decode(raw, name=name)
     chosen = format or detect_format(content, name=name)
     parser = {
         "muse": muse.muse_parse,
@@ -75,7 +135,10 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
     }
     if chosen not in parser:
         raise ImportFailure(f"unknown format {chosen!r} (one of {', '.join(FORMATS)})")
-    return parser[chosen](content, name=name)
+    parsed = parser[chosen](content, name=name)
+    for item in parsed:
+        item.notes[:0] = notes
+    return parsed
 
 
 MAX_ZIP_MEMBERS = 10_000

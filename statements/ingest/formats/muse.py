@@ -20,7 +20,8 @@ from statements.ingest.formats.common import (
     source_from_line,
 )
 
-_DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t]+(.*))?")
+# Text::Amuse's \s on decoded text: a no-break space parts a directive's name from its value.
+_DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t\u00a0]+(.*))?")
 # Directives with a field of their own; every other one is kept in the statement's metadata.
 MAPPED = {"title", "subtitle", "author", "authors", "sortauthors", "date", "lang", "source"}
 MAPPED |= {"sorttopics", "topics", "cat", "teaser", "notes", "deleted", "issued", "pubdate", "uid"}
