@@ -9,6 +9,7 @@ from django.core.management import call_command
 from statements.catalog.revisions import statement_revisions
 from statements.core.titles import title_tidy
 from statements.ingest.files import parse_bytes
+from statements.ingest.services import statement_import
 from statements.models import Statement
 from tests.factories import make_statement
 
@@ -100,3 +101,40 @@ def test_the_command_tidies_stored_titles_with_a_revision():
     assert len(statement_revisions(statement_id=junk.pk)) == before + 1
     assert statement_revisions(statement_id=junk.pk)[-1].metadata.get("by") == "command tidy_titles"
     assert Statement.objects.get(pk=fine.pk).title == "Bread and Roses"
+
+
+PAGE = (
+    "<!doctype html><html lang=en><head><title>Police myths</title></head><body><article>"
+    "<h1>Police myths</h1><p>{}</p></article></body></html>"
+)
+
+
+@pytest.mark.django_db
+def test_same_title_other_text_is_a_new_statement_and_a_second_run_changes_nothing():
+    """Finding 21: two pages of one site with the same title are two statements."""
+    files = [
+        ("policemyths.html", PAGE.format("Myth one: the police keep us safe. " * 10).encode()),
+        ("fuckpolice.php", PAGE.format("Another page, another text entirely. " * 10).encode()),
+    ]
+    first = statement_import(files=files, status="published")
+    assert len(first.created) == 2 and not first.updated, first
+    assert Statement.objects.filter(title="Police myths").count() == 2
+    assert any("a different text has this title" in note for _name, note in first.notes)
+    second = statement_import(files=files)
+    assert len(second.unchanged) == 2 and not second.updated and not second.created
+
+
+@pytest.mark.django_db
+def test_the_same_file_edited_is_still_an_update():
+    page = ("call.html", PAGE.format("First words of the call. " * 10).encode())
+    statement_import(files=[page])
+    edited = ("call.html", PAGE.format("Corrected words of the call. " * 10).encode())
+    report = statement_import(files=[edited])
+    assert len(report.updated) == 1 and Statement.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_title_made_in_the_admin_is_not_overwritten_by_an_unrelated_file():
+    make_statement(title="Police myths", body="Our own text, typed in by an editor.")
+    report = statement_import(files=[("other.html", PAGE.format("Someone else's. " * 10).encode())])
+    assert report.created and not report.updated
