@@ -82,6 +82,8 @@ class StatementImportMixin:
                 dry_run=True,
                 seconds=settings.ARCHIVE_ADMIN_IMPORT_SECONDS,
             )
+            if not plan.entries:  # nothing to import in it: nothing kept of it
+                uploads.upload_discard(request, token)
             context.update(
                 token=token, previews=plan.entries, errors=errors + plan.failed, plan=plan
             )

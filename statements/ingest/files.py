@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
-from statements.ingest.formats.common import ImportFailure, ParsedFile
+from statements.ingest.formats.common import ImportFailure, NotImported, ParsedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FORMATS = ("muse", "text", "html", "jsonl")
@@ -88,7 +89,14 @@ def _legacy_encoding(raw: bytes) -> str:
 
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(raw[:200_000]))
+    # UTF-16 and UTF-32 only with their byte-order mark: without one, what the detector
+    # calls UTF-16 is a binary file's bytes.
+    bom = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    matches = [
+        match
+        for match in from_bytes(raw[:200_000])
+        if bom or not match.encoding.startswith(("utf_16", "utf_32"))
+    ]
     if not matches:
         return "windows-1252"
     cleanest = min(match.percent_chaos for match in matches)
@@ -122,11 +130,26 @@ def detect_format(text: str, *, name: str = "") -> str:
 
 
 def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[ParsedFile]:
-    """Parse one file's bytes; raise ImportFailure with the reason."""
+    """Parse one file's bytes; raise ImportFailure with the reason. A file whose name has
+    no importable extension (``.php``, ``.shtml``, none) is read by what it holds: HTML,
+    Muse or JSON Lines are imported, anything else is NotImported, with why."""
     from statements.ingest.formats import html, jsonl, muse, text
 
-    content, notes = text_decode(raw, name=name)
+    known = format is not None or name.lower().endswith(IMPORTABLE_SUFFIXES)
+    try:
+        content, notes = text_decode(raw, name=name)
+    except ImportFailure as error:
+        if known:
+            raise
+        raise NotImported(f"{error}: {_suffix(name)}") from None
+    if not known and _CONTROL.search(raw[:4096].decode("latin-1")):  # a picture's header
+        raise NotImported(f"binary data, not text: {_suffix(name)}")
     chosen = format or detect_format(content, name=name)
+    if not known and chosen == "text":
+        raise NotImported(
+            f"plain text, not HTML, Muse or JSON Lines: {_suffix(name)} (rename it .txt to "
+            "import it as a text)"
+        )
     parser = {
         "muse": muse.muse_parse,
         "text": text.text_parse,
@@ -136,9 +159,19 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
     if chosen not in parser:
         raise ImportFailure(f"unknown format {chosen!r} (one of {', '.join(FORMATS)})")
     parsed = parser[chosen](content, name=name)
+    if not known:
+        notes.insert(0, f"read as {chosen.upper() if chosen == 'html' else chosen} by its content")
     for item in parsed:
         item.notes[:0] = notes
     return parsed
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return f"a {suffix} file" if suffix else "a file without an extension"
 
 
 MAX_ZIP_MEMBERS = 10_000
@@ -173,8 +206,6 @@ def zip_members(raw: bytes, *, name: str):
         if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
             yield member, ImportFailure("unsafe name in the archive (absolute or with ..)")
             continue
-        if not info.filename.lower().endswith(IMPORTABLE_SUFFIXES):
-            continue
         if info.file_size > MAX_FILE_BYTES:
             yield member, ImportFailure("larger than the 20 MB limit once unpacked")
             continue
@@ -202,20 +233,21 @@ def file_members(name: str, raw: bytes):
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """The importable files in ``folder`` and below, never through a link that leads out of
-    it (a linked folder is not entered; a linked file is checked by the caller)."""
+    """Every file in ``folder`` and below (what each holds decides whether it is read),
+    never through a link that leads out of it (a linked folder is not entered; a linked file
+    is checked by the caller)."""
     found = []
     for parent, _folders, names in os.walk(folder, followlinks=False):
         for name in names:
             file = Path(parent) / name
-            if file.suffix.lower() in (*IMPORTABLE_SUFFIXES, ".zip") and file.is_file():
+            if file.is_file():
                 found.append(file)
     return sorted(found)
 
 
 def import_files(paths):
-    """Files, folders (recursively, importable suffixes only, no link followed out of the
-    folder) and .zip archives as (name, bytes or ImportFailure), in a stable order."""
+    """Files, folders (recursively, every file, no link followed out of the folder) and
+    .zip archives as (name, bytes or ImportFailure), in a stable order."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -234,6 +266,8 @@ def import_files(paths):
             if is_zip and size > MAX_ZIP_TOTAL_BYTES:
                 yield str(file), ImportFailure("archive larger than 500 MB")
             elif not is_zip and size > MAX_FILE_BYTES:
-                yield str(file), ImportFailure("larger than the 20 MB limit")
+                known = file.name.lower().endswith(IMPORTABLE_SUFFIXES)
+                refusal = ImportFailure if known else NotImported
+                yield str(file), refusal(f"larger than the 20 MB limit: {_suffix(file.name)}")
             else:
                 yield from file_members(str(file), file.read_bytes())

@@ -21,7 +21,7 @@ from django.utils import timezone
 from statements.catalog.changes import public_pages_changed
 from statements.catalog.revisions import revision_context
 from statements.ingest.files import parse_bytes
-from statements.ingest.formats.common import ImportFailure
+from statements.ingest.formats.common import ImportFailure, NotImported
 from statements.ingest.matching import ImportEntry, records_write
 from statements.models import ImportedFile
 
@@ -36,6 +36,7 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # not imported: stopped first
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # holds no statement: why
     stopped: str = ""  # why the import stopped before the end, for a person to read
     entries: list[ImportEntry] = field(default_factory=list)  # one per statement read
 
@@ -128,7 +129,7 @@ def _import_concurrently(report, stream, handled, deadline, status, now, writers
             connection.close()  # this thread's own connection
 
     def merge(part: ImportReport) -> None:
-        for name in ("created", "updated", "unchanged", "failed", "notes", "entries"):
+        for name in ("created", "updated", "unchanged", "failed", "notes", "ignored", "entries"):
             getattr(report, name).extend(getattr(part, name))
 
     with ThreadPoolExecutor(max_workers=writers) as pool:
@@ -168,6 +169,9 @@ def _import_one(
     if fail_fast and report.failed:
         report.skipped.append(name)
         report.stopped = "a file failed (--fail-fast)"
+        return
+    if isinstance(parsed, NotImported):  # an image, a style sheet: said, not a failure
+        report.ignored.append((name, str(parsed)))
         return
     if isinstance(parsed, ImportFailure):  # unreadable, or refused before parsing
         report.failed.append((name, str(parsed)))

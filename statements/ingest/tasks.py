@@ -28,6 +28,8 @@ def import_report_data(report) -> dict:
         "updated": report.updated,
         "failed": [list(pair) for pair in report.failed],
         "skipped": report.skipped,
+        "notes": [list(pair) for pair in report.notes],
+        "ignored": [list(pair) for pair in report.ignored],
         "stopped": report.stopped,
     }
 

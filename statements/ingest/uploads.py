@@ -20,7 +20,6 @@ from django.utils import timezone
 from statements.ingest.files import MAX_FILE_BYTES, file_members
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the importer's own limit for one file
-ALLOWED_SUFFIXES = (".muse", ".txt", ".md", ".html", ".htm", ".jsonl", ".zip")
 _SESSION_KEY = "statement_import_tokens"
 PREFIX = "uploads"
 MANIFEST = "manifest.json"  # written last: an upload without it is not (or not yet) whole
@@ -56,10 +55,8 @@ def upload_receive(request) -> tuple[str, list[tuple[str, str]]]:
         errors.append(("", "Choose at least one file."))
     kept: list[tuple[str, str]] = []
     for number, upload in enumerate(uploads):
+        # Any name: what a file holds decides whether it is read (ingest.files.parse_bytes).
         name = upload.name.replace("\\", "/").rsplit("/", 1)[-1]
-        if not name.lower().endswith(ALLOWED_SUFFIXES):
-            errors.append((name, f"not a {', '.join(ALLOWED_SUFFIXES[:-1])} or .zip file"))
-            continue
         if upload.size > MAX_UPLOAD_BYTES:
             errors.append((name, f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"))
             continue

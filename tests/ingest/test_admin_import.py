@@ -68,7 +68,11 @@ class TestAdminImport:
         )
         assert preview.status_code == 200
         errors = dict(preview.context["errors"])
-        assert errors["picture.png"] == "not a .muse, .txt, .md, .html, .htm, .jsonl or .zip file"
+        # A picture holds no statement: named, with why, and no failure (finding 26).
+        ignored = dict(preview.context["plan"].ignored)
+        assert ignored["picture.png"] == "binary data, not text: a .png file"
+        assert "picture.png" not in errors
+        assert "binary data, not text: a .png file" in preview.content.decode()
         assert errors["binary.txt"] == "binary data, not text"
         assert errors["empty.md"] == "empty file"
         assert errors["fake.zip"] == "named .zip but not a zip archive"

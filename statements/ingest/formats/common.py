@@ -19,6 +19,11 @@ class ImportFailure(ValueError):
     """A file that cannot be imported, with the reason in words an editor understands."""
 
 
+class NotImported(ImportFailure):
+    """A file left aside, with the reason: a folder's or an archive's file that holds no
+    statement (an image, a style sheet), which is reported but is no failure."""
+
+
 @dataclass
 class ParsedFile:
     """One statement read from a file (a JSON Lines file gives one per line)."""

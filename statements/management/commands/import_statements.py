@@ -14,7 +14,8 @@ class Command(BaseCommand):
         "Import statements from Muse (.muse), text or Markdown exports (.txt, .md), web pages "
         "(.html) and JSON "
         "Lines (.jsonl): files, folders (recursively) and .zip archives. Each file is "
-        "imported whole or not at all; the format is read from the content."
+        "imported whole or not at all; the format is read from the content, and a file of "
+        "another extension (.php) is read when it holds HTML, Muse or JSON Lines."
     )
 
     def add_arguments(self, parser):
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         files = list(import_files(paths))
         if not files:
-            raise CommandError("Nothing to import: no .muse, .txt, .md, .html, .jsonl or .zip.")
+            raise CommandError("Nothing to import: no file found.")
         # A bar with an ETA on a terminal for more than a few files; nothing in logs or pipes.
         quiet = True if len(files) <= PROGRESS_FROM_FILES else None  # None: only on a terminal
         bar = tqdm(files, unit="file", disable=quiet, file=self.stderr._out, leave=False)
@@ -71,8 +72,11 @@ class Command(BaseCommand):
         for label, names in (("created", report.created), ("updated", report.updated)):
             for name in names:
                 self.stdout.write(f"{label}: {name}")
+        # One line per warning, by file and (where the reading knows it) line.
         for name, note in report.notes:
-            self.stdout.write(f"note: {name}: {note}")
+            self.stdout.write(f"warning: {name}: {note}")
+        for name, reason in report.ignored:
+            self.stdout.write(f"not read: {name}: {reason}")
         for name, reason in report.failed:
             self.stderr.write(f"failed: {name}: {reason}")
         if report.skipped:
@@ -82,6 +86,8 @@ class Command(BaseCommand):
         summary = (
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
+            f"{f', {len(report.ignored)} not read' if report.ignored else ''}"
+            f"{f', {len(report.notes)} warnings' if report.notes else ''}"
             f" ({'dry run: nothing ' + verb + ' written' if dry_run else 'done'})."
         )
         if report.failed:
