@@ -85,3 +85,16 @@ class TestHeaderShapes:
         raw = "# R\u00e9union\r\n\r\nTexte.\r\n".encode("cp1252")
         (item,) = parse_bytes(raw, name="r.txt")
         assert item.data.title == "Réunion"
+
+
+def test_a_repeated_author_keeps_the_last_as_amusewiki_does_and_says_so():
+    """Finding 31."""
+    raw = (
+        b"#title Call\n#author Tenants' Assembly\n#lang en\n#author Night Shelter Collective\n\nT\n"
+    )
+    (item,) = parse_bytes(raw, name="call.muse")
+    assert [c.name for c in item.data.credits] == ["Night Shelter Collective"]
+    assert item.notes == [
+        "line 4: #author given again: the last is kept, as Amusewiki keeps it "
+        "(“Night Shelter Collective”), not “Tenants' Assembly”"
+    ]

@@ -32,13 +32,14 @@ def directive_name(raw: str) -> str:
     return raw.replace("-", "").replace("_", "").lower()
 
 
-def muse_split(text: str) -> tuple[dict[str, str], str]:
+def muse_split(text: str, repeats: list | None = None) -> tuple[dict[str, str], str]:
     """The header directives and the body, by Text::Amuse's rules.
 
     The header is every line from the top that is a ``#name value`` directive, a blank
     line, or a continuation (a line that follows a directive with no blank line between,
     joined to it); the body starts at the first other line. A repeated directive keeps its
-    last value, as Text::Amuse does.
+    last value, as Text::Amuse does; ``repeats``, when given, gets (name, line number,
+    the value that lost) for each directive given again.
     """
     directives: dict[str, str] = {}
     last: str | None = None
@@ -55,6 +56,8 @@ def muse_split(text: str) -> tuple[dict[str, str], str]:
             if not name:  # "#____": no name left, nothing to keep
                 last = None
                 continue
+            if repeats is not None and name in directives:
+                repeats.append((name, index + 1, " ".join(directives[name].split())))
             directives[name] = match[2] or ""
             last = name
         elif last is not None:
@@ -217,11 +220,17 @@ def slug_from_name(name: str) -> str:
 
 
 def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
-    directives, body = muse_split(text)
+    repeats: list[tuple[str, int, str]] = []
+    directives, body = muse_split(text, repeats)
     title = muse_inline_plain(directives.get("title", ""))
     if not title:
         raise ImportFailure("no #title in the header")
-    notes = []
+    notes = [
+        f"line {line}: #{directive} given again: the last is kept, as Amusewiki keeps it "
+        f"(“{directives[directive]}”), not “{lost}”"
+        for directive, line, lost in repeats
+        if lost != directives[directive]
+    ]
     if "sortauthors" in directives:
         names = _names(directives["sortauthors"])
     elif "authors" in directives:
