@@ -45,7 +45,7 @@ def muse_split(text: str, repeats: list | None = None) -> tuple[dict[str, str], 
     last: str | None = None
     lines = text.split("\n")
     index = 0
-    for index, line in enumerate(lines):  # noqa: B007 (the index is read after the loop)
+    for index, line in enumerate(lines):  # the index is read after the loop too
         line = line.expandtabs(4).rstrip()
         if not line.strip():
             last = None
