@@ -188,3 +188,66 @@ def test_a_libcom_export_imports_twice_unchanged():
     statement = Statement.objects.get()
     assert statement.title == FULL_TITLE
     assert sorted(t.name for t in statement.tags.all()) == ["Tenants Union", "heating", "housing"]
+
+
+class TestLibcomDescriptions:
+    """Findings 27 to 30: the page's description that runs on after the tags, an address
+    broken across lines, the last tag's words, comments on the text's own line."""
+
+    def test_a_description_that_lists_things_is_text_not_tags(self):
+        data = parsed(
+            libcom(
+                f"{META} Tags: strikes, Italy The strike closed the docks, the railways, the "
+                "post, the mines, the schools, the hospitals and the ports for a day.\n"
+            )
+        )
+        assert data.tags == ["strikes", "Italy"]
+        assert data.body.startswith(
+            "The strike closed the docks, the railways, the post, the mines, the schools, the "
+            "hospitals and the ports for a day.\n"
+        )
+
+    def test_a_description_with_a_colon_starts_where_its_sentence_does(self):
+        data = parsed(
+            libcom(f"{META} Tags: housing, Berlin We demand: rent caps, repairs, no evictions.\n")
+        )
+        assert data.tags == ["housing", "Berlin"]
+        assert data.body.startswith("We demand: rent caps, repairs, no evictions.\n")
+
+    @pytest.mark.parametrize(
+        ("line", "tags", "text"),
+        [
+            ("anarchism, Freedom Press The paper ran from 1886 until 2014, and then online.",
+             ["anarchism", "Freedom Press"], "The paper ran from 1886"),
+            ("civil rights, James Meredith In 1962, James Meredith enrolled at the university.",
+             ["civil rights", "James Meredith"], "In 1962, James Meredith enrolled"),
+        ],
+    )  # fmt: skip
+    def test_the_last_tag_keeps_all_its_words(self, line, tags, text):
+        data = parsed(libcom(f"{META} Tags: {line}\n"))
+        assert data.tags == tags
+        assert data.body.startswith(text)
+
+    def test_an_address_broken_across_a_line_is_joined_and_the_tags_kept(self):
+        data = parsed(
+            libcom(
+                "Date: March 3, 2021 Source: https://libcom.org/article/rent-strike-four-",
+                after="towers-call Tags: housing, heating\n",
+            )
+        )
+        assert [s.url for s in data.sources] == [
+            "https://libcom.org/article/rent-strike-four-towers-call"
+        ]
+        assert data.tags == ["housing", "heating"]
+        assert "towers-call" not in data.body
+        assert data.body.startswith("The tenants of the four towers")
+
+    def test_comments_on_the_text_s_last_line_are_cut(self):
+        raw = libcom(f"{META} Tags: housing\n") + (
+            b"We will win. Nadia 3 years 10 months ago Is there a date for the next assembly?\n"
+            b"Steven 2 years ago Thursday.\n"
+        )
+        data = parsed(raw)
+        assert data.body.rstrip().endswith("We will win.")
+        assert "Nadia" not in data.body and "years ago" not in data.body
+        assert data.metadata["reader comments"].startswith("Nadia 3 years 10 months ago")

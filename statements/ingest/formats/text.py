@@ -19,32 +19,12 @@ from statements.ingest.formats.common import (
     source_from_line,
 )
 from statements.ingest.formats.gutenberg import gutenberg_read
+from statements.ingest.formats.libcom import LIBCOM, libcom_line, reader_comments, same_title
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _LIBRARY_BLOCK = re.compile(
     r"^#*\s*The Anarchist Library(?: \(Mirror\))?[ \t]*(?P<rights>[^\n]*)$", re.MULTILINE
 )
-# libcom's metadata line. A PDF conversion may have wrapped the address with a space in it
-# ("…-co mmunists-ast"): one such break is joined back.
-_LIBCOM = re.compile(
-    r"Date:\s*(?P<date>.*?)\s+Source:\s*(?P<url>https?://\S+(?: [\w%./~-]+)?)"
-    r"(?:\s+Tags:\s*(?P<tags>.*)|\s*)$"
-)
-# A libcom tag is a name: a few words, no sentence in it.
-_TAG_MAX_WORDS = 8
-_TAG_MAX_CHARS = 80
-# A sentence ends inside: "…generally. The…", or glued "…2011.This"; never an initial or
-# an abbreviation ("E. Rayner", "Vincent St. John", "assembly.org.ua").
-_SENTENCE_INSIDE = re.compile(
-    r"[a-z]{2}[.!?]\s+[A-Z0-9“\"]|[a-z0-9]{2}[.!?][A-Z][a-z]|\s\S*[a-z]{2}\.$"
-)
-# Reader comments under a libcom page: "<name>", "3 years 10 months ago", "In reply to …".
-_COMMENT_AGE = re.compile(
-    r"^\s*(?:\d+|an?)\s+(?:year|month|week|day|hour|minute|second)s?"
-    r"(?:,?\s+\d+\s+(?:year|month|week|day|hour|minute|second)s?)?\s+ago\s*$",
-    re.IGNORECASE,
-)
-_SITE_CHROME = re.compile(r"^\s*(?:#+\s*)?(?:Log in or register to post comments|In reply to)")
 _PAGE_FOOTER = re.compile(r"^\s*\d+ of \d+ \d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2} [AP]M\s*$")
 _RETRIEVED_LINE = re.compile(r"^\s*Retrieved on .+$", re.IGNORECASE | re.MULTILINE)
 
@@ -159,91 +139,6 @@ def _library_headings(reading: _Reading) -> list[str]:
     return lines
 
 
-def _libcom_line(reading: _Reading) -> None:
-    """libcom's export keeps its metadata on one line near the top: the full title, then
-    "Date: … Source: <address> Tags: <names, …>", where the text often runs straight on
-    after the last tag, and a tag list too long for the line goes on as a "## " line."""
-    for index, line in enumerate(reading.body_lines[:5]):
-        found = _LIBCOM.search(line)
-        if not found:
-            continue
-        if found["date"].lower() != "unknown":
-            reading.date_line = reading.date_line or found["date"]
-        url = found["url"].replace(" ", "")
-        reading.sources.append(SourceData(url=url[:2000], site_name="libcom.org"))
-        tags, rest = _libcom_tags(found["tags"] or "")
-        if found["tags"] and not rest:
-            tags = _libcom_tags_wrapped(reading, index, found["tags"], tags)
-        reading.tags += tags
-        before = line[: found.start()].strip()
-        if before and _same_title(reading.title, before):
-            reading.title, before = before, ""  # the full form of a shortened title
-        reading.body_lines[index : index + 1] = [part for part in (before, rest) if part]
-        return
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return (
-        0 < len(words) <= _TAG_MAX_WORDS
-        and len(text) <= _TAG_MAX_CHARS
-        and not _SENTENCE_INSIDE.search(text)
-    )
-
-
-def _libcom_tags(text: str) -> tuple[list[str], str]:
-    """libcom's tags, and the text that ran on after the last of them ("…, police March 15 is
-    the International Day…"): the first item that is no name holds the last tag's words up
-    to the capital or digit a sentence starts with, and the rest is the article's."""
-    tags = []
-    for item in re.finditer(r"[^,]+", text):
-        value = item[0].strip()
-        if _is_name(value):
-            tags.append(value)
-            continue
-        words = list(re.finditer(r"\S+", item[0]))
-        start = next((w.start() for w in words[1:5] if _starts_sentence(w[0])), 0)
-        if start:
-            tags.append(item[0][:start].strip())
-        return tags, text[item.start() + start :].strip()
-    return tags, ""
-
-
-def _starts_sentence(word: str) -> bool:
-    return word[0].isupper() or word[0].isdigit() or word[0] in '"“‘('
-
-
-def _libcom_tags_wrapped(reading: _Reading, index: int, text: str, tags: list[str]) -> list[str]:
-    """A tag list the export wrapped: the next line, made a "## " heading, holds its end
-    ("…, International Confederation of" then "## Labour, USI-CIT")."""
-    following = index + 1
-    while following < len(reading.body_lines) and not reading.body_lines[following].strip():
-        following += 1
-    if following >= len(reading.body_lines):
-        return tags
-    line = reading.body_lines[following]
-    if not line.startswith("## ") or len(line) > 3 + _TAG_MAX_CHARS * 2:
-        return tags
-    more = [item.strip() for item in line[3:].split(",") if item.strip()]
-    if not more or not all(_is_name(item) for item in more):
-        return tags
-    if tags and not text.rstrip().endswith(","):
-        tags[-1] = f"{tags[-1]} {more.pop(0)}"  # a name cut in two: "Shaheen" / "Bagh"
-    del reading.body_lines[index + 1 : following + 1]
-    return tags + more
-
-
-def _folded(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
-def _same_title(short: str, full: str) -> bool:
-    """Whether ``full`` is the whole of a title that ``short`` gives cut and without its
-    punctuation ("Anti Fascist Or Pro Police" of "Anti-Fascist: Or Pro-Police? - …")."""
-    short, full_folded = _folded(short), _folded(full)
-    return len(short) >= 8 and len(full) <= 500 and full_folded.startswith(short)
-
-
 def _full_title(reading: _Reading) -> None:
     """A body whose first line is the full form of the (shortened) title: the line is the
     title, and is not kept twice."""
@@ -252,35 +147,10 @@ def _full_title(reading: _Reading) -> None:
         if not line.strip():
             continue
         value = reading.tidy(line.strip().lstrip("#").strip(), keep=False)
-        if _same_title(reading.title, value) and not _LIBCOM.search(line):
+        if same_title(reading.title, value) and not LIBCOM.search(line):
             reading.title = reading.tidy(line.strip().lstrip("#").strip())
             del reading.body_lines[index]
         return
-
-
-def _reader_comments(reading: _Reading) -> None:
-    """Reader comments under a libcom page ("Fozzie", "3 years 10 months ago", "In reply
-    to …", the comment) are not the statement's text: cut, and kept in the metadata."""
-    lines = reading.body_lines
-    age = next((i for i, line in enumerate(lines) if i >= 3 and _COMMENT_AGE.match(line)), None)
-    if age is None:
-        chrome = [line for line in lines if _SITE_CHROME.match(line)]
-        if chrome:
-            reading.body_lines = [line for line in lines if not _SITE_CHROME.match(line)]
-        return
-    start = age
-    name = next((i for i in range(age - 1, max(age - 4, 0), -1) if lines[i].strip()), None)
-    if (
-        name is not None
-        and len(lines[name].strip()) <= 60
-        and not _SENTENCE_INSIDE.search(lines[name].rstrip("."))
-    ):
-        start = name
-    comments = "\n".join(lines[start:]).strip()
-    reading.metadata["reader comments"] = comments
-    reading.body_lines = lines[:start]
-    while reading.body_lines and not reading.body_lines[-1].strip():
-        reading.body_lines.pop()
 
 
 def _pdf_export(reading: _Reading) -> None:
@@ -312,9 +182,9 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     _library_block(reading)
     lines = _library_headings(reading)
     if not reading.gutenberg:  # a book's title page keeps its lines
-        _libcom_line(reading)
+        libcom_line(reading)
         _full_title(reading)
-        _reader_comments(reading)
+        reader_comments(reading)
     _pdf_export(reading)
     _retrieved_line(reading)
     body = "\n".join(reading.body_lines).strip("\n")
