@@ -97,8 +97,27 @@ def _is_name(text: str) -> bool:
 # Words a description starts with after the last tag ("…, James Meredith In 1962, …"),
 # which no tag has inside it.
 _STARTERS = frozenset(
-    "The A An In On At This These We It After When While During Since Today Every Each Last"
-    .split()
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "This",
+        "These",
+        "We",
+        "It",
+        "After",
+        "When",
+        "While",
+        "During",
+        "Since",
+        "Today",
+        "Every",
+        "Each",
+        "Last",
+    ]
 )
 _FUNCTION_FIRST = re.compile(r"^(?:and|or|but|the|a|an|which|who|that|to|with|as|while|so)\b")
 _LINE_ENDS_SENTENCE = re.compile(r"[.!?…][\"”’)]?\s*$")
@@ -124,7 +143,7 @@ def _libcom_tags(text: str) -> tuple[list[str], str]:
         for back in range(index, -1 if described else index - 1, -1):
             start = _sentence_start(items[back][0])
             if start is not None:
-                kept = tags[:back] + [items[back][0][:start].strip()]
+                kept = [*tags[:back], items[back][0][:start].strip()]
                 return kept, text[items[back].start() + start :].strip()
         return tags, text[item.start() :].strip()
     return tags, ""
