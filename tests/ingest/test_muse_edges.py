@@ -2,7 +2,7 @@
 between bars and their captions, superscript and subscript, emphasis next to CJK
 punctuation. Each file is written for the test in the shape real sources have."""
 
-from statements.core.rendering import render_markdown
+from statements.core.rendering import render_body, render_markdown
 from statements.ingest.files import parse_bytes
 
 
@@ -76,3 +76,39 @@ def test_latin_emphasis_rules_are_unchanged():
     assert render_markdown("snake_case_name and * not emphasis*\n") == (
         "<p>snake_case_name and * not emphasis*</p>\n"
     )
+
+
+class TestOrphanFootnotes:
+    """Finding 33: a note nothing cites keeps its words, and both halves' losses are said."""
+
+    MUSE = (
+        "#title Notes\n#lang en\n\nWe met.[1] We left.[2] In [1881], nothing.\n\n"
+        "[1] At the hall.\n\n[3] Nobody cites this note, and its words still matter.\n"
+    )
+
+    def test_a_muse_note_nobody_cites_keeps_its_text_and_both_are_warned(self):
+        (item,) = parse_bytes(self.MUSE.encode(), name="notes.muse")
+        assert "Nobody cites this note, and its words still matter." in item.data.body
+        assert "[^1]" in item.data.body  # the cited note is still a note
+        assert item.notes == [
+            "line 4: note [2] is cited but has no text: kept as written",
+            "line 8: note [3] is cited nowhere: its text is kept as a paragraph",
+        ]
+
+    def test_a_markdown_note_nobody_cites_keeps_its_text(self):
+        text = (
+            "# Notes\n\nWe met.[^1] We left.[^2]\n\n[^1]: At the hall.\n\n"
+            "[^3]: Nobody cites this.\n"
+        )
+        (item,) = parse_bytes(text.encode(), name="notes.md")
+        html, _toc = render_body(item.data.body)
+        assert "Nobody cites this." in html
+        assert item.notes == [
+            "line 3: note [^2] is cited but has no text: kept as written",
+            "line 7: note [^3] is cited nowhere: its text is kept as a paragraph",
+        ]
+
+    def test_code_and_link_labels_are_no_notes(self):
+        muse = "#title Code\n\nSee [[https://example.org/n][12]].\n\n<example>\n[4] x\n</example>\n"
+        (item,) = parse_bytes(muse.encode(), name="code.muse")
+        assert item.notes == []

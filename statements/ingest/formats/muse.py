@@ -19,6 +19,7 @@ from statements.ingest.formats.common import (
     muse_inline_plain,
     source_from_line,
 )
+from statements.ingest.formats.footnotes import footnotes_kept
 
 # Text::Amuse's \s on decoded text: a no-break space parts a directive's name from its value.
 _DIRECTIVE = re.compile(r"#([A-Za-z0-9_-]+)(?:[ \t\u00a0]+(.*))?")
@@ -247,6 +248,9 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
     if date_text and issued is None:
         notes.append(f"date kept as written only: “{date_text}”")
     language = directives.get("lang", "").strip().lower()[:3]
+    first_line = text.count("\n") - body.count("\n") + 1
+    body, footnote_notes = footnotes_kept(body, muse=True, first_line=first_line)
+    notes += footnote_notes
     markdown = muse_to_markdown(body)
     if not language and (language := language_detect(markdown)):
         notes.append(f"no #lang: the language detected is {language}")

@@ -18,6 +18,7 @@ from statements.ingest.formats.common import (
     latex_plain,
     source_from_line,
 )
+from statements.ingest.formats.footnotes import footnotes_kept
 from statements.ingest.formats.gutenberg import gutenberg_read
 from statements.ingest.formats.libcom import LIBCOM, libcom_line, reader_comments, same_title
 
@@ -192,6 +193,9 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     if not title:
         raise ImportFailure("no title: the file has no heading and no text")
     notes = [] if body.strip() else ["no body"]
+    if not reading.gutenberg:
+        body, footnote_notes = footnotes_kept(body, muse=False, lines=text.split("\n"))
+        notes += footnote_notes
     title = reading.tidy(title)
     _title_source(reading, notes)
     date_line = reading.date_line
