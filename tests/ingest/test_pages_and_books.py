@@ -299,3 +299,32 @@ class TestGutenbergBooks:
         start = "*** START OF THE PROJECT GUTENBERG EBOOK THE FOUR TOWERS ***\n\n"
         data = parsed((start + WRAPPED + "\n" + LICENCE).encode()).data
         assert data.title == "The Four Towers"
+
+    def test_notes_at_the_margin_and_at_the_end_leave_the_text_and_are_all_kept(self):
+        """Finding 34: a transcriber's note set at the margin (and a second one at the end)
+        leaves the text; the eBook's number gives its gutenberg.org address."""
+        start = "*** START OF THE PROJECT GUTENBERG EBOOK 99999 ***\n"
+        first = "\n  TRANSCRIBER'S NOTE\n\n  Italic text is denoted by _underscores_.\n\n\n"
+        last = (
+            "\n\nTranscriber’s Notes\n\n\nSmall capitals are changed to all capitals.\n\n"
+            "Obvious typographical errors have been corrected.\n\n  (p. 10)\n"
+            "  ... battle-field ...\n  ... battlefield ...\n"
+        )
+        raw = start + first + BOOK.format(wrapped=WRAPPED) + last + LICENCE
+        data = parsed(raw.encode()).data
+        note = data.metadata["transcriber's note"]
+        assert "Italic text is denoted" in note and "Small capitals are changed" in note
+        assert "battlefield" in note
+        for words in ("Small capitals", "Obvious typographical", "battlefield", "Transcriber"):
+            assert words not in data.body
+        assert data.body.rstrip().endswith("ANN EXAMPLE.")
+        assert [(s.url, s.site_name) for s in data.sources] == [
+            ("https://www.gutenberg.org/ebooks/99999", "Project Gutenberg")
+        ]
+
+    def test_the_header_s_ebook_number_gives_the_address_and_the_old_closing_line_goes(self):
+        old_end = "\nEnd of the Project Gutenberg EBook of Rent and Bread, by Ann Example\n"
+        raw = HEADER + BOOK.format(wrapped=WRAPPED) + old_end + LICENCE
+        data = parsed(raw.encode(), "rent.txt").data
+        assert [s.url for s in data.sources] == ["https://www.gutenberg.org/ebooks/99999"]
+        assert "End of the Project Gutenberg" not in data.body

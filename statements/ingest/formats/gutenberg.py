@@ -19,7 +19,12 @@ class GutenbergBook:
     subtitle: str = ""
     author: str = ""
     translator: str = ""
+    number: str = ""  # the eBook's number: its page is www.gutenberg.org/ebooks/<number>
     metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return f"https://www.gutenberg.org/ebooks/{self.number}" if self.number else ""
 
 
 def gutenberg_read(text: str) -> GutenbergBook | None:
@@ -33,6 +38,8 @@ def gutenberg_read(text: str) -> GutenbergBook | None:
     fields = {k: v.strip() for k, v in _FIELD.findall(header)}
     end = _GUTENBERG_END.search(text, start.end())
     inside = text[start.end() : end.start() if end else None]
+    # Older books close the text with their own line: "End of Project Gutenberg's …".
+    inside = re.sub(r"\n[ \t]*End of (?:the )?Project Gutenberg.*\s*\Z", "\n", inside, flags=re.I)
     fields = fields or {k: v.strip() for k, v in _FIELD.findall(inside[:3000])}
     page_title, page_author = _title_page(inside)
     named = re.match(_START_NAMED, start[0], re.IGNORECASE)
@@ -46,6 +53,8 @@ def gutenberg_read(text: str) -> GutenbergBook | None:
     continued = re.search(r"^Title:.*\n((?:[ \t]+\S.*\n)+)", header, re.MULTILINE)
     if continued:
         book.subtitle = " ".join(continued[1].split())
+    number = re.search(r"\be?book\s*#?\s*(\d+)", f"{start[0]} {header}", re.IGNORECASE)
+    book.number = number[1] if number else ""
     if "Release Date" in fields:
         book.metadata["release date"] = fields["Release Date"]
     book.text = gutenberg_markdown(inside, book.metadata)
@@ -139,11 +148,7 @@ def gutenberg_markdown(text: str, metadata: dict[str, str]) -> str:
         if not lines:
             continue
         if _NOTE_HEADING.match(lines[0].strip()):
-            note = lines[1:]
-            while index < len(paragraphs) and paragraphs[index].startswith("  "):
-                note += [""] + [line.strip() for line in paragraphs[index].split("\n")]
-                index += 1
-            metadata["transcriber's note"] = "\n".join(line.strip() for line in note).strip()
+            index = _transcribers_note(paragraphs, index, lines, metadata)
             continue
         chapter, after_chapter = False, chapter
         if _SECTION_BREAK.match(lines[0]) and len(lines) == 1:
@@ -163,6 +168,30 @@ def gutenberg_markdown(text: str, metadata: dict[str, str]) -> str:
             out.append(_markdown_escaped(joined))
             prose = prose or len(joined) >= 200
     return "\n\n".join(out)
+
+
+def _transcribers_note(paragraphs: list[str], index: int, lines: list[str], metadata) -> int:
+    """The transcriber's note that starts at paragraphs[index - 1] (its heading, ``lines``)
+    into the metadata, after any note before it; the index of what follows it. A note set
+    in from the margin ends where the indent does; one at the margin at the end of the book
+    runs to the end, and elsewhere to the next heading."""
+    note = [line.strip() for line in lines[1:]]
+    indented = index < len(paragraphs) and paragraphs[index].startswith("  ")
+    at_the_end = index > len(paragraphs) * 0.8
+    while index < len(paragraphs):
+        paragraph = paragraphs[index]
+        if indented and not paragraph.startswith("  "):
+            break
+        part = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
+        if not indented and not at_the_end and part and _is_heading(part, after_title_page=True):
+            break
+        note += ["", *(line.strip() for line in part)]
+        index += 1
+    text = "\n".join(note).strip()
+    if text:
+        before = metadata.get("transcriber's note", "")
+        metadata["transcriber's note"] = f"{before}\n\n{text}" if before else text
+    return index
 
 
 def _markdown_escaped(line: str) -> str:

@@ -87,6 +87,14 @@ def _gutenberg(reading: _Reading) -> None:
         [book.translator] if book.translator else []
     )
     reading.metadata.update(book.metadata)
+    if book.address:
+        reading.sources.append(
+            SourceData(
+                url=book.address,
+                site_name="Project Gutenberg",
+                note=f"Project Gutenberg eBook #{book.number}",
+            )
+        )
     reading.rights = "Public domain in the USA (Project Gutenberg)"
 
 
