@@ -328,3 +328,60 @@ class TestGutenbergBooks:
         data = parsed(raw.encode(), "rent.txt").data
         assert [s.url for s in data.sources] == ["https://www.gutenberg.org/ebooks/99999"]
         assert "End of the Project Gutenberg" not in data.body
+
+
+QUOTED = f"""<h1>Against the police</h1><p>{PARAGRAPH}</p>
+<blockquote><p>We keep us safe, said a neighbour on the stairs of the north tower.</p></blockquote>
+<p>{PARAGRAPH}</p>
+<figure><img src="square.jpg" alt=""><figcaption>The courtyard at night, full of tents and
+neighbours.</figcaption></figure>
+<aside class="pullquote">No cop ever stopped an eviction in the four towers.</aside>
+<p>{PARAGRAPH} The last paragraph comes after the pull quote.</p>"""
+
+
+class TestWhatPagesHold:
+    """Findings 22 and 23: fragments that start with any tag are HTML, read for their main
+    text; quotations, figures and pull quotes stay."""
+
+    @pytest.mark.parametrize("wrapper", ["article", "div"])
+    def test_quotations_captions_and_pull_quotes_are_kept(self, wrapper):
+        raw = (
+            "<!doctype html><html lang=en><head><title>Against the police</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/texts'>Texts</a></nav>"
+            f"<{wrapper} class='content'>{QUOTED}</{wrapper}>"
+            "<footer>Copyright CrimethInc.</footer></body></html>"
+        )
+        body = parsed(raw.encode()).data.body
+        for kept in (
+            "> We keep us safe",
+            "The courtyard at night, full of tents",
+            "No cop ever stopped an eviction",
+            "The last paragraph comes after the pull quote.",
+        ):
+            assert kept in body, kept
+        assert "Home" not in body and "Copyright" not in body
+
+    @pytest.mark.parametrize(
+        ("name", "fragment", "title"),
+        [
+            ("rncdnc.php",
+             '<script language="JavaScript">\nfunction popup() { window.open("x"); }\n'
+             '</script>\n<center><font size=5><b>Crash the conventions</b></font></center>\n'
+             f"<p>{PARAGRAPH}</p>", "Crash the conventions"),
+            ("halloween.php",
+             f'<img src="pumpkin.gif" alt="">\n<h2>Halloween action</h2>\n<p>{PARAGRAPH}</p>',
+             "Halloween action"),
+            ("border.php",
+             '<a href="/index.php">Back</a>\n<b>No border camp</b><br>\n'
+             f'<p>{PARAGRAPH}</p><p>See <a href="http://example.org/call">the call</a>.</p>',
+             "No border camp"),
+        ],
+    )  # fmt: skip
+    def test_a_fragment_starting_with_any_tag_is_read_as_html(self, name, fragment, title):
+        item = parsed(fragment.encode(), name=name)
+        assert item.format == "html"
+        assert item.data.title == title
+        body = item.data.body
+        assert PARAGRAPH in body
+        for code in ("<", "window.open", "function", "JavaScript"):
+            assert code not in item.data.title and code not in body

@@ -35,13 +35,26 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "creativework", "repo
 _TO_MARKDOWN = "commonmark_x-smart-attributes-bracketed_spans-fenced_divs-raw_html"
 
 
+# A fragment a site includes (a .php page's part) may start with any tag: a script, an
+# image, a link, a <center>.
+_ANY_TAG_FIRST = re.compile(
+    r"\A\s*<(?:!--|script|style|img|a|p|div|span|table|center|font|b|i|u|em|strong|br|hr|"
+    r"h[1-6]|ul|ol|dl|blockquote|figure|header|nav|form|iframe|meta|link|base|title|head|body)"
+    r"\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>]*>")
+
+
 def looks_like_html(text: str) -> bool:
-    """A whole page (a doctype or <html> first), or a fragment that opens with a block
-    element and closes it."""
+    """A whole page (a doctype or <html> first), a fragment that opens with a block
+    element and closes it, or one that starts with any tag and has more of them."""
     if _DOCUMENT_START.match(text[:4000]):
         return True
     opening = _BLOCK_TAG.match(text[:2000])
-    return bool(opening and re.search(rf"</{opening[1]}\s*>", text, re.IGNORECASE))
+    if opening and re.search(rf"</{opening[1]}\s*>", text, re.IGNORECASE):
+        return True
+    return bool(_ANY_TAG_FIRST.match(text[:500])) and len(_TAG.findall(text[:20000])) >= 3
 
 
 def _metas(tree) -> dict[str, list[str]]:
@@ -147,7 +160,27 @@ def _title(metas, ld, tree) -> str:
     if not title:
         title = _first(metas, "og:title")
     title = title or _text(_first_heading(tree)) or _text(next(iter(tree.iter("title")), None))
+    if not title and (element := _title_element(tree)) is not None:
+        title = _text(element)
     return " ".join(title.split())
+
+
+# Where a fragment without <h1> or <title> says its title: another heading, else the first
+# short text set in bold, large or centred ("<center><font size=5><b>RNC DNC…</b>").
+_TITLE_PLACES = ".//h2|.//h3|.//h4|.//h5|.//h6|.//b|.//strong|.//big|.//font|.//center"
+_TITLE_MAX_CHARS = 150
+
+
+def _title_element(tree, title: str = ""):
+    """The element a fragment's title is read from (or, given ``title``, the first that
+    says exactly that); None when there is none."""
+    for element in tree.xpath(_TITLE_PLACES):
+        words = _text(element)
+        if title and words.casefold() == title.casefold():
+            return element
+        if not title and 3 <= len(words) <= _TITLE_MAX_CHARS:
+            return element
+    return None
 
 
 def _language(tree, metas, ld) -> str:
@@ -171,32 +204,72 @@ def _source(metas, ld, tree) -> list[SourceData]:
     return [SourceData(url=url[:2000], site_name=site[:300], note="from the page's metadata")]
 
 
+# What surrounds a text in a page, never part of it; an aside is, when it is a pull quote.
 _AROUND_THE_TEXT = (
-    ".//nav|.//aside|.//footer|.//form|.//button|.//script|.//style|.//noscript|.//template"
+    ".//nav|.//footer|.//form|.//button|.//script|.//style|.//noscript|.//template|.//iframe"
+    "|.//aside[not(.//blockquote) and not(contains(@class, 'quote'))"
+    " and not(contains(@class, 'pull'))]"
 )
+# The blocks whose words locate trafilatura's extraction in the page.
+_BLOCKS = ".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//blockquote|.//pre|.//td"
+
+
+def _cleaned(element):
+    for node in element.xpath(_AROUND_THE_TEXT):
+        node.drop_tree()
+    return element
 
 
 def _main_html(text: str, whole_page: bool, tree):
     """The element holding the page's main text (the parsed page itself is read, never
-    parsed again). Where the page marks it (one <article>, else one <main>), that element
-    without what surrounds a text (navigation, asides, footers, forms, scripts): the
-    publisher's own word for it, and nothing inside is dropped. Otherwise trafilatura's
-    extraction, in a bounded process (formats.extract; it also drops a paragraph repeated
-    word for word, hence only where the page says nothing). A fragment is converted whole."""
-    if not whole_page:
-        return tree
-    for tag in ("article", "main"):
-        found = tree.xpath(f"//{tag}")
-        if len(found) == 1:
-            element = found[0]
-            for node in element.xpath(_AROUND_THE_TEXT):
-                node.drop_tree()
-            return element
+    parsed again), without what surrounds a text (navigation, asides but pull quotes,
+    footers, forms, scripts). Where the page marks it (one <article>, else one <main>),
+    that element: the publisher's own word for it. Otherwise, and for a fragment too, the
+    element that holds what trafilatura (in a bounded process, formats.extract) finds to be
+    the text: trafilatura's own output drops quotations, figures and pull quotes, the
+    element keeps them. Its output only when no element holds it; the fragment whole when
+    it finds nothing."""
+    if whole_page:
+        for tag in ("article", "main"):
+            found = tree.xpath(f"//{tag}")
+            if len(found) == 1:
+                return _cleaned(found[0])
     try:
-        extracted = main_text(text)
+        extracted = main_text(text if whole_page else f"<html><body>{text}</body></html>")
     except (ConversionError, OSError) as error:
         raise ImportFailure(f"the page's main text could not be found: {error}") from None
-    return lxml.html.fromstring(extracted) if extracted else tree
+    if not extracted:
+        return _cleaned(tree)
+    container = _container(tree, lxml.html.fromstring(extracted))
+    if container is not None:
+        return _cleaned(container)
+    return lxml.html.fromstring(extracted)
+
+
+def _words_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _container(tree, extracted):
+    """The deepest element of ``tree`` that holds nine in ten of the blocks trafilatura
+    kept (matched by their first words), or None when too few are found in the page."""
+    wanted = {_words_of(b)[:80] for b in extracted.xpath(_BLOCKS) if len(_words_of(b)) >= 20}
+    if not wanted:
+        return None
+    holders: dict = {}
+    matched = 0
+    for block in tree.xpath(_BLOCKS):
+        words = _words_of(block)[:80]
+        if words not in wanted:
+            continue
+        wanted.discard(words)
+        matched += 1
+        for ancestor in block.iterancestors():
+            holders[ancestor] = holders.get(ancestor, 0) + 1
+    if not matched or (wanted and matched < 2 * len(wanted)):
+        return None
+    enough = [node for node, count in holders.items() if count >= 0.9 * matched]
+    return max(enough, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
 
 
 def _markdown(tree, title: str) -> str:
@@ -209,6 +282,8 @@ def _markdown(tree, title: str) -> str:
     first_h1 = _first_heading(tree)
     if first_h1 is not None and _text(first_h1).casefold() == title.casefold():
         first_h1.drop_tree()
+    elif first_h1 is None and (element := _title_element(tree, title)) is not None:
+        element.drop_tree()  # a fragment's heading or bold line that gave the title
     shift = "1" if next(iter(tree.iter("h1")), None) is not None else "0"
     source = lxml.html.tostring(tree, encoding="unicode")
     try:
@@ -229,6 +304,8 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
     except (lxml.etree.ParserError, ValueError) as error:
         raise ImportFailure(f"not readable as HTML ({error})") from None
     metas, ld = _metas(tree), _json_ld(tree)
+    for node in tree.xpath("//script|//style|//noscript|//template"):  # code, never text
+        node.drop_tree()
     whole_page = bool(_DOCUMENT_START.match(text[:4000]))
     title = _title(metas, ld, tree)
     if not title:
