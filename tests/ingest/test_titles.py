@@ -67,7 +67,9 @@ def test_an_imported_pdf_export_gets_a_clean_title_and_a_source():
     assert data.title == "The Facts of Anarchy"
     assert [s.site_name for s in data.sources] == ["The Anarchist Library"]
     assert "The Facts of Anarchy" not in data.body.splitlines()[0]
-    assert any("moved to the source" in note for note in notes)
+    assert any(
+        "moved to the source" in note and "“The Facts of Anarchy” kept" in note for note in notes
+    )
 
 
 def test_a_whole_address_in_the_title_becomes_the_source():

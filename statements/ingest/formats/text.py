@@ -48,13 +48,15 @@ class _Reading:
     gutenberg: bool = False
     name: str = ""  # the file's name
     title_took: list[TitleTidied] = field(default_factory=list)  # what titles carried
+    titles_before: list[str] = field(default_factory=list)  # the titles before tidying
 
     def tidy(self, title: str, *, keep: bool = True) -> str:
         """``title`` without an export's address, site name or extension (kept aside for
         the source unless ``keep`` is false: a line that may not be the title)."""
         tidied = title_tidy(title, file_name=self.name)
-        if keep and (tidied.address or tidied.site):
+        if keep and tidied.title != " ".join(title.split()):
             self.title_took.append(tidied)
+            self.titles_before.append(" ".join(title.split()))
         return tidied.title
 
 
@@ -235,7 +237,11 @@ def _title_source(reading: _Reading, notes: list[str]) -> None:
     )
     if took is None:
         return
-    notes.append(f"the title carried {took.address or took.site!r}: moved to the source")
+    before = reading.titles_before[reading.title_took.index(took)]
+    moved = ": moved to the source" if took.address or took.site else ""
+    notes.append(f"the title was “{before}”: “{took.title}” kept{moved}")
+    if not took.address and not took.site:
+        return
     if took.address and any(s.url == took.address for s in reading.sources):
         return
     if took.address or not reading.sources:
