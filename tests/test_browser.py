@@ -380,7 +380,7 @@ def test_editor_imports_files_in_the_admin(reader, tmp_path):
     assert "broken.jsonl: line 2: not valid JSON" in reader.locator(".import-errors").inner_text()
     assert not Statement.objects.exists()
     reader.screenshot(path=str(SCREENSHOTS / "admin-import-preview-desktop.png"), full_page=True)
-    reader.get_by_role("button", name="Import 1 statement as drafts").click()
+    reader.get_by_role("button", name="Import: 1 new draft").click()
     assert "Created: night-shelter-call.muse" in reader.locator(".import-report").inner_text()
     statement = Statement.objects.get()
     assert (statement.title, statement.status) == ("Night shelter call", "draft")

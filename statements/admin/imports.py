@@ -17,6 +17,29 @@ from statements.ingest.tasks import import_run, import_upload
 from statements.models import Job
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def import_plan_summary(entries) -> str:
+    """What importing does, in an editor's words: "1 new draft; 1 update to a published
+    statement, public at once". An update never changes a statement's status, so an update
+    of a published one is public as soon as it is imported."""
+    created = sum(entry.action == "created" for entry in entries)
+    live = sum(entry.action == "updated" and entry.status == "published" for entry in entries)
+    drafts = sum(entry.action == "updated" and entry.status != "published" for entry in entries)
+    unchanged = sum(entry.action == "unchanged" for entry in entries)
+    parts = [
+        created and _count(created, "new draft", "new drafts"),
+        live
+        and _count(live, "update to a published statement", "updates to published statements")
+        + ", public at once",
+        drafts and _count(drafts, "update to a draft", "updates to drafts"),
+        unchanged and f"{unchanged} unchanged",
+    ]
+    return "; ".join(part for part in parts if part) or "nothing to import"
+
+
 class StatementImportMixin:
     def get_urls(self):
         return [
@@ -67,8 +90,8 @@ class StatementImportMixin:
                 if report is not None and (report.created or report.updated):
                     self.message_user(
                         request,
-                        f"{len(report.created)} created and {len(report.updated)} updated "
-                        "as drafts.",
+                        f"{len(report.created)} created as drafts and {len(report.updated)} "
+                        "updated (each keeping its status).",
                         messages.SUCCESS,
                     )
         elif request.method == "POST":
@@ -85,7 +108,11 @@ class StatementImportMixin:
             if not plan.entries:  # nothing to import in it: nothing kept of it
                 uploads.upload_discard(request, token)
             context.update(
-                token=token, previews=plan.entries, errors=errors + plan.failed, plan=plan
+                token=token,
+                previews=plan.entries,
+                errors=errors + plan.failed,
+                plan=plan,
+                plan_summary=import_plan_summary(plan.entries),
             )
         return TemplateResponse(request, "admin/statements/statement/import.html", context)
 

@@ -126,7 +126,7 @@ def test_an_import_confirmed_in_the_admin_runs_on_a_worker(site):
     worker = Worker(env, logs / "import-worker.log")
     try:
         deadline = time.monotonic() + 60
-        while "Imported as drafts" not in (done := editor.get(job_page, timeout=10)).text:
+        while "<h2>Imported</h2>" not in (done := editor.get(job_page, timeout=10)).text:
             assert time.monotonic() < deadline, done.text[-2000:]
             time.sleep(0.3)
     finally:

@@ -36,12 +36,12 @@ class TestAdminImport:
         assert preview.status_code == 200
         html = preview.content.decode()
         assert "Night shelter call" in html and "Night Shelter Collective" in html
-        assert "March 2025" in html and "Import 2 statements as drafts" in html
+        assert "March 2025" in html and "Import: 2 new drafts" in html
         assert not Statement.objects.exists()  # nothing written by the preview
         token = preview.context["token"]
         done = editor_client.post(URL, {"token": token})
         assert done.status_code == 200
-        assert "2 created and 0 updated as drafts" in done.content.decode()
+        assert "2 created as drafts and 0 updated" in done.content.decode()
         assert set(Statement.objects.values_list("status", flat=True)) == {"draft"}
         statement = Statement.objects.get(slug="night")
         assert bytes(statement.imported_from.content) == MUSE
@@ -201,7 +201,11 @@ class TestPreviewSaysWhatChanges:
         html = preview.content.decode()
         change = f"/admin/statements/statement/{statement.pk}/change/"
         assert f'href="{change}"' in html and 'href="/statements/night/"' in html
-        assert "which stays published: changes body, issued" in html
+        assert "which stays published (the change is public at once): changes body" in html
+        # Finding 10 of issue 32: the button says what happens to each, never "as drafts".
+        assert (
+            'value="Import: 1 new draft; 1 update to a published statement, public at once"' in html
+        )
         assert '<span class="diff-added">+Come at six.</span>' in html
         assert "New statement, as a draft" in html
         # Nothing was written by the preview.
