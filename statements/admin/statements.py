@@ -147,6 +147,8 @@ class StatementAdmin(
         return ", ".join(tag.name for tag in obj.tags.all())
 
     def save_model(self, request, obj, form, change):
+        if change and not form.changed_data:
+            return  # nothing of the statement's own changed: no new version of it
         # The request's revision (opened by the middleware) takes the editor's reason.
         revision_context(
             reason=form.cleaned_data.get("revision_reason", ""),
@@ -176,6 +178,12 @@ class StatementAdmin(
         return field
 
     def save_related(self, request, form, formsets, change):
+        request.statement_unchanged = (
+            change
+            and not form.changed_data
+            and not form.cleaned_data.get("signatories_paste")
+            and not any(formset.has_changed() for formset in formsets)
+        )
         super().save_related(request, form, formsets, change)
         captures_for_new_sources(form.instance)
         pasted = form.cleaned_data.get("signatories_paste")
@@ -192,6 +200,13 @@ class StatementAdmin(
                 + ".",
                 messages.SUCCESS,
             )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django says "… was changed successfully" after every save; a save that changed
+        # nothing made no version, and says so.
+        if getattr(request, "statement_unchanged", False) and level == messages.SUCCESS:
+            message, level = "Nothing was changed: no new version was made.", messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def delete_model(self, request, obj):
         services.statement_delete(statements=Statement.objects.filter(pk=obj.pk))

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from statements.core.dates import PartialDate, PartialDateError
 from statements.core.languages import language_choices
@@ -153,6 +154,33 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
                 for value, label in Statement.Status.choices
                 if value != Statement.Status.WITHDRAWN
             ]
+
+    # A change's reason and signature are no change of the statement.
+    _NOT_CHANGES = ("revision_reason", "revision_signed")
+
+    @cached_property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        """The statement's fields the editor changed: not the publication time as the form
+        shows it (to the second, where the stored one has microseconds), nor the reason."""
+        changed = forms.Form.changed_data.func(self)  # type: ignore[attr-defined]
+        return [
+            name
+            for name in changed
+            if name not in self._NOT_CHANGES
+            and not (name == "published_at" and self._same_second(self.cleaned_published_at()))
+        ]
+
+    def cleaned_published_at(self):
+        return getattr(self, "cleaned_data", {}).get("published_at")
+
+    def _same_second(self, value) -> bool:
+        stored = self.instance.published_at if self.instance.pk else None
+        return bool(stored and value and stored.replace(microsecond=0) == value)
+
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        # Saved as shown, to the second, it would be a change every time: the stored time.
+        return self.instance.published_at if self._same_second(value) else value
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from statements.catalog.revisions import Revision, withheld_fields
+from statements.catalog.revisions import Revision, changed_fields_sql, withheld_fields
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ WITH recent AS (
     GROUP BY statement_id, at
 )
 SELECT r.at, r.parts, c.metadata, s.title, s.status, s.published_at, s.body_sha256,
-       cur.title, cur.slug, h.text_hidden, h.reason_hidden, h.reason_class, h.hidden_at,
-       h.suppressed_at,
+       cur.title, cur.slug, changed.fields, h.text_hidden, h.reason_hidden, h.reason_class,
+       h.hidden_at, h.suppressed_at,
        (SELECT count(DISTINCT pgh_created_at) FROM (
             {" UNION ALL ".join(_count_branch(t, k) for t, k in _KEYS.items())}
        ) AS earlier) AS number
@@ -65,6 +65,7 @@ JOIN LATERAL (
 ) s ON s.pgh_label <> 'delete' AND statements_is_public(s.status, s.published_at)
 LEFT JOIN pghistory_context c ON c.id = r.context_id
 LEFT JOIN statements_hiddenversion h ON h.statement_id = r.statement_id AND h.at = r.at
+{changed_fields_sql("r.statement_id", "r.at")}
 -- A state replaced before its publication time was never public (Revision.public).
 WHERE NOT EXISTS (
     SELECT 1 FROM ({" UNION ALL ".join(_count_branch(t, k, ">") for t, k in _KEYS.items())})
@@ -92,6 +93,7 @@ def changes_recent(*, limit: int = 50) -> list[Change]:
                 status=status,
                 published_at=published_at,
                 body_sha256=sha or "",
+                fields=tuple(fields or ()),
                 **withheld_fields(withheld),
             ),
             statement_title=current_title,
@@ -107,6 +109,7 @@ def changes_recent(*, limit: int = 50) -> list[Change]:
             sha,
             current_title,
             slug,
+            fields,
             *withheld,
             number,
         ) in rows

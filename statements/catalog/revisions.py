@@ -34,6 +34,29 @@ from statements.models import (
 # What a revision touched, in the words of its list.
 PART_LABELS = {"text": "text and details", "credits": "credits", "sources": "sources",
                "tags": "tags"}  # fmt: skip
+# The statement's own columns a revision changed, in the same words ("title", "text").
+FIELD_LABELS = {"body_sha256": "text", "date_start": "date", "date_precision": "date",
+                "date_text": "date", "published_at": "publication time",
+                "imported_from_id": "imported file", "editorial_notes": "editorial notes",
+                "signatories_public": "signatories shown", "uid": "translation group"}  # fmt: skip
+
+
+def changed_fields_sql(statement: str, at: str) -> str:
+    """SQL for the statement's own columns that the revision at ``at`` changed (an array
+    of names; NULL for its first one): its event row's columns that differ from the row
+    before (``statement`` and ``at`` are SQL expressions)."""
+    return f"""LEFT JOIN LATERAL (
+        SELECT array_agg(DISTINCT x.k ORDER BY x.k) AS fields
+        FROM (SELECT e.* FROM statements_statementevent e
+              WHERE e.pgh_obj_id = {statement} AND e.pgh_created_at = {at}
+              ORDER BY e.pgh_id DESC LIMIT 1) e
+        JOIN LATERAL (SELECT to_jsonb(p) AS j FROM statements_statementevent p
+              WHERE p.pgh_obj_id = {statement} AND p.pgh_created_at < {at}
+              ORDER BY p.pgh_created_at DESC, p.pgh_id DESC LIMIT 1) prev ON true
+        CROSS JOIN LATERAL jsonb_each(to_jsonb(e)) AS x(k, v)
+        WHERE left(x.k, 4) <> 'pgh_' AND x.v IS DISTINCT FROM prev.j -> x.k
+    ) changed ON true"""  # noqa: S608 (expressions of ours)
+
 
 # The statement's own fields a revision keeps (and a restore writes back); the publication
 # state (status, time) and the address (slug) are not restored.
@@ -91,6 +114,8 @@ class Revision:
     hidden_class: str = ""
     hidden_at: datetime.datetime | None = None
     suppressed_at: datetime.datetime | None = None
+    # The statement's own columns it changed ((): its first, or none of them).
+    fields: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def hidden(self) -> bool:
@@ -158,7 +183,16 @@ class Revision:
 
     @property
     def touched(self) -> str:
-        return ", ".join(PART_LABELS[part] for part in self.parts)
+        """What it changed: the statement's own fields by name ("title", "text"), where
+        they are known, then its credits, sources and tags."""
+        labels = []
+        for part in self.parts:
+            if part == "text" and self.fields:
+                named = (FIELD_LABELS.get(f, f.replace("_", " ")) for f in self.fields)
+                labels += [label for label in dict.fromkeys(named) if label not in labels]
+            else:
+                labels.append(PART_LABELS[part])
+        return ", ".join(labels)
 
 
 def withheld_fields(row: tuple) -> dict:
@@ -175,7 +209,7 @@ def withheld_fields(row: tuple) -> dict:
     }
 
 
-_REVISIONS_SQL = """
+_REVISIONS_SQL = f"""
 WITH events AS (
     SELECT pgh_created_at AS at, pgh_context_id AS context_id, 'text' AS part
         FROM statements_statementevent WHERE pgh_obj_id = %(id)s
@@ -192,7 +226,7 @@ WITH events AS (
     FROM events GROUP BY at
 )
 SELECT r.number, r.at, r.parts, c.metadata, s.title, s.status, s.published_at,
-       s.body_sha256, s.pgh_label = 'delete',
+       s.body_sha256, s.pgh_label = 'delete', changed.fields,
        h.text_hidden, h.reason_hidden, h.reason_class, h.hidden_at, h.suppressed_at
 FROM revisions r
 LEFT JOIN pghistory_context c ON c.id = r.context_id
@@ -203,8 +237,9 @@ LEFT JOIN LATERAL (
     WHERE pgh_obj_id = %(id)s AND pgh_created_at <= r.at
     ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 1
 ) s ON true
+{changed_fields_sql("%(id)s", "r.at")}
 ORDER BY r.number
-"""
+"""  # noqa: S608 (our SQL, no value in it)
 
 
 def statement_revisions(*, statement_id: int) -> list[Revision]:
@@ -227,6 +262,7 @@ def statement_revisions(*, statement_id: int) -> list[Revision]:
             body_sha256=sha or "",
             deleted=bool(deleted),
             until=until,
+            fields=tuple(fields or ()),
             **withheld_fields(withheld),
         )
         for (
@@ -239,6 +275,7 @@ def statement_revisions(*, statement_id: int) -> list[Revision]:
             published_at,
             sha,
             deleted,
+            fields,
             *withheld,
         ), until in zip(rows, untils, strict=True)
     ]
