@@ -4,29 +4,12 @@ version, and a version's "what changed" names exactly what changed."""
 import pytest
 from django.urls import reverse
 
-from statements.catalog.revisions import revision_context, statement_revisions
-from tests.catalog.test_revisions import admin_form
-from tests.factories import make_editor, make_statement
+from statements.catalog.revisions import statement_revisions
+
+# The same open letter and signed-in editor as the revision tests.
+from tests.catalog.test_revisions import admin_form, letter, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def letter():
-    with revision_context(by="test"):
-        return make_statement(
-            "Open letter on rents",
-            slug="open-letter-on-rents",
-            authors=["Tenants Union", "Night Shelter Collective"],
-            tags=["housing", "rents"],
-            body="We ask for lower rents.\n\nSigned in anger.",
-        )
-
-
-@pytest.fixture
-def signed_in(client):
-    client.force_login(make_editor("writer"))
-    return client
 
 
 def test_saving_without_a_change_makes_no_version(letter, signed_in):
