@@ -22,7 +22,7 @@ from statements.admin.base import ListParametersChecked
 from statements.admin.redactions import CaptureRedactionMixin
 from statements.models import Source, SourceCapture, SourceCheck, SourceLink
 from statements.sources.captures import CaptureFailed, link_capture
-from statements.sources.checks import link_check
+from statements.sources.checks import link_check, links_cited_add
 from statements.sources.tasks import capture_source_task, check_urls_task
 
 # "Check now" and "capture now" in the request, when no task queue takes them: at most this
@@ -157,6 +157,10 @@ class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelA
     readonly_fields = fields
     inlines = [SourceCaptureInline, SourceCheckInline]
     actions = ["check_now", "capture_now"]
+
+    def changelist_view(self, request, extra_context=None):
+        links_cited_add()  # every cited address is listed, checked or not
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         cited = (

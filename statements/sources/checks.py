@@ -62,6 +62,21 @@ def cited_urls(*, older_than: datetime.timedelta | None = None) -> list[str]:
     return sorted(urls, key=lambda url: (checked.get(url, epoch), url))
 
 
+def links_cited_add() -> int:
+    """A link row, "not checked yet", for every address a source cites that has none (so
+    the list of links shows every cited address before any check has run); how many."""
+    missing = (
+        Source.objects.exclude(url="")
+        .exclude(url__in=SourceLink.objects.values("url"))
+        .values_list("url", flat=True)
+        .distinct()
+    )
+    made = SourceLink.objects.bulk_create(
+        [SourceLink(url=url) for url in missing], ignore_conflicts=True, batch_size=1000
+    )
+    return len(made)
+
+
 def by_host_in_turn(urls: Iterable[str]) -> list[str]:
     """``urls`` reordered so that hosts take turns: the checks running at once go to
     different hosts, and none waits on another's rate limit while others could run."""

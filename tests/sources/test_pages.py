@@ -268,3 +268,17 @@ def test_a_replay_runs_as_many_queries_for_a_page_with_files_as_for_a_lone_file(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 3
+
+
+@pytest.mark.django_db
+def test_every_cited_address_is_listed_before_any_check(editor_client):
+    """Finding 17 of issue 32: the list was empty until check_sources had run."""
+    make_statement(sources=[SourceData(url="https://example.org/call")])
+    make_statement(sources=[SourceData(url="https://example.net/letter")], published=False)
+    page = editor_client.get(reverse("admin:statements_sourcelink_changelist")).content.decode()
+    rows = lxml.html.fromstring(page).xpath('//table[@id="result_list"]/tbody/tr')
+    listed = sorted(" ".join(c.text_content().strip() for c in row.xpath("th|td")) for row in rows)
+    assert len(listed) == 2
+    assert listed[0].startswith(" https://example.net/letter Not checked yet")
+    assert listed[1].startswith(" https://example.org/call Not checked yet")
+    assert not SourceLink.objects.filter(checked_at__isnull=False).exists()
