@@ -38,6 +38,7 @@ class ParsedQuery(SearchQuery):
     def __init__(self, tsquery: str) -> None:
         super().__init__(tsquery)
         self.tsquery = tsquery
+        self.text = ""  # the words as the reader typed them
         # A NOT (``-word``) outside the quoted lexemes: a statement can then match on its
         # title and names alone and still not match once its body counts.
         operators = re.sub(r"'(?:[^']|'')*'", "", tsquery)

@@ -238,9 +238,12 @@ def _ranked_page(
     # Each tier gives ids; the page's rows are then read once, with their authors and tags.
     page_ids: list[int] = []
     if start < compact_total:
-        ranked = in_compact.annotate(rank=SearchRank(F("search_rank_vector"), query)).order_by(
-            "-rank", F("date_start").desc(nulls_last=True), "-pk"
+        title_match = RawSQL(  # noqa: S611 (our SQL; the words are parameters)
+            title_match_sql('"statements_statement"."title"', "%s"), [query.text, query.text]
         )
+        ranked = in_compact.annotate(
+            rank=SearchRank(F("search_rank_vector"), query), title_match=title_match
+        ).order_by("-title_match", "-rank", F("date_start").desc(nulls_last=True), "-pk")
         page_ids = list(ranked.values_list("pk", flat=True)[start : start + wanted])
     if len(page_ids) < wanted:
         offset = max(0, start - compact_total)
@@ -250,18 +253,38 @@ def _ranked_page(
     return [found[pk] for pk in page_ids if pk in found]
 
 
+def _folded_sql(value: str) -> str:
+    """SQL folding a title or the query the same way: lower case, no accents, words only."""
+    return f"trim(regexp_replace(lower(unaccent({value})), '[^[:alnum:]]+', ' ', 'g'))"
+
+
+def title_match_sql(column: str, param: str) -> str:
+    """SQL for how closely a statement's title is the query's words: 2 when it is exactly
+    them (case, accents and punctuation aside), 1 when its part before a colon is ("Mutual
+    Aid: A Factor of Evolution"), else 0. Such a title comes before any other match."""
+    query = _folded_sql(param)
+    return (
+        f"CASE WHEN {_folded_sql(column)} = {query} THEN 2"
+        f" WHEN {_folded_sql(f'split_part({column}, {chr(39)}:{chr(39)}, 1)')} = {query} THEN 1"
+        " ELSE 0 END"
+    )
+
+
 # The two tiers of _ranked_page in one ordering, over matches already in hand: compact
-# matches first, by rank; then the others by date, newest first (StatementQuerySet.by_date).
-RANKED_IDS_SQL = """
+# matches first, by rank (a title that is the query first of all); then the others by date,
+# newest first (StatementQuerySet.by_date).
+RANKED_IDS_SQL = f"""
     SELECT id FROM statements_statement, CAST(%(query)s AS tsquery) AS query
      WHERE id = ANY(%(ids)s::int[])
      ORDER BY search_rank_vector @@ query DESC,
+              CASE WHEN search_rank_vector @@ query
+                   THEN {title_match_sql("title", "%(text)s")} END DESC NULLS LAST,
               CASE WHEN search_rank_vector @@ query
                    THEN ts_rank(search_rank_vector, query) END DESC NULLS LAST,
               date_start DESC NULLS LAST,
               CASE WHEN NOT search_rank_vector @@ query THEN date_end END ASC,
               id DESC
-     OFFSET %(start)s LIMIT %(wanted)s"""
+     OFFSET %(start)s LIMIT %(wanted)s"""  # noqa: S608 (our SQL; values are parameters)
 
 
 def _ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) -> list[int]:
@@ -270,7 +293,13 @@ def _ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) 
     with _reading().cursor() as cursor:
         cursor.execute(
             RANKED_IDS_SQL,
-            {"query": query.tsquery, "ids": _id_array(ids), "start": start, "wanted": wanted},
+            {
+                "query": query.tsquery,
+                "text": query.text,
+                "ids": _id_array(ids),
+                "start": start,
+                "wanted": wanted,
+            },
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -412,6 +441,8 @@ def statement_search(
     filtered = statement_filtered(filters=filters, tags=tags, author=author)
     matching = filtered
     query = search_query(text) if text else None
+    if query is not None:
+        query.text = text  # for a title that is the query's words (title_match_sql)
     if text and query is None:  # nothing searchable in it (punctuation only, say)
         matching = matching.none()
     elif query is not None:

@@ -575,3 +575,27 @@ def test_a_database_failure_during_the_parse_is_no_400():
     assert _refused_query(wrapped(DatabaseError, "syntax error in tsquery", "42601"))
     assert not _refused_query(wrapped(OperationalError, "server closed the connection", "08006"))
     assert not _refused_query(wrapped(OperationalError, "the database is shutting down", "57P01"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sample", [1000, 2])  # every match in hand, or ranked in the database
+def test_an_exact_title_comes_first(client, monkeypatch, sample):
+    """Finding 8 of issue 32: for "mutual aid", Kropotkin's Mutual Aid came 6th, behind a
+    statement that only has the tag."""
+    from statements.search import selectors
+
+    monkeypatch.setattr(selectors, "FACET_SAMPLE", sample)
+    for number in range(5):
+        make_statement(
+            f"Mutual aid and mutual help in the towers, call {number}",
+            tags=["mutual aid"],
+            summary="Mutual aid, mutual aid, mutual aid: neighbours helping neighbours.",
+            body="Mutual aid among tenants. " * 20,
+        )
+    make_statement(
+        "Mutual Aid: A Factor of Evolution", body="Mutual aid among animals and among men."
+    )
+    make_statement("Mutual Aid", body="A short text on mutual aid.")
+    titles = search(client, "mutual aid")
+    assert titles[:2] == ["Mutual Aid", "Mutual Aid: A Factor of Evolution"]
+    assert search(client, "MUTUAL  aid!")[:1] == ["Mutual Aid"]
