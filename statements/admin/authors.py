@@ -1,20 +1,63 @@
 """The authors' admin: their statements counted, and merging."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from statements.admin.base import ListParametersChecked, PublicPagesChange
+from statements.admin.base import ListParametersChecked, PublicPagesChange, statements_link
 from statements.admin.redactions import AuthorRedactionMixin
 from statements.catalog import indexing, merging
+from statements.catalog.changes import public_pages_changed_of
 from statements.catalog.forms import MergeForm
 from statements.models import (
     Author,
     Authorship,
 )
+
+_OTHER_KIND = {
+    Author.Kind.PERSON: Author.Kind.COLLECTIVE,
+    Author.Kind.COLLECTIVE: Author.Kind.PERSON,
+}
+
+
+def new_authors_message(request, authors) -> str:
+    """The authors a paste has just created, each with the kind guessed from its name and a
+    button that makes it the other kind in one click (a form posted to kind_view)."""
+    token = get_token(request)
+    back = request.get_full_path()
+    rows = format_html_join(
+        "",
+        '<li>{} — {} (guessed) <form method="post" action="{}" class="kind-switch">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="kind" value="{}"><input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="button">Make {} a {}</button></form></li>',
+        (
+            (
+                author.name,
+                author.get_kind_display().lower(),
+                reverse("admin:statements_author_kind", args=[author.pk]),
+                token,
+                other,
+                back,
+                author.name,
+                Author.Kind(other).label.lower(),
+            )
+            for author in authors
+            for other in [
+                Author.Kind.PERSON
+                if author.kind == Author.Kind.COLLECTIVE
+                else Author.Kind.COLLECTIVE
+            ]
+        ),
+    )
+    return format_html("New in the archive, with the kind guessed from each name:<ul>{}</ul>", rows)
 
 
 @admin.register(Author)
@@ -23,7 +66,7 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
     list_filter = ["kind"]
     search_fields = ["name", "alternative_names"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "remove_link"]
+    readonly_fields = ["statements_listed", "created_at", "updated_at", "remove_link"]
 
     @admin.display(description="protect this person")
     def remove_link(self, obj: Author) -> str:
@@ -42,8 +85,45 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
         )
 
     @admin.display(description="statements", ordering="statement_count")
-    def statement_count(self, obj: Author) -> int:
-        return obj.statement_count
+    def statement_count(self, obj: Author) -> str:
+        return statements_link(obj.statement_count, "author", obj.slug)
+
+    @admin.display(description="statements")
+    def statements_listed(self, obj: Author) -> str:
+        if obj.pk is None:
+            return "—"
+        count = obj.authorships.values("statement").distinct().count()
+        return statements_link(count, "author", obj.slug)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/kind/",
+                self.admin_site.admin_view(self.kind_view),
+                name="statements_author_kind",
+            ),
+            *super().get_urls(),
+        ]
+
+    def kind_view(self, request, pk: int):
+        """Make an author a person or a collective (the buttons after a paste), then back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        author = get_object_or_404(Author, pk=pk)
+        if not self.has_change_permission(request, author):
+            raise PermissionDenied
+        kind = request.POST.get("kind", "")
+        if kind not in Author.Kind.values:
+            return HttpResponseBadRequest("The kind is person or collective.")
+        if author.kind != kind:
+            author.kind = kind
+            author.save(update_fields=["kind", "updated_at"])
+            public_pages_changed_of(Author, [author.pk])
+        self.message_user(request, f"{author.name} is now a {author.get_kind_display().lower()}.")
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = reverse("admin:statements_author_change", args=[author.pk])
+        return HttpResponseRedirect(back)
 
     def has_change_permission(self, request, obj=None):
         # A removed person's tombstone is never edited (a name typed back would undo it).

@@ -2,11 +2,14 @@
 list page's parameters (a NUL or an impossible date is a 400 with a message, never a 500
 from the database)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 
 from statements.catalog.changes import public_pages_changed_of
 
-# Date parts the year filter and the date hierarchy take, with their ranges.
+# Date parts list pages have taken (the year filter, a date hierarchy), with their ranges:
+# old links with an impossible value still get a 400 with the reason.
 DATE_PARAMETERS = {
     "year": (1, 9999),
     "date_start__year": (1, 9999),
@@ -61,3 +64,12 @@ class PublicPagesChange:
         ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         public_pages_changed_of(self.model, ids)
+
+
+def statements_link(count: int, parameter: str, value: str) -> str:
+    """ "N statements", linked to the statements' admin list filtered to them."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    url = reverse("admin:statements_statement_changelist") + "?" + urlencode({parameter: value})
+    return format_html('<a href="{}">{} statement{}</a>', url, count, "" if count == 1 else "s")

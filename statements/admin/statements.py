@@ -1,12 +1,15 @@
 """The statements' admin: the list, the form with its inlines, and the actions."""
 
+import re
+
 from django.contrib import admin, messages
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from statements.admin.authors import new_authors_message
 from statements.admin.base import ListParametersChecked, PublicPagesChange
-from statements.admin.filters import AuthorKindFilter, TagFilter, YearFilter
+from statements.admin.filters import AuthorFilter, AuthorKindFilter, IssuedFilter, TagFilter
 from statements.admin.history import StatementHistoryMixin
 from statements.admin.imports import StatementImportMixin
 from statements.admin.inlines import AuthorshipInline, SlugRedirectInline, SourceInline
@@ -17,12 +20,26 @@ from statements.admin.tags import TagSuggestMixin
 from statements.catalog import indexing, services
 from statements.catalog.forms import StatementAdminForm
 from statements.catalog.revisions import revision_context
+from statements.core.dates import Precision, partial_date_in_text
 from statements.models import (
+    Author,
     Authorship,
     ImportedFile,
     Statement,
 )
 from statements.search.query import SearchSyntaxError, search_query, search_text_clean
+
+
+def searched_date(text: str):
+    """The partial date a search term is, whole ("March 2025", "2025", "8 March 2025",
+    "2025-03"), or None when it is words (a year among words is a search for them)."""
+    when = partial_date_in_text(text)
+    if when is None:
+        return None
+    words = re.findall(r"[^\W\d_]+", text)
+    if when.precision == Precision.YEAR:
+        return when if not words else None
+    return when if len(words) <= 2 else None  # a month's name, and "of" or "de"
 
 
 @admin.register(Statement)
@@ -47,12 +64,16 @@ class StatementAdmin(
         "published_at",
         "tags_display",
     ]
-    list_filter = ["status", "language", TagFilter, YearFilter, AuthorKindFilter]
+    list_filter = ["status", "language", TagFilter, IssuedFilter, AuthorKindFilter, AuthorFilter]
     # The search box runs the public search's full-text index (get_search_results), plus
     # a title substring match served by the title's trigram index; bodies are never scanned.
     search_fields = ["title"]
-    search_help_text = "Words from the title, text, authors or tags (“a phrase”, or, -word)."
-    date_hierarchy = "date_start"
+    search_help_text = (
+        "Words from the title, text, authors or tags (“a phrase”, or, -word), or a date "
+        "(“March 2025”, “2025”, “2025-03-08”): the statements dated within it."
+    )
+    # No date hierarchy: it would file a statement dated "2025" under January 2025. The
+    # date-of-issue filter drills down as the public archive shows partial dates.
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at", "imported_from_display"]
     actions = ["publish", "unpublish"]
@@ -99,6 +120,9 @@ class StatementAdmin(
         if not text:
             return queryset, False
         matches = Q(title__icontains=text)
+        if (when := searched_date(text)) is not None:  # "March 2025": dated within it
+            within = Q(date_start__gte=when.start, date_end__lte=when.end)
+            return queryset.filter(matches | within), False
         try:
             query = search_query(text)
         except SearchSyntaxError as error:
@@ -191,6 +215,7 @@ class StatementAdmin(
             # Authors and tags are saved by now: index their names with the statement.
             indexing.statement_search_names_refresh(statement_ids=[form.instance.pk])
         else:  # after the listed credits, which the formset has just saved; it re-indexes
+            newest = Author.objects.aggregate(newest=Max("pk"))["newest"] or 0
             added = services.statement_credits_append(statement=form.instance, credits=pasted)
             already = len(pasted) - len(added)
             self.message_user(
@@ -200,6 +225,9 @@ class StatementAdmin(
                 + ".",
                 messages.SUCCESS,
             )
+            made = Author.objects.filter(pk__gt=newest, pk__in=[a.author_id for a in added])
+            if made:
+                self.message_user(request, new_authors_message(request, made), messages.INFO)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # Django says "… was changed successfully" after every save; a save that changed

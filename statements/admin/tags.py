@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from statements.admin.base import ListParametersChecked, PublicPagesChange
+from statements.admin.base import ListParametersChecked, PublicPagesChange, statements_link
 from statements.catalog import indexing, merging, services
 from statements.catalog.forms import TagMergeForm
 from statements.catalog.selectors import tags_suggested
@@ -54,9 +54,17 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(statement_count=Count("tagged_statements"))
 
+    readonly_fields = ["statements_listed"]
+
     @admin.display(description="statements", ordering="statement_count")
-    def statement_count(self, obj: Tag) -> int:
-        return obj.statement_count
+    def statement_count(self, obj: Tag) -> str:
+        return statements_link(obj.statement_count, "tag", obj.slug)
+
+    @admin.display(description="statements")
+    def statements_listed(self, obj: Tag) -> str:
+        if obj.pk is None:
+            return "—"
+        return statements_link(obj.tagged_statements.count(), "tag", obj.slug)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
