@@ -5,23 +5,9 @@ import re
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q
 
-from statements.core.dates import Precision
+from statements.core.dates import MONTH_NAMES, Precision
 from statements.models import Author, Authorship, Statement, Tag
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 class IssuedFilter(admin.SimpleListFilter):
@@ -50,7 +36,7 @@ class IssuedFilter(admin.SimpleListFilter):
         year = parsed[0]
         in_year = Statement.objects.filter(date_start__year=year)
         months = in_year.exclude(date_precision=Precision.YEAR).dates("date_start", "month")
-        drill = [(f"{year}-{d.month:02d}", f"{_MONTHS[d.month - 1]} {year}") for d in months]
+        drill = [(f"{year}-{d.month:02d}", f"{MONTH_NAMES[d.month]} {year}") for d in months]
         if in_year.filter(date_precision=Precision.YEAR).exists():
             drill.append((f"{year}-year", f"{year}, no month"))
         at = next((i for i, (value, _label) in enumerate(choices) if value == str(year)), None)
