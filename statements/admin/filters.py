@@ -9,7 +9,6 @@ from statements.core.dates import MONTH_NAMES, Precision
 from statements.models import Author, Authorship, Statement, Tag
 
 
-
 class IssuedFilter(admin.SimpleListFilter):
     """The date of issue, drilled down as the public archive shows partial dates: a year,
     then its months, with the statements dated by the year alone apart ("2025, no month")
