@@ -124,3 +124,40 @@ def test_after_a_paste_the_new_authors_are_listed_with_a_one_click_change(editor
     assert editor_client.post(action, {"kind": "alien"}).status_code == 400
     statement = Statement.objects.get()
     assert statement.authorships.count() == 2
+
+
+ENGLISH = (
+    "The tenants of the four towers met on Sunday and decided to stop paying rent until the "
+    "heating is repaired. Nobody will pay alone and nobody will be evicted alone."
+)
+
+
+@pytest.mark.django_db
+class TestLanguagePicker:
+    """Finding 15: 185 options and "Unknown" by default."""
+
+    def test_the_archive_s_languages_come_first(self, editor_client):
+        for _ in range(2):
+            make_statement(language="mk")
+        make_statement(language="en")
+        page = lxml.html.fromstring(
+            editor_client.get(reverse("admin:statements_statement_add")).content
+        )
+        groups = page.xpath("//select[@name='language']/optgroup")
+        assert [g.get("label") for g in groups] == ["Languages of the archive", "Every language"]
+        assert [o.get("value") for o in groups[0].xpath("option")] == ["mk", "en"]
+        assert "mk" not in [o.get("value") for o in groups[1].xpath("option")]
+
+    def test_a_statement_without_a_language_is_offered_its_text_s(self, editor_client):
+        statement = make_statement("No language", language="", body=ENGLISH)
+        url = reverse("admin:statements_statement_change", args=[statement.pk])
+        page = lxml.html.fromstring(editor_client.get(url).content)
+        (chosen,) = page.xpath("//select[@name='language']//option[@selected]")
+        assert chosen.get("value") == "en"
+        assert "Detected from the text" in page.text_content()
+
+    def test_a_new_text_left_unknown_gets_the_language_it_is_in(self, editor_client):
+        editor_client.post(
+            reverse("admin:statements_statement_add"), statement_post(language="", body=ENGLISH)
+        )
+        assert Statement.objects.get().language == "en"

@@ -4,11 +4,16 @@ from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from statements.core.dates import PartialDate, PartialDateError
-from statements.core.languages import language_choices
+from statements.core.languages import (
+    language_choices,
+    language_choices_grouped,
+    language_detect,
+)
 from statements.core.names import author_kind
 from statements.core.records import AuthorCredit
 from statements.models import Source, Statement, Tag
@@ -110,6 +115,9 @@ class CreditsPasteField(forms.CharField):
         return credits
 
 
+LANGUAGES_FIRST = 20  # the archive's languages listed first in the picker
+
+
 class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
     partial_date_field = "issued"
     issued = PartialDateFormField(label="Date of issue", required=False)
@@ -145,6 +153,7 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._language_picker()
         # A statement is taken down only through its confirmation page (statements.redaction),
         # which records the act and the public note; a statement taken down can be put back.
         if self.instance.status != Statement.Status.WITHDRAWN and "status" in self.fields:
@@ -163,12 +172,17 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
         """The statement's fields the editor changed: not the publication time as the form
         shows it (to the second, where the stored one has microseconds), nor the reason."""
         changed = forms.Form.changed_data.func(self)  # type: ignore[attr-defined]
-        return [
+        changed = [
             name
             for name in changed
             if name not in self._NOT_CHANGES
             and not (name == "published_at" and self._same_second(self.cleaned_published_at()))
         ]
+        # A language shown as detected (never stored) and saved as shown is a change.
+        language = getattr(self, "cleaned_data", {}).get("language")
+        if self.instance.pk and language is not None and language != self.instance.language:
+            changed = [*dict.fromkeys([*changed, "language"])]
+        return changed
 
     def cleaned_published_at(self):
         return getattr(self, "cleaned_data", {}).get("published_at")
@@ -182,8 +196,37 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
         # Saved as shown, to the second, it would be a change every time: the stored time.
         return self.instance.published_at if self._same_second(value) else value
 
+    def _language_picker(self) -> None:
+        """The archive's own languages first (most used first), then every other; where the
+        statement has none, the one its text is in, when the detector is sure of it."""
+        field = self.fields.get("language")
+        if field is None:
+            return
+        used = (
+            Statement.objects.exclude(language="")
+            .values("language")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "language")
+            .values_list("language", flat=True)[:LANGUAGES_FIRST]
+        )
+        cast(forms.ChoiceField, field).choices = language_choices_grouped(list(used))
+        if (
+            self.instance.pk
+            and not self.instance.language
+            and not self.is_bound
+            and (detected := language_detect(self.instance.body or ""))
+        ):
+            self.initial["language"] = detected
+            field.help_text = "Detected from the text: check it, then save."
+
     def clean(self):
         cleaned = super().clean()
+        if (
+            not cleaned.get("language")
+            and not self.instance.pk
+            and (detected := language_detect(cleaned.get("body") or ""))
+        ):
+            cleaned["language"] = detected  # left "Unknown" on a new text: the one it is in
         if cleaned.get("status") == Statement.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing is one step: "Published" with no time given means now.
             cleaned["published_at"] = timezone.now()

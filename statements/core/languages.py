@@ -1,5 +1,6 @@
 """ISO 639-1 language codes, from pycountry's copy of the ISO tables."""
 
+import re
 from functools import cache
 
 import pycountry
@@ -23,6 +24,17 @@ def language_choices() -> list[tuple[str, str]]:
     ]
 
 
+def language_choices_grouped(first: list[str]) -> list:
+    """The language picker's choices: "Unknown", then the ``first`` codes (the archive's
+    own languages, most used first), then every other language by name."""
+    names = language_names()
+    ours = [(code, f"{names[code]} ({code})") for code in first if code in names]
+    rest = [(code, f"{name} ({code})") for code, name in names.items() if code not in first]
+    if not ours:
+        return [("", "Unknown"), *rest]
+    return [("", "Unknown"), ("Languages of the archive", ours), ("Every language", rest)]
+
+
 def validate_language_code(value: str) -> None:
     if value and value not in language_names():
         raise ValidationError(
@@ -30,3 +42,32 @@ def validate_language_code(value: str) -> None:
             code="invalid_language",
             params={"value": value[:20]},
         )
+
+
+# The detector is sure of a long text's language far more often than of a short one's.
+LANGUAGE_MIN_LETTERS = 120
+LANGUAGE_MIN_CONFIDENCE = 0.9
+_LANGUAGE_SAMPLE = 6000
+
+
+@cache
+def _language_detector():
+    from lingua import LanguageDetectorBuilder
+
+    # Every language lingua knows, in its low-accuracy mode (trigrams only): about 70 MB
+    # and a few milliseconds a text, where the high-accuracy models take a gigabyte. Texts
+    # this short of LANGUAGE_MIN_LETTERS are never asked.
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def language_detect(text: str) -> str:
+    """The ISO 639-1 code of ``text``'s language when the detector is sure of it (a
+    confidence of LANGUAGE_MIN_CONFIDENCE or more, on LANGUAGE_MIN_LETTERS letters at least);
+    "" otherwise: an empty language is better than a wrong one."""
+    sample = re.sub(r"https?://\S+|[#*_=<>\[\]{}|`~^]+", " ", text[:_LANGUAGE_SAMPLE])
+    if sum(1 for ch in sample if ch.isalpha()) < LANGUAGE_MIN_LETTERS:
+        return ""
+    values = _language_detector().compute_language_confidence_values(sample)
+    if not values or values[0].value < LANGUAGE_MIN_CONFIDENCE:
+        return ""
+    return values[0].language.iso_code_639_1.name.lower()

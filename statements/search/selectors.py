@@ -9,14 +9,11 @@ mean" when nothing matched).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchRank
-from django.db import connections, router, transaction
-from django.db.models import BooleanField, F, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import transaction
+from django.db.models import QuerySet
 
 from statements.catalog.filters import StatementFilters
 from statements.catalog.selectors import statement_cards, statement_filtered, statement_sorted
@@ -32,20 +29,21 @@ from statements.search.query import (
     search_query,
     snippet_words,
 )
+from statements.search.ranking import (
+    RowReader,
+    among_ids,
+    id_array,
+    ranked_ids,
+    ranked_page,
+    reading_database,
+)
 
 SEARCH_PAGE_SIZE = 20
 COUNT_CAP = 1000
 FACET_SAMPLE = 1000  # as many as the count shows; 2,000 cost a search 14 ms more
 FACET_SIZE = 12
-RANKED_CAP = 1000
 SNIPPET_SOURCE_LENGTH = 1_000  # a window around the first typed word found (query.py);
 # 2,000 cost a rare word's search 5 ms more at 100,000 statements, for 80 words shown
-
-
-def _reading():
-    """The connection this request reads from: a replica's for a reader (infra.replicas),
-    so that the search's own SQL goes where its querysets go."""
-    return connections[router.db_for_read(Statement)]
 
 
 class Named(NamedTuple):
@@ -69,20 +67,6 @@ class SearchResults:
     suggestion: str = ""
     similar_titles: list[Named] = field(default_factory=list)
     similar_authors: list[Named] = field(default_factory=list)
-
-
-def _id_array(ids: list[int]) -> str:
-    """Ids as one array literal, for ``= ANY(%s::int[])``: an IN list of up to FACET_SAMPLE
-    parameters, or a Python list that psycopg checks element by element, cost more in
-    Django and psycopg than PostgreSQL spends on the query."""
-    return "{" + ",".join(map(str, ids)) + "}"
-
-
-def _among(ids: list[int]) -> QuerySet[Statement]:
-    """The statements of these ids (see _id_array)."""
-    return Statement.objects.filter(
-        RawSQL('"statements_statement"."id" = ANY(%s::int[])', [_id_array(ids)], BooleanField())
-    )
 
 
 FACET_SQL = {
@@ -109,8 +93,8 @@ FACET_SQL = {
 
 def _facets(ids: list[int]) -> dict[str, list[dict]]:
     """Counts per tag, author, year and language over the given matching statements."""
-    with _reading().cursor() as cursor:
-        array = _id_array(ids)
+    with reading_database().cursor() as cursor:
+        array = id_array(ids)
         cursor.execute(FACET_SQL["tags"], [array, FACET_SIZE])
         tags = cursor.fetchall()
         # The authorship's (statement, author, role) is unique: count(*) counts statements.
@@ -173,7 +157,7 @@ SIMILAR_SQL = """
 
 def _exact_names(text: str) -> tuple[list[Named], list[Named]]:
     """Authors and tags named as searched: one query, served by the names' indexes."""
-    with _reading().cursor() as cursor:
+    with reading_database().cursor() as cursor:
         cursor.execute(EXACT_SQL, {"text": text})
         rows = cursor.fetchall()
     return (
@@ -189,7 +173,7 @@ def _suggestion(text: str) -> str:
     tokens = re.findall(r"\w{3,}", text)[:6]
     if not tokens:
         return ""
-    with _reading().cursor() as cursor:
+    with reading_database().cursor() as cursor:
         cursor.execute(
             """
             SELECT t.token,
@@ -212,99 +196,6 @@ def _suggestion(text: str) -> str:
     return suggestion if changed else ""
 
 
-RowReader = Callable[[QuerySet[Statement]], QuerySet[Statement]]
-
-
-def _ranked_page(
-    matching, filtered, query, *, start: int, wanted: int, read: RowReader
-) -> list[Statement]:
-    """One page in relevance order, in two tiers.
-
-    First the statements the query matches in their compact vector (title, names, summary),
-    ranked, found through that vector's own small GIN index; then those that match in the
-    body only, newest first. Ranking every match of a common word (60,000 at 100,000
-    statements) cost more than everything else a search does together.
-
-    ``filtered`` is ``matching`` before the full-text condition: the full vector holds all
-    of the compact one, so a compact match needs no second test against the full vector
-    (which would read each statement's large vector), unless the query excludes a word.
-    """
-    in_compact = (matching if query.negated else filtered).filter(search_rank_vector=query)
-    compact_ids = list(in_compact.order_by().values_list("pk", flat=True)[: RANKED_CAP + 1])
-    compact_total = len(compact_ids)
-    if compact_total <= RANKED_CAP:
-        # All of them in hand: rank those rows without testing the query again.
-        in_compact = _among(compact_ids)
-    # Each tier gives ids; the page's rows are then read once, with their authors and tags.
-    page_ids: list[int] = []
-    if start < compact_total:
-        title_match = RawSQL(  # noqa: S611 (our SQL; the words are parameters)
-            title_match_sql('"statements_statement"."title"', "%s"), [query.text, query.text]
-        )
-        ranked = in_compact.annotate(
-            rank=SearchRank(F("search_rank_vector"), query), title_match=title_match
-        ).order_by("-title_match", "-rank", F("date_start").desc(nulls_last=True), "-pk")
-        page_ids = list(ranked.values_list("pk", flat=True)[start : start + wanted])
-    if len(page_ids) < wanted:
-        offset = max(0, start - compact_total)
-        body_only = matching.exclude(search_rank_vector=query).by_date(descending=True)
-        page_ids += body_only.values_list("pk", flat=True)[offset : offset + wanted - len(page_ids)]
-    found = {row.pk: row for row in read(_among(page_ids))}
-    return [found[pk] for pk in page_ids if pk in found]
-
-
-def _folded_sql(value: str) -> str:
-    """SQL folding a title or the query the same way: lower case, no accents, words only."""
-    return f"trim(regexp_replace(lower(unaccent({value})), '[^[:alnum:]]+', ' ', 'g'))"
-
-
-def title_match_sql(column: str, param: str) -> str:
-    """SQL for how closely a statement's title is the query's words: 2 when it is exactly
-    them (case, accents and punctuation aside), 1 when its part before a colon is ("Mutual
-    Aid: A Factor of Evolution"), else 0. Such a title comes before any other match."""
-    query = _folded_sql(param)
-    return (
-        f"CASE WHEN {_folded_sql(column)} = {query} THEN 2"
-        f" WHEN {_folded_sql(f'split_part({column}, {chr(39)}:{chr(39)}, 1)')} = {query} THEN 1"
-        " ELSE 0 END"
-    )
-
-
-# The two tiers of _ranked_page in one ordering, over matches already in hand: compact
-# matches first, by rank (a title that is the query first of all); then the others by date,
-# newest first (StatementQuerySet.by_date).
-RANKED_IDS_SQL = f"""
-    SELECT id FROM statements_statement, CAST(%(query)s AS tsquery) AS query
-     WHERE id = ANY(%(ids)s::int[])
-     ORDER BY search_rank_vector @@ query DESC,
-              CASE WHEN search_rank_vector @@ query
-                   THEN {title_match_sql("title", "%(text)s")} END DESC NULLS LAST,
-              CASE WHEN search_rank_vector @@ query
-                   THEN ts_rank(search_rank_vector, query) END DESC NULLS LAST,
-              date_start DESC NULLS LAST,
-              CASE WHEN NOT search_rank_vector @@ query THEN date_end END ASC,
-              id DESC
-     OFFSET %(start)s LIMIT %(wanted)s"""  # noqa: S608 (our SQL; values are parameters)
-
-
-def _ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) -> list[int]:
-    """A page of ids in relevance order (as _ranked_page), when every match is in ``ids``:
-    one query over their compact vectors."""
-    with _reading().cursor() as cursor:
-        cursor.execute(
-            RANKED_IDS_SQL,
-            {
-                "query": query.tsquery,
-                "text": query.text,
-                "ids": _id_array(ids),
-                "start": start,
-                "wanted": wanted,
-            },
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-# Index scans rather than bitmaps, where the RUM index of migration 0026 exists.
 PHRASE_INDEX_SQL = """
     SELECT set_config('enable_indexscan', 'on', true), set_config('enable_bitmapscan', 'off', true)
      WHERE to_regclass('statements_search_rum') IS NOT NULL"""
@@ -314,7 +205,7 @@ def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list
     """The first FACET_SAMPLE + 1 ids of the match: the count and the facets come from them.
 
     Runs inside the search's transaction, whose planner settings it adjusts."""
-    with _reading().cursor() as cursor:
+    with reading_database().cursor() as cursor:
         # PostgreSQL prices evaluating `@@` on a row as almost free, although it detoasts a
         # large vector each time, so it filters a whole table (or an unrelated index) rather
         # than use the GIN index, even for a rare word: 21 ms instead of 3 ms at 3,000
@@ -363,13 +254,13 @@ def _page_rows(
     if len(ids) <= FACET_SAMPLE:
         # Every match is in hand: page through those ids rather than let PostgreSQL walk a
         # date index testing each statement (277 ms for a rare word at 100,000).
-        matching = filtered = _among(ids)
+        matching = filtered = among_ids(ids)
     if query is not None and sort == "relevance":
         if len(ids) <= FACET_SAMPLE:
-            page_ids = _ranked_ids(ids, query, start=start, wanted=wanted)
-            found = {row.pk: row for row in read(_among(page_ids))}
+            page_ids = ranked_ids(ids, query, start=start, wanted=wanted)
+            found = {row.pk: row for row in read(among_ids(page_ids))}
             return [found[pk] for pk in page_ids if pk in found]
-        return _ranked_page(matching, filtered, query, start=start, wanted=wanted, read=read)
+        return ranked_page(matching, filtered, query, start=start, wanted=wanted, read=read)
     order = "-date" if sort == "relevance" else sort
     return list(read(statement_sorted(matching, order))[start : start + wanted])
 
@@ -387,11 +278,11 @@ def _snippets_add(rows: list[Statement], query: ParsedQuery, text: str) -> None:
         f"SELECT id, ts_headline(%s::regconfig, {source}, %s::tsquery, %s)"  # noqa: S608 (the words are parameters)
         " FROM statements_statement WHERE id = ANY(%s::int[])"
     )
-    with _reading().cursor() as cursor:
+    with reading_database().cursor() as cursor:
         cursor.execute(
             sql,
             [SIMPLE_CONFIG, *params, query.tsquery, HEADLINE_OPTIONS,
-             _id_array([row.pk for row in rows])],
+             id_array([row.pk for row in rows])],
         )  # fmt: skip
         headlines = dict(cursor.fetchall())
     for row in rows:
@@ -408,7 +299,7 @@ def _extras_add(results: SearchResults, text: str) -> None:
     if results.total:
         return
     results.suggestion = _suggestion(text)
-    with _reading().cursor() as cursor:
+    with reading_database().cursor() as cursor:
         cursor.execute(SIMILAR_SQL, {"text": text})
         rows = cursor.fetchall()
     results.similar_titles = [
@@ -448,7 +339,7 @@ def statement_search(
     elif query is not None:
         matching = matching.filter(search_vector=query)
 
-    with transaction.atomic(using=_reading().alias):
+    with transaction.atomic(using=reading_database().alias):
         ids = _match_ids(matching, query)
         rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page, read=read)
     has_next = len(rows) > SEARCH_PAGE_SIZE

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from statements.core.dates import partial_date_in_text
+from statements.core.languages import language_detect
 from statements.core.names import GROUP_ENDINGS, GROUP_WORDS, author_kind
 from statements.core.records import SourceData, StatementData
 
-__all__ = ["GROUP_ENDINGS", "GROUP_WORDS", "author_kind"]  # where importers always found them
+# Where importers always found them.
+__all__ = ["GROUP_ENDINGS", "GROUP_WORDS", "author_kind", "language_detect"]
 
 
 class ImportFailure(ValueError):
@@ -104,32 +105,3 @@ def latex_plain(text: str) -> str:
     """ "$13^{\\mathrm{th}}$" (a PDF export's ordinal) to "13th"."""
     text = re.sub(r"\\mathrm\{([^}]*)\}", r"\1", text)
     return re.sub(r"[$^{}]", "", text)
-
-
-# The detector is sure of a long text's language far more often than of a short one's.
-LANGUAGE_MIN_LETTERS = 120
-LANGUAGE_MIN_CONFIDENCE = 0.9
-_LANGUAGE_SAMPLE = 6000
-
-
-@cache
-def _language_detector():
-    from lingua import LanguageDetectorBuilder
-
-    # Every language lingua knows, in its low-accuracy mode (trigrams only): about 70 MB
-    # and a few milliseconds a text, where the high-accuracy models take a gigabyte. Texts
-    # this short of LANGUAGE_MIN_LETTERS are never asked.
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-
-
-def language_detect(text: str) -> str:
-    """The ISO 639-1 code of ``text``'s language when the detector is sure of it (a
-    confidence of LANGUAGE_MIN_CONFIDENCE or more, on LANGUAGE_MIN_LETTERS letters at least);
-    "" otherwise: an empty language is better than a wrong one."""
-    sample = re.sub(r"https?://\S+|[#*_=<>\[\]{}|`~^]+", " ", text[:_LANGUAGE_SAMPLE])
-    if sum(1 for ch in sample if ch.isalpha()) < LANGUAGE_MIN_LETTERS:
-        return ""
-    values = _language_detector().compute_language_confidence_values(sample)
-    if not values or values[0].value < LANGUAGE_MIN_CONFIDENCE:
-        return ""
-    return values[0].language.iso_code_639_1.name.lower()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from statements.core.records import SourceData
 
 if TYPE_CHECKING:
-    from statements.ingest.formats.text import _Reading
+    from statements.ingest.formats.reading import TextReading
 
 # libcom's metadata line. A PDF conversion may have wrapped the address with a space in it
 # ("…-co mmunists-ast"): one such break is joined back.
@@ -42,7 +42,7 @@ _COMMENT_AGE_INLINE = re.compile(
 _SITE_CHROME = re.compile(r"^\s*(?:#+\s*)?(?:Log in or register to post comments|In reply to)")
 
 
-def libcom_line(reading: _Reading) -> None:
+def libcom_line(reading: TextReading) -> None:
     """libcom's export keeps its metadata on one line near the top: the full title, then
     "Date: … Source: <address> Tags: <names, …>", where the text often runs straight on
     after the last tag, and a tag list too long for the line goes on as a "## " line."""
@@ -179,7 +179,7 @@ def _sentence_start(item: str) -> int | None:
     return starts[0][1].start() if starts else None
 
 
-def _libcom_tags_wrapped(reading: _Reading, index: int, text: str, tags: list[str]) -> list[str]:
+def _libcom_tags_wrapped(reading: TextReading, index: int, text: str, tags: list[str]) -> list[str]:
     """A tag list the export wrapped: the next line, made a "## " heading, holds its end
     ("…, International Confederation of" then "## Labour, USI-CIT")."""
     following = index + 1
@@ -210,7 +210,7 @@ def same_title(short: str, full: str) -> bool:
     return len(short) >= 8 and len(full) <= 500 and full_folded.startswith(short)
 
 
-def reader_comments(reading: _Reading) -> None:
+def reader_comments(reading: TextReading) -> None:
     """Reader comments under a libcom page ("Fozzie", "3 years 10 months ago", "In reply
     to …", the comment) are not the statement's text: cut, and kept in the metadata."""
     lines = reading.body_lines

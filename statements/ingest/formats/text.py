@@ -5,11 +5,9 @@ metadata line, a "SOURCE:" first line, Project Gutenberg's header and licence)."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from statements.core.dates import partial_date_in_text
 from statements.core.records import AuthorCredit, SourceData, StatementData
-from statements.core.titles import TitleTidied, title_tidy
 from statements.ingest.formats.common import (
     ImportFailure,
     ParsedFile,
@@ -21,6 +19,7 @@ from statements.ingest.formats.common import (
 from statements.ingest.formats.footnotes import footnotes_kept
 from statements.ingest.formats.gutenberg import gutenberg_read
 from statements.ingest.formats.libcom import LIBCOM, libcom_line, reader_comments, same_title
+from statements.ingest.formats.reading import TextReading
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _LIBRARY_BLOCK = re.compile(
@@ -30,37 +29,7 @@ _PAGE_FOOTER = re.compile(r"^\s*\d+ of \d+ \d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2
 _RETRIEVED_LINE = re.compile(r"^\s*Retrieved on .+$", re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass
-class _Reading:
-    """A text export being read: what is left of the text, and what has been found in it."""
-
-    text: str
-    title: str = ""
-    author: str = ""
-    date_line: str = ""
-    rights: str = ""
-    sources: list[SourceData] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
-    body_lines: list[str] = field(default_factory=list)
-    translators: list[str] = field(default_factory=list)
-    subtitle: str = ""
-    gutenberg: bool = False
-    name: str = ""  # the file's name
-    title_took: list[TitleTidied] = field(default_factory=list)  # what titles carried
-    titles_before: list[str] = field(default_factory=list)  # the titles before tidying
-
-    def tidy(self, title: str, *, keep: bool = True) -> str:
-        """``title`` without an export's address, site name or extension (kept aside for
-        the source unless ``keep`` is false: a line that may not be the title)."""
-        tidied = title_tidy(title, file_name=self.name)
-        if keep and tidied.title != " ".join(title.split()):
-            self.title_took.append(tidied)
-            self.titles_before.append(" ".join(title.split()))
-        return tidied.title
-
-
-def _front_matter(reading: _Reading) -> None:
+def _front_matter(reading: TextReading) -> None:
     """YAML front matter (Markdown exports): the title; the rest kept as metadata."""
     front = _FRONT_MATTER.match(reading.text)
     if not front:
@@ -76,7 +45,7 @@ def _front_matter(reading: _Reading) -> None:
             reading.metadata[f"front matter {key.strip()}"] = value
 
 
-def _gutenberg(reading: _Reading) -> None:
+def _gutenberg(reading: TextReading) -> None:
     """A Project Gutenberg book (see statements.ingest.formats.gutenberg)."""
     book = gutenberg_read(reading.text)
     if book is None:
@@ -100,7 +69,7 @@ def _gutenberg(reading: _Reading) -> None:
     reading.rights = "Public domain in the USA (Project Gutenberg)"
 
 
-def _source_first_line(reading: _Reading) -> None:
+def _source_first_line(reading: TextReading) -> None:
     """A "SOURCE: https://…" first line."""
     stripped = reading.text.lstrip("\n")
     first = stripped.split("\n", 1)[0]
@@ -110,7 +79,7 @@ def _source_first_line(reading: _Reading) -> None:
         reading.text = stripped.split("\n", 1)[1] if "\n" in stripped else ""
 
 
-def _library_block(reading: _Reading) -> None:
+def _library_block(reading: TextReading) -> None:
     """The Anarchist Library's closing block: rights, then author, title and date again, the
     "Retrieved on" line and the library's address. Metadata, not text."""
     block = _LIBRARY_BLOCK.search(reading.text)
@@ -123,7 +92,7 @@ def _library_block(reading: _Reading) -> None:
         reading.sources.append(source_from_line(latex_plain(" ".join(line.split()))))
 
 
-def _library_headings(reading: _Reading) -> list[str]:
+def _library_headings(reading: TextReading) -> list[str]:
     """Title, author and date as the library's export lays them out ("# ", "### ", "#### "):
     the body is what follows them. Returns every line of the text."""
     lines = reading.text.split("\n")
@@ -150,7 +119,7 @@ def _library_headings(reading: _Reading) -> list[str]:
     return lines
 
 
-def _full_title(reading: _Reading) -> None:
+def _full_title(reading: TextReading) -> None:
     """A body whose first line is the full form of the (shortened) title: the line is the
     title, and is not kept twice."""
     reading.title = reading.tidy(reading.title)
@@ -164,7 +133,7 @@ def _full_title(reading: _Reading) -> None:
         return
 
 
-def _pdf_export(reading: _Reading) -> None:
+def _pdf_export(reading: TextReading) -> None:
     """A web page saved as PDF and converted back: the page header's author and date, and
     no page footers."""
     if not reading.author or not reading.date_line:
@@ -174,7 +143,7 @@ def _pdf_export(reading: _Reading) -> None:
     reading.body_lines = [line for line in reading.body_lines if not _PAGE_FOOTER.match(line)]
 
 
-def _retrieved_line(reading: _Reading) -> None:
+def _retrieved_line(reading: TextReading) -> None:
     """Without any other source, a "Retrieved on" line near the end of the text."""
     if reading.sources:
         return
@@ -186,7 +155,7 @@ def _retrieved_line(reading: _Reading) -> None:
 
 def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     """A text or Markdown export, read by each convention in turn."""
-    reading = _Reading(text=text, name=name)
+    reading = TextReading(text=text, name=name)
     _front_matter(reading)
     _gutenberg(reading)
     _source_first_line(reading)
@@ -230,7 +199,7 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     return [ParsedFile(name=name, format="text", data=data, notes=notes)]
 
 
-def _title_source(reading: _Reading, notes: list[str]) -> None:
+def _title_source(reading: TextReading, notes: list[str]) -> None:
     """The address or site a title carried, as a source when the file names none."""
     took = next((t for t in reading.title_took if t.address), None) or next(
         iter(reading.title_took), None
