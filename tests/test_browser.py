@@ -202,12 +202,28 @@ def test_a_note_opens_where_it_is_referenced_and_prints_at_the_end(reader, archi
     reader.emulate_media(media="screen")
 
 
-def test_downloads_and_citation_come_before_the_text(reader, archive):
-    reader.goto(PAGE_TYPES["detail"])
-    html = reader.content()
-    assert html.index('class="downloads"') < html.index('class="statement-body"')
-    assert html.index("Cite this statement") < html.index('class="statement-body"')
-    assert reader.locator(".length").inner_text().startswith("About 1 minute to read")
+@pytest.mark.parametrize(
+    "viewport", [DESKTOP, {"width": 1366, "height": 900}, PHONE, {"width": 390, "height": 844}]
+)
+def test_the_text_starts_on_the_first_screen(browser, live_server, archive, viewport):
+    """Finding 1 of issue 32: three citations, six downloads and the book button came first,
+    and the text started at 1,081 to 2,432 px. Now the title block, one compact row of
+    disclosures, and the text; the lists open on demand."""
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(PAGE_TYPES["detail"])
+    first_words = page.locator(".statement-body p").first.bounding_box()
+    assert first_words["y"] + 20 < viewport["height"], first_words
+    assert page.locator(".length").inner_text().startswith("About 1 minute to read")
+    downloads = page.locator(".aid-download .downloads")
+    assert not downloads.is_visible()
+    page.locator(".aid-download summary").click()
+    assert downloads.is_visible() and page.get_by_role("link", name="EPUB").is_visible()
+    page.locator(".aid-cite summary").click()
+    assert page.locator(".citation").first.is_visible()
+    # Tab from the top of the page reaches the text's first link in a few presses.
+    assert page.locator("h1").bounding_box()["y"] < first_words["y"]
+    context.close()
 
 
 def test_filters_apply_and_remove_without_javascript(browser, live_server, archive):
