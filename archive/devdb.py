@@ -66,7 +66,8 @@ def _dead_handles_forget(server) -> None:
     list and its lock as attributes of its own; there is no public way to reach them.)"""
     import psutil
 
-    with server._lock:
+    # The data folder may be gone already (a test's fresh one, removed): nothing to tidy.
+    with contextlib.suppress(FileNotFoundError), server._lock:
         handles = server.global_process_id_list
         alive = [pid for pid in handles.get() if pid == os.getpid() or psutil.pid_exists(pid)]
         handles.put(alive)

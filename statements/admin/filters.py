@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q
 
 from statements.core.dates import MONTH_NAMES, Precision
+from statements.core.languages import language_name
 from statements.models import Author, Authorship, Statement, Tag
 
 
@@ -124,6 +125,26 @@ class AuthorFilter(admin.SimpleListFilter):
                     Authorship.objects.filter(statement=OuterRef("pk"), author__slug=self.value())
                 )
             )
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The statements' languages by name ("Unknown" for none), most used first."""
+
+    title = "language"
+    parameter_name = "language__exact"
+
+    def lookups(self, request, model_admin):
+        used = (
+            Statement.objects.values_list("language", flat=True)
+            .annotate(count=Count("pk"))
+            .order_by("-count", "language")
+        )
+        return [(code or "none", language_name(code) if code else "Unknown") for code in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(language="" if self.value() == "none" else self.value())
         return queryset
 
 

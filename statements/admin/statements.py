@@ -9,7 +9,13 @@ from django.utils.html import format_html
 
 from statements.admin.authors import new_authors_message
 from statements.admin.base import ListParametersChecked, PublicPagesChange
-from statements.admin.filters import AuthorFilter, AuthorKindFilter, IssuedFilter, TagFilter
+from statements.admin.filters import (
+    AuthorFilter,
+    AuthorKindFilter,
+    IssuedFilter,
+    LanguageFilter,
+    TagFilter,
+)
 from statements.admin.history import StatementHistoryMixin
 from statements.admin.imports import StatementImportMixin
 from statements.admin.inlines import AuthorshipInline, SlugRedirectInline, SourceInline
@@ -64,7 +70,14 @@ class StatementAdmin(
         "published_at",
         "tags_display",
     ]
-    list_filter = ["status", "language", TagFilter, IssuedFilter, AuthorKindFilter, AuthorFilter]
+    list_filter = [
+        "status",
+        LanguageFilter,
+        TagFilter,
+        IssuedFilter,
+        AuthorKindFilter,
+        AuthorFilter,
+    ]
     # The search box runs the public search's full-text index (get_search_results), plus
     # a title substring match served by the title's trigram index; bodies are never scanned.
     search_fields = ["title"]

@@ -168,7 +168,7 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
     _NOT_CHANGES = ("revision_reason", "revision_signed")
 
     @cached_property
-    def changed_data(self) -> list[str]:  # type: ignore[override]
+    def changed_data(self) -> list[str]:
         """The statement's fields the editor changed: not the publication time as the form
         shows it (to the second, where the stored one has microseconds), nor the reason."""
         changed = forms.Form.changed_data.func(self)  # type: ignore[attr-defined]
