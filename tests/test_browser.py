@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from statements.core.records import SourceData
 from tests.conftest import BROWSER_AXE
@@ -273,6 +274,43 @@ def test_search_then_narrow_by_a_facet_and_widen_again(reader, archive):
     reader.get_by_role("link", name="Remove filter Tag: history").click()
     assert "tag=" not in reader.url
     assert reader.locator(".statement-card").count() == 2
+
+
+def test_with_javascript_the_book_changes_without_page_loads(browser, live_server, archive):
+    """Finding 5 of issue 32: three adds cost six page loads, and every move reloaded."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/statements/?sort=title")
+    loads = []
+    page.on("load", lambda loaded: loads.append(loaded.url))
+    for title in ("Solidarity beyond borders", "An older call", "Appel à l'entraide"):
+        page.get_by_role("button", name=f"Add to book: {title}").click()
+        expect(page.get_by_role("button", name=f"In your book: {title}")).to_be_visible()
+        expect(page.locator(".book-status")).to_contain_text("Added to your book")
+    assert loads == []  # three adds, no page load
+    # On a phone the card's action is light: smaller than the card's title, no border.
+    button = page.locator(".statement-card .add-to-book button").first
+    title = page.locator(".statement-card .card-title a").first
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    assert button.evaluate(size) < title.evaluate(size)
+    assert button.evaluate("el => getComputedStyle(el).borderTopColor") == "rgba(0, 0, 0, 0)"
+    page.goto("/book/")
+    loads.clear()
+    page.get_by_role("button", name="Move up: An older call").click()
+    expect(page.locator(".book-list > li > a").first).to_have_text("An older call")
+    page.get_by_role("button", name="Remove: Appel à l'entraide").click()
+    expect(page.locator(".book-list > li")).to_have_count(2)
+    page.get_by_label("Title of the book").fill("Letters for the march")
+    page.get_by_label("Title of the book").press("Tab")
+    expect(page.locator(".book-status")).to_have_text("Title saved.")
+    assert loads == []  # moved, removed and named in place
+    page.reload()
+    assert page.locator(".book-list > li > a").all_inner_texts() == [
+        "An older call",
+        "Solidarity beyond borders",
+    ]
+    assert page.get_by_label("Title of the book").input_value() == "Letters for the march"
+    context.close()
 
 
 def test_reader_binds_a_book_without_javascript_and_downloads_it(browser, live_server, archive):

@@ -167,10 +167,13 @@ def statement_epub(statement, *, address: str = "") -> bytes:
 
 
 # What our PDFs add to pandoc's Typst template: justified text hyphenated in the
-# statement's language, and from the second page a running head of the title and page.
+# statement's language, and from the second page a running head of the title and page. The
+# title page's grid of authors is never hyphenated ("Ten-ants' Assembly" in a narrow column).
 TYPST_SETTINGS = """
 #set text(hyphenate: true)
 #set par(justify: true)
+#show grid: set text(hyphenate: false)
+#show grid: set par(justify: false)
 #set page(header: context {
   if counter(page).get().first() > 1 {
     set text(size: 8pt)

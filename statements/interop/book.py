@@ -19,10 +19,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -216,9 +217,23 @@ def book_change(request: HttpRequest) -> HttpResponse:
             request, "Change a book with add, remove, up, down, title, clear or keep."
         )
     address = reverse("statements:book") + (f"?{urlencode(query)}" if query else "")
-    response = HttpResponseRedirect(address, status=303)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        # The page's script (static/js/book.js) changed the book without leaving the page.
+        response = JsonResponse(_answer(query.get("note", ""), ids, title))
+    else:
+        response = HttpResponseRedirect(address, status=303)
     _save_book(response, title, ids)
     return response
+
+
+def _answer(note: str, ids: list[int], title: str) -> dict:
+    """What book.js shows after a change: the note in words and the book's size."""
+    count = len(ids)
+    said = {
+        "added": f"Added to your book ({count} statement{'s' * (count != 1)}).",
+        "already": f"Already in your book ({count} statement{'s' * (count != 1)}).",
+    }.get(note, NOTES.get(note, ""))
+    return {"note": note, "message": said, "count": count, "title": title}
 
 
 def _added(request: HttpRequest, ids: list[int], slug: str) -> tuple[list[int], dict]:
@@ -290,7 +305,7 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return kept_file_response(
         name,
         fmt=fmt,
-        stem="book",
+        stem=slugify(book.title)[:80] or "book",  # named after the book's title
         options=options,
         etag=name.rsplit("/", 1)[-1].split(".")[0],
         cache="public, max-age=3600" if shared else "private, no-cache",

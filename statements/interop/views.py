@@ -112,8 +112,10 @@ def kept_file_response(
     name: str, *, fmt: str, stem: str, options, etag: str, cache: str = "public, max-age=3600"
 ) -> FileResponse:
     """A kept EPUB or PDF (editions.services), shown in the browser, named after ``stem`` and
-    its paper unless A4."""
-    label = f"-{options.suffix()}" if options.suffix() and options.suffix() != "a4" else ""
+    its paper unless A4 ("-letter", "-a5"), or its imposition, which names its own paper
+    ("-a5-booklet", never "-a5-a5-booklet")."""
+    part = options.imposed or (options.paper if options.paper != "a4" else "")
+    label = f"-{part}" if part else ""
     response = FileResponse(
         default_storage.open(name, "rb"),
         content_type=EDITION_TYPES[fmt],

@@ -355,3 +355,60 @@ def test_another_sites_form_cannot_change_a_readers_book(reader, three):
     )
     assert own.status_code == 303
     assert '<ol class="book-list"' not in reader.get("/book/").content.decode()  # emptied
+
+
+class TestFewerLoadsAndBetterFiles:
+    """Finding 5 of issue 32: the files are named after the book's title, its title page
+    never hyphenates a collective's name, and a script changes the book in place (the JSON
+    answer below; the browser test drives it)."""
+
+    def test_a_change_asked_for_as_json_answers_json_and_keeps_the_book(self, reader, three):
+        response = reader.post(
+            "/book/change/", {"action": "add", "s": three[0].slug}, HTTP_ACCEPT="application/json"
+        )
+        assert response.status_code == 200
+        assert response.json() == {
+            "note": "added", "message": "Added to your book (1 statement).", "count": 1,
+            "title": "",
+        }  # fmt: skip
+        assert book_views.COOKIE in response.cookies
+        again = reader.post(
+            "/book/change/", {"action": "add", "s": three[0].slug}, HTTP_ACCEPT="application/json"
+        )
+        assert again.json()["note"] == "already"
+        titled = reader.post(
+            "/book/change/", {"action": "title", "title": "Harbour zine"},
+            HTTP_ACCEPT="application/json",
+        )  # fmt: skip
+        assert titled.json()["title"] == "Harbour zine"
+        assert titles(reader.get("/book/").content.decode()) == ["Harbour call"]
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(
+        ("query", "name"),
+        [
+            ({}, "the-harbour-zine.epub"),
+            ({"imposed": "a5-booklet"}, "the-harbour-zine-a5-booklet.pdf"),
+            ({"paper": "a5"}, "the-harbour-zine-a5.pdf"),
+        ],
+    )
+    def test_the_files_are_named_after_the_book(self, client, three, query, name):
+        fmt = name.rsplit(".", 1)[1]
+        address = {"s": ",".join(s.slug for s in three), "title": "The Harbour Zine", **query}
+        response = client.get(f"/book/book.{fmt}", address)
+        assert response.status_code == 200
+        assert f'filename="{name}"' in response["Content-Disposition"]
+
+    @pytest.mark.slow
+    def test_the_title_page_never_hyphenates_a_collective_s_name(self, client, db):
+        names = ["Tenants' Assembly of the Northern Towers", "Neighbourhood Solidarity Network",
+                 "Bakers' Cooperative", "Dockworkers' International"]  # fmt: skip
+        slugs = [
+            make_statement(f"Call {n}", body="We stand together.", authors=[name]).slug
+            for n, name in enumerate(names)
+        ]
+        pdf = b"".join(client.get("/book/book.pdf", {"s": ",".join(slugs), "title": "Calls"}))
+        first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\u2019", "'")
+        assert not re.search(r"\w-\n\w", first_page), first_page
+        for name in names:
+            assert " ".join(name.split()) in " ".join(first_page.split())
