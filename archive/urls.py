@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,10 +18,12 @@ urlpatterns = [
         name="view_on_site_checked",
     ),
     path("admin/", admin.site.urls),
-    path("", include("statements.urls")),
     path("opds/", include("statements.interop.opds")),
     path("api/", api.urls),
 ]
+# The reader's pages in every interface language: English at today's addresses, the others
+# under their prefix (/uk/statements/…); a shared address keeps its language.
+urlpatterns += i18n_patterns(path("", include("statements.urls")), prefix_default_language=False)
 
 # Under /api/ an unknown address is answered in JSON, like the API's own 404s.
 handler404 = "statements.catalog.pages.page_not_found"

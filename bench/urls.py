@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
-from django.urls import include, path
+from django.urls import path
 
+from archive.urls import urlpatterns as archive_urlpatterns
 from statements.models import Statement
 
 
@@ -10,7 +11,6 @@ def minimal(request, pk: int):
     return render(request, "bench/minimal.html", {"statement": statement})
 
 
-urlpatterns = [
-    path("_bench/minimal/<int:pk>/", minimal),
-    path("", include("archive.urls")),
-]
+# The archive's own patterns appended, not included: they hold i18n_patterns, which Django
+# takes only in a root URL configuration.
+urlpatterns = [path("_bench/minimal/<int:pk>/", minimal), *archive_urlpatterns]

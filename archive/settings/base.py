@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # ETag on every page, and 304 Not Modified for a conditional reload.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface's language from the address's prefix (none: English), never guessed.
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +102,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The interface's languages: English at today's addresses, the others under their prefix
+# (/uk/…, archive/urls.py). Names are each language's own.
+LANGUAGES = [
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("zh-hans", "简体中文"),
+    ("mk", "Македонски"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # Tags: names are matched case-insensitively, and input is split on commas only so that

@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from statements.catalog.cards import card_authors, card_tags
 from statements.models.fields import slug_url
@@ -31,6 +32,7 @@ def card_key(statement, authors, tags, marker: bool) -> str:
     """The digest of everything a card shows."""
     shown = (
         CARD_VERSION,
+        get_language(),  # its words and its addresses are the interface language's
         marker,
         statement.pk,
         statement.slug,

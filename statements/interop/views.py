@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
@@ -135,7 +136,7 @@ def _download(statement, fmt: str, write) -> str:
     changes (the summary's version): .txt and .muse start a pandoc process each (about
     50 ms), which an uncached request paid every time."""
     cache = caches["fragments"]
-    key = f"download:{fmt}:{statement.pk}:{archive_summary().version}"
+    key = f"download:{fmt}:{statement.pk}:{get_language()}:{archive_summary().version}"
     content = cache.get(key)
     if content is None:
         content = write(statement)

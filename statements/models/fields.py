@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth
 from django.db.models.lookups import Exact
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
 
 from statements.core.dates import Precision
 
@@ -79,7 +80,15 @@ def slug_url(viewname: str, slug: str, *args: str) -> str:
     """``reverse(viewname, args=[slug, *args])``, made once per URL configuration, script
     prefix and ``args``, and then filled in: lists, feeds and sitemaps build thousands of
     these, at a tenth of reverse()'s cost. The slug is quoted as reverse() quotes it."""
-    key = (viewname, args, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    # The interface's language too: /uk/… pages link to /uk/… addresses.
+    key = (
+        viewname,
+        args,
+        get_script_prefix(),
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+        get_language(),
+    )
     parts = _slug_url_parts.get(key)
     if parts is None:
         before, after = reverse(viewname, args=[_SLUG_PLACEHOLDER, *args]).split(_SLUG_PLACEHOLDER)
