@@ -24,7 +24,7 @@ from statements.models.fields import slug_url
 register = template.Library()
 
 CARD_TEMPLATE = "includes/_statement_card.html"
-CARD_VERSION = "2"  # change with the card's template, so that no old card is served
+CARD_VERSION = "3"  # change with the card's template, so that no old card is served
 CARD_SECONDS = 30 * 24 * 3600  # a card of an old version goes in the end
 
 

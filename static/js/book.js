@@ -57,8 +57,9 @@
       if (form.matches(".add-to-book")) {
         var button = form.querySelector("button");
         if (answer.note === "added" || answer.note === "already") {
-          button.textContent = "In your book";
-          button.setAttribute("aria-label", (button.getAttribute("aria-label") || "").replace(/^Add to book/, "In your book"));
+          // The words come from the page, in the interface's language.
+          button.textContent = button.dataset.added || "In your book";
+          if (button.dataset.addedLabel) { button.setAttribute("aria-label", button.dataset.addedLabel); }
         }
         say(answer.message);
         return null;
