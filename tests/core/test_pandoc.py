@@ -39,8 +39,10 @@ def test_hostile_muse_is_refused_within_the_time_bound(text):
     before = children_cpu_seconds()
     with pytest.raises(ConversionError, match="too complex to convert within 2 s of processor"):
         pandoc_convert(text, source="muse", to="commonmark_x", seconds=2)
-    # Stopped by its processor time, however busy the machine: about the limit, not more.
-    assert 1.5 < children_cpu_seconds() - before < 3.5
+    # Stopped by its processor time: never more than about the limit. On a busy machine the
+    # wall clock's backup (four times the limit) may stop it first, with less processor
+    # time used (1.49 s seen in CI): the lower bound only says it ran, then was stopped.
+    assert 0.25 < children_cpu_seconds() - before < 3.5
     assert _pandoc_children() == []
 
 
