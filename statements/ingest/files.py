@@ -20,11 +20,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 FORMATS = ("muse", "text", "html", "jsonl")
 
 
-def decode_text(raw: bytes, *, name: str = "") -> str:
-    """Bytes to text (see text_decode), without the notes."""
-    return text_decode(raw, name=name)[0]
-
-
 # A file cut off in the middle of a character is still UTF-8: at most a character's bytes
 # (three of a four-byte sequence) may be broken at its end.
 _BROKEN_TAIL_BYTES = 3
