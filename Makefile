@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock docs docs-build browser-tools oai-schema search-tools book-tools deploy-tools bench-tools
+.PHONY: run test lint lock docs docs-build browser-tools oai-schema search-tools book-tools deploy-tools bench-tools messages catalogs i18n-tools
 
 # Rebuild the virtualenv only when the lock file changes. pip installs uv (its pin and hashes
 # taken from the lock file), and uv the rest, hashes checked and compiled to bytecode as pip
@@ -17,14 +17,39 @@ $(STAMP): requirements-dev.lock
 	touch $@
 
 # Start the archive at http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set).
-run: $(STAMP) book-tools
+run: $(STAMP) book-tools catalogs
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py start_archive --addr 127.0.0.1:8000
 
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
 # best: 184 s against 214 s keeping each file on one worker).
-test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools
+test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools catalogs
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
+
+# The interface's translations (docs/translators.md). The catalogs (locale/*/LC_MESSAGES/
+# django.po) are the source and are committed; their compiled forms (.mo) are not: they are
+# made here, by make run and make test, with GNU gettext's msgfmt, which also checks each
+# translation's placeholders against its original.
+LANGUAGES := uk ru es fr de zh_Hans mk ar
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+catalogs: i18n-tools $(CATALOGS)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check --output-file=$@ $<
+
+# After marking words for translation: every catalog updated from the templates and code.
+messages: $(STAMP) i18n-tools
+	DEBUG=1 $(BIN)/python manage.py makemessages $(foreach l,$(LANGUAGES),--locale=$(l)) \
+	  --ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' --ignore='bench/*' \
+	  --ignore='docs/*' --ignore='site/*' --ignore='staticfiles/*' --ignore='deploy/*' \
+	  --no-obsolete --add-location=file
+
+i18n-tools:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's gettext for the translations"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }; \
+	  else echo "WARNING: gettext (msgfmt) is not installed and cannot be installed here"; fi; }
 
 # What bench/public_pages.py and bench/load.py drive the site with: Debian's wrk.
 bench-tools:

@@ -18,6 +18,8 @@ urlpatterns = [
         name="view_on_site_checked",
     ),
     path("admin/", admin.site.urls),
+    # The interface's translations, edited by the "Translators" group (docs/translators.md).
+    path("rosetta/", include("rosetta.urls")),
     path("opds/", include("statements.interop.opds")),
     path("api/", api.urls),
 ]

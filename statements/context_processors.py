@@ -1,11 +1,14 @@
 """What every template may use: the archive's name (ARCHIVE_NAME), as feeds and OAI-PMH
 already give it, and the interface's languages with this page's address in each."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils import translation
+from django.utils.translation import get_language, get_language_info, gettext
 
 
 def archive(request: HttpRequest) -> dict:
@@ -22,7 +25,7 @@ def _languages(request: HttpRequest) -> dict:
         "interface_direction": "rtl" if info["bidi"] else "ltr",
     }
     path = request.get_full_path()
-    if path.startswith(("/admin/", "/api/", "/opds/")):
+    if path.startswith(("/admin/", "/api/", "/opds/", "/rosetta/")):
         return context
     try:
         origin = f"{request.scheme}://{request.get_host()}"
@@ -38,7 +41,21 @@ def _languages(request: HttpRequest) -> dict:
                 "url": url,
                 "absolute": origin + url,
                 "current": code == current,
+                **_offer(code),
             }
         )
     context["interface_languages"] = languages
     return context
+
+
+@functools.cache
+def _offer(code: str) -> dict:
+    """What static/js/language.js offers a reader whose browser asks for ``code``, in that
+    language: "Read this page in Ukrainian", said in Ukrainian."""
+    with translation.override(code):
+        return {
+            "direction": "rtl" if get_language_info(code)["bidi"] else "ltr",
+            # Translators: "Read this page in <the language of this catalog>".
+            "offer": gettext("Read this page in English"),
+            "close": gettext("Close"),
+        }

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "pghistory",
     # Prometheus metrics: request latency and responses (infra.health serves /metrics).
     "django_prometheus",
+    # Translators edit the interface's catalogs in the admin (statements.admin.translators).
+    "rosetta",
     "infra",
     "statements",
 ]
@@ -87,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "statements.context_processors.archive",
             ],
+            # Every template may mark its words for translation without loading i18n.
+            "builtins": ["django.templatetags.i18n"],
             # What statement pages embed for other tools (see statements/interop).
             "libraries": {
                 "interop": "statements.interop.templatetags",
@@ -100,6 +104,15 @@ TEMPLATES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
+
+# django-rosetta (/rosetta/): the archive's own catalogs, for the "Translators" group.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "statements.admin.translators.can_translate"
+ROSETTA_LOGIN_URL = "/admin/login/"
+ROSETTA_SHOW_AT_ADMIN_PANEL = True
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "en"
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_NAME = "English"
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False  # no translation service is reachable
+ROSETTA_POFILE_WRAP_WIDTH = 79  # as `make messages` writes them
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 # The interface's languages: English at today's addresses, the others under their prefix

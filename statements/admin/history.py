@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from statements.admin.redactions import HideForm
 from statements.catalog.diffs import fields_diff, text_diff
@@ -42,7 +43,7 @@ class StatementHistoryMixin:
     def _statement_or_404(self, request, object_id) -> Statement:
         statement = self.get_object(request, str(object_id))
         if statement is None:
-            raise Http404("No statement with this id.")
+            raise Http404(_("No statement with this id."))
         if not self.has_view_or_change_permission(request, statement):
             raise PermissionDenied
         return statement
@@ -66,7 +67,7 @@ class StatementHistoryMixin:
         statement = self._statement_or_404(request, object_id)
         revisions = statement_revisions(statement_id=statement.pk)
         if not 0 < number <= len(revisions):
-            raise Http404("No such version.")
+            raise Http404(_("No such version."))
         revision = revisions[number - 1]
         if revision.text_hidden and not request.user.has_perm("statements.view_hidden_versions"):
             raise PermissionDenied

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from statements.catalog.pages import credits_by_role
 from statements.core.rendering import render_body
@@ -44,10 +45,10 @@ class StatementPreviewMixin:
 
     def preview_view(self, request, object_id=None):
         if request.method != "POST":
-            raise Http404("A preview is of a form being edited: use the Preview button.")
+            raise Http404(_("A preview is of a form being edited: use the Preview button."))
         obj = self.get_object(request, str(object_id)) if object_id else None
         if object_id and obj is None:
-            raise Http404("No statement with this id.")
+            raise Http404(_("No statement with this id."))
         allowed = (
             self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         )

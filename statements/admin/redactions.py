@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from statements.catalog.revisions import statement_revisions
 from statements.models import Author, ReasonClass, Redaction, SourceCapture, Statement
@@ -109,7 +110,7 @@ class StatementRedactionMixin:
     def _statement_for(self, request, object_id: int, permission: str) -> Statement:
         statement = Statement.objects.filter(pk=object_id).first()
         if statement is None:
-            raise Http404("No statement with this id.")
+            raise Http404(_("No statement with this id."))
         if not request.user.has_perm(permission):
             raise PermissionDenied
         return statement
@@ -234,7 +235,7 @@ class AuthorRedactionMixin:
             raise PermissionDenied
         author = Author.objects.filter(pk=object_id).first()
         if author is None:
-            raise Http404("No author with this id.")
+            raise Http404(_("No author with this id."))
         try:
             plan = person_removal_plan(author=author)
         except RedactionRefused as error:
@@ -294,7 +295,7 @@ class CaptureRedactionMixin:
             raise PermissionDenied
         capture = SourceCapture.objects.filter(pk=capture_id).select_related("link").first()
         if capture is None:
-            raise Http404("No capture with this id.")
+            raise Http404(_("No capture with this id."))
         can_suppress = request.user.has_perm(SUPPRESS)
         form = ConfirmedForm(request.POST or None) if "suppress" in request.POST else None
         plain = ActForm(request.POST or None) if form is None else None

@@ -1,6 +1,7 @@
 """The admin site's own pages and settings for the archive."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from taggit.models import Tag as TaggitDefaultTag
 
 # We use our own tag model; taggit's default one would only confuse editors.
@@ -20,5 +21,5 @@ def view_on_site(request, content_type_id, object_id):
         else None
     )
     if kind is None or not request.user.has_perm(f"{kind.app_label}.view_{kind.model}"):
-        raise Http404("Nothing to view here.")
+        raise Http404(_("Nothing to view here."))
     return shortcut(request, content_type_id, object_id)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from statements.catalog.forms import PartialDateFormField
 from statements.core.dates import PartialDate
@@ -23,16 +26,16 @@ MAX_PARAMETER_LENGTH = 200
 MAX_TAGS = 10
 SLUG_RE = re.compile(r"[-\w]{1,255}")
 SORTS = {
-    "-date": "newest date first",
-    "date": "oldest date first",
-    "title": "title A–Z",
-    "-added": "recently added",
+    "-date": gettext_lazy("newest date first"),
+    "date": gettext_lazy("oldest date first"),
+    "title": gettext_lazy("title A–Z"),
+    "-added": gettext_lazy("recently added"),
 }
 DEFAULT_SORT = "-date"
 SEARCH_SORTS = {
-    "relevance": "best match",
-    "-date": "newest date first",
-    "date": "oldest date first",
+    "relevance": gettext_lazy("best match"),
+    "-date": gettext_lazy("newest date first"),
+    "date": gettext_lazy("oldest date first"),
 }
 
 
@@ -82,7 +85,12 @@ class StatementFilters:
 
 def _slug(what: str, value: str) -> str:
     if value and not SLUG_RE.fullmatch(value):
-        raise ValidationError(f"“{value}” is not a valid {what}.", code="invalid_slug")
+        message = (
+            _("“%(value)s” is not a valid tag.")
+            if what == "tag"
+            else _("“%(value)s” is not a valid author.")
+        )
+        raise ValidationError(message % {"value": value}, code="invalid_slug")
     return value
 
 
@@ -102,7 +110,14 @@ class SlugListField(forms.Field):
             if slug and slug not in slugs:
                 slugs.append(slug)
         if len(slugs) > self.most:
-            raise ValidationError(f"Choose at most {self.most} {self.what}s at once.")
+            raise ValidationError(
+                ngettext(
+                    "Choose at most %(count)s tag at once.",
+                    "Choose at most %(count)s tags at once.",
+                    self.most,
+                )
+                % {"count": self.most}
+            )
         return tuple(slugs)
 
 
@@ -119,7 +134,11 @@ class StatementFilterForm(forms.Form):
     SINGLE = ("author", "year", "from", "to", "lang", "sort")
 
     def __init__(
-        self, data: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
+        self,
+        data: QueryDict,
+        *,
+        sorts: Mapping[str, object] = SORTS,
+        default_sort: str = DEFAULT_SORT,
     ) -> None:
         super().__init__(data)
         self.params = data  # as sent, repeated values included
@@ -136,28 +155,34 @@ class StatementFilterForm(forms.Form):
         if not text:
             return None
         if not re.fullmatch(r"\d{4}", text) or text == "0000":
-            raise ValidationError(f"“{text}” is not a year: write four digits, such as 2025.")
+            raise ValidationError(
+                _("“%(text)s” is not a year: write four digits, such as 2025.") % {"text": text}
+            )
         return int(text)
 
     def clean_lang(self) -> str:
         code = self.cleaned_data["lang"].lower()
         if code and code not in language_names():
             raise ValidationError(
-                f"“{code}” is not a language code (two letters, such as en or fr)."
+                _("“%(code)s” is not a language code (two letters, such as en or fr).")
+                % {"code": code}
             )
         return code
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data["sort"] or self.default_sort
         if sort not in self.sorts:
-            raise ValidationError(f"Unknown sort order. Choose one of: {', '.join(self.sorts)}.")
+            raise ValidationError(
+                _("Unknown sort order. Choose one of: %(sorts)s.")
+                % {"sorts": ", ".join(self.sorts)}
+            )
         return sort
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start.start > end.end:
-            raise ValidationError("“from” comes after “to”: swap them.")
+            raise ValidationError(_("“from” comes after “to”: swap them."))
         return cleaned
 
     def raw_problem(self) -> FilterError | None:
@@ -166,12 +191,15 @@ class StatementFilterForm(forms.Form):
         for name in ("tag", *self.SINGLE):
             values = self.params.getlist(name)
             if len(values) > 1 and name != "tag":
-                return FilterError(f"Give “{name}” once.", name)
+                return FilterError(_("Give “%(name)s” once.") % {"name": name}, name)
             for value in values:
                 if len(value) > MAX_PARAMETER_LENGTH:
-                    return FilterError(f"The value of “{name}” is too long.", name)
+                    return FilterError(
+                        _("The value of “%(name)s” is too long.") % {"name": name}, name
+                    )
                 if any(ord(char) < 32 for char in value):
-                    return FilterError(f"The value of “{name}” contains control characters.", name)
+                    message = _("The value of “%(name)s” contains control characters.")
+                    return FilterError(message % {"name": name}, name)
         return None
 
     def first_error(self) -> FilterError:
@@ -181,7 +209,7 @@ class StatementFilterForm(forms.Form):
         for name, errors in self.errors.items():
             prefix = f"“{name}”: " if name in ("from", "to") else ""
             return FilterError(prefix + str(errors[0]), name)
-        return FilterError("The filters could not be read.")
+        return FilterError(_("The filters could not be read."))
 
     def filters(self) -> StatementFilters:
         data = self.cleaned_data
@@ -197,7 +225,7 @@ class StatementFilterForm(forms.Form):
 
 
 def statement_filters_parse(
-    params: QueryDict, *, sorts: dict[str, str] = SORTS, default_sort: str = DEFAULT_SORT
+    params: QueryDict, *, sorts: Mapping[str, object] = SORTS, default_sort: str = DEFAULT_SORT
 ) -> StatementFilters:
     """Read the filters from URL parameters; raise FilterError with a message for the reader."""
     form = StatementFilterForm(params, sorts=sorts, default_sort=default_sort)

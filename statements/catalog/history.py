@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from statements.cache import page_depends, public_page
@@ -57,7 +58,7 @@ def statement_history(request: HttpRequest, slug: str) -> HttpResponse:
             "revisions": revisions,
             "current": revisions[0] if revisions else None,
             "crumbs": crumbs(
-                STATEMENTS, (statement.title, statement.get_absolute_url()), ("History", None)
+                STATEMENTS, (statement.title, statement.get_absolute_url()), (_("History"), None)
             ),
         },
     )
@@ -74,13 +75,14 @@ def public_version_or_404(slug: str, number: int) -> tuple[Statement, Revision, 
     statement = _public_statement_or_404(slug)
     revisions = statement_revisions(statement_id=statement.pk)
     if not 0 < number <= len(revisions) or not revisions[number - 1].public:
-        raise Http404("This statement has no public version with this number.")
+        raise Http404(_("This statement has no public version with this number."))
     revision = revisions[number - 1]
     if revision.hidden:
-        raise Gone(f"Version {number} of this statement is hidden.", revision.hidden_label + ".")
+        heading = _("Version %(number)s of this statement is hidden.") % {"number": number}
+        raise Gone(heading, revision.hidden_label + ".")
     past = statement_as_of(statement_id=statement.pk, revision=revision)
     if past is None:
-        raise Http404("This statement has no public version with this number.")
+        raise Http404(_("This statement has no public version with this number."))
     current = [r for r in revisions if r.public][-1] == revision
     past.slug = statement.slug  # the address it is read at now
     # Signatories shown as a count only are so in every version, whenever it was decided.
@@ -108,7 +110,7 @@ def statement_version(request: HttpRequest, slug: str, number: int) -> HttpRespo
             "crumbs": crumbs(
                 STATEMENTS,
                 (past.title, reverse("statements:statement_detail", args=[slug])),
-                (f"Version {number}", None),
+                (_("Version %(number)s") % {"number": number}, None),
             ),
         },
     )
@@ -121,5 +123,5 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/changes.html",
-        {"changes": changes_recent(limit=50), "crumbs": crumbs(("Recent changes", None))},
+        {"changes": changes_recent(limit=50), "crumbs": crumbs((_("Recent changes"), None))},
     )

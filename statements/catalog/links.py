@@ -21,7 +21,7 @@ def statement_links(statement: Statement) -> dict:
     date order, ``related`` statements and ``translations``. Made of published statements
     alone, they change only when the archive does: kept in the fragments cache under the
     summary's version (another after any change and any publication due)."""
-    key = f"statement-links:{statement.pk}:{archive_summary().version}"
+    key = f"statement-links:2:{statement.pk}:{archive_summary().version}"
     cache = caches["fragments"]
     links = cache.get(key)
     if links is None:

@@ -14,6 +14,10 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.urls import Resolver404, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 
 from statements.catalog import selectors, summary
@@ -22,6 +26,8 @@ from statements.catalog.filters import (
     FilterError,
     StatementFilters,
 )
+from statements.core import locales
+from statements.core.dates import PartialDate
 from statements.core.languages import language_name
 from statements.models import Author, Authorship
 
@@ -30,19 +36,27 @@ def active_filters(filters: StatementFilters, tags, author) -> list[dict]:
     """The filters in force, each with the parameter that removes it (for ``{% querystring %}``
     in includes/_active_filters.html) and, for a tag, the tags that stay."""
     active = [
-        {"label": f"Tag: {tag.name}", "param": "tag", "keep": [t.slug for t in tags if t != tag]}
+        {
+            "label": _("Tag: %(name)s") % {"name": tag.name},
+            "param": "tag",
+            "keep": [t.slug for t in tags if t != tag],
+        }
         for tag in tags
     ]
     if author:
-        active.append({"label": f"Author: {author.name}", "param": "author"})
+        active.append({"label": _("Author: %(name)s") % {"name": author.name}, "param": "author"})
     if filters.year:
-        active.append({"label": f"Year: {filters.year}", "param": "year"})
+        label = _("Year: %(year)s") % {"year": filters.year}
+        active.append({"label": label, "param": "year"})
     if filters.date_from:
-        active.append({"label": f"From: {filters.date_from.display()}", "param": "from"})
+        label = _("From: %(date)s") % {"date": filters.date_from.display()}
+        active.append({"label": label, "param": "from"})
     if filters.date_to:
-        active.append({"label": f"To: {filters.date_to.display()}", "param": "to"})
+        label = _("To: %(date)s") % {"date": filters.date_to.display()}
+        active.append({"label": label, "param": "to"})
     if filters.lang:
-        active.append({"label": f"Language: {language_name(filters.lang)}", "param": "lang"})
+        label = _("Language: %(name)s") % {"name": language_name(filters.lang)}
+        active.append({"label": label, "param": "lang"})
     return active
 
 
@@ -66,7 +80,11 @@ def filter_form(params, filters: StatementFilters | None, error: FilterError | N
     languages, lang = summary.archive_languages(), str(values["lang"])
     if lang and lang not in dict(languages):
         languages.append((lang, language_name(lang)))
-    form = {"values": values, "languages": languages}
+    form = {
+        "values": values,
+        "languages": languages,
+        "example_month": PartialDate(2025, 3).display(),
+    }
     if error is not None:
         form.update(error=str(error), error_param=error.param, retry_url="")
         if error.param:
@@ -82,33 +100,40 @@ def name_filter(params) -> str:
     values = params.getlist("q")
     text = " ".join(values[-1].split()) if values else ""
     if len(values) > 1:
-        raise FilterError("Give “q” once.", "q")
+        raise FilterError(_("Give “%(name)s” once.") % {"name": "q"}, "q")
     if len(text) > 100 or any(ord(char) < 32 for char in text):
-        raise FilterError("Write part of a name, in at most 100 characters.", "q")
+        raise FilterError(_("Write part of a name, in at most 100 characters."), "q")
     return text
 
 
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "There is nothing at this address."}, status=404)
+    # An address that matches no page says nothing more; a page's own "not found" says why.
+    if isinstance(exception, Resolver404):
+        exception = Http404("")
     return defaults.page_not_found(request, exception)
 
 
-def crumbs(*trail: tuple[str, str | None]) -> list[dict]:
-    """Breadcrumbs after Home: (label, url) pairs, the last one the current page."""
-    return [{"label": label, "url": url} for label, url in trail]
+def crumbs(*trail: tuple[object, str | None]) -> list[dict]:
+    """Breadcrumbs after Home: (label, url) pairs, the last one the current page. A url
+    "statements:name" is the address of that page in the interface's language."""
+    return [
+        {"label": str(label), "url": reverse(url) if url and url.startswith("statements:") else url}
+        for label, url in trail
+    ]
 
 
-STATEMENTS = ("Statements", "/statements/")
+STATEMENTS = (gettext_lazy("Statements"), "statements:statement_list")
 
 
-AUTHORS = ("Authors", "/authors/")
+AUTHORS = (gettext_lazy("Authors"), "statements:author_list")
 
 
-TAGS = ("Tags", "/tags/")
+TAGS = (gettext_lazy("Tags"), "statements:tag_list")
 
 
-BY_DATE = ("By date", "/archive/")
+BY_DATE = (gettext_lazy("By date"), "statements:archive_index")
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -147,12 +172,15 @@ CHARACTERS_PER_PAGE = 3_300
 
 def reading_time(minutes: int) -> str:
     """ "1 minute", "25 minutes", "2 hours", "9 hours 41 minutes": past an hour, in hours and
-    minutes (nobody reads "581 minutes")."""
+    minutes (nobody reads "581 minutes"), with each language's plural forms."""
     hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
+    minutes_text = ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest}
+    if not hours:
+        return minutes_text
+    hours_text = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    if not rest:
+        return hours_text
+    return _("%(hours)s %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
 
 
 def text_length(characters: int) -> dict:
@@ -199,12 +227,20 @@ def takedown_note(takedown) -> Gone:
     """The public note of a statement taken down: when and why, and its title and date only
     where the editor chose to name them."""
     statement = takedown.statement
-    on = f"on {takedown.taken_down_at:%-d %B %Y} (reason: {takedown.get_reason_class_display()})"
+    heading = _("This statement has been taken down.")
+    on = locales.format_day(timezone.localtime(takedown.taken_down_at))
+    reason = takedown.get_reason_class_display()
     if not takedown.show_title:
-        return Gone("This statement has been taken down.", f"It was taken down {on}.")
+        note = _("It was taken down on %(date)s (reason: %(reason)s).")
+        return Gone(heading, note % {"date": on, "reason": reason})
     when = statement.issued.display() if statement.issued else statement.date_text
-    named = f"“{statement.full_title}”" + (f", {when}," if when else "")
-    return Gone("This statement has been taken down.", f"{named} was taken down {on}.")
+    if when:
+        note = _("“%(title)s”, %(when)s, was taken down on %(date)s (reason: %(reason)s).")
+    else:
+        note = _("“%(title)s” was taken down on %(date)s (reason: %(reason)s).")
+    return Gone(
+        heading, note % {"title": statement.full_title, "when": when, "date": on, "reason": reason}
+    )
 
 
 def taken_down_or_404(slug: str) -> NoReturn:
@@ -213,4 +249,4 @@ def taken_down_or_404(slug: str) -> NoReturn:
     takedown = selectors.statement_takedown(slug=slug)
     if takedown is not None:
         raise takedown_note(takedown)
-    raise Http404("No published statement at this address.")
+    raise Http404(_("No published statement at this address."))

@@ -13,14 +13,18 @@ from typing import Any
 import pghistory
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pghistory.middleware import HistoryMiddleware
 
 from statements.catalog.indexing import statement_search_names_refresh
 from statements.catalog.services import statement_save
+from statements.core import locales
 from statements.core.rendering import render_body
 from statements.models import (
     Authorship,
     AuthorshipEvent,
+    ReasonClass,
     Source,
     SourceEvent,
     Statement,
@@ -32,13 +36,23 @@ from statements.models import (
 )
 
 # What a revision touched, in the words of its list.
-PART_LABELS = {"text": "text and details", "credits": "credits", "sources": "sources",
-               "tags": "tags"}  # fmt: skip
+PART_LABELS = {"text": gettext_lazy("text and details"), "credits": gettext_lazy("credits"),
+               "sources": gettext_lazy("sources"), "tags": gettext_lazy("tags")}  # fmt: skip
 # The statement's own columns a revision changed, in the same words ("title", "text").
-FIELD_LABELS = {"body_sha256": "text", "date_start": "date", "date_precision": "date",
-                "date_text": "date", "published_at": "publication time",
-                "imported_from_id": "imported file", "editorial_notes": "editorial notes",
-                "signatories_public": "signatories shown", "uid": "translation group"}  # fmt: skip
+FIELD_LABELS = {
+    "title": gettext_lazy("title"), "subtitle": gettext_lazy("subtitle"),
+    "slug": gettext_lazy("address"), "summary": gettext_lazy("summary"),
+    "body": gettext_lazy("text"), "body_sha256": gettext_lazy("text"),
+    "date_start": gettext_lazy("date"), "date_precision": gettext_lazy("date"),
+    "date_text": gettext_lazy("date"), "place": gettext_lazy("place"),
+    "language": gettext_lazy("language"), "rights": gettext_lazy("rights"),
+    "status": gettext_lazy("status"), "metadata": gettext_lazy("metadata"),
+    "published_at": gettext_lazy("publication time"),
+    "imported_from_id": gettext_lazy("imported file"),
+    "editorial_notes": gettext_lazy("editorial notes"),
+    "signatories_public": gettext_lazy("signatories shown"),
+    "uid": gettext_lazy("translation group"),
+}  # fmt: skip
 
 
 def changed_fields_sql(statement: str, at: str) -> str:
@@ -131,9 +145,16 @@ class Revision:
         """What the public history says of a withheld version or reason."""
         if not (self.text_hidden or self.reason_hidden):
             return ""
-        what = "Hidden" if self.text_hidden else "Reason hidden"
         when = self.suppressed_at or self.hidden_at
-        return f"{what} on {when:%-d %B %Y} ({self.hidden_class})" if when else what
+        reason = str(dict(ReasonClass.choices).get(self.hidden_class, self.hidden_class))
+        if when is None:
+            return _("Hidden") if self.text_hidden else _("Reason hidden")
+        label = (
+            _("Hidden on %(date)s (%(reason)s)")
+            if self.text_hidden
+            else _("Reason hidden on %(date)s (%(reason)s)")
+        )
+        return label % {"date": locales.format_day(timezone.localtime(when)), "reason": reason}
 
     @property
     def public(self) -> bool:
@@ -165,7 +186,9 @@ class Revision:
 
     @property
     def public_touched(self) -> str:
-        return "first published" if self.before_publication else f"changed {self.touched}"
+        if self.before_publication:
+            return _("first published")
+        return _("changed %(what)s") % {"what": self.touched}
 
     @property
     def signed_by(self) -> str:
@@ -188,10 +211,10 @@ class Revision:
         labels = []
         for part in self.parts:
             if part == "text" and self.fields:
-                named = (FIELD_LABELS.get(f, f.replace("_", " ")) for f in self.fields)
+                named = (str(FIELD_LABELS.get(f, f.replace("_", " "))) for f in self.fields)
                 labels += [label for label in dict.fromkeys(named) if label not in labels]
             else:
-                labels.append(PART_LABELS[part])
+                labels.append(str(PART_LABELS[part]))
         return ", ".join(labels)
 
 

@@ -229,7 +229,9 @@ def statement_neighbours(statement: Statement) -> tuple[Statement | None, Statem
     if statement.date_start is None:
         return None, None
     start, end, pk = statement.date_start, statement.date_end, statement.pk
-    published = Statement.objects.published().only("slug", "title", "date_start", "date_precision")
+    published = Statement.objects.published().only(
+        "slug", "title", "language", "date_start", "date_precision"
+    )
     # The plain bound on date_start lets PostgreSQL start its index scan at this date; the
     # OR alone would make it walk the index from the beginning.
     before = published.filter(date_start__lte=start).filter(
@@ -285,7 +287,7 @@ def statement_related(statement: Statement, *, limit: int = 5) -> list[Statement
         item.pk: item
         for item in Statement.objects.published()
         .filter(pk__in=list(scores))
-        .only("slug", "title", "date_start", "date_precision")
+        .only("slug", "title", "language", "date_start", "date_precision")
     }
     best = sorted(candidates, key=lambda pk: (-scores[pk], -pk))[:limit]
     return [candidates[pk] for pk in best]

@@ -9,22 +9,26 @@ with the template on every view was most of a list page's time.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django import template
 from django.core.cache import caches
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from statements.catalog.cards import card_authors, card_tags
+from statements.core import locales
 from statements.models.fields import slug_url
 
 register = template.Library()
 
 CARD_TEMPLATE = "includes/_statement_card.html"
-CARD_VERSION = "3"  # change with the card's template, so that no old card is served
+CARD_VERSION = "4"  # change with the card's template, so that no old card is served
 CARD_SECONDS = 30 * 24 * 3600  # a card of an old version goes in the end
 
 
@@ -78,6 +82,10 @@ def statement_cards(statements, *, month_unknown_marker=False) -> SafeString:
     return mark_safe("".join(found[key] for *_, key in cards))  # noqa: S308
 
 
+def _statements_count(count: int) -> str:
+    return ngettext("%(counter)s statement", "%(counter)s statements", count) % {"counter": count}
+
+
 @register.simple_tag
 def year_links(years, *, index: bool = False) -> SafeString:
     """The years of selectors.archive_years as list items, each linking its page with its
@@ -86,10 +94,9 @@ def year_links(years, *, index: bool = False) -> SafeString:
     if index:
         return format_html_join(
             "",
-            '<li><a href="{}">{}</a> <span class="count">({} statement{})</span></li>',
-            ((row["url"], row["year"], row["count"], "" if row["count"] == "1" else "s")
-             for row in years),
-        )  # fmt: skip
+            '<li><a href="{}">{}</a> <span class="count">({})</span></li>',
+            ((row["url"], row["year"], _statements_count(int(row["count"]))) for row in years),
+        )
     return format_html_join(
         "",
         '<li><a href="{}">{} <span class="count">({})</span></a></li>',
@@ -108,12 +115,16 @@ def credit_items(credits) -> SafeString:
 def _credit_item(credit) -> SafeString:
     statement = credit.statement
     language = statement.language
-    lang = format_html(' lang="{}"', language) if language and language != "en" else ""
+    lang = (
+        format_html(' lang="{}" dir="{}"', language, locales.text_direction(language))
+        if language and language != get_language()
+        else ""
+    )
     issued = statement.issued
     when = (
         format_html('<time datetime="{}">{}</time>', issued.isoformat(), issued.display())
         if issued
-        else "Undated"
+        else _("Undated")
     )
     return format_html(
         '<a href="{}"{}>{}</a> <small>{}</small>',
@@ -124,10 +135,48 @@ def _credit_item(credit) -> SafeString:
     )
 
 
+@register.filter
+def local_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A day in the interface's language ("13 March 2025", "13 березня 2025 р.")."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return locales.format_day(value)
+
+
+@register.filter
+def local_month(value: datetime.date | None) -> str:
+    """A month in the interface's language ("March 2025", "березень 2025 р.")."""
+    return locales.format_month(value.year, value.month) if value else ""
+
+
+@register.filter
+def local_datetime(value: datetime.datetime | None) -> str:
+    """A day and time in the interface's language ("13 March 2025, 14:05")."""
+    if not value:
+        return ""
+    return locales.format_day_and_time(
+        timezone.localtime(value) if timezone.is_aware(value) else value
+    )
+
+
+@register.filter
+def text_dir(language: str) -> str:
+    """ "rtl" for a statement in a language written right to left, else "ltr" ("" for none):
+    for ``dir`` beside its ``lang``."""
+    return locales.text_direction(language or "")
+
+
 # Before each section heading after the first, and at the end: a link back to the contents,
 # shown on narrow screens only (archive.css). Added when the page is rendered, never stored:
 # feeds, the API and the books carry the text without it.
-BACK_TO_CONTENTS = '<p class="to-contents" lang="en"><a href="#contents">↑ Back to contents</a></p>'
+def back_to_contents() -> str:
+    return format_html(
+        '<p class="to-contents" lang="{}"><a href="#contents">↑ {}</a></p>',
+        get_language() or "en",
+        _("Back to contents"),
+    )
 
 
 @register.filter
@@ -137,5 +186,6 @@ def with_contents_links(body_html: str) -> SafeString:
     head, *sections = str(body_html).split("<h2 ")
     if len(sections) < 2:
         return mark_safe(body_html)  # noqa: S308 - the sanitised body, unchanged
-    joined = BACK_TO_CONTENTS.join("<h2 " + section for section in sections)
-    return mark_safe(head + joined + BACK_TO_CONTENTS)  # noqa: S308 - constant markup added
+    link = back_to_contents()
+    joined = link.join("<h2 " + section for section in sections)
+    return mark_safe(head + joined + link)  # noqa: S308 - constant markup added

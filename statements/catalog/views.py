@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import calendar
-
 from django.http import (
     Http404,
     HttpRequest,
@@ -10,6 +8,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -40,7 +39,7 @@ from statements.catalog.pages import (
     taken_down_or_404,
     text_length,
 )
-from statements.core.dates import MONTH_NAMES
+from statements.core import locales
 from statements.core.pagination import paginate
 from statements.models import Author
 
@@ -71,7 +70,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         context = {
             "form": filter_form(request.GET, None, error),
             "sorts": SORTS,
-            "crumbs": crumbs(("Statements", None)),
+            "crumbs": crumbs((_("Statements"), None)),
         }
         return render(request, "statements/statement_list.html", context, status=400)
     tags, author = filter_targets_or_404(filters)
@@ -89,7 +88,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
             "form": filter_form(request.GET, filters),
             "active_filters": active_filters(filters, tags, author),
             "sorts": SORTS,
-            "crumbs": crumbs(("Statements", None)),
+            "crumbs": crumbs((_("Statements"), None)),
         },
     )
 
@@ -143,7 +142,8 @@ def author_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind and kind not in Author.Kind.values:
         return bad_request(
-            request, f"Unknown kind. Choose one of: {', '.join(Author.Kind.values)}."
+            request,
+            _("Unknown kind. Choose one of: %(kinds)s.") % {"kinds": ", ".join(Author.Kind.values)},
         )
     try:
         containing = name_filter(request.GET)
@@ -158,8 +158,8 @@ def author_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "q": containing,
-            "kinds": Author.Kind.choices,
-            "crumbs": crumbs(("Authors", None)),
+            "kinds": author_kinds(),
+            "crumbs": crumbs((_("Authors"), None)),
         },
     )
 
@@ -175,10 +175,10 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(kept.get_absolute_url())
         if selectors.author_removed(slug=slug):
             raise Gone(
-                "This person has been removed from the archive.",
-                "What the archive held under this address was removed to protect a person.",
+                _("This person has been removed from the archive."),
+                _("What the archive held under this address was removed to protect a person."),
             )
-        raise Http404("No author at this address.")
+        raise Http404(_("No author at this address."))
     page = paginate(
         request,
         selectors.author_credits(author=author),
@@ -198,13 +198,13 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if sort not in ("", "count"):
-        return bad_request(request, "Unknown order. Leave it out for A–Z, or write sort=count.")
+        return bad_request(request, _("Unknown order. Leave it out for A–Z, or write sort=count."))
     try:
         containing = name_filter(request.GET)
     except FilterError as error:
         return bad_request(request, str(error))
     tags = selectors.tag_list(by_count=bool(sort), containing=containing)
-    context = {"tags": tags, "sort": sort, "q": containing, "crumbs": crumbs(("Tags", None))}
+    context = {"tags": tags, "sort": sort, "q": containing, "crumbs": crumbs((_("Tags"), None))}
     return render(request, "statements/tag_list.html", context)
 
 
@@ -213,7 +213,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
-        raise Http404("No tag at this address.")
+        raise Http404(_("No tag at this address."))
     filters = StatementFilters(tags=(tag.slug,))
     page = paginate(
         request,
@@ -239,7 +239,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
         {
             "years": summary.archive_years(),
             "undated": summary.archive_undated_count(),
-            "crumbs": crumbs(("By date", None)),
+            "crumbs": crumbs((_("By date"), None)),
         },
     )
 
@@ -254,7 +254,7 @@ def archive_undated(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/archive_undated.html",
-        {"page": page, "count": count, "crumbs": crumbs(BY_DATE, ("Undated", None))},
+        {"page": page, "count": count, "crumbs": crumbs(BY_DATE, (_("Undated"), None))},
     )
 
 
@@ -262,17 +262,17 @@ def archive_undated(request: HttpRequest) -> HttpResponse:
 @public_page(params=("page",))
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1 <= year <= 9999:
-        raise Http404("No such year.")
+        raise Http404(_("No such year."))
     count = summary.archive_year_count(year=year)
     page = paginate(
         request, selectors.archive_year_statements(year=year), per_page=100, count=count
     )
     if not page.object_list:
-        raise Http404(f"No statements dated {year}.")
+        raise Http404(_("No statements dated %(date)s.") % {"date": year})
     page_depends(request, f"y:{year}")
     statements_shown(request, page.object_list)
     months = [
-        {"number": m["month"], "name": MONTH_NAMES[m["month"]], "count": m["count"]}
+        {"number": m["month"], "name": locales.month_name(m["month"]), "count": m["count"]}
         for m in summary.archive_months(year=year)
     ]
     return render(
@@ -292,12 +292,14 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 @public_page(params=("page",))
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
-        raise Http404("No such month.")
+        raise Http404(_("No such month."))
     statements = selectors.archive_month_statements(year=year, month=month)
     count = summary.archive_month_count(year=year, month=month)
     page = paginate(request, statements, per_page=100, count=count)
     if not page.object_list:
-        raise Http404(f"No statements dated {calendar.month_name[month]} {year}.")
+        raise Http404(
+            _("No statements dated %(date)s.") % {"date": locales.format_month(year, month)}
+        )
     page_depends(request, f"y:{year}")
     statements_shown(request, page.object_list)
     return render(
@@ -306,16 +308,16 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
         {
             "year": year,
             "month": month,
-            "month_name": MONTH_NAMES[month],
+            "month_name": locales.format_month(year, month),
             "page": page,
             "neighbours": [
-                (found, MONTH_NAMES[found[1]]) if found else None
+                (found, locales.format_month(*found)) if found else None
                 for found in summary.archive_month_neighbours(year=year, month=month)
             ],
             "crumbs": crumbs(
                 BY_DATE,
                 (str(year), reverse("statements:archive_year", args=[year])),
-                (MONTH_NAMES[month], None),
+                (locales.month_name(month), None),
             ),
         },
     )
@@ -326,5 +328,15 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def random_statement(request: HttpRequest) -> HttpResponse:
     statement = selectors.statement_random()
     if statement is None:
-        raise Http404("The archive has no published statements yet.")
+        raise Http404(_("The archive has no published statements yet."))
     return redirect(statement)
+
+
+def author_kinds() -> list[tuple[str, str]]:
+    """The kinds of author as the list's filter names them, in the plural."""
+    plural: dict[str, str] = {
+        Author.Kind.COLLECTIVE: _("Collectives"),
+        Author.Kind.ORGANISATION: _("Organisations"),
+        Author.Kind.PERSON: _("People"),
+    }
+    return [(value, plural[value]) for value in Author.Kind.values]

@@ -19,13 +19,19 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from statements.core import locales
+from statements.core.locales import ascii_digits
 
 
 class Precision(models.TextChoices):
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", pgettext_lazy("precision of a date", "Year")
+    MONTH = "month", pgettext_lazy("precision of a date", "Month")
+    DAY = "day", pgettext_lazy("precision of a date", "Day")
 
 
 _PARTIAL_DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
@@ -69,18 +75,23 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
-            raise PartialDateError(f"Year {self.year:04d} is out of range (0001 to 9999).")
+            raise PartialDateError(
+                _("Year %(year)s is out of range (0001 to 9999).") % {"year": f"{self.year:04d}"}
+            )
         if self.month is None:
             if self.day is not None:
-                raise PartialDateError("A day needs a month.")
+                raise PartialDateError(_("A day needs a month."))
             return
         if not 1 <= self.month <= 12:
-            raise PartialDateError(f"Month {self.month} does not exist (months run 01 to 12).")
+            raise PartialDateError(
+                _("Month %(month)s does not exist (months run 01 to 12).") % {"month": self.month}
+            )
         if self.day is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
                 raise PartialDateError(
-                    f"Day {self.day} does not exist in {MONTH_NAMES[self.month]} {self.year}."
+                    _("Day %(day)s does not exist in %(month)s")
+                    % {"day": self.day, "month": PartialDate(self.year, self.month).display()}
                 )
 
     @classmethod
@@ -91,8 +102,11 @@ class PartialDate:
         if match is None:
             shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
             raise PartialDateError(
-                f"“{shown}” is not a date. Write a year (2025), a month (2025-03) "
-                "or a day (2025-03-13)."
+                _(
+                    "“%(text)s” is not a date. Write a year (2025), a month (2025-03) or a "
+                    "day (2025-03-13)."
+                )
+                % {"text": shown}
             )
         try:
             return cls(
@@ -101,29 +115,40 @@ class PartialDate:
                 day=int(match["day"]) if match["day"] else None,
             )
         except PartialDateError as error:
-            raise PartialDateError(f"“{cleaned}” is not a date: {error}") from None
+            raise PartialDateError(
+                _("“%(text)s” is not a date: %(reason)s") % {"text": cleaned, "reason": error}
+            ) from None
 
     @classmethod
     def read(cls, text: str) -> PartialDate:
         """Read a date as a reader types it: the machine forms ``parse`` takes, or the forms
-        the site shows ("2025", "March 2025", "13 March 2025"), also "March 13, 2025",
-        "13th March 2025" and "Mar 2025", in any letter case. Raise PartialDateError."""
-        cleaned = " ".join((text or "").split())
+        the site shows in any of its languages ("March 2025", "березня 2025", "13 mars
+        2025", "2025年3月13日", "13. März 2025"), also "March 13, 2025", "13th March 2025",
+        "Mar 2025" and "13.03.2025", in any letter case and digits of any script. Raise
+        PartialDateError."""
+        cleaned = " ".join(ascii_digits(text or "").split())
         if _PARTIAL_DATE_RE.fullmatch(cleaned):
             return cls.parse(cleaned)
-        match = _SHOWN_DATE_RE.fullmatch(cleaned.lower())
-        month = _MONTHS.get(match["month"]) if match else None
-        if match is None or month is None or (match["day"] and match["day2"]):
+        parts = _written_date_parts(cleaned)
+        if parts is None:
             shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
             raise PartialDateError(
-                f"“{shown}” is not a date. Write a year (2025), a month (March 2025 or "
-                "2025-03) or a day (13 March 2025 or 2025-03-13)."
+                _(
+                    "“%(text)s” is not a date. Write a year (2025), a month (%(month)s or "
+                    "2025-03) or a day (%(day)s or 2025-03-13)."
+                )
+                % {
+                    "text": shown,
+                    "month": PartialDate(2025, 3).display(),
+                    "day": PartialDate(2025, 3, 13).display(),
+                }
             )
-        day = match["day"] or match["day2"]
         try:
-            return cls(int(match["year"]), month, int(day) if day else None)
+            return cls(*parts)
         except PartialDateError as error:
-            raise PartialDateError(f"“{cleaned}” is not a date: {error}") from None
+            raise PartialDateError(
+                _("“%(text)s” is not a date: %(reason)s") % {"text": cleaned, "reason": error}
+            ) from None
 
     @classmethod
     def from_start(cls, start: datetime.date, precision: str) -> PartialDate:
@@ -199,12 +224,13 @@ class PartialDate:
         }
 
     def display(self) -> str:
-        """The reading form: "2025", "March 2025", "13 March 2025"."""
+        """The reading form in the interface's language, as precise as the date: "2025",
+        "March 2025", "13 March 2025"; "березень 2025 р."; "2025年3月13日"."""
         if self.month is None:
-            return str(self.year)
+            return locales.format_year(self.year)
         if self.day is None:
-            return f"{MONTH_NAMES[self.month]} {self.year}"
-        return f"{self.day} {MONTH_NAMES[self.month]} {self.year}"
+            return locales.format_month(self.year, self.month)
+        return locales.format_day(self.start)
 
     def __str__(self) -> str:
         return self.isoformat()
@@ -255,11 +281,45 @@ _MONTHS = {
     )
     for name in names
 }
-# "13 March 2025", "13th March, 2025", "March 2025", "March 13, 2025", "Mar. 2025".
-_SHOWN_DATE_RE = re.compile(
-    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\.? )?(?P<month>[^\W\d_]+)\.?,?"
-    r" (?:(?P<day2>\d{1,2})(?:st|nd|rd|th)?,? )?(?P<year>\d{4})"
-)
+# "2025年3月13日", "2025年3月", "2025年" (Chinese and Japanese).
+_CJK_DATE_RE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
+# "13.03.2025", "13/03/2025" is not read: which comes first differs between languages.
+_DOTTED_DATE_RE = re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})")
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "er", "e", "º", "ª"})
+# Which parts, in which order, a written date may have: Y year, M month, D day.
+# (The year first is read only in the Chinese form: "2025 March" stays no date.)
+_WRITTEN_ORDERS = {"Y": (0,), "MY": (1, 0), "DMY": (2, 1, 0), "MDY": (2, 0, 1)}
+
+
+def _written_date_parts(text: str) -> tuple[int, ...] | None:
+    """(year, month, day) as far as given, of a date written out in one of the interface's
+    languages (its month names from CLDR; the interface's own first), or None."""
+    for pattern, positions in ((_CJK_DATE_RE, (0, 1, 2)), (_DOTTED_DATE_RE, (2, 1, 0))):
+        match = pattern.fullmatch(text)
+        if match:
+            groups = match.groups()
+            return tuple(int(groups[i]) for i in positions if groups[i] is not None)
+    languages = tuple(dict.fromkeys([get_language() or "en", *(c for c, _ in settings.LANGUAGES)]))
+    months, fillers = locales.month_words(languages), locales.date_filler_words(languages)
+    kinds, values = "", []
+    for token in _WORD.findall(text.casefold()):
+        if token.isdigit():
+            kinds += "Y" if len(token) == 4 else "D" if len(token) <= 2 else "?"
+            values.append(int(token))
+        elif token in months or token in _MONTHS:
+            kinds += "M"
+            values.append(months.get(token) or _MONTHS[token])
+        elif token in fillers or (token in _ORDINAL_SUFFIXES and kinds.endswith("D")):
+            continue
+        else:
+            return None
+    order = _WRITTEN_ORDERS.get(kinds)
+    if order is None:
+        return None
+    # The year is where the order says; the month and day after it, as far as given.
+    return tuple(values[order[i]] for i in range(len(order)))
+
+
 _ISO_IN_TEXT = re.compile(r"\b(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+)?\b")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 

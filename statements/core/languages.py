@@ -5,6 +5,9 @@ from functools import cache
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from statements.core.locales import language_name_in_interface
 
 
 @cache
@@ -15,7 +18,12 @@ def language_names() -> dict[str, str]:
 
 
 def language_name(code: str) -> str:
-    return language_names().get(code, code)
+    """A language's name in the interface's language ("українська" for uk in the Ukrainian
+    interface), from CLDR; in English, or for a language CLDR does not name, ISO's."""
+    english = language_names().get(code, code)
+    if (translation.get_language() or "en") == "en":
+        return english
+    return language_name_in_interface(code, english)
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, QueryDict
+from django.utils.translation import gettext as _
 
 MAX_PAGE_DIGITS = 10
 
@@ -18,13 +19,16 @@ def page_number(params: QueryDict, *, last: int | None = None) -> int:
     not a whole number from 1, or past ``last``."""
     values = params.getlist("page")
     if len(values) > 1:
-        raise PageNotFound("Give one page number.")
+        raise PageNotFound(_("Give one page number."))
     text = values[0] if values else "1"
     if not text.isdigit() or len(text) > MAX_PAGE_DIGITS or int(text) < 1:
-        raise PageNotFound(f"There is no page “{text[:MAX_PAGE_DIGITS]}”.")
+        raise PageNotFound(_("There is no page “%(page)s”.") % {"page": text[:MAX_PAGE_DIGITS]})
     number = int(text)
     if last is not None and number > last:
-        raise PageNotFound(f"There is no page {number}: the last is {last}.")
+        raise PageNotFound(
+            _("There is no page %(number)s: the last is %(last)s.")
+            % {"number": number, "last": last}
+        )
     return number
 
 
@@ -38,7 +42,10 @@ def page_get(objects, *, number: int, per_page: int, count: int | None = None) -
         return paginator.page(number)
     except (PageNotAnInteger, EmptyPage):
         last = paginator.num_pages
-        raise PageNotFound(f"There is no page {number}: the last is {last}.") from None
+        raise PageNotFound(
+            _("There is no page %(number)s: the last is %(last)s.")
+            % {"number": number, "last": last}
+        ) from None
 
 
 def paginate(request: HttpRequest, objects, *, per_page: int, count: int | None = None) -> Page:

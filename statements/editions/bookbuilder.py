@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import F, Func, IntegerField
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from statements.catalog.selectors import statement_detail_queryset
 from statements.core.bounded import conversion_budget, conversion_limits
@@ -31,7 +33,7 @@ from statements.models import SlugRedirect, Statement
 MAX_STATEMENTS = 100
 MAX_TEXT_BYTES = 5_000_000
 MAX_TITLE = 200
-DEFAULT_TITLE = "A book of statements"
+DEFAULT_TITLE = gettext_noop("A book of statements")
 
 
 class BookError(ValueError):
@@ -57,7 +59,7 @@ def book_title_clean(text: str | None) -> str:
     """The reader's title on one line, without control characters, at most MAX_TITLE
     characters; the default title when none is left."""
     cleaned = "".join(c for c in " ".join((text or "").split()) if c.isprintable())
-    return cleaned[:MAX_TITLE] or DEFAULT_TITLE
+    return cleaned[:MAX_TITLE] or _(DEFAULT_TITLE)
 
 
 def book_statements(*, ids=(), slugs=(), bodies: bool = False) -> tuple[list[Statement], int]:
@@ -90,17 +92,20 @@ def book_statements(*, ids=(), slugs=(), bodies: bool = False) -> tuple[list[Sta
 def book_check(book: Book) -> None:
     """BookError when the book is empty or past its limits."""
     if not book.statements:
-        raise BookError("This book has no statements yet: add some from any list or page.")
+        raise BookError(_("This book has no statements yet: add some from any list or page."))
     if len(book.statements) > MAX_STATEMENTS:
-        raise BookError(
-            f"A book holds at most {MAX_STATEMENTS} statements; this one has "
-            f"{len(book.statements)}. Remove some, or make two books."
+        message = _(
+            "A book holds at most %(most)s statements; this one has %(count)s. Remove some, "
+            "or make two books."
         )
+        raise BookError(message % {"most": MAX_STATEMENTS, "count": len(book.statements)})
     if book.text_bytes > MAX_TEXT_BYTES:
-        raise BookError(
-            f"A book holds at most {MAX_TEXT_BYTES / 1e6:.0f} MB of text; these statements "
-            f"have {book.text_bytes / 1e6:.1f} MB. Remove the longest, or make two books."
+        message = _(
+            "A book holds at most %(most)s MB of text; these statements have %(size)s MB. "
+            "Remove the longest, or make two books."
         )
+        most, size = f"{MAX_TEXT_BYTES / 1e6:.0f}", f"{book.text_bytes / 1e6:.1f}"
+        raise BookError(message % {"most": most, "size": size})
 
 
 def book_name(book: Book, *, fmt: str, options: EditionOptions) -> str:

@@ -8,6 +8,10 @@ import hashlib
 import json
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from statements.core.locales import text_direction
 from statements.core.pandoc import MARKDOWN_READER, pandoc_convert_file
 from statements.core.rendering import ALLOWED_URL_SCHEMES
 from statements.editions.typeset import typeset_pdf
@@ -63,7 +67,9 @@ def _text(value: str) -> str:
 
 def signatories_count_text(count: int) -> str:
     """What the public reads of signatories who are not listed: their number only."""
-    return f"{count} individual signator{'y' if count == 1 else 'ies'}"
+    return ngettext("%(count)s individual signatory", "%(count)s individual signatories", count) % {
+        "count": count
+    }
 
 
 def _names(statement, role: str) -> list[str]:
@@ -78,6 +84,9 @@ def book_metadata(statement) -> dict:
         "title": _text(statement.title),
         "author": [_text(name) for name in _names(statement, Authorship.Role.AUTHOR)],
         "lang": statement.language or "en",
+        # Right to left where the language is written so (pandoc's EPUB and HTML writers;
+        # Typst takes the direction from the language).
+        "dir": text_direction(statement.language) or "ltr",
         "subject": [_text(tag.name) for tag in tags_by_name(statement)],
         "identifier": [{"scheme": "URN", "text": f"urn:sha256:{statement.body_sha256}"}],
     }
@@ -98,35 +107,35 @@ def book_colophon(statement, *, address: str = "") -> str:
     lines = []
     authors = _names(statement, Authorship.Role.AUTHOR)
     if authors:
-        lines.append(f"**By** {_text(', '.join(authors))}")
+        lines.append(f"**{_('By')}** {_text(', '.join(authors))}")
     signatories = _names(statement, Authorship.Role.SIGNATORY)
     if signatories:
-        lines.append(f"**Signed by** {_text(', '.join(signatories))}")
+        lines.append(f"**{_('Signed by')}** {_text(', '.join(signatories))}")
     if statement.signatories_withheld:
-        lines.append(f"**Signed by** {signatories_count_text(statement.signatories_withheld)}")
+        withheld = signatories_count_text(statement.signatories_withheld)
+        lines.append(f"**{_('Signed by')}** {withheld}")
     translators = _names(statement, Authorship.Role.TRANSLATOR)
     if translators:
-        lines.append(f"**Translated by** {_text(', '.join(translators))}")
+        lines.append(f"**{_('Translated by')}** {_text(', '.join(translators))}")
     when = statement.issued.display() if statement.issued else statement.date_text
-    lines.append(f"**Date** {_text(when or 'undated')}")
+    lines.append(f"**{_('Date')}** {_text(when or _('undated'))}")
     tags = [tag.name for tag in tags_by_name(statement)]
     if tags:
-        lines.append(f"**Tags** {_text(', '.join(tags))}")
+        lines.append(f"**{_('Tags')}** {_text(', '.join(tags))}")
     for source in statement.sources.all():
-        retrieved = (
-            f"Retrieved on {source.retrieved_on.display()} from "
-            if source.retrieved_on
-            else "Source: "
-        )
         where = source.url or source.site_name or source.note
-        if where:
-            lines.append(_text(f"{retrieved}{where}"))
+        if where and source.retrieved_on:
+            line = _("Retrieved on %(date)s from %(where)s")
+            lines.append(_text(line % {"date": source.retrieved_on.display(), "where": where}))
+        elif where:
+            lines.append(_text(_("Source: %(where)s") % {"where": where}))
     if statement.rights:
         lines.append(_text(statement.rights))
     if address:
-        lines.append(_text(f"Archived at {address}"))
-    lines.append(f"Text SHA-256: `{statement.body_sha256}`")
-    return "# About this text {.unnumbered}\n\n" + "\n\n".join(lines) + "\n"
+        lines.append(_text(_("Archived at %(address)s") % {"address": address}))
+    lines.append(f"{_('Text SHA-256:')} `{statement.body_sha256}`")
+    heading = _text(_("About this text"))
+    return f"# {heading} {{.unnumbered}}\n\n" + "\n\n".join(lines) + "\n"
 
 
 def book_markdown(statement, *, address: str = "") -> str:
@@ -275,7 +284,11 @@ def collection_markdown(statements, *, addresses: list[str]) -> str:
         when = statement.issued.display() if statement.issued else statement.date_text
         line = " · ".join(part for part in (byline, when) if part)
         body = _NOTE_LABEL.sub(rf"[^c{number}-\1]", (statement.body or "").strip())
-        lang = f" lang={statement.language}" if statement.language else ""
+        lang = (
+            f" lang={statement.language} dir={text_direction(statement.language)}"
+            if statement.language
+            else ""
+        )
         chapters.append(
             f"# {_text(statement.title)} {{.chapter}}\n\n"
             + (f"*{_text(line)}*\n\n" if line else "")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from statements.editions.books import (
     PAPERS,
@@ -48,14 +49,14 @@ def edition_options_parse(fmt: str, params) -> EditionOptions:
     paper, imposed = params.get("paper"), params.get("imposed")
     if fmt == "epub":
         if paper or imposed:
-            raise EditionOptionError("An EPUB has no paper size: leave out paper and imposed.")
+            raise EditionOptionError(_("An EPUB has no paper size: leave out paper and imposed."))
         return EditionOptions(paper="", imposed="")
     if paper and paper not in PAPERS:
         raise EditionOptionError(f"paper must be one of {', '.join(PAPERS)}.")
     if imposed and imposed not in IMPOSITIONS:
         raise EditionOptionError(f"imposed must be {' or '.join(IMPOSITIONS)}.")
     if imposed and paper and paper != "a5":
-        raise EditionOptionError("A booklet is set on A5 pages, two to an A4 sheet.")
+        raise EditionOptionError(_("A booklet is set on A5 pages, two to an A4 sheet."))
     return EditionOptions(paper="a5" if imposed else (paper or "a4"), imposed=imposed or "")
 
 

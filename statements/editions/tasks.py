@@ -14,7 +14,7 @@ from dataclasses import asdict
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from infra.queue import enqueue, queue_configured
 from statements.core.bounded import WALL_FACTOR, ConversionError
@@ -99,8 +99,16 @@ def _file_job(name: str, make: Callable[[], bytes]) -> None:
 
 
 @shared_task(name="archive.book", time_limit=WORKER_TIME_LIMIT)
-def book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, imposed: str):
-    statements, _ = book_statements(ids=ids, bodies=True)
+def book_build(
+    name: str, ids: list[int], title: str, fmt: str, paper: str, imposed: str, language="en"
+):
+    # The file's fixed words in the language of the reader who asked (its name says it).
+    with translation.override(language):
+        _book_build(name, ids, title, fmt, paper, imposed)
+
+
+def _book_build(name: str, ids: list[int], title: str, fmt: str, paper: str, imposed: str):
+    statements, _missing = book_statements(ids=ids, bodies=True)
     book = Book(title=title, statements=statements)
     options = EditionOptions(paper=paper, imposed=imposed)
     made = book_name(book, fmt=fmt, options=options)
@@ -122,13 +130,18 @@ def book_file_for_reader(
         name,
         lambda: book_make(book, fmt=fmt, options=options),
         book_build,
-        *(ids, book.title, fmt, options.paper, options.imposed),
+        *(ids, book.title, fmt, options.paper, options.imposed, translation.get_language()),
         admit=admit,
     )
 
 
 @shared_task(name="archive.edition", time_limit=WORKER_TIME_LIMIT)
-def edition_build(name: str, statement_id: int, fmt: str, paper: str, imposed: str):
+def edition_build(name: str, statement_id: int, fmt: str, paper: str, imposed: str, language="en"):
+    with translation.override(language):
+        _edition_build(name, statement_id, fmt, paper, imposed)
+
+
+def _edition_build(name: str, statement_id: int, fmt: str, paper: str, imposed: str):
     from statements.catalog.selectors import statement_detail_queryset
 
     statement = statement_detail_queryset().filter(pk=statement_id).first()
@@ -145,7 +158,7 @@ def edition_file_for_reader(statement, *, fmt: str, options: EditionOptions) -> 
         edition_name(statement, fmt=fmt, options=options),
         lambda: edition_make(statement, fmt=fmt, options=options),
         edition_build,
-        *(statement.pk, fmt, options.paper, options.imposed),
+        *(statement.pk, fmt, options.paper, options.imposed, translation.get_language()),
     )
 
 

@@ -24,6 +24,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -31,6 +33,7 @@ from django.views.decorators.http import require_POST, require_safe
 from statements.catalog.filters import SLUG_RE
 from statements.catalog.pages import bad_request, crumbs, text_length
 from statements.core.pandoc import ConversionError
+from statements.editions import bookbuilder
 from statements.editions.bookbuilder import (
     MAX_STATEMENTS,
     MAX_TEXT_BYTES,
@@ -52,15 +55,23 @@ COOKIE = "archive_book"
 SALT = "statements.interop.book"
 COOKIE_SECONDS = 365 * 24 * 3600
 MAX_SHARED_ADDRESS = 8000  # gunicorn refuses request lines past 8190 bytes
-NOTES = {
-    "added": "is in your book.",
-    "already": "was already in your book.",
-    "full": f"A book holds at most {MAX_STATEMENTS} statements: remove one first.",
-    "large": f"A book holds at most {MAX_TEXT_BYTES // 1_000_000} MB of text: "
-    "this statement would take it past that. Remove a long one first.",
-    "gone": "That statement is not in the archive (or no longer public).",
-    "kept": "This book is now yours: change it as you like.",
-}
+
+
+def book_notes() -> dict[str, str]:
+    """What the book page says after a change, in the interface's language."""
+    return {
+        "added": _("is in your book."),
+        "already": _("was already in your book."),
+        "full": _("A book holds at most %(count)s statements: remove one first.")
+        % {"count": MAX_STATEMENTS},
+        "large": _(
+            "A book holds at most %(megabytes)s MB of text: this statement would take it past "
+            "that. Remove a long one first."
+        )
+        % {"megabytes": bookbuilder.MAX_TEXT_BYTES // 1_000_000},
+        "gone": _("That statement is not in the archive (or no longer public)."),
+        "kept": _("This book is now yours: change it as you like."),
+    }
 
 
 def _reader_book(request: HttpRequest) -> tuple[str, list[int]]:
@@ -136,14 +147,14 @@ def book_page(request: HttpRequest) -> HttpResponse:
     context = {
         "book": book,
         "shared": shared,
-        "note": NOTES.get(note, ""),
+        "note": book_notes().get(note, ""),
         "note_about": named if note in ("added", "already") else None,
         "back": _back(request, request.GET.get("back", "")),
         "share": share if len(share) <= MAX_SHARED_ADDRESS else "",
         "files": files,
         "length": text_length(book.text_bytes),
         "limits": {"statements": MAX_STATEMENTS, "megabytes": MAX_TEXT_BYTES // 1_000_000},
-        "crumbs": crumbs(("Your book" if not shared else "A shared book", None)),
+        "crumbs": crumbs((_("Your book") if not shared else _("A shared book"), None)),
     }
     return render(request, "statements/book.html", context)
 
@@ -194,7 +205,7 @@ def book_change(request: HttpRequest) -> HttpResponse:
     if action == "add":
         ids, query = _added(request, ids, slug)
     elif action in ("remove", "up", "down"):
-        current, _ = book_statements(ids=ids)
+        current, _missing = book_statements(ids=ids)
         ids = [s.pk for s in current]
         pk = next((s.pk for s in current if s.slug == slug), None)
         if pk is not None and action == "remove":
@@ -207,14 +218,14 @@ def book_change(request: HttpRequest) -> HttpResponse:
         title, ids = "", []
     elif action == "keep":
         try:
-            kept, _ = book_statements(slugs=_shared_slugs(request.POST))
+            kept, _missing = book_statements(slugs=_shared_slugs(request.POST))
         except BookError as error:
             return bad_request(request, str(error))
         title, ids = book_title_clean(request.POST.get("title")), [s.pk for s in kept]
         query["note"] = "kept"
     else:
         return bad_request(
-            request, "Change a book with add, remove, up, down, title, clear or keep."
+            request, _("Change a book with add, remove, up, down, title, clear or keep.")
         )
     address = reverse("statements:book") + (f"?{urlencode(query)}" if query else "")
     if request.headers.get("Accept", "").startswith("application/json"):
@@ -230,17 +241,27 @@ def _answer(note: str, ids: list[int], title: str) -> dict:
     """What book.js shows after a change: the note in words and the book's size."""
     count = len(ids)
     said = {
-        "added": f"Added to your book ({count} statement{'s' * (count != 1)}).",
-        "already": f"Already in your book ({count} statement{'s' * (count != 1)}).",
-    }.get(note, NOTES.get(note, ""))
+        "added": ngettext(
+            "Added to your book (%(count)s statement).",
+            "Added to your book (%(count)s statements).",
+            count,
+        )
+        % {"count": count},
+        "already": ngettext(
+            "Already in your book (%(count)s statement).",
+            "Already in your book (%(count)s statements).",
+            count,
+        )
+        % {"count": count},
+    }.get(note, book_notes().get(note, ""))
     return {"note": note, "message": said, "count": count, "title": title}
 
 
 def _added(request: HttpRequest, ids: list[int], slug: str) -> tuple[list[int], dict]:
     """The book's ids with the statement at ``slug`` added when it may be, and what the
     book page then says (``note``, ``about``, and the page to go ``back`` to)."""
-    found, _ = book_statements(slugs=[slug] if SLUG_RE.fullmatch(slug) else [])
-    current, _ = book_statements(ids=ids)
+    found, _missing = book_statements(slugs=[slug] if SLUG_RE.fullmatch(slug) else [])
+    current, _missing = book_statements(ids=ids)
     ids = [s.pk for s in current]
     query = {"about": found[0].slug} if found else {}
     back = _back(request, request.POST.get("back", "") or _referer_path(request))
@@ -261,9 +282,12 @@ def _added(request: HttpRequest, ids: list[int], slug: str) -> tuple[list[int], 
 
 def _too_many_books() -> HttpResponse:
     response = HttpResponse(
-        f"You have had {settings.ARCHIVE_BOOK_BUILDS_PER_HOUR} new books made in the last hour, "
-        "the most the archive makes for one reader: try again within the hour. Books already "
-        "made (those others asked for, and your own) are served as always.",
+        _(
+            "You have had %(count)s new books made in the last hour, the most the archive "
+            "makes for one reader: try again within the hour. Books already made (those "
+            "others asked for, and your own) are served as always."
+        )
+        % {"count": settings.ARCHIVE_BOOK_BUILDS_PER_HOUR},
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -295,8 +319,11 @@ def book_download(request: HttpRequest, fmt: str) -> HttpResponse:
         return bad_request(request, str(error))
     except ConversionError as error:
         return unavailable(
-            f"This book could not be made here: {error}. Make it smaller (fewer or shorter "
-            "statements), or download the statements one by one from their pages."
+            _(
+                "This book could not be made here: %(error)s. Make it smaller (fewer or "
+                "shorter statements), or download the statements one by one from their pages."
+            )
+            % {"error": error}
         )
     if name is None:
         return being_made(request, "book")

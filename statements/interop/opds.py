@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from lxml import etree
 
@@ -264,7 +265,7 @@ def authors(request: HttpRequest) -> HttpResponse:
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.tag_get(slug=slug)
     if found is None:
-        raise Http404("No tag at this address.")
+        raise Http404(_("No tag at this address."))
     filters = StatementFilters(tags=(found.slug,), sort="-added")
     statements = selectors.statement_list(filters=filters, tags=[found], card_fields=ENTRY_FIELDS)
     title = f"Tagged “{found.name}”"
@@ -278,7 +279,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.author_get(slug=slug)
     if found is None:
-        raise Http404("No author at this address.")
+        raise Http404(_("No author at this address."))
     filters = StatementFilters(author=found.slug, sort="-added")
     statements = selectors.statement_list(filters=filters, author=found, card_fields=ENTRY_FIELDS)
     up = reverse("opds:authors")

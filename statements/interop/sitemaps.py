@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import caches
@@ -13,6 +14,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import http_date
 
 from statements.catalog.summary import archive_summary
@@ -152,11 +154,13 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404(f"No sitemap section “{section}”.")
     page = request.GET.get("p", "1")
     origin = f"{request.scheme}://{get_current_site(request).domain}"
-    key = f"sitemap:{section}:{page}:{origin}:{archive_summary().version}"
+    key = f"sitemap:2:{section}:{page}:{origin}:{archive_summary().version}"
     cache = caches["fragments"]
     kept = cache.get(key)
     if kept is None:
-        kept = _section_xml(sitemap_class(), page, origin)
+        # The addresses in English (unprefixed), each with its alternates in every language.
+        with translation.override(settings.LANGUAGE_CODE):
+            kept = _section_xml(sitemap_class(), page, origin)
         cache.set(key, kept, SECTION_SECONDS)
     body, latest = kept
     response = HttpResponse(body, content_type="application/xml")
@@ -174,18 +178,26 @@ def _section_xml(sitemap: ArchiveSitemap, page: str, origin: str) -> tuple[str, 
     except PageNotAnInteger:
         raise Http404(f"No page “{page[:20]}”.") from None
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']  # fmt: skip
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n']  # fmt: skip
+    prefixes = [(code, "" if code == settings.LANGUAGE_CODE else f"/{code}")
+                for code, _name in settings.LANGUAGES]  # fmt: skip
     latest = None
     for item in rows:
         modified = sitemap.lastmod(item)
-        loc = escape(origin + sitemap.location(item))
+        path = sitemap.location(item)
+        loc = escape(origin + path)
+        links = [(code, escape(origin + prefix + path)) for code, prefix in prefixes]
+        links.append(("x-default", loc))
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{href}"/>' for code, href in links
+        )
         if modified is None:
-            parts.append(f"<url><loc>{loc}</loc></url>\n")
+            parts.append(f"<url><loc>{loc}</loc>{alternates}</url>\n")
             continue
         # The day in UTC, as the database gives it.
-        parts.append(
-            f"<url><loc>{loc}</loc><lastmod>{modified.date().isoformat()}</lastmod></url>\n"
-        )
+        day = modified.date().isoformat()
+        parts.append(f"<url><loc>{loc}</loc><lastmod>{day}</lastmod>{alternates}</url>\n")
         latest = modified if latest is None or modified > latest else latest
     parts.append("</urlset>\n")
     return "".join(parts), latest

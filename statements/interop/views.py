@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
@@ -46,8 +47,11 @@ def statement_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         except ConversionError as error:
             # The statement is there; this format of it cannot be made within the bounds.
             return HttpResponse(
-                f"This statement cannot be converted to .{fmt} here: {error}. "
-                "The Markdown and JSON downloads have all of it.",
+                _(
+                    "This statement cannot be converted to .%(format)s here: %(error)s. The "
+                    "Markdown and JSON downloads have all of it."
+                )
+                % {"format": fmt, "error": error},
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
@@ -75,8 +79,11 @@ def statement_edition(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
         name = edition_file_for_reader(statement, fmt=fmt, options=options)
     except ConversionError as error:
         return unavailable(
-            f"This statement cannot be made into .{fmt} here: {error}. "
-            "The Markdown and JSON downloads have all of it."
+            _(
+                "This statement cannot be made into .%(format)s here: %(error)s. The Markdown "
+                "and JSON downloads have all of it."
+            )
+            % {"format": fmt, "error": error}
         )
     if name is None:
         return being_made(request, "file")

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from statements.models.fields import HttpURLField, folded_name, slug_url
@@ -51,9 +52,9 @@ VIAF_ID = r"^[1-9][0-9]{0,21}$"
 
 class Author(models.Model):
     class Kind(models.TextChoices):
-        COLLECTIVE = "collective", "Collective"
-        ORGANISATION = "organisation", "Organisation"
-        PERSON = "person", "Person"
+        COLLECTIVE = "collective", _("Collective")
+        ORGANISATION = "organisation", _("Organisation")
+        PERSON = "person", _("Person")
 
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)

@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from statements.core.names import name_fold
 
@@ -18,10 +19,10 @@ from statements.core.names import name_fold
 class ReasonClass(models.TextChoices):
     """Why something was withheld, in the words the public sees."""
 
-    PRIVACY = "privacy", "Privacy"
-    SAFETY = "safety", "Safety"
-    LEGAL = "legal", "Legal"
-    ERROR = "error", "Error"
+    PRIVACY = "privacy", _("Privacy")
+    SAFETY = "safety", _("Safety")
+    LEGAL = "legal", _("Legal")
+    ERROR = "error", _("Error")
 
 
 class HiddenVersion(models.Model):
@@ -125,14 +126,14 @@ class Redaction(models.Model):
     removed name (the removal refuses a note that spells it)."""
 
     class Act(models.TextChoices):
-        HIDE = "hide", "Hide a version"
-        UNHIDE = "unhide", "Unhide a version"
-        SUPPRESS = "suppress", "Suppress a version"
-        REMOVE_PERSON = "remove", "Remove a person"
-        TAKE_DOWN = "takedown", "Take a statement down"
-        HIDE_CAPTURE = "hidecap", "Hide a capture"
-        UNHIDE_CAPTURE = "unhidecap", "Unhide a capture"
-        SUPPRESS_CAPTURE = "suppcap", "Suppress a capture"
+        HIDE = "hide", _("Hide a version")
+        UNHIDE = "unhide", _("Unhide a version")
+        SUPPRESS = "suppress", _("Suppress a version")
+        REMOVE_PERSON = "remove", _("Remove a person")
+        TAKE_DOWN = "takedown", _("Take a statement down")
+        HIDE_CAPTURE = "hidecap", _("Hide a capture")
+        UNHIDE_CAPTURE = "unhidecap", _("Unhide a capture")
+        SUPPRESS_CAPTURE = "suppcap", _("Suppress a capture")
 
     act = models.CharField(max_length=10, choices=Act.choices)
     statement_id = models.BigIntegerField(null=True, blank=True)

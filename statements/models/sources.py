@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class LinkState(models.TextChoices):
-    UNCHECKED = "unchecked", "Not checked yet"
-    ALIVE = "alive", "Alive"
-    MOVED = "moved", "Moved"
-    CHANGED = "changed", "Changed since captured"
-    GONE = "gone", "Gone"
+    UNCHECKED = "unchecked", _("Not checked yet")
+    ALIVE = "alive", _("Alive")
+    MOVED = "moved", _("Moved")
+    CHANGED = "changed", _("Changed since captured")
+    GONE = "gone", _("Gone")
 
 
 class SourceCapture(models.Model):

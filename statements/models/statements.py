@@ -12,6 +12,7 @@ from django.db.models.functions import Lower, Now
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from statements.core.dates import PartialDateAttribute, Precision
@@ -100,10 +101,10 @@ class StatementManager(models.Manager.from_queryset(StatementQuerySet)):
 
 class Statement(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
         # Taken down (statements.redaction): its addresses answer 410 Gone with a note.
-        WITHDRAWN = "withdrawn", "Taken down"
+        WITHDRAWN = "withdrawn", _("Taken down")
 
     title = models.CharField(max_length=500)
     subtitle = models.CharField(max_length=500, blank=True)
@@ -339,10 +340,10 @@ def tags_by_name(statement: Statement) -> list[Tag]:
 
 class Authorship(models.Model):
     class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        SIGNATORY = "signatory", "Signatory"
-        TRANSLATOR = "translator", "Translator"
-        PUBLISHER = "publisher", "Publisher"
+        AUTHOR = "author", _("Author")
+        SIGNATORY = "signatory", _("Signatory")
+        TRANSLATOR = "translator", _("Translator")
+        PUBLISHER = "publisher", _("Publisher")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="authorships")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
@@ -370,9 +371,9 @@ class Source(models.Model):
     """Where a statement came from: provenance, kept as written and as data."""
 
     class Kind(models.TextChoices):
-        ORIGINAL = "original", "Original publication"
-        RETRIEVED = "retrieved", "Retrieved"
-        TRANSLATED = "translated", "Translated from"
+        ORIGINAL = "original", _("Original publication")
+        RETRIEVED = "retrieved", _("Retrieved")
+        TRANSLATED = "translated", _("Translated from")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RETRIEVED)

@@ -8,19 +8,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from statements.models import ReasonClass, Redaction
 
 # The acts as the public reads them, in the order of the report's columns.
 PUBLIC_ACTS = {
-    Redaction.Act.HIDE: "Versions hidden",
-    Redaction.Act.UNHIDE: "Versions shown again",
-    Redaction.Act.SUPPRESS: "Versions suppressed",
-    Redaction.Act.REMOVE_PERSON: "People removed",
-    Redaction.Act.TAKE_DOWN: "Statements taken down",
-    Redaction.Act.HIDE_CAPTURE: "Captured copies hidden",
-    Redaction.Act.UNHIDE_CAPTURE: "Captured copies shown again",
-    Redaction.Act.SUPPRESS_CAPTURE: "Captured copies suppressed",
+    Redaction.Act.HIDE: _("Versions hidden"),
+    Redaction.Act.UNHIDE: _("Versions shown again"),
+    Redaction.Act.SUPPRESS: _("Versions suppressed"),
+    Redaction.Act.REMOVE_PERSON: _("People removed"),
+    Redaction.Act.TAKE_DOWN: _("Statements taken down"),
+    Redaction.Act.HIDE_CAPTURE: _("Captured copies hidden"),
+    Redaction.Act.UNHIDE_CAPTURE: _("Captured copies shown again"),
+    Redaction.Act.SUPPRESS_CAPTURE: _("Captured copies suppressed"),
 }
 
 
@@ -44,8 +45,8 @@ def redactions_by_month() -> list[MonthRow]:
     return [
         MonthRow(
             month=row["month"].date(),
-            act=PUBLIC_ACTS.get(row["act"], row["act"]),
-            reason=reasons.get(row["reason_class"], row["reason_class"]),
+            act=str(PUBLIC_ACTS.get(row["act"], row["act"])),
+            reason=str(reasons.get(row["reason_class"], row["reason_class"])),
             count=row["n"],
         )
         for row in rows

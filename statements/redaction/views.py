@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
@@ -21,5 +22,5 @@ def redactions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/redactions.html",
-        {"months": months, "crumbs": crumbs(("What the archive withholds", None))},
+        {"months": months, "crumbs": crumbs((_("What the archive withholds"), None))},
     )

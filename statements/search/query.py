@@ -8,6 +8,7 @@ import re
 from django.contrib.postgres.search import SearchQuery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from statements.core.textsearch import ALL_CONFIGS
 
@@ -86,8 +87,11 @@ def search_query(text: str) -> SearchQuery | None:
             raise  # the database away, say: the reader's query is not at fault
         # "tsquery stack too small" for forty hyphens in a row, and the like.
         raise SearchSyntaxError(
-            "This search cannot be run: it has too many operators (-, OR, quotes) for the "
-            f"words it holds ({str(error).strip().splitlines()[0][:120]}). Search for words."
+            _(
+                "This search cannot be run: it has too many operators (-, OR, quotes) for the "
+                "words it holds (%(detail)s). Search for words."
+            )
+            % {"detail": str(error).strip().splitlines()[0][:120]}
         ) from None
     if not parsed:
         return None

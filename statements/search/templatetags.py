@@ -8,11 +8,15 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from statements.catalog.cards import card_authors, card_tags
+from statements.core.locales import text_direction
 from statements.models.fields import slug_url
 
 register = template.Library()
@@ -32,14 +36,19 @@ def result_cards(rows) -> SafeString:
 
 def _card(statement) -> str:
     language = statement.language
-    lang = f' lang="{escape(language)}"' if language and language != "en" else ""
+    interface = get_language() or "en"
+    lang = (
+        f' lang="{escape(language)}" dir="{text_direction(language)}"'
+        if language and language != interface
+        else ""
+    )
     authors = ", ".join(name for _slug, name in card_authors(statement))
     byline = f'<span class="byline">{escape(authors)}</span> ' if authors else ""
     issued = statement.issued
     if issued:
         when = f'<time datetime="{issued.isoformat()}">{issued.display()}</time>'
     else:
-        when = f"<span>{escape(statement.date_text or 'Undated')}</span>"
+        when = f"<span>{escape(statement.date_text or _('Undated'))}</span>"
     snippet = getattr(statement, "snippet", "")
     text = ""
     if snippet:
@@ -54,9 +63,16 @@ def _card(statement) -> str:
             (escape(slug_url("statements:tag_detail", slug)), escape(name)) for slug, name in tags
         )
         items = "".join(f'<li><a href="{url}">{name}</a></li>' for url, name in links)
-        tag_list = f'<ul class="tag-list" aria-label="Tags">{items}</ul>'
+        tag_list = f'<ul class="tag-list" aria-label="{escape(_("Tags"))}">{items}</ul>'
     title = escape(statement.title)
-    add = ADD_TO_BOOK.format(slug=escape(statement.slug), title=title)
+    add = ADD_TO_BOOK.format(
+        action=escape(reverse("statements:book_change")),
+        slug=escape(statement.slug),
+        label=escape(_("Add to book: %(title)s") % {"title": statement.title}),
+        added=escape(_("In your book")),
+        added_label=escape(_("In your book: %(title)s") % {"title": statement.title}),
+        button=escape(_("Add to book")),
+    )
     return (
         f'<li class="statement-card"><h2 class="card-title"><a href="'
         f'{escape(statement.get_absolute_url())}"{lang}>{title}</a></h2>'
@@ -66,9 +82,10 @@ def _card(statement) -> str:
 
 # As in includes/_statement_card.html (the bookbuilder, interop.book).
 ADD_TO_BOOK = (
-    '<form class="add-to-book" method="post" action="/book/change/">'
+    '<form class="add-to-book" method="post" action="{action}">'
     '<input type="hidden" name="action" value="add"><input type="hidden" name="s" value="{slug}">'
-    '<button type="submit" aria-label="Add to book: {title}">Add to book</button></form>'
+    '<button type="submit" aria-label="{label}" data-added="{added}" '
+    'data-added-label="{added_label}">{button}</button></form>'
 )
 
 

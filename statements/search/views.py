@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
@@ -34,7 +35,7 @@ def _refused(request: HttpRequest, text: str, error: FilterError) -> HttpRespons
         "text": text,
         "form": filter_form(request.GET, None, error),
         "sorts": SEARCH_SORTS,
-        "crumbs": crumbs(("Search", None)),
+        "crumbs": crumbs((_("Search"), None)),
     }
     return render(request, "statements/search.html", context, status=400)
 
@@ -68,7 +69,9 @@ def search(request: HttpRequest) -> HttpResponse:
         except SearchSyntaxError as error:
             return _refused(request, text, FilterError(str(error), "q"))
         if page_number > 1 and not results.rows:
-            raise Http404(f"There is no page {page_number} of these results.")
+            raise Http404(
+                _("There is no page %(number)s of these results.") % {"number": page_number}
+            )
         _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)
     return render(
         request,
@@ -82,7 +85,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_number": page_number,
             "active_filters": active_filters(filters, tags, author),
             "sorts": SEARCH_SORTS,
-            "crumbs": crumbs(("Search", None)),
+            "crumbs": crumbs((_("Search"), None)),
         },
     )
 
@@ -121,7 +124,7 @@ def _facet_links(facets: dict, *, narrowed: Callable[..., str], tags: list[str])
 def _single_value(params: QueryDict, name: str) -> str:
     values = params.getlist(name)
     if len(values) > 1:
-        raise FilterError(f"Give “{name}” once.", name)
+        raise FilterError(_("Give “%(name)s” once.") % {"name": name}, name)
     return values[0] if values else ""
 
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from statements.catalog.pages import Gone, gone_answered
@@ -36,16 +37,16 @@ def _capture_for_reader(source_id: int, capture_id: int | None) -> tuple[Source,
         ).exists()
         if taken_down:
             raise Gone("The statement this source belongs to has been taken down.")
-        raise Http404("No published source with this number.")
+        raise Http404(_("No published source with this number."))
     link = SourceLink.objects.filter(url=source.url).select_related("capture").first()
     if link is None:
-        raise Http404("This source has not been captured.")
+        raise Http404(_("This source has not been captured."))
     if capture_id is None:
         capture = link.capture
     else:
         capture = SourceCapture.objects.filter(pk=capture_id, link=link).first()
     if capture is None:
-        raise Http404("This source has not been captured.")
+        raise Http404(_("This source has not been captured."))
     if capture.hidden_at is not None or capture.suppressed_at is not None:
         state = "removed" if capture.suppressed_at else "hidden"
         when = capture.suppressed_at or capture.hidden_at
@@ -145,7 +146,7 @@ def source_capture_file(
     source, capture = _capture_for_reader(source_id, capture_id)
     kept = replay.capture_records(capture, read=lambda at, _: at == index)
     if not 0 <= index < len(kept):
-        raise Http404("No such file in this capture.")
+        raise Http404(_("No such file in this capture."))
     item = kept[index]
     media_type = _media_type(item.content_type)
     if media_type in replay.INLINE_TYPES and not item.undecodable:

@@ -45,7 +45,7 @@ class TestNothingUnpublishedLeaks:
 
     def test_counts_exclude_unpublished(self, client, archive):
         html = client.get("/").content.decode()
-        assert "6 statements</a> by" in html
+        assert "6 statements</a> · " in html
         assert "4 authors</a>" in html  # Harbour, Group A, Other, Dock Union; not Hidden Group
         assert "3 tags</a>" in html  # housing, rent, ecology; not leak
         assert "6 statements." in client.get("/statements/").content.decode()
@@ -197,7 +197,7 @@ class TestStatementDetailPage:
         assert '<link rel="canonical" href="http://testserver/statements/meta/">' in html
         assert '<meta property="og:title" content="Meta">' in html
         assert '<meta name="description" content="A summary">' in html
-        assert '<article class="statement" lang="de">' in html
+        assert '<article class="statement" lang="de" dir="ltr">' in html
 
 
 @pytest.mark.django_db
@@ -253,12 +253,14 @@ class TestAuthorsTagsArchive:
 
     def test_year_and_month_pages_link_the_nearest_periods(self, client, archive):
         year = client.get("/archive/2025/").content.decode()
-        assert '<a href="/archive/1999/" rel="prev">← 1999</a>' in year
+        back = '<span class="arrow" aria-hidden="true">←</span>'
+        assert f'<a href="/archive/1999/" rel="prev">{back} 1999</a>' in year
         assert 'rel="next"' not in year  # the scheduled 1980 and drafts do not count
         old = client.get("/archive/1999/").content.decode()
-        assert '<a href="/archive/2025/" rel="next">2025 →</a>' in old
+        arrow = '<span class="arrow" aria-hidden="true">→</span>'
+        assert f'<a href="/archive/2025/" rel="next">2025 {arrow}</a>' in old
         month = client.get("/archive/2025/03/").content.decode()
-        assert '<a href="/archive/1999/07/" rel="prev">← July 1999</a>' in month
+        assert f'<a href="/archive/1999/07/" rel="prev">{back} July 1999</a>' in month
         assert client.get("/archive/1999/07/").content.decode().count('rel="next"') == 1
 
     def test_archive_index_counts_years(self, client, archive):

@@ -69,7 +69,7 @@ def test_pages_show_the_kept_counts(client):
         make_statement(f"Call {n}", issued="2010-03-04", tags=["housing"])
     make_statement("Hidden", issued="2010", tags=["housing"], published=False)
     home = client.get("/").content.decode()
-    assert "3 statements</a> by" in home
+    assert "3 statements</a> · " in home
     assert 'housing <span class="count">(3)</span>' in home
     assert '2010 <span class="count">(3)</span>' in home
     assert "3 statements." in client.get("/tags/housing/").content.decode()

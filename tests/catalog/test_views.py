@@ -42,7 +42,7 @@ class TestStatementDetail:
         html = client.get(statement.get_absolute_url()).content.decode()
         assert "<h1>Solidarity across borders</h1>" in html
         assert '<time datetime="2025-03">March 2025</time>' in html
-        assert '<article class="statement" lang="uk">' in html
+        assert '<article class="statement" lang="uk" dir="ltr">' in html
         assert "<em>stand</em>" in html
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;" in html

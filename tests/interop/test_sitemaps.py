@@ -69,3 +69,27 @@ def test_addresses_are_those_reverse_gives_non_latin_slugs_included(client, db):
     assert {path for path in found if "%" in path} == expected
     for path in expected:
         assert client.get(path).status_code == 200
+
+
+def test_every_address_lists_its_alternates_in_every_language(client, db):
+    """Issue 33: the same page in each interface language, and English as x-default."""
+    from django.conf import settings
+
+    make_statement("Open letter", slug="open-letter")
+    for url in ("/sitemap-statements.xml", "/uk/sitemap-statements.xml"):  # the same from both
+        root = etree.fromstring(client.get(url).content)
+        (entry,) = [
+            e
+            for e in root.findall(f"{SITEMAP}url")
+            if "open-letter" in e.find(f"{SITEMAP}loc").text
+        ]
+        assert entry.find(f"{SITEMAP}loc").text == "http://testserver/statements/open-letter/"
+        links = {
+            link.get("hreflang"): link.get("href")
+            for link in entry.findall("{http://www.w3.org/1999/xhtml}link")
+        }
+        assert set(links) == {code for code, _ in settings.LANGUAGES} | {"x-default"}
+        assert links["ar"] == "http://testserver/ar/statements/open-letter/"
+        assert links["x-default"] == links["en"] == "http://testserver/statements/open-letter/"
+        # Each alternate is a page that answers.
+        assert client.get(links["zh-hans"].removeprefix("http://testserver")).status_code == 200

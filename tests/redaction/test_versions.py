@@ -54,7 +54,7 @@ def letter():
 def test_hidden_version_keeps_its_row_and_answers_410(client, letter):
     version_hide(statement=letter, numbers=[2], text=True, reason=False, reason_class="privacy")
     history = client.get("/statements/dock-letter/history/").content.decode()
-    assert "<del>Version 2</del>" in history and "Hidden on" in history and "(privacy)" in history
+    assert "<del>Version 2</del>" in history and "Hidden on" in history and "(Privacy)" in history
     assert MARKER not in history and "added the address" not in history
     gone = client.get("/statements/dock-letter/v/2/")
     assert gone.status_code == 410 and MARKER not in gone.content.decode()

@@ -206,13 +206,13 @@ class TestResultsPage:
         make_statement("Undated grévistes", date_text="around the 1970s", body="x")
         html = client.get("/search/", {"q": "grévistes"}).content.decode()
         card = re.search(r'<li class="statement-card">(.*?)</li>\n', html, re.S).group(1)
-        assert f'<a href="{statement.get_absolute_url()}" lang="fr">' in card
+        assert f'<a href="{statement.get_absolute_url()}" lang="fr" dir="ltr">' in card
         assert '<span class="byline">Dock Assembly, Tram Union</span>' in card
         assert '<time datetime="2024-05">May 2024</time>' in card
         # Matched in the title only: the summary, escaped, stands in for a snippet.
         assert (
-            '<p class="card-summary" lang="fr">A summary &lt;em&gt;kept&lt;/em&gt; as text.</p>'
-            in card
+            '<p class="card-summary" lang="fr" dir="ltr">'
+            "A summary &lt;em&gt;kept&lt;/em&gt; as text.</p>" in card
         )
         assert '<li><a href="/tags/docks/">docks</a></li><li><a href="/tags/strikes/">' in card
         assert "<span>around the 1970s</span>" in html

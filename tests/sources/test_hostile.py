@@ -107,7 +107,7 @@ def test_a_capture_kept_compressed_replays_within_a_few_megabytes(client, settin
     print(f"replay peak {peak / 2**20:.1f} MB")
     assert peak < 50 * 2**20, f"{peak / 2**20:.0f} MB"
     assert len(page) <= settings.ARCHIVE_REPLAY_PAGE_BYTES + 4096
-    assert "only the first 2.0\xa0MB of the page are shown" in response.content.decode()
+    assert "Only the first 2.0\xa0MB of the page are shown" in response.content.decode()
     assert len(whole.content) <= settings.ARCHIVE_CAPTURE_RESOURCE_BYTES
 
 
