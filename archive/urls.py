@@ -2,13 +2,15 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from statements.admin import view_on_site
 from statements.interop.api import api
 
-admin.site.site_header = f"{settings.ARCHIVE_NAME}: editors"
+admin.site.site_header = format_lazy("{}: {}", settings.ARCHIVE_NAME, gettext_lazy("editors"))
 admin.site.site_title = settings.ARCHIVE_NAME
-admin.site.index_title = "Editing the archive"
+admin.site.index_title = gettext_lazy("Editing the archive")
 
 urlpatterns = [
     # Before the admin's own "view on site" redirect, which checks staff status only.
@@ -20,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The interface's translations, edited by the "Translators" group (docs/translators.md).
     path("rosetta/", include("rosetta.urls")),
+    # The admin's language chooser posts here (Django's set_language: a cookie, then back).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("opds/", include("statements.interop.opds")),
     path("api/", api.urls),
 ]

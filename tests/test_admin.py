@@ -280,7 +280,7 @@ class TestBadInput:
         make_statement(slug="taken")
         response = editor_client.post(ADD_URL, statement_post(slug="taken"))
         assert response.status_code == 200
-        assert "Statement with this Slug already exists." in response.content.decode()
+        assert "Statement with this Address already exists." in response.content.decode()
         assert Statement.objects.count() == 1
 
     def test_published_without_a_time_publishes_now(self, editor_client, client):

@@ -109,8 +109,8 @@ def test_after_a_paste_the_new_authors_are_listed_with_a_one_click_change(editor
     )
     page = response.content.decode()
     assert "New in the archive, with the kind guessed from each name" in page
-    assert "Night Shelter Food Bank — collective (guessed)" in page
-    assert "Ana Ruiz — person (guessed)" in page
+    assert "Night Shelter Food Bank — Collective (guessed)" in page
+    assert "Ana Ruiz — Person (guessed)" in page
     ana = Author.objects.get(name="Ana Ruiz")
     action = reverse("admin:statements_author_kind", args=[ana.pk])
     form = lxml.html.fromstring(page).xpath(f"//form[@action='{action}']")[0]
@@ -152,7 +152,7 @@ class TestLanguagePicker:
         statement = make_statement("No language", language="", body=ENGLISH)
         url = reverse("admin:statements_statement_change", args=[statement.pk])
         page = lxml.html.fromstring(editor_client.get(url).content)
-        (chosen,) = page.xpath("//select[@name='language']//option[@selected]")
+        (chosen,) = page.xpath("//select[@id='id_language']//option[@selected]")
         assert chosen.get("value") == "en"
         assert "Detected from the text" in page.text_content()
 

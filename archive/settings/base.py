@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface's language from the address's prefix (none: English), never guessed.
     "django.middleware.locale.LocaleMiddleware",
+    # The admin's and the translators' pages in the editor's chosen (or browser's) language.
+    "statements.admin.language.EditorLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from statements.admin.base import ListParametersChecked, PublicPagesChange, statements_link
 from statements.admin.redactions import AuthorRedactionMixin
@@ -34,20 +35,21 @@ def new_authors_message(request, authors) -> str:
     back = request.get_full_path()
     rows = format_html_join(
         "",
-        '<li>{} — {} (guessed) <form method="post" action="{}" class="kind-switch">'
+        '<li>{} — {} ({}) <form method="post" action="{}" class="kind-switch">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="kind" value="{}"><input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="button">Make {} a {}</button></form></li>',
+        '<button type="submit" class="button">{}</button></form></li>',
         (
             (
                 author.name,
-                author.get_kind_display().lower(),
+                author.get_kind_display(),
+                _("guessed"),
                 reverse("admin:statements_author_kind", args=[author.pk]),
                 token,
                 other,
                 back,
-                author.name,
-                Author.Kind(other).label.lower(),
+                _("Make %(name)s: %(kind)s")
+                % {"name": author.name, "kind": Author.Kind(other).label},
             )
             for author in authors
             for other in [
@@ -57,7 +59,8 @@ def new_authors_message(request, authors) -> str:
             ]
         ),
     )
-    return format_html("New in the archive, with the kind guessed from each name:<ul>{}</ul>", rows)
+    intro = _("New in the archive, with the kind guessed from each name:")
+    return format_html("{}<ul>{}</ul>", intro, rows)
 
 
 @admin.register(Author)
@@ -68,13 +71,13 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["statements_listed", "created_at", "updated_at", "remove_link"]
 
-    @admin.display(description="protect this person")
+    @admin.display(description=_("protect this person"))
     def remove_link(self, obj: Author) -> str:
         if obj.pk is None or obj.removed_at is not None:
-            return "Removed." if obj.pk else "—"
+            return _("Removed.") if obj.pk else "—"
         url = reverse("admin:statements_author_remove", args=[obj.pk])
         return format_html(
-            '<a class="button" href="{}">Remove this person from the archive…</a>', url
+            '<a class="button" href="{}">{}</a>', url, _("Remove this person from the archive…")
         )
 
     def get_queryset(self, request):
@@ -84,11 +87,11 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
             .annotate(statement_count=Count("authorships__statement", distinct=True))
         )
 
-    @admin.display(description="statements", ordering="statement_count")
+    @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj: Author) -> str:
         return statements_link(obj.statement_count, "author", obj.slug)
 
-    @admin.display(description="statements")
+    @admin.display(description=_("statements"))
     def statements_listed(self, obj: Author) -> str:
         if obj.pk is None:
             return "—"
@@ -114,12 +117,13 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
             raise PermissionDenied
         kind = request.POST.get("kind", "")
         if kind not in Author.Kind.values:
-            return HttpResponseBadRequest("The kind is person or collective.")
+            return HttpResponseBadRequest(_("The kind is person or collective."))
         if author.kind != kind:
             author.kind = kind
             author.save(update_fields=["kind", "updated_at"])
             public_pages_changed_of(Author, [author.pk])
-        self.message_user(request, f"{author.name} is now a {author.get_kind_display().lower()}.")
+        said = _("%(name)s is now: %(kind)s.")
+        self.message_user(request, said % {"name": author.name, "kind": author.get_kind_display()})
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = reverse("admin:statements_author_change", args=[author.pk])
@@ -138,18 +142,18 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
 
     actions = ["merge"]
 
-    @admin.action(description="Merge the selected authors into one", permissions=["change"])
+    @admin.action(description=_("Merge the selected authors into one"), permissions=["change"])
     def merge(self, request, queryset):
         """A confirmation page with each record and every credit that moves, then the
         merge (catalog.merging.author_merge)."""
         authors = list(queryset.order_by("name"))
         if len(authors) < 2:
-            self.message_user(request, "Select at least two authors to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two authors to merge."), messages.WARNING)
             return None
         form = MergeForm(
             request.POST if "into" in request.POST else None,
             choices=queryset.order_by("name"),
-            label="Keep this author (the others' names become its alternative names)",
+            label=_("Keep this author (the others' names become its alternative names)"),
         )
         if form.is_valid():
             into = form.cleaned_data["into"]
@@ -157,8 +161,11 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
             merged = ", ".join(a.name for a in authors if a.pk != into.pk)
             self.message_user(
                 request,
-                f"Merged {merged} into {into.name}: {moved} credit(s) moved; the old "
-                "addresses redirect to the kept author's page.",
+                _(
+                    "Merged %(merged)s into %(into)s: %(moved)s credit(s) moved; the old "
+                    "addresses redirect to the kept author's page."
+                )
+                % {"merged": merged, "into": into.name, "moved": moved},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(request.get_full_path())
@@ -172,7 +179,7 @@ class AuthorAdmin(AuthorRedactionMixin, ListParametersChecked, PublicPagesChange
             "admin/statements/author/merge.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Merge authors",
+                "title": _("Merge authors"),
                 "opts": self.model._meta,
                 "form": form,
                 "authors": authors,

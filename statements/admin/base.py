@@ -5,6 +5,8 @@ from the database)."""
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from statements.catalog.changes import public_pages_changed_of
 
@@ -25,11 +27,18 @@ def list_parameter_problem(params) -> str:
             continue
         for value in values:
             if any(ord(char) < 32 for char in value):
-                return f"The value of “{name[:40]}” contains control characters."
+                return _("The value of “%(name)s” contains control characters.") % {
+                    "name": name[:40]
+                }
             if name in DATE_PARAMETERS:
                 low, high = DATE_PARAMETERS[name]
                 if not (value.isdigit() and low <= int(value) <= high):
-                    return f"“{value[:20]}” is not a {name.rsplit('_', 1)[-1]} ({low} to {high})."
+                    return _("“%(value)s” is not a %(part)s (%(low)s to %(high)s).") % {
+                        "value": value[:20],
+                        "part": name.rsplit("_", 1)[-1],
+                        "low": low,
+                        "high": high,
+                    }
     return ""
 
 
@@ -72,4 +81,5 @@ def statements_link(count: int, parameter: str, value: str) -> str:
     from django.utils.html import format_html
 
     url = reverse("admin:statements_statement_changelist") + "?" + urlencode({parameter: value})
-    return format_html('<a href="{}">{} statement{}</a>', url, count, "" if count == 1 else "s")
+    said = ngettext("%(count)s statement", "%(count)s statements", count) % {"count": count}
+    return format_html('<a href="{}">{}</a>', url, said)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from statements.admin.base import ListParametersChecked
 from statements.models import ImportedFile
@@ -30,29 +31,26 @@ class ImportedFileAdmin(ListParametersChecked, admin.ModelAdmin):
             .annotate(statement_total=Count("statements"))
         )
 
-    @admin.display(description="statements", ordering="statement_total")
+    @admin.display(description=_("statements"), ordering="statement_total")
     def statement_count(self, obj):
         return obj.statement_total
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, obj):
         url = reverse("admin:statements_importedfile_download", args=[obj.pk])
         return format_html('<a href="{}">Download {}</a>', url, obj.name)
 
-    @admin.display(description="statements made from it")
+    @admin.display(description=_("statements made from it"))
     def statement_links(self, obj):
         statements = obj.statements.only("title").order_by("title")[:100]
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{}</a>',
-                (
-                    (reverse("admin:statements_statement_change", args=[s.pk]), s.title)
-                    for s in statements
-                ),
-            )
-            or "none"
-        )
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:statements_statement_change", args=[s.pk]), s.title)
+                for s in statements
+            ),
+        ) or _("none")
 
     def has_add_permission(self, request):
         return False

@@ -4,8 +4,9 @@ import re
 
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
-from statements.core.dates import MONTH_NAMES, Precision
+from statements.core.dates import PartialDate, Precision
 from statements.core.languages import language_name
 from statements.models import Author, Authorship, Statement, Tag
 
@@ -36,9 +37,9 @@ class IssuedFilter(admin.SimpleListFilter):
         year = parsed[0]
         in_year = Statement.objects.filter(date_start__year=year)
         months = in_year.exclude(date_precision=Precision.YEAR).dates("date_start", "month")
-        drill = [(f"{year}-{d.month:02d}", f"{MONTH_NAMES[d.month]} {year}") for d in months]
+        drill = [(f"{year}-{d.month:02d}", PartialDate(year, d.month).display()) for d in months]
         if in_year.filter(date_precision=Precision.YEAR).exists():
-            drill.append((f"{year}-year", f"{year}, no month"))
+            drill.append((f"{year}-year", _("%(year)s, no month") % {"year": year}))
         at = next((i for i, (value, _label) in enumerate(choices) if value == str(year)), None)
         if at is None:
             return [*choices, *drill]
@@ -140,7 +141,7 @@ class LanguageFilter(admin.SimpleListFilter):
             .annotate(count=Count("pk"))
             .order_by("-count", "language")
         )
-        return [(code or "none", language_name(code) if code else "Unknown") for code in used]
+        return [(code or "none", language_name(code) if code else _("Unknown")) for code in used]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from statements.admin.redactions import HideForm
 from statements.catalog.diffs import fields_diff, text_diff
@@ -20,10 +20,10 @@ from statements.models import Statement
 
 class RestoreForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label=_("Reason (optional)"),
         required=False,
         max_length=300,
-        help_text="Shown in the statement's history with “Restored version N”.",
+        help_text=_("Shown in the statement's history with “Restored version N”."),
     )
 
 
@@ -55,7 +55,7 @@ class StatementHistoryMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": statement,
-            "title": f"History of “{statement.title}”",
+            "title": _("History of “%(title)s”") % {"title": statement.title},
             "revisions": list(reversed(revisions)),
             "can_view_hidden": request.user.has_perm("statements.view_hidden_versions"),
             "can_hide": request.user.has_perm("statements.hide_versions"),
@@ -86,7 +86,9 @@ class StatementHistoryMixin:
                     messages.error(request, str(error))
                 else:
                     messages.success(
-                        request, f"Version {number} restored, as version {len(revisions) + 1}."
+                        request,
+                        _("Version %(number)s restored, as version %(new)s.")
+                        % {"number": number, "new": len(revisions) + 1},
                     )
                     return HttpResponseRedirect(
                         reverse("admin:statements_statement_history", args=[statement.pk])
@@ -107,7 +109,8 @@ class StatementHistoryMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": statement,
-            "title": f"Version {number} of “{statement.title}”",
+            "title": _("Version %(number)s of “%(title)s”")
+            % {"number": number, "title": statement.title},
             "revision": revision,
             "previous": previous,
             "latest": number == len(revisions),

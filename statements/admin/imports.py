@@ -9,16 +9,14 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from infra.queue import enqueue
 from statements.ingest import uploads
 from statements.ingest.services import statement_import
 from statements.ingest.tasks import import_run, import_upload
 from statements.models import Job
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def import_plan_summary(entries) -> str:
@@ -30,14 +28,19 @@ def import_plan_summary(entries) -> str:
     drafts = sum(entry.action == "updated" and entry.status != "published" for entry in entries)
     unchanged = sum(entry.action == "unchanged" for entry in entries)
     parts = [
-        created and _count(created, "new draft", "new drafts"),
+        created and ngettext("%(count)s new draft", "%(count)s new drafts", created),
         live
-        and _count(live, "update to a published statement", "updates to published statements")
-        + ", public at once",
-        drafts and _count(drafts, "update to a draft", "updates to drafts"),
-        unchanged and f"{unchanged} unchanged",
+        and ngettext(
+            "%(count)s update to a published statement, public at once",
+            "%(count)s updates to published statements, public at once",
+            live,
+        ),
+        drafts and ngettext("%(count)s update to a draft", "%(count)s updates to drafts", drafts),
+        unchanged and ngettext("%(count)s unchanged", "%(count)s unchanged", unchanged),
     ]
-    return "; ".join(part for part in parts if part) or "nothing to import"
+    counts = [created, live, drafts, unchanged]
+    parts = [part % {"count": count} for part, count in zip(parts, counts, strict=True) if part]
+    return "; ".join(parts) or str(_("nothing to import"))
 
 
 class StatementImportMixin:
@@ -64,14 +67,14 @@ class StatementImportMixin:
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import statements",
+            "title": _("Import statements"),
             "opts": self.model._meta,
             "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
         }
         if request.method == "POST" and request.POST.get("token"):
             token = request.POST["token"]
             if not uploads.upload_owned(request, token) or not uploads.upload_kept(token):
-                context["error"] = "This upload has expired or is not yours: upload again."
+                context["error"] = _("This upload has expired or is not yours: upload again.")
             else:
                 job, created = Job.objects.get_or_create(
                     key=f"import:{token}",
@@ -90,8 +93,11 @@ class StatementImportMixin:
                 if report is not None and (report.created or report.updated):
                     self.message_user(
                         request,
-                        f"{len(report.created)} created as drafts and {len(report.updated)} "
-                        "updated (each keeping its status).",
+                        _(
+                            "%(created)s created as drafts and %(updated)s updated (each "
+                            "keeping its status)."
+                        )
+                        % {"created": len(report.created), "updated": len(report.updated)},
                         messages.SUCCESS,
                     )
         elif request.method == "POST":
@@ -126,7 +132,7 @@ class StatementImportMixin:
         job = get_object_or_404(Job, pk=pk, kind=Job.IMPORT)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import statements",
+            "title": _("Import statements"),
             "opts": self.model._meta,
             "max_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
             "job": job,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from statements.catalog.forms import SourceInlineForm
 from statements.models import Authorship, SlugRedirect, Source, SourceLink
@@ -15,7 +16,7 @@ class NamedRowsFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class AuthorshipInline(admin.TabularInline):
     fields = ["author", "role", "position"]
     extra = 1
     verbose_name = "author or signatory"
-    verbose_name_plural = "Authors and signatories"
+    verbose_name_plural = _("Authors and signatories")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A table row's inputs have the column's heading, not a label: name each one.
@@ -50,7 +51,7 @@ class SourceInline(admin.StackedInline):
     extra = 1
     readonly_fields = ["link_state"]
 
-    @admin.display(description="link check")
+    @admin.display(description=_("link check"))
     def link_state(self, obj):
         """What the link checks found at the address, and where its history is."""
         link = (
@@ -59,24 +60,36 @@ class SourceInline(admin.StackedInline):
             else None
         )
         if link is None:
-            return "Not checked yet: check_sources checks and captures it once published."
-        since = f" since {link.state_since:%Y-%m-%d}" if link.state_since else ""
-        seen = f", last seen {link.seen_at:%Y-%m-%d %H:%M}" if link.seen_at else ""
+            return _("Not checked yet: check_sources checks and captures it once published.")
+        since = (
+            (_(" since %(date)s") % {"date": f"{link.state_since:%Y-%m-%d}"})
+            if link.state_since
+            else ""
+        )
+        seen = (
+            (_(", last seen %(time)s") % {"time": f"{link.seen_at:%Y-%m-%d %H:%M}"})
+            if link.seen_at
+            else ""
+        )
         captured = (
-            f", captured {link.capture.captured_at:%Y-%m-%d}" if link.capture else ", no capture"
+            _(", captured %(date)s") % {"date": f"{link.capture.captured_at:%Y-%m-%d}"}
+            if link.capture
+            else _(", no capture")
         )
         latest = [
             f"{c.checked_at:%Y-%m-%d %H:%M} {c.method} {c.status or c.error} → {c.state}"
             for c in link.checks.order_by("-checked_at", "-pk")[:LATEST_CHECKS]
         ]
         return format_html(
-            '{}{}{}{} (<a href="{}">every check and capture</a>)<br>Latest checks: {}',
+            '{}{}{}{} (<a href="{}">{}</a>)<br>{} {}',
             link.get_state_display(),
             since,
             seen,
             captured,
             reverse("admin:statements_sourcelink_change", args=[link.pk]),
-            "; ".join(latest) or "none",
+            _("every check and capture"),
+            _("Latest checks:"),
+            "; ".join(latest) or _("none"),
         )
 
 
@@ -87,4 +100,4 @@ class SlugRedirectInline(admin.TabularInline):
     readonly_fields = ["created_at"]
     extra = 0
     verbose_name = "old address (redirects here)"
-    verbose_name_plural = "old addresses (redirect here)"
+    verbose_name_plural = _("old addresses (redirect here)")

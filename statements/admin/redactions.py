@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from statements.catalog.revisions import statement_revisions
 from statements.models import Author, ReasonClass, Redaction, SourceCapture, Statement
@@ -35,39 +35,43 @@ SUPPRESS = "statements.suppress_versions"
 
 class ActForm(forms.Form):
     reason_class = forms.ChoiceField(
-        label="Reason (public)",
+        label=_("Reason (public)"),
         choices=ReasonClass.choices,
-        help_text="Shown to the public with the act: privacy, safety, legal or error.",
+        help_text=_("Shown to the public with the act: privacy, safety, legal or error."),
     )
     note = forms.CharField(
-        label="Private note",
+        label=_("Private note"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For the log, seen by Suppressors only. Never write the name of a person "
-        "being protected here.",
+        help_text=_(
+            "For the log, seen by Suppressors only. Never write the name of a person "
+            "being protected here."
+        ),
     )
 
 
 class HideForm(ActForm):
-    text = forms.BooleanField(label="Hide the text and details", required=False, initial=True)
-    reason = forms.BooleanField(label="Hide the editor's reason", required=False)
+    text = forms.BooleanField(label=_("Hide the text and details"), required=False, initial=True)
+    reason = forms.BooleanField(label=_("Hide the editor's reason"), required=False)
 
 
 class ConfirmedForm(ActForm):
     confirm = forms.BooleanField(
-        label="I understand that this cannot be undone",
-        help_text="Tick to confirm.",
+        label=_("I understand that this cannot be undone"),
+        help_text=_("Tick to confirm."),
     )
 
 
 class TakedownForm(ActForm):
     show_title = forms.BooleanField(
-        label="Name its title and date in the public note",
+        label=_("Name its title and date in the public note"),
         required=False,
-        help_text="Leave unticked when the title itself must not stay public.",
+        help_text=_("Leave unticked when the title itself must not stay public."),
     )
-    confirm = forms.BooleanField(label="Take this statement down", help_text="Tick to confirm.")
+    confirm = forms.BooleanField(
+        label=_("Take this statement down"), help_text=_("Tick to confirm.")
+    )
 
 
 def _page(request, admin_site, template: str, title: str, **context):
@@ -123,11 +127,14 @@ class StatementRedactionMixin:
         try:
             if request.POST.get("unhide"):
                 version_unhide(statement=statement, numbers=[number], user=request.user)
-                messages.success(request, f"Version {number} is shown to the public again.")
+                messages.success(
+                    request,
+                    _("Version %(number)s is shown to the public again.") % {"number": number},
+                )
             else:
                 form = HideForm(request.POST)
                 if not form.is_valid():
-                    messages.error(request, "Choose a reason class to hide this version.")
+                    messages.error(request, _("Choose a reason class to hide this version."))
                     return HttpResponseRedirect(_history_url(statement.pk, number))
                 data = form.cleaned_data
                 version_hide(
@@ -139,7 +146,9 @@ class StatementRedactionMixin:
                     note=data["note"],
                     user=request.user,
                 )
-                messages.success(request, f"Version {number} is hidden from the public.")
+                messages.success(
+                    request, _("Version %(number)s is hidden from the public.") % {"number": number}
+                )
         except RedactionRefused as error:
             messages.error(request, str(error))
         return HttpResponseRedirect(_history_url(statement.pk, number))
@@ -167,14 +176,16 @@ class StatementRedactionMixin:
             else:
                 messages.success(
                     request,
-                    "Suppressed: versions " + ", ".join(map(str, done.numbers)) + ".",
+                    _("Suppressed: versions %(numbers)s.")
+                    % {"numbers": ", ".join(map(str, done.numbers))},
                 )
                 return HttpResponseRedirect(_history_url(statement.pk))
         return _page(
             request,
             self.admin_site,
             "suppress.html",
-            f"Suppress version {number} of “{statement.title}”",
+            _("Suppress version %(number)s of “%(title)s”")
+            % {"number": number, "title": statement.title},
             opts=self.model._meta,
             original=statement,
             number=number,
@@ -198,7 +209,9 @@ class StatementRedactionMixin:
             except RedactionRefused as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, "The statement is taken down: its address answers 410.")
+                messages.success(
+                    request, _("The statement is taken down: its address answers 410.")
+                )
                 return HttpResponseRedirect(
                     reverse("admin:statements_statement_change", args=[statement.pk])
                 )
@@ -206,7 +219,7 @@ class StatementRedactionMixin:
             request,
             self.admin_site,
             "take_down.html",
-            f"Take down “{statement.title}”",
+            _("Take down “%(title)s”") % {"title": statement.title},
             opts=self.model._meta,
             original=statement,
             versions=len(statement_revisions(statement_id=statement.pk)),
@@ -257,9 +270,18 @@ class AuthorRedactionMixin:
             else:
                 messages.success(
                     request,
-                    f"The person is removed: {len(plan.statements)} statement(s) changed, "
-                    f"{plan.version_count} earlier version(s) "
-                    f"{'suppressed' if suppress else 'hidden'}. Review the texts listed.",
+                    (
+                        _(
+                            "The person is removed: %(statements)s statement(s) changed, "
+                            "%(versions)s earlier version(s) suppressed. Review the texts listed."
+                        )
+                        if suppress
+                        else _(
+                            "The person is removed: %(statements)s statement(s) changed, "
+                            "%(versions)s earlier version(s) hidden. Review the texts listed."
+                        )
+                    )
+                    % {"statements": len(plan.statements), "versions": plan.version_count},
                 )
                 return HttpResponseRedirect(
                     reverse("admin:statements_author_change", args=[author.pk])
@@ -268,7 +290,7 @@ class AuthorRedactionMixin:
             request,
             self.admin_site,
             "remove_person.html",
-            f"Remove {author.name} from the archive",
+            _("Remove %(name)s from the archive") % {"name": author.name},
             opts=self.model._meta,
             original=author,
             plan=plan,
@@ -304,7 +326,7 @@ class CaptureRedactionMixin:
             try:
                 if "unhide" in request.POST:
                     capture_unhide(capture=capture, user=request.user)
-                    messages.success(request, "The capture is shown to readers again.")
+                    messages.success(request, _("The capture is shown to readers again."))
                     return HttpResponseRedirect(back)
                 if form is not None and form.is_valid():
                     if not can_suppress:
@@ -315,7 +337,7 @@ class CaptureRedactionMixin:
                         note=form.cleaned_data["note"],
                         user=request.user,
                     )
-                    messages.success(request, "The capture's file is deleted; its hash is kept.")
+                    messages.success(request, _("The capture's file is deleted; its hash is kept."))
                     return HttpResponseRedirect(back)
                 if plain is not None and plain.is_valid():
                     capture_hide(
@@ -324,7 +346,7 @@ class CaptureRedactionMixin:
                         note=plain.cleaned_data["note"],
                         user=request.user,
                     )
-                    messages.success(request, "The capture is hidden: its replay answers 410.")
+                    messages.success(request, _("The capture is hidden: its replay answers 410."))
                     return HttpResponseRedirect(back)
             except RedactionRefused as error:
                 messages.error(request, str(error))
@@ -332,7 +354,8 @@ class CaptureRedactionMixin:
             request,
             self.admin_site,
             "capture.html",
-            f"Withhold the capture of {capture.captured_at:%Y-%m-%d %H:%M}",
+            _("Withhold the capture of %(time)s")
+            % {"time": f"{capture.captured_at:%Y-%m-%d %H:%M}"},
             opts=SourceCapture._meta,
             capture=capture,
             hide_form=plain or ActForm(),
@@ -351,15 +374,19 @@ class RedactionAdmin(admin.ModelAdmin):
     date_hierarchy = "done_at"
     readonly_fields = [f.name for f in Redaction._meta.fields]
 
-    @admin.display(description="object")
+    @admin.display(description=_("object"))
     def target(self, obj: Redaction) -> str:
         if obj.author_id:
-            return f"author {obj.author_id}"
+            return _("author %(id)s") % {"id": obj.author_id}
         if obj.capture_id:
-            return f"capture {obj.capture_id}"
+            return _("capture %(id)s") % {"id": obj.capture_id}
         versions = obj.details.get("versions")
-        suffix = f", versions {', '.join(map(str, versions))}" if versions else ""
-        return f"statement {obj.statement_id}{suffix}"
+        if versions:
+            return _("statement %(id)s, versions %(numbers)s") % {
+                "id": obj.statement_id,
+                "numbers": ", ".join(map(str, versions)),
+            }
+        return _("statement %(id)s") % {"id": obj.statement_id}
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 """The admin site's own pages and settings for the archive."""
 
 from django.contrib import admin
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitDefaultTag
 
 # We use our own tag model; taggit's default one would only confuse editors.

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from infra.queue import enqueue, queue_configured
 from statements.admin.base import ListParametersChecked
@@ -46,7 +47,7 @@ def captures_for_new_sources(statement) -> None:
 
 def capture_link(capture: SourceCapture | None) -> str:
     if capture is None:
-        return "none"
+        return _("none")
     url = reverse("admin:statements_sourcelink_warc", args=[capture.pk])
     return format_html(
         '<a href="{}">{} (.warc.gz, {} KB)</a>',
@@ -97,27 +98,31 @@ class SourceCaptureInline(admin.TabularInline):
     max_num = 0
     can_delete = False
 
-    @admin.display(description="captured")
+    @admin.display(description=_("captured"))
     def download(self, obj):
         if obj.suppressed_at is not None:
-            return f"{obj.captured_at:%Y-%m-%d %H:%M} (file deleted)"
+            return _("%(time)s (file deleted)") % {"time": f"{obj.captured_at:%Y-%m-%d %H:%M}"}
         return capture_link(obj)
 
-    @admin.display(description="public")
+    @admin.display(description=_("public"))
     def withheld(self, obj):
         url = reverse("admin:statements_sourcecapture_withhold", args=[obj.pk])
         if obj.suppressed_at is not None:
-            return f"suppressed {obj.suppressed_at:%Y-%m-%d}"
-        state = f"hidden {obj.hidden_at:%Y-%m-%d}" if obj.hidden_at else "shown"
-        return format_html('{} · <a href="{}">withhold…</a>', state, url)
+            return _("suppressed %(date)s") % {"date": f"{obj.suppressed_at:%Y-%m-%d}"}
+        state = (
+            _("hidden %(date)s") % {"date": f"{obj.hidden_at:%Y-%m-%d}"}
+            if obj.hidden_at
+            else _("shown")
+        )
+        return format_html('{} · <a href="{}">{}</a>', state, url, _("withhold…"))
 
 
 class CapturedFilter(admin.SimpleListFilter):
-    title = "captured"
+    title = _("captured")
     parameter_name = "captured"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Captured"), ("no", "Not captured")]
+        return [("yes", _("Captured")), ("no", _("Not captured"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
@@ -177,15 +182,15 @@ class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelA
             .annotate(cited_by=Coalesce(Subquery(cited), 0))
         )
 
-    @admin.display(description="cited by", ordering="cited_by")
+    @admin.display(description=_("cited by"), ordering="cited_by")
     def cited(self, obj):
         return obj.cited_by
 
-    @admin.display(description="latest capture")
+    @admin.display(description=_("latest capture"))
     def latest_capture(self, obj):
         return capture_link(obj.capture)
 
-    @admin.display(description="cited by")
+    @admin.display(description=_("cited by"))
     def citing(self, obj):
         sources = Source.objects.filter(url=obj.url).select_related("statement")[:100]
         return (
@@ -217,32 +222,38 @@ class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelA
         if len(urls) > AT_ONCE_IN_REQUEST:
             self.message_user(
                 request,
-                f"Without a task queue, at most {AT_ONCE_IN_REQUEST} addresses are {verb} at "
-                "once here; run manage.py check_sources for more.",
+                _(
+                    "Without a task queue, at most %(count)s addresses are checked or captured "
+                    "at once here; run manage.py check_sources for more."
+                )
+                % {"count": AT_ONCE_IN_REQUEST},
                 messages.ERROR,
             )
             return None
         return urls
 
-    @admin.action(description="Check the selected addresses now", permissions=["view"])
+    @admin.action(description=_("Check the selected addresses now"), permissions=["view"])
     def check_now(self, request, queryset):
         if queue_configured():
             urls = list(queryset.values_list("url", flat=True))
             if enqueue(check_urls_task, urls):
-                self.message_user(request, f"{len(urls)} address(es) handed to the task queue.")
+                said = _("%(count)s address(es) handed to the task queue.")
+                self.message_user(request, said % {"count": len(urls)})
                 return
         urls = self._in_request(request, queryset, "checked")
         if urls is None:
             return
-        states = [link_check(url).get_state_display().lower() for url in urls]
-        self.message_user(request, f"Checked: {', '.join(states)}.", messages.SUCCESS)
+        states = [str(link_check(url).get_state_display()) for url in urls]
+        said = _("Checked: %(states)s.") % {"states": ", ".join(states)}
+        self.message_user(request, said, messages.SUCCESS)
 
-    @admin.action(description="Capture the selected addresses now", permissions=["view"])
+    @admin.action(description=_("Capture the selected addresses now"), permissions=["view"])
     def capture_now(self, request, queryset):
         if queue_configured():
             urls = list(queryset.values_list("url", flat=True))
             if all(enqueue(capture_source_task, url) for url in urls):
-                self.message_user(request, f"{len(urls)} capture(s) handed to the task queue.")
+                said = _("%(count)s capture(s) handed to the task queue.")
+                self.message_user(request, said % {"count": len(urls)})
                 return
         urls = self._in_request(request, queryset, "captured")
         if urls is None:
@@ -255,8 +266,8 @@ class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelA
                 continue
             self.message_user(
                 request,
-                f"Captured {url}: {capture.resources} file(s) with the page, "
-                f"{capture.size // 1024 or 1} KB.",
+                _("Captured %(url)s: %(files)s file(s) with the page, %(size)s KB.")
+                % {"url": url, "files": capture.resources, "size": capture.size // 1024 or 1},
                 messages.SUCCESS,
             )
 
@@ -279,8 +290,10 @@ class SourceLinkAdmin(CaptureRedactionMixin, ListParametersChecked, admin.ModelA
             content = stream.read()
         if hashlib.sha256(content).hexdigest() != capture.sha256:
             return HttpResponse(
-                "This capture's file no longer has the SHA-256 recorded when it was made: it "
-                "was changed or damaged in storage.",
+                _(
+                    "This capture's file no longer has the SHA-256 recorded when it was made: "
+                    "it was changed or damaged in storage."
+                ),
                 status=409,
                 content_type="text/plain; charset=utf-8",
             )

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from statements.admin.authors import new_authors_message
 from statements.admin.base import ListParametersChecked, PublicPagesChange
@@ -81,7 +83,7 @@ class StatementAdmin(
     # The search box runs the public search's full-text index (get_search_results), plus
     # a title substring match served by the title's trigram index; bodies are never scanned.
     search_fields = ["title"]
-    search_help_text = (
+    search_help_text = _(
         "Words from the title, text, authors or tags (“a phrase”, or, -word), or a date "
         "(“March 2025”, “2025”, “2025-03-08”): the statements dated within it."
     )
@@ -95,41 +97,46 @@ class StatementAdmin(
     save_on_top = True
     fieldsets = [
         (
-            "Publication",
+            _("Publication"),
             {
                 "fields": ["status", "published_at"],
-                "description": "Choose “Published” and leave the time empty to publish now; "
-                "a time to come schedules it.",
+                "description": _(
+                    "Choose “Published” and leave the time empty to publish now; a time to "
+                    "come schedules it."
+                ),
             },
         ),
         (None, {"fields": ["title", "subtitle", "slug", "summary", "body"]}),
-        ("Date, place and language", {"fields": ["issued", "date_text", "place", "language"]}),
-        ("Signatories", {"fields": ["signatories_public", "signatories_paste"]}),
-        ("Tags and rights", {"fields": ["tags", "rights", "editorial_notes"]}),
-        ("Record", {"fields": ["created_at", "updated_at", "uid", "imported_from_display"]}),
-        ("This change", {"fields": ["revision_reason", "revision_signed"]}),
+        (_("Date, place and language"), {"fields": ["issued", "date_text", "place", "language"]}),
+        (_("Signatories"), {"fields": ["signatories_public", "signatories_paste"]}),
+        (_("Tags and rights"), {"fields": ["tags", "rights", "editorial_notes"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "uid", "imported_from_display"]}),
+        (_("This change"), {"fields": ["revision_reason", "revision_signed"]}),
     ]
 
-    @admin.display(description="imported from")
+    @admin.display(description=_("imported from"))
     def imported_from_display(self, obj):
         if obj is None or obj.imported_from_id is None:
-            return "Not imported from a file."
+            return _("Not imported from a file.")
         original = ImportedFile.objects.only("name", "sha256", "size", "imported_at").get(
             pk=obj.imported_from_id
         )
         return format_html(
-            '<a href="{}">{}</a> ({} bytes, imported {})<br>SHA-256 <code>{}</code>',
+            '<a href="{}">{}</a> ({})<br>SHA-256 <code>{}</code>',
             reverse("admin:statements_importedfile_download", args=[original.pk]),
             original.name,
-            f"{original.size:,}",
-            original.imported_at.strftime("%Y-%m-%d %H:%M"),
+            _("%(size)s bytes, imported %(time)s")
+            % {
+                "size": f"{original.size:,}",
+                "time": original.imported_at.strftime("%Y-%m-%d %H:%M"),
+            },
             original.sha256,
         )
 
     change_list_template = "admin/statements/statement/change_list.html"
 
     def get_search_results(self, request, queryset, search_term):
-        text, _ = search_text_clean(search_term)
+        text, _cut = search_text_clean(search_term)
         if not text:
             return queryset, False
         matches = Q(title__icontains=text)
@@ -139,7 +146,8 @@ class StatementAdmin(
         try:
             query = search_query(text)
         except SearchSyntaxError as error:
-            self.message_user(request, f"{error} Titles only were searched.", messages.WARNING)
+            said = _("%(error)s Titles only were searched.") % {"error": error}
+            self.message_user(request, said, messages.WARNING)
             query = None
         if query is not None:
             matches |= Q(search_vector=query)
@@ -160,26 +168,26 @@ class StatementAdmin(
             )
         )
 
-    @admin.display(description="authors")
+    @admin.display(description=_("authors"))
     def authors_display(self, obj: Statement) -> str:
         names = [a.author.name for a in obj.authorships.all() if a.role == Authorship.Role.AUTHOR]
         signatories = sum(1 for a in obj.authorships.all() if a.role == Authorship.Role.SIGNATORY)
         text = ", ".join(names)
         if signatories:
-            text += f" (+{signatories} signatories)"
+            text += " " + str(_("(+%(count)s signatories)") % {"count": signatories})
         return text
 
-    @admin.display(description="date", ordering="date_start")
+    @admin.display(description=_("date"), ordering="date_start")
     def issued_display(self, obj: Statement) -> str:
         return obj.issued.isoformat() if obj.issued else obj.date_text
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj: Statement) -> str:
         if obj.status == Statement.Status.PUBLISHED and not obj.is_public:
-            return "Scheduled"
+            return _("Scheduled")
         return obj.get_status_display()
 
-    @admin.display(description="tags")
+    @admin.display(description=_("tags"))
     def tags_display(self, obj: Statement) -> str:
         return ", ".join(tag.name for tag in obj.tags.all())
 
@@ -206,8 +214,8 @@ class StatementAdmin(
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "published_at" and field is not None:
             date, time = field.widget.widgets  # the split date and time: one label for both
-            date.attrs["aria-label"] = "Publication date (YYYY-MM-DD)"
-            time.attrs["aria-label"] = "Publication time (HH:MM:SS)"
+            date.attrs["aria-label"] = _("Publication date (YYYY-MM-DD)")
+            time.attrs["aria-label"] = _("Publication time (HH:MM:SS)")
         if db_field.name == "tags" and field is not None:  # the picker (admin-editor.js)
             field.widget.attrs["data-suggest-url"] = reverse(
                 "admin:statements_statement_tag_suggest"
@@ -233,9 +241,18 @@ class StatementAdmin(
             already = len(pasted) - len(added)
             self.message_user(
                 request,
-                f"{len(added)} signator{'y' if len(added) == 1 else 'ies'} added"
-                + (f" ({already} already credited)" if already else "")
-                + ".",
+                (
+                    ngettext(
+                        "%(count)s signatory added (%(already)s already credited).",
+                        "%(count)s signatories added (%(already)s already credited).",
+                        len(added),
+                    )
+                    if already
+                    else ngettext(
+                        "%(count)s signatory added.", "%(count)s signatories added.", len(added)
+                    )
+                )
+                % {"count": len(added), "already": already},
                 messages.SUCCESS,
             )
             made = Author.objects.filter(pk__gt=newest, pk__in=[a.author_id for a in added])
@@ -246,7 +263,7 @@ class StatementAdmin(
         # Django says "… was changed successfully" after every save; a save that changed
         # nothing made no version, and says so.
         if getattr(request, "statement_unchanged", False) and level == messages.SUCCESS:
-            message, level = "Nothing was changed: no new version was made.", messages.INFO
+            message, level = _("Nothing was changed: no new version was made."), messages.INFO
         super().message_user(request, message, level, *args, **kwargs)
 
     def delete_model(self, request, obj):
@@ -255,17 +272,20 @@ class StatementAdmin(
     def delete_queryset(self, request, queryset):
         services.statement_delete(statements=queryset)
 
-    @admin.action(description="Publish the selected statements", permissions=["change"])
+    @admin.action(description=_("Publish the selected statements"), permissions=["change"])
     def publish(self, request, queryset):
         revision_context(reason="Published from the list of statements")
         published, scheduled = services.statement_publish(statements=queryset)
-        message = f"{published} statement(s) published."
+        message = _("%(count)s statement(s) published.") % {"count": published}
         if scheduled:
-            message += f" {scheduled} stay scheduled for their publication time."
+            message += " " + _("%(count)s stay scheduled for their publication time.") % {
+                "count": scheduled
+            }
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected statements", permissions=["change"])
+    @admin.action(description=_("Unpublish the selected statements"), permissions=["change"])
     def unpublish(self, request, queryset):
         revision_context(reason="Unpublished from the list of statements")
         count = services.statement_unpublish(statements=queryset)
-        self.message_user(request, f"{count} statement(s) are now drafts.", messages.SUCCESS)
+        said = _("%(count)s statement(s) are now drafts.") % {"count": count}
+        self.message_user(request, said, messages.SUCCESS)

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from statements.admin.base import ListParametersChecked, PublicPagesChange, statements_link
 from statements.catalog import indexing, merging, services
@@ -56,11 +57,11 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
 
     readonly_fields = ["statements_listed"]
 
-    @admin.display(description="statements", ordering="statement_count")
+    @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj: Tag) -> str:
         return statements_link(obj.statement_count, "tag", obj.slug)
 
-    @admin.display(description="statements")
+    @admin.display(description=_("statements"))
     def statements_listed(self, obj: Tag) -> str:
         if obj.pk is None:
             return "—"
@@ -82,11 +83,11 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         indexing.statement_search_names_refresh(statement_ids=ids)
 
-    @admin.action(description="Merge the selected tags into one", permissions=["change"])
+    @admin.action(description=_("Merge the selected tags into one"), permissions=["change"])
     def merge(self, request, queryset):
         tags = queryset.order_by("name")
         if tags.count() < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two tags to merge."), messages.WARNING)
             return None
         form = TagMergeForm(request.POST if "into" in request.POST else None, tags=tags)
         if form.is_valid():
@@ -95,7 +96,8 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
             moved = merging.tag_merge(tags=list(tags), into=into)
             self.message_user(
                 request,
-                f"Merged {', '.join(merged)} into {into.name} ({moved} statement(s) gained it).",
+                _("Merged %(merged)s into %(into)s (%(moved)s statement(s) gained it).")
+                % {"merged": ", ".join(merged), "into": into.name, "moved": moved},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(request.get_full_path())
@@ -104,7 +106,7 @@ class TagAdmin(ListParametersChecked, PublicPagesChange, admin.ModelAdmin):
             "admin/statements/tag/merge.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Merge tags",
+                "title": _("Merge tags"),
                 "opts": self.model._meta,
                 "form": form,
                 "tags": tags,

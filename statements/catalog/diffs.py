@@ -8,6 +8,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from statements.core.dates import PartialDate
 from statements.models import Statement, credited, tags_by_name
 
@@ -86,25 +88,25 @@ def _described(statement: Statement) -> dict[str, str]:
 
     issued = statement.issued
     return {
-        "Title": statement.title,
-        "Subtitle": statement.subtitle,
-        "Summary": statement.summary,
-        "Date of issue": issued.display() if isinstance(issued, PartialDate) else "",
-        "Date as written": statement.date_text,
-        "Place": statement.place,
-        "Language": statement.language,
-        "Rights": statement.rights,
-        "Editorial notes": statement.editorial_notes,
-        "Status": statement.get_status_display(),
-        "Published at": (
+        str(_("Title")): statement.title,
+        str(_("Subtitle")): statement.subtitle,
+        str(_("Summary")): statement.summary,
+        str(_("Date of issue")): issued.display() if isinstance(issued, PartialDate) else "",
+        str(_("Date as written")): statement.date_text,
+        str(_("Place")): statement.place,
+        str(_("Language")): statement.language,
+        str(_("Rights")): statement.rights,
+        str(_("Editorial notes")): statement.editorial_notes,
+        str(_("Status")): statement.get_status_display(),
+        str(_("Published at")): (
             statement.published_at.strftime("%Y-%m-%d %H:%M") if statement.published_at else ""
         ),
-        "Authors": credits("author"),
-        "Signatories": credits("signatory"),
-        "Translators": credits("translator"),
-        "Publishers": credits("publisher"),
-        "Tags": ", ".join(tag.name for tag in tags_by_name(statement)),
-        "Sources": "\n".join(str(source) for source in statement.sources.all()),
+        str(_("Authors")): credits("author"),
+        str(_("Signatories")): credits("signatory"),
+        str(_("Translators")): credits("translator"),
+        str(_("Publishers")): credits("publisher"),
+        str(_("Tags")): ", ".join(tag.name for tag in tags_by_name(statement)),
+        str(_("Sources")): "\n".join(str(source) for source in statement.sources.all()),
     }
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from statements.core.dates import PartialDate, PartialDateError
 from statements.core.languages import (
@@ -26,8 +27,10 @@ class PartialDateFormField(forms.Field):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "A year (2025), a month (2025-03 or March 2025) or a day (2025-03-13 or "
-            "13 March 2025).",
+            _(
+                "A year (2025), a month (2025-03 or March 2025) or a day (2025-03-13 or "
+                "13 March 2025)."
+            ),
         )
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12})
@@ -92,7 +95,9 @@ class CreditsPasteField(forms.CharField):
         text = super().clean(value) or ""
         lines = [line.strip() for line in text.splitlines()]
         if len(lines) > MAX_PASTED_NAMES:
-            raise ValidationError(f"At most {MAX_PASTED_NAMES:,} names at once.")
+            raise ValidationError(
+                _("At most %(count)s names at once.") % {"count": f"{MAX_PASTED_NAMES:,}"}
+            )
         credits, errors = [], []
         for number, line in enumerate(lines, start=1):
             if not line:
@@ -101,11 +106,13 @@ class CreditsPasteField(forms.CharField):
             name = " ".join(name.split())
             kind = kind.lower()
             if not name:
-                errors.append(f"line {number}: no name before the “|”")
+                errors.append(_("line %(number)s: no name before the “|”") % {"number": number})
             elif len(name) > 300:
-                errors.append(f"line {number}: longer than 300 characters")
+                errors.append(_("line %(number)s: longer than 300 characters") % {"number": number})
             elif bar and kind not in ("person", "collective"):
-                errors.append(f"line {number}: after “|”, write person or collective")
+                errors.append(
+                    _("line %(number)s: after “|”, write person or collective") % {"number": number}
+                )
             else:
                 credits.append(
                     AuthorCredit(name=name, role=self.role, kind=kind or author_kind(name))
@@ -120,28 +127,32 @@ LANGUAGES_FIRST = 20  # the archive's languages listed first in the picker
 
 class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
     partial_date_field = "issued"
-    issued = PartialDateFormField(label="Date of issue", required=False)
+    issued = PartialDateFormField(label=_("Date of issue"), required=False)
     language = forms.ChoiceField(choices=language_choices, required=False)
     signatories_paste = CreditsPasteField(
         role="signatory",
-        label="Add signatories",
-        help_text="Paste a list, one name per line; “Name | collective” or “Name | person” "
-        "sets the kind (otherwise it is guessed from the name). Names already in the archive "
-        "are matched whatever their case or accents, the others are created; they come after "
-        "the signatories listed below, in this order.",
+        label=_("Add signatories"),
+        help_text=_(
+            "Paste a list, one name per line; “Name | collective” or “Name | person” "
+            "sets the kind (otherwise it is guessed from the name). Names already in the archive "
+            "are matched whatever their case or accents, the others are created; they come after "
+            "the signatories listed below, in this order."
+        ),
     )
 
     revision_reason = forms.CharField(
-        label="Reason for this change",
+        label=_("Reason for this change"),
         required=False,
         max_length=300,
-        help_text="Optional, a few words (“corrected the date”, “added signatories”): shown "
-        "in the statement's history, to editors and, once it is published, to readers.",
+        help_text=_(
+            "Optional, a few words (“corrected the date”, “added signatories”): shown "
+            "in the statement's history, to editors and, once it is published, to readers."
+        ),
     )
     revision_signed = forms.BooleanField(
-        label="Sign this change with my username",
+        label=_("Sign this change with my username"),
         required=False,
-        help_text="Readers see who made a change only when its editor signs it.",
+        help_text=_("Readers see who made a change only when its editor signs it."),
     )
 
     class Meta:
@@ -217,7 +228,7 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
             and (detected := language_detect(self.instance.body or ""))
         ):
             self.initial["language"] = detected
-            field.help_text = "Detected from the text: check it, then save."
+            field.help_text = _("Detected from the text: check it, then save.")
 
     def clean(self):
         cleaned = super().clean()
@@ -235,7 +246,7 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
 
 class SourceInlineForm(PartialDateFormMixin, forms.ModelForm):
     partial_date_field = "retrieved_on"
-    retrieved_on = PartialDateFormField(label="Retrieved on", required=False)
+    retrieved_on = PartialDateFormField(label=_("Retrieved on"), required=False)
 
     class Meta:
         model = Source
@@ -247,7 +258,7 @@ class TagMergeForm(forms.Form):
     into = forms.ModelChoiceField(
         queryset=Tag.objects.none(),
         widget=forms.RadioSelect,
-        label="Keep this tag",
+        label=_("Keep this tag"),
         empty_label=None,
     )
 

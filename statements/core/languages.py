@@ -6,6 +6,7 @@ from functools import cache
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from statements.core.locales import language_name_in_interface
 
@@ -26,27 +27,34 @@ def language_name(code: str) -> str:
     return language_name_in_interface(code, english)
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [("", "Unknown")] + [
-        (code, f"{name} ({code})") for code, name in language_names().items()
+def _names_in_interface() -> dict[str, str]:
+    """Every ISO 639-1 code with its name in the interface's language, by that name."""
+    names = {code: language_name(code) for code in language_names()}
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def language_choices() -> list[tuple[str, object]]:
+    return [("", _("Unknown"))] + [
+        (code, f"{name} ({code})") for code, name in _names_in_interface().items()
     ]
 
 
 def language_choices_grouped(first: list[str]) -> list:
     """The language picker's choices: "Unknown", then the ``first`` codes (the archive's
-    own languages, most used first), then every other language by name."""
-    names = language_names()
+    own languages, most used first), then every other language by name (in the interface's
+    language)."""
+    names = _names_in_interface()
     ours = [(code, f"{names[code]} ({code})") for code in first if code in names]
     rest = [(code, f"{name} ({code})") for code, name in names.items() if code not in first]
     if not ours:
-        return [("", "Unknown"), *rest]
-    return [("", "Unknown"), ("Languages of the archive", ours), ("Every language", rest)]
+        return [("", _("Unknown")), *rest]
+    return [("", _("Unknown")), (_("Languages of the archive"), ours), (_("Every language"), rest)]
 
 
 def validate_language_code(value: str) -> None:
     if value and value not in language_names():
         raise ValidationError(
-            "“%(value)s” is not an ISO 639-1 language code (two letters, such as en, fr, uk).",
+            _("“%(value)s” is not an ISO 639-1 language code (two letters, such as en, fr, uk)."),
             code="invalid_language",
             params={"value": value[:20]},
         )

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from lxml import etree
 
@@ -41,7 +42,7 @@ OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
 DOWNLOAD_TITLES = {
     "md": "Markdown",
     "muse": "Muse (Amusewiki)",
-    "txt": "Plain text",
+    "txt": gettext_lazy("Plain text"),
     "json": "JSON",
     "epub": "EPUB",
     "pdf": "PDF",
@@ -135,11 +136,12 @@ class Catalogue:
             statement.get_absolute_url(),
             "text/html",
             parent=entry,
-            title="Read online",
+            title=_("Read online"),
         )
         for suffix, media_type in EDITION_TYPES.items():
             href = slug_url("statements:statement_edition", statement.slug, suffix)
-            self.link(OPEN_ACCESS, href, media_type, parent=entry, title=DOWNLOAD_TITLES[suffix])
+            title = str(DOWNLOAD_TITLES[suffix])
+            self.link(OPEN_ACCESS, href, media_type, parent=entry, title=title)
         for suffix, (media_type, _write) in DOWNLOADS.items():
             href = slug_url("statements:statement_download", statement.slug, suffix)
             self.link(
@@ -147,7 +149,7 @@ class Catalogue:
                 href,
                 media_type.split(";")[0],
                 parent=entry,
-                title=DOWNLOAD_TITLES[suffix],
+                title=str(DOWNLOAD_TITLES[suffix]),
             )
 
     @cached_property
@@ -168,25 +170,25 @@ class Catalogue:
 def root(request: HttpRequest) -> HttpResponse:
     feed = Catalogue(request, title=settings.ARCHIVE_NAME, kind=NAVIGATION, up=None)
     feed.navigation_entry(
-        title="Latest statements",
+        title=_("Latest statements"),
         href=reverse("opds:latest"),
         kind=ACQUISITION,
         rel="http://opds-spec.org/sort/new",
-        text="The statements most recently published in the archive.",
+        text=_("The statements most recently published in the archive."),
     )
     feed.navigation_entry(
-        title="By tag",
+        title=_("By tag"),
         href=reverse("opds:tags"),
         kind=NAVIGATION,
         rel="subsection",
-        text="Statements grouped by tag.",
+        text=_("Statements grouped by tag."),
     )
     feed.navigation_entry(
-        title="By author",
+        title=_("By author"),
         href=reverse("opds:authors"),
         kind=NAVIGATION,
         rel="subsection",
-        text="Statements grouped by the collectives and people who wrote or signed them.",
+        text=_("Statements grouped by the collectives and people who wrote or signed them."),
     )
     return feed.response()
 
@@ -227,7 +229,7 @@ def latest(request: HttpRequest) -> HttpResponse:
     up = reverse("opds:root")
     count = summary.archive_counts()["statements"]
     return _acquisition(
-        request, title="Latest statements", statements=statements, up=up, count=count
+        request, title=_("Latest statements"), statements=statements, up=up, count=count
     )
 
 
@@ -250,14 +252,15 @@ def _navigation(request, *, title: str, items, entry_url: str) -> HttpResponse:
 @require_safe
 @public_page(params=("page",))
 def tags(request: HttpRequest) -> HttpResponse:
-    return _navigation(request, title="By tag", items=selectors.tag_list(), entry_url="opds:tag")
+    items = selectors.tag_list()
+    return _navigation(request, title=_("By tag"), items=items, entry_url="opds:tag")
 
 
 @require_safe
 @public_page(params=("page",))
 def authors(request: HttpRequest) -> HttpResponse:
     items = selectors.author_list()
-    return _navigation(request, title="By author", items=items, entry_url="opds:author")
+    return _navigation(request, title=_("By author"), items=items, entry_url="opds:author")
 
 
 @require_safe
@@ -268,7 +271,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("No tag at this address."))
     filters = StatementFilters(tags=(found.slug,), sort="-added")
     statements = selectors.statement_list(filters=filters, tags=[found], card_fields=ENTRY_FIELDS)
-    title = f"Tagged “{found.name}”"
+    title = _("Tagged “%(name)s”") % {"name": found.name}
     return _acquisition(
         request, title=title, statements=statements, up=reverse("opds:tags"), count=found.count
     )
@@ -291,7 +294,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text, _cut = search_text_clean(request.GET.get("q", ""))
     if not text:
         return HttpResponse(
-            "Give the words to search for: ?q=…",
+            _("Give the words to search for: ?q=…"),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -301,7 +304,8 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     except SearchSyntaxError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    feed = Catalogue(request, title=f"Search: {text}", kind=ACQUISITION, up=reverse("opds:root"))
+    title = _("Search: %(text)s") % {"text": text}
+    feed = Catalogue(request, title=title, kind=ACQUISITION, up=reverse("opds:root"))
     _el(feed.root, "totalResults", str(results.total), namespace=OPENSEARCH)
     for statement in results.rows:
         feed.statement_entry(statement)
@@ -319,7 +323,8 @@ def opensearch(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri("/").rstrip("/")
     root = etree.Element(f"{{{OPENSEARCH}}}OpenSearchDescription", nsmap={None: OPENSEARCH})
     _el(root, "ShortName", _short_name(), namespace=OPENSEARCH)
-    _el(root, "Description", f"Search {settings.ARCHIVE_NAME}", namespace=OPENSEARCH)
+    description = _("Search %(archive)s") % {"archive": settings.ARCHIVE_NAME}
+    _el(root, "Description", description, namespace=OPENSEARCH)
     _el(root, "InputEncoding", "UTF-8", namespace=OPENSEARCH)
     _el(root, "OutputEncoding", "UTF-8", namespace=OPENSEARCH)
     _el(

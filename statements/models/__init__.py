@@ -16,6 +16,7 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
+from statements.models.provenance import Source
 from statements.models.public import IsPublic, credit_public_via, public_at, published_via
 from statements.models.reading import credited, last_changed
 from statements.models.records import (
@@ -42,7 +43,6 @@ from statements.models.statements import (
     SEARCH_VECTOR_FIELDS,
     Authorship,
     SlugRedirect,
-    Source,
     Statement,
     StatementManager,
     StatementQuerySet,

@@ -14,11 +14,12 @@ from django.db.models.lookups import Exact
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from statements.core.dates import Precision
 
 http_url_validator = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+    schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
 )
 
 

@@ -8,7 +8,8 @@ import pghistory
 from django.db import models
 
 from statements.models.names import TaggedStatement
-from statements.models.statements import Authorship, Source, Statement
+from statements.models.provenance import Source
+from statements.models.statements import Authorship, Statement
 
 # Statement-level triggers: a COPY or a bulk update of ten thousand rows runs each trigger once,
 # over its transition table, not once per row.

@@ -16,6 +16,8 @@ from statements.models.fields import HttpURLField, folded_name, slug_url
 
 class Tag(TagBase):
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
         indexes = [models.Index(folded_name(), name="statements_tag_name_fold")]
         constraints = [
@@ -35,7 +37,9 @@ class TaggedStatement(TaggedItemBase):
     content_object = models.ForeignKey(
         "Statement", on_delete=models.CASCADE, related_name="tagged_items"
     )
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_statements")
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="tagged_statements"
+    )
 
     class Meta:
         verbose_name = "tagging"
@@ -56,38 +60,40 @@ class Author(models.Model):
         ORGANISATION = "organisation", _("Organisation")
         PERSON = "person", _("Person")
 
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("address"), max_length=300, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
     alternative_names = models.TextField(
-        blank=True, help_text="Other names and spellings, one per line."
+        _("alternative names"), blank=True, help_text=_("Other names and spellings, one per line.")
     )
-    description = models.TextField(blank=True)
-    website = HttpURLField(max_length=2000, blank=True)
-    location = models.CharField(max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = HttpURLField(_("website"), max_length=2000, blank=True)
+    location = models.CharField(_("location"), max_length=300, blank=True)
     # Authority records elsewhere, for linked data (JSON-LD sameAs, OAI set descriptions,
     # the API): the same collective or person in Wikidata and in VIAF.
     wikidata_id = models.CharField(
-        "Wikidata item",
+        _("Wikidata item"),
         max_length=20,
         blank=True,
         validators=[RegexValidator(WIKIDATA_ID, "A Wikidata item is Q and a number: Q12345.")],
-        help_text="Its Wikidata item, “Q” and a number (Q12345).",
+        help_text=_("Its Wikidata item, “Q” and a number (Q12345)."),
     )
     viaf_id = models.CharField(
-        "VIAF identifier",
+        _("VIAF identifier"),
         max_length=22,
         blank=True,
         validators=[RegexValidator(VIAF_ID, "A VIAF identifier is a number: 95216565.")],
-        help_text="Its VIAF cluster number (the digits after viaf.org/viaf/).",
+        help_text=_("Its VIAF cluster number (the digits after viaf.org/viaf/)."),
     )
     # Removed at their request (statements.redaction.people): the record is a tombstone with
     # no name, kept so that the revision history's credits still point somewhere.
-    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
         ordering = ["name"]
         indexes = [
             GinIndex(OpClass("name", name="gin_trgm_ops"), name="statements_author_name_trgm"),
@@ -97,8 +103,10 @@ class Author(models.Model):
             models.UniqueConstraint(
                 Lower("name"),
                 name="statements_author_name_ci_unique",
-                violation_error_message="An author with this name already exists "
-                "(names are compared without regard to case).",
+                violation_error_message=_(
+                    "An author with this name already exists (names are compared without "
+                    "regard to case)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["collective", "organisation", "person"]),
@@ -144,9 +152,11 @@ class AuthorRedirect(models.Model):
     """The address of an author merged into another: the author page answers it with a
     301 to the author kept."""
 
-    old_slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
+    old_slug = models.SlugField(_("old slug"), max_length=300, unique=True, allow_unicode=True)
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["old_slug"]

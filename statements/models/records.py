@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportedFile(models.Model):
@@ -14,14 +15,18 @@ class ImportedFile(models.Model):
     statements made from it, which can be checked against the file at its source later.
     One row per distinct content; a JSON Lines file is kept once for all its statements."""
 
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
-    name = models.CharField(max_length=500, help_text="The file's name as it was imported.")
-    format = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    content = models.BinaryField()
-    imported_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    name = models.CharField(
+        _("name"), max_length=500, help_text=_("The file's name as it was imported.")
+    )
+    format = models.CharField(_("format"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    content = models.BinaryField(_("content"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
         ordering = ["-imported_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -37,8 +42,8 @@ class ImportedFile(models.Model):
 class SearchWord(models.Model):
     """The archive's own vocabulary, read off the search index: for "did you mean"."""
 
-    word = models.CharField(max_length=100, unique=True)
-    documents = models.PositiveIntegerField(default=0)
+    word = models.CharField(_("word"), max_length=100, unique=True)
+    documents = models.PositiveIntegerField(_("documents"), default=0)
 
     class Meta:
         indexes = [
@@ -60,8 +65,8 @@ class Withdrawal(models.Model):
     tags and authors), nothing of what was withdrawn (migration 0035).
     """
 
-    statement_id = models.BigIntegerField(unique=True)
-    withdrawn_at = models.DateTimeField()
+    statement_id = models.BigIntegerField(_("statement id"), unique=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"))
 
     class Meta:
         indexes = [
@@ -82,10 +87,10 @@ class ArchiveSummary(models.Model):
     next scheduled publication, which changes the counts without any write.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    change = models.BigIntegerField()
-    data = models.JSONField()
-    expires_at = models.DateTimeField(null=True)
+    id = models.PositiveSmallIntegerField(_("id"), primary_key=True, default=1)
+    change = models.BigIntegerField(_("change"))
+    data = models.JSONField(_("data"))
+    expires_at = models.DateTimeField(_("expires at"), null=True)
 
     def __str__(self) -> str:
         return f"Archive summary at change {self.change}"
@@ -97,7 +102,7 @@ class PageCacheDebt(models.Model):
     that reaches Redis again makes every cached page stale and clears the rows
     (statements.cache)."""
 
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     def __str__(self) -> str:
         return f"page cache invalidation owed since {self.recorded_at:%Y-%m-%d %H:%M:%S}"
@@ -111,20 +116,21 @@ class Job(models.Model):
     FILE, IMPORT = "file", "import"
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
-    kind = models.CharField(max_length=10, choices=[(FILE, "file"), (IMPORT, "import")])
-    key = models.CharField(max_length=300, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=[(FILE, "file"), (IMPORT, "import")])
+    key = models.CharField(_("key"), max_length=300, unique=True, null=True, blank=True)
     state = models.CharField(
+        _("state"),
         max_length=10,
         default=QUEUED,
         choices=[(s, s) for s in (QUEUED, RUNNING, DONE, FAILED)],
     )
-    message = models.TextField(blank=True)  # why it failed, for a person to read
-    report = models.JSONField(null=True, blank=True)  # an import's report
+    message = models.TextField(_("message"), blank=True)  # why it failed, for a person to read
+    report = models.JSONField(_("report"), null=True, blank=True)  # an import's report
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.state})"
@@ -136,10 +142,10 @@ class KeptBook(models.Model):
     ARCHIVE_BOOKS_KEEP_DAYS, and the least recently asked for first when all of them pass
     ARCHIVE_BOOKS_MAX_MB (statements.editions.shelf). Statements' own editions are kept."""
 
-    name = models.CharField(max_length=300, unique=True)
-    size = models.PositiveBigIntegerField()
-    made_at = models.DateTimeField(auto_now_add=True)
-    requested_at = models.DateTimeField(db_index=True)
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), db_index=True)
 
     def __str__(self) -> str:
         return self.name

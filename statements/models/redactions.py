@@ -31,16 +31,16 @@ class HiddenVersion(models.Model):
     the row keeps what the public history still says of it, and the SHA-256 of the text
     removed, so that a copy held elsewhere can still be checked."""
 
-    statement_id = models.BigIntegerField()
+    statement_id = models.BigIntegerField(_("statement id"))
     # A version is its transaction's time (its number is its rank, catalog.revisions).
-    at = models.DateTimeField()
-    number = models.PositiveIntegerField()
-    text_hidden = models.BooleanField("text and details hidden", default=True)
-    reason_hidden = models.BooleanField("editor's reason hidden", default=False)
-    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
-    hidden_at = models.DateTimeField()
-    suppressed_at = models.DateTimeField(null=True, blank=True)
-    body_sha256 = models.CharField("SHA-256 of the text", max_length=64, blank=True)
+    at = models.DateTimeField(_("at"))
+    number = models.PositiveIntegerField(_("number"))
+    text_hidden = models.BooleanField(_("text and details hidden"), default=True)
+    reason_hidden = models.BooleanField(_("editor's reason hidden"), default=False)
+    reason_class = models.CharField(_("reason class"), max_length=10, choices=ReasonClass.choices)
+    hidden_at = models.DateTimeField(_("hidden at"))
+    suppressed_at = models.DateTimeField(_("suppressed at"), null=True, blank=True)
+    body_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["statement_id", "at"]
@@ -70,9 +70,9 @@ class Takedown(models.Model):
     statement = models.OneToOneField(
         "Statement", on_delete=models.CASCADE, primary_key=True, related_name="takedown"
     )
-    taken_down_at = models.DateTimeField()
-    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
-    show_title = models.BooleanField("name the title and date in the public note", default=False)
+    taken_down_at = models.DateTimeField(_("taken down at"))
+    reason_class = models.CharField(_("reason class"), max_length=10, choices=ReasonClass.choices)
+    show_title = models.BooleanField(_("name the title and date in the public note"), default=False)
 
     class Meta:
         constraints = [
@@ -101,8 +101,8 @@ class RemovedName(models.Model):
     """A name of a person removed from the archive (name_digest): a credit that spells it
     is left out of any later import, paste or edit (statements.catalog.services)."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    removed_at = models.DateTimeField()
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
+    removed_at = models.DateTimeField(_("removed at"))
 
     def __str__(self) -> str:
         return f"removed name {self.sha256[:12]}…"
@@ -112,8 +112,8 @@ class RemovedAddress(models.Model):
     """A public address of a removed person (their author page, a redirect to it): it answers
     410 Gone. Kept as the SHA-256 of "author:<slug>", since the slug spells the name."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    removed_at = models.DateTimeField()
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
+    removed_at = models.DateTimeField(_("removed at"))
 
     def __str__(self) -> str:
         return f"removed address {self.sha256[:12]}…"
@@ -135,23 +135,25 @@ class Redaction(models.Model):
         UNHIDE_CAPTURE = "unhidecap", _("Unhide a capture")
         SUPPRESS_CAPTURE = "suppcap", _("Suppress a capture")
 
-    act = models.CharField(max_length=10, choices=Act.choices)
-    statement_id = models.BigIntegerField(null=True, blank=True)
+    act = models.CharField(_("act"), max_length=10, choices=Act.choices)
+    statement_id = models.BigIntegerField(_("statement id"), null=True, blank=True)
     # The versions acted on, by their times (numbers are in ``details``).
-    version_ats = models.JSONField(default=list, blank=True)
-    author_id = models.BigIntegerField(null=True, blank=True)
-    capture_id = models.BigIntegerField(null=True, blank=True)
-    reason_class = models.CharField(max_length=10, choices=ReasonClass.choices)
-    note = models.TextField("private note", blank=True)
+    version_ats = models.JSONField(_("version ats"), default=list, blank=True)
+    author_id = models.BigIntegerField(_("author id"), null=True, blank=True)
+    capture_id = models.BigIntegerField(_("capture id"), null=True, blank=True)
+    reason_class = models.CharField(_("reason class"), max_length=10, choices=ReasonClass.choices)
+    note = models.TextField(_("private note"), blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    done_by_name = models.CharField(max_length=150, blank=True)
-    done_at = models.DateTimeField(db_index=True)
+    done_by_name = models.CharField(_("done by name"), max_length=150, blank=True)
+    done_at = models.DateTimeField(_("done at"), db_index=True)
     # What the act did, in numbers and hashes (versions, rows, files); never a name.
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("act")
+        verbose_name_plural = _("acts")
         ordering = ["-done_at", "-pk"]
         permissions = [
             ("hide_versions", "Can hide and unhide versions, captures and take statements down"),

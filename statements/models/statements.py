@@ -20,7 +20,6 @@ from statements.core.languages import language_name, validate_language_code
 from statements.core.textsearch import rank_vector_expression, search_vector_expression
 from statements.models.cards import card_names_attach
 from statements.models.fields import (
-    HttpURLField,
     Sha256Hex,
     partial_date_constraints,
     slug_url,
@@ -106,24 +105,31 @@ class Statement(models.Model):
         # Taken down (statements.redaction): its addresses answer 410 Gone with a note.
         WITHDRAWN = "withdrawn", _("Taken down")
 
-    title = models.CharField(max_length=500)
-    subtitle = models.CharField(max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
     slug = models.SlugField(
+        _("address"),
         max_length=255,
         unique=True,
         allow_unicode=True,
-        help_text="The address of the statement. Changing it leaves a redirect from the old one.",
+        help_text=_(
+            "The address of the statement. Changing it leaves a redirect from the old one."
+        ),
     )
-    summary = models.TextField(blank=True, help_text="A short abstract or teaser (plain text).")
-    body = models.TextField(blank=True, help_text="The text of the statement, in Markdown.")
-    body_html = models.TextField(blank=True, editable=False)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("A short abstract or teaser (plain text).")
+    )
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("The text of the statement, in Markdown.")
+    )
+    body_html = models.TextField(_("body html"), blank=True, editable=False)
     # Fixity: the body's SHA-256, computed by the database; each revision keeps it.
     body_sha256 = models.GeneratedField(
         expression=Sha256Hex("body"), output_field=models.CharField(max_length=64), db_persist=True
     )
     # Names of the authors, signatories and tags, for the search vector; written by the
     # service layer whenever they change (statements.catalog.indexing).
-    search_names = models.TextField(blank=True, editable=False)
+    search_names = models.TextField(_("search names"), blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=search_vector_expression(),
         output_field=SearchVectorField(),
@@ -135,11 +141,11 @@ class Statement(models.Model):
         db_persist=True,
     )
     # Headings of the body, [{"level", "id", "text"}], produced with body_html.
-    body_toc = models.JSONField(default=list, blank=True, editable=False)
+    body_toc = models.JSONField(_("body toc"), default=list, blank=True, editable=False)
 
-    date_start = models.DateField(null=True, blank=True, editable=False)
+    date_start = models.DateField(_("date start"), null=True, blank=True, editable=False)
     date_precision = models.CharField(
-        max_length=5, choices=Precision.choices, blank=True, editable=False
+        _("date precision"), max_length=5, choices=Precision.choices, blank=True, editable=False
     )
     # Stored so that range filters use an index; always derived from start and precision.
     date_end = models.GeneratedField(
@@ -155,38 +161,51 @@ class Statement(models.Model):
     )
     issued = PartialDateAttribute("date")
     date_text = models.CharField(
-        "date as written",
+        _("date as written"),
         max_length=200,
         blank=True,
-        help_text="The date as the source gives it, when it says more or other than a date "
-        "(“Aug-Sep 1888”, “2009/2013”).",
+        help_text=_(
+            "The date as the source gives it, when it says more or other than a date "
+            "(“Aug-Sep 1888”, “2009/2013”)."
+        ),
     )
-    place = models.CharField("place of issue", max_length=300, blank=True)
+    place = models.CharField(_("place of issue"), max_length=300, blank=True)
     language = models.CharField(
+        _("language"),
         max_length=3,
         blank=True,
         validators=[validate_language_code],
-        help_text="ISO 639-1 code of the language of the text.",
+        help_text=_("ISO 639-1 code of the language of the text."),
     )
     rights = models.CharField(
-        max_length=500, blank=True, help_text="“Anti-Copyright”, a licence, or a rights statement."
+        _("rights"),
+        max_length=500,
+        blank=True,
+        help_text=_("“Anti-Copyright”, a licence, or a rights statement."),
     )
     editorial_notes = models.TextField(
-        blank=True, help_text="Notes for readers on this edition: corrections, context."
+        _("editorial notes"),
+        blank=True,
+        help_text=_("Notes for readers on this edition: corrections, context."),
     )
     metadata = models.JSONField(
+        _("metadata"),
         default=dict,
         blank=True,
-        help_text="What an imported file said that has no field here (Muse directives such "
-        "as #pubdate or #isbn), kept as read.",
+        help_text=_(
+            "What an imported file said that has no field here (Muse directives such "
+            "as #pubdate or #isbn), kept as read."
+        ),
     )
     uid = models.CharField(
-        "text identifier",
+        _("text identifier"),
         max_length=200,
         blank=True,
         db_index=True,
-        help_text="Shared by the translations of one text (Amusewiki's #uid): statements "
-        "with the same identifier are shown as each other's translations.",
+        help_text=_(
+            "Shared by the translations of one text (Amusewiki's #uid): statements "
+            "with the same identifier are shown as each other's translations."
+        ),
     )
     imported_from = models.ForeignKey(
         "ImportedFile",
@@ -195,34 +214,44 @@ class Statement(models.Model):
         blank=True,
         related_name="statements",
         editable=False,
-        help_text="The file this statement was last imported from, kept as it was read.",
+        help_text=_("The file this statement was last imported from, kept as it was read."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
+        _("published at"),
         null=True,
         blank=True,
         db_index=True,
-        help_text="When it becomes public. A time in the future schedules it.",
+        help_text=_("When it becomes public. A time in the future schedules it."),
     )
     signatories_public = models.BooleanField(
-        "show individual signatories publicly",
+        _("show individual signatories publicly"),
         default=True,
-        help_text="Off: the public sees only “and N individual signatories”, never a name "
-        "(for signers who must not be listed); editors still see them.",
+        help_text=_(
+            "Off: the public sees only “and N individual signatories”, never a name "
+            "(for signers who must not be listed); editors still see them."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    authors = models.ManyToManyField(Author, through="Authorship", related_name="statements")
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Authorship", related_name="statements"
+    )
     tags = TaggableManager(
+        verbose_name=_("tags"),
         through=TaggedStatement,
         blank=True,
-        help_text="Separate tags with commas: “mutual aid, Ukraine, anti-war”.",
+        help_text=_("Separate tags with commas: “mutual aid, Ukraine, anti-war”."),
     )
 
     objects = StatementManager()
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["-published_at", "-pk"]
         constraints = [
             *partial_date_constraints("date", "statements_statement"),
@@ -239,7 +268,7 @@ class Statement(models.Model):
                 name="statements_statement_language_iso639_1",
             ),
             models.CheckConstraint(
-                condition=~Q(title=""), name="statements_statement_title_not_empty"
+                condition=~Q(title=_("")), name="statements_statement_title_not_empty"
             ),
             models.CheckConstraint(
                 condition=~Q(slug=""), name="statements_statement_slug_not_empty"
@@ -345,12 +374,20 @@ class Authorship(models.Model):
         TRANSLATOR = "translator", _("Translator")
         PUBLISHER = "publisher", _("Publisher")
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="authorships")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
-    position = models.PositiveIntegerField(default=0, help_text="Order within the role.")
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="authorships"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="authorships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order within the role.")
+    )
 
     class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
         ordering = ["statement", "role", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -367,67 +404,14 @@ class Authorship(models.Model):
         return f"{self.author} ({self.get_role_display().lower()})"
 
 
-class Source(models.Model):
-    """Where a statement came from: provenance, kept as written and as data."""
-
-    class Kind(models.TextChoices):
-        ORIGINAL = "original", _("Original publication")
-        RETRIEVED = "retrieved", _("Retrieved")
-        TRANSLATED = "translated", _("Translated from")
-
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="sources")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RETRIEVED)
-    url = HttpURLField("URL", max_length=2000, blank=True)
-    site_name = models.CharField("site or publication", max_length=300, blank=True)
-    retrieved_start = models.DateField("retrieved on", null=True, blank=True, editable=False)
-    retrieved_precision = models.CharField(
-        max_length=5, choices=Precision.choices, blank=True, editable=False
-    )
-    retrieved_on = PartialDateAttribute("retrieved")
-    archived_url = HttpURLField(
-        "archived copy", max_length=2000, blank=True, help_text="A Wayback Machine snapshot, say."
-    )
-    note = models.TextField(
-        "note as written",
-        blank=True,
-        help_text="“Retrieved on 13th March 2025 from www.solidaritycollectives.org”",
-    )
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["statement", "position", "pk"]
-        constraints = [
-            *partial_date_constraints("retrieved", "statements_source"),
-            models.CheckConstraint(
-                condition=Q(url="") | Q(url__regex=r"^https?://"),
-                name="statements_source_url_http",
-            ),
-            models.CheckConstraint(
-                condition=Q(archived_url="") | Q(archived_url__regex=r"^https?://"),
-                name="statements_source_archived_url_http",
-            ),
-            models.CheckConstraint(
-                condition=~Q(url="", site_name="", note=""),
-                name="statements_source_says_something",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["original", "retrieved", "translated"]),
-                name="statements_source_kind_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.url or self.site_name or self.note[:80]
-
-
 class SlugRedirect(models.Model):
     """An old address of a statement; the detail page answers it with a 301."""
 
-    old_slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    old_slug = models.SlugField(_("old slug"), max_length=255, unique=True, allow_unicode=True)
     statement = models.ForeignKey(
         Statement, on_delete=models.CASCADE, related_name="slug_redirects"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["old_slug"]

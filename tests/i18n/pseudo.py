@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django
 import polib
+import taggit
 from django.conf import settings
 
 PSEUDO = "en-xa"  # the pseudo-locale's code, as Android and Chromium name theirs
@@ -42,6 +43,7 @@ def _sources() -> list[Path]:
         base / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po",
         base / "contrib" / "admin" / "locale" / "en" / "LC_MESSAGES" / "django.po",
         base / "contrib" / "auth" / "locale" / "en" / "LC_MESSAGES" / "django.po",
+        Path(taggit.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po",
     ]
 
 

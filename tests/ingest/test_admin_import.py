@@ -201,7 +201,7 @@ class TestPreviewSaysWhatChanges:
         html = preview.content.decode()
         change = f"/admin/statements/statement/{statement.pk}/change/"
         assert f'href="{change}"' in html and 'href="/statements/night/"' in html
-        assert "which stays published (the change is public at once): changes body" in html
+        assert "(it stays published: the change is public at once): changes body" in html
         # Finding 10 of issue 32: the button says what happens to each, never "as drafts".
         assert (
             'value="Import: 1 new draft; 1 update to a published statement, public at once"' in html

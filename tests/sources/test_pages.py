@@ -193,7 +193,7 @@ def test_check_now_and_capture_now_from_the_admin(editor_client, site):
     response = editor_client.post(
         changelist, {"action": "check_now", "_selected_action": [link.pk]}, follow=True
     )
-    assert "Checked: alive." in response.content.decode()
+    assert "Checked: Alive." in response.content.decode()
     response = editor_client.post(
         changelist, {"action": "capture_now", "_selected_action": [link.pk]}, follow=True
     )
