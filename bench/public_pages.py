@@ -7,7 +7,10 @@ throughput as a ratio of the minimal view's (one row by primary key, a tiny temp
 Two rounds: without the page cache (every request renders), then with it in Redis, warmed
 by one visit to every URL (the steady state of a production site with REDIS_URL set).
 
-    .venv/bin/python -m bench.public_pages [--statements 10000] [--duration 15]
+    .venv/bin/python -m bench.public_pages [--statements 10000] [--duration 15] [--language uk]
+
+With --language, each reader's page is measured again in that interface language (its
+address under /uk/...), beside the English one in the same run (issue 33: within 10 %).
 
 Needs wrk (Debian: apt-get install wrk), a PostgreSQL server (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/archive_bench, dropped and re-created) and Redis
@@ -48,6 +51,9 @@ UNCACHED_TARGETS = {
     "sitemap": 0.1,
 }
 CACHED_TARGETS = {"detail": 0.7, "list": 0.5, "author": 0.5}
+# Issue 33: a page in another interface language within 10 % of the English page.
+LANGUAGE_TARGET = 0.9
+LANGUAGE_PAGES = ("home", "list", "detail", "author", "tag", "year", "month", "feed")
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,6 +72,12 @@ def parse_args() -> argparse.Namespace:
         "the three",
     )
     parser.add_argument("--only", nargs="*", default=(), help="measure only these pages")
+    parser.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        help="also measure the reader's pages in this interface language (repeatable)",
+    )
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
@@ -192,6 +204,12 @@ def main() -> None:
     }
     if args.only:
         pages = {name: paths for name, paths in pages.items() if name in {"minimal", *args.only}}
+    if args.language:
+        subprocess.run(["make", "catalogs"], cwd=ROOT, check=True)  # noqa: S607
+    for code in args.language:
+        for name in LANGUAGE_PAGES:
+            if name in pages:
+                pages[f"{name}@{code}"] = [f"/{code}{path}" for path in pages[name]]
     try:
         rounds = {}
         if args.rounds in ("both", "uncached", "all"):
@@ -222,15 +240,20 @@ def main() -> None:
     for title, (results, targets) in rounds.items():
         minimal = results["minimal"]["rps"]
         print(f"\n{title}")
-        print(f"{'page':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11}  target")
+        print(f"{'page':<11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11}  target")
         for name, figures in results.items():
             ratio = figures["rps"] / minimal
             target = targets.get(name)
             verdict = ""
-            if target is not None:
+            if "@" in name:  # beside the same page in English, measured in this run
+                english = results[name.split("@")[0]]["rps"]
+                versus = figures["rps"] / english
+                met = "met" if versus >= LANGUAGE_TARGET else "missed"
+                verdict = f"{versus:.2f}x English (>= {LANGUAGE_TARGET} {met})"
+            elif target is not None:
                 verdict = f">= {target} " + ("met" if ratio >= target else "missed")
             print(
-                f"{name:<8} {figures['rps']:>8.0f} {figures['p50']:>8.2f} "
+                f"{name:<11} {figures['rps']:>8.0f} {figures['p50']:>8.2f} "
                 f"{figures['p99']:>8.2f} {ratio:>10.2f}x  {verdict}"
             )
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_editor, small_archive_build
@@ -12,6 +13,15 @@ from tests.plugin import ROOT
 from tests.profiles import hypothesis_profile
 
 hypothesis_settings.load_profile(hypothesis_profile(os.environ))
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """Each test starts in English: a page asked under /uk/ leaves Ukrainian active in the
+    thread that served it (the test's own, with the test client), as servers do between
+    requests that each set their own."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from infra.queue import enqueue
 from statements.ingest import uploads
@@ -80,7 +80,7 @@ class StatementImportMixin:
                     key=f"import:{token}",
                     defaults={"kind": Job.IMPORT, "created_by": request.user},
                 )
-                if not created or enqueue(import_run, job.pk):
+                if not created or enqueue(import_run, job.pk, get_language()):
                     # On a worker (any web host may show how it goes): the job's page.
                     return redirect("admin:statements_statement_import_job", job.pk)
                 # No task queue: in this request, bounded well inside the worker's timeout;

@@ -139,8 +139,12 @@ def book_colophon(statement, *, address: str = "") -> str:
 
 
 def book_markdown(statement, *, address: str = "") -> str:
-    """The body, then the colophon."""
-    return (statement.body or "").strip() + "\n\n" + book_colophon(statement, address=address)
+    """The body, then the colophon. A body written right to left is set so in a block of
+    its own (the colophon's fixed words are the reader's)."""
+    body = (statement.body or "").strip()
+    if text_direction(statement.language) == "rtl":
+        body = f"{_DIV} {{dir=rtl lang={statement.language}}}\n\n{body}\n\n{_DIV}"
+    return body + "\n\n" + book_colophon(statement, address=address)
 
 
 def _pandoc(markdown: str, *, to: str, metadata: dict, args=(), files=None, lua=b"") -> bytes:

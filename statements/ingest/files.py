@@ -14,6 +14,9 @@ import os
 import re
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from statements.ingest.formats.common import ImportFailure, NotImported, ParsedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -36,14 +39,17 @@ def text_decode(raw: bytes, *, name: str = "") -> tuple[str, list[str]]:
     characters) is refused."""
     if len(raw) > MAX_FILE_BYTES:
         raise ImportFailure(
-            f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit ({len(raw):,} bytes)"
+            _("larger than the %(limit)s MB limit (%(size)s bytes)")
+            % {"limit": MAX_FILE_BYTES // (1024 * 1024), "size": f"{len(raw):,}"}
         )
     if b"\x00" in raw[:8192]:
-        raise ImportFailure("binary data, not text")
+        raise ImportFailure(_("binary data, not text"))
     if (nul := raw.find(b"\x00")) >= 0:  # PostgreSQL's text cannot hold one
-        raise ImportFailure(f"binary data, not text (a NUL byte at byte {nul:,})")
+        raise ImportFailure(
+            _("binary data, not text (a NUL byte at byte %(offset)s)") % {"offset": f"{nul:,}"}
+        )
     if not raw.strip():
-        raise ImportFailure("empty file")
+        raise ImportFailure(_("empty file"))
     notes = []
     try:
         text = raw.decode("utf-8-sig")
@@ -55,22 +61,31 @@ def text_decode(raw: bytes, *, name: str = "") -> tuple[str, list[str]]:
         if error.start >= len(raw) - _BROKEN_TAIL_BYTES:
             text = replaced
             notes.append(
-                f"line {line}: the file ends in the middle of a character (cut off?): "
-                f"{len(raw) - error.start} broken byte(s) replaced with \N{REPLACEMENT CHARACTER}"
+                _(
+                    "line %(line)s: the file ends in the middle of a character (cut off?): "
+                    "%(count)s broken byte(s) replaced with %(mark)s"
+                )
+                % {"line": line, "count": len(raw) - error.start, "mark": "\ufffd"}
             )
         elif letters >= _UTF8_LETTERS_PER_BROKEN * broken:
             text = replaced  # UTF-8 with a few bad bytes: a legacy reading garbles the rest
             notes.append(
-                f"line {line}: {broken} sequence{'s' * (broken > 1)} of bytes not UTF-8 (the "
-                "first on this line) replaced with \N{REPLACEMENT CHARACTER}"
+                ngettext(
+                    "line %(line)s: %(count)s sequence of bytes not UTF-8 (the first on this "
+                    "line) replaced with %(mark)s",
+                    "line %(line)s: %(count)s sequences of bytes not UTF-8 (the first on this "
+                    "line) replaced with %(mark)s",
+                    broken,
+                )
+                % {"line": line, "count": broken, "mark": "\ufffd"}
             )
         else:
             encoding = _legacy_encoding(raw)
             text = raw.decode(encoding, errors="replace")
-            notes.append(f"not UTF-8: read as {encoding} (detected)")
+            notes.append(_("not UTF-8: read as %(encoding)s (detected)") % {"encoding": encoding})
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > len(text[:8192]) // 20:
-        raise ImportFailure("binary data, not text")
+        raise ImportFailure(_("binary data, not text"))
     return text.replace("\r\n", "\n").replace("\r", "\n"), notes
 
 
@@ -138,12 +153,15 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
             raise
         raise NotImported(f"{error}: {_suffix(name)}") from None
     if not known and _CONTROL.search(raw[:4096].decode("latin-1")):  # a picture's header
-        raise NotImported(f"binary data, not text: {_suffix(name)}")
+        raise NotImported(_("binary data, not text: %(file)s") % {"file": _suffix(name)})
     chosen = format or detect_format(content, name=name)
     if not known and chosen == "text":
         raise NotImported(
-            f"plain text, not HTML, Muse or JSON Lines: {_suffix(name)} (rename it .txt to "
-            "import it as a text)"
+            _(
+                "plain text, not HTML, Muse or JSON Lines: %(file)s (rename it .txt to import "
+                "it as a text)"
+            )
+            % {"file": _suffix(name)}
         )
     parser = {
         "muse": muse.muse_parse,
@@ -152,10 +170,14 @@ def parse_bytes(raw: bytes, *, name: str, format: str | None = None) -> list[Par
         "jsonl": jsonl.jsonl_parse,
     }
     if chosen not in parser:
-        raise ImportFailure(f"unknown format {chosen!r} (one of {', '.join(FORMATS)})")
+        raise ImportFailure(
+            _("unknown format %(format)s (one of %(formats)s)")
+            % {"format": repr(chosen), "formats": ", ".join(FORMATS)}
+        )
     parsed = parser[chosen](content, name=name)
     if not known:
-        notes.insert(0, f"read as {chosen.upper() if chosen == 'html' else chosen} by its content")
+        shown = chosen.upper() if chosen == "html" else chosen
+        notes.insert(0, _("read as %(format)s by its content") % {"format": shown})
     for item in parsed:
         item.notes[:0] = notes
     return parsed
@@ -166,7 +188,9 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 def _suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
-    return f"a {suffix} file" if suffix else "a file without an extension"
+    if suffix:
+        return _("a %(suffix)s file") % {"suffix": suffix}
+    return _("a file without an extension")
 
 
 MAX_ZIP_MEMBERS = 10_000
@@ -185,13 +209,18 @@ def zip_members(raw: bytes, *, name: str):
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        yield name, ImportFailure(f"not a readable zip archive ({error})")
+        yield name, ImportFailure(_("not a readable zip archive (%(error)s)") % {"error": error})
         return
     if len(infos) > MAX_ZIP_MEMBERS:
-        yield name, ImportFailure(f"more than {MAX_ZIP_MEMBERS:,} files in the archive")
+        yield (
+            name,
+            ImportFailure(
+                _("more than %(count)s files in the archive") % {"count": f"{MAX_ZIP_MEMBERS:,}"}
+            ),
+        )
         return
     if sum(info.file_size for info in infos) > MAX_ZIP_TOTAL_BYTES:
-        yield name, ImportFailure("the archive inflates to more than 500 MB: refused")
+        yield name, ImportFailure(_("the archive inflates to more than 500 MB: refused"))
         return
     for info in infos:
         member = f"{name}/{info.filename}"
@@ -199,19 +228,19 @@ def zip_members(raw: bytes, *, name: str):
             continue
         parts = info.filename.replace("\\", "/").split("/")
         if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-            yield member, ImportFailure("unsafe name in the archive (absolute or with ..)")
+            yield member, ImportFailure(_("unsafe name in the archive (absolute or with ..)"))
             continue
         if info.file_size > MAX_FILE_BYTES:
-            yield member, ImportFailure("larger than the 20 MB limit once unpacked")
+            yield member, ImportFailure(_("larger than the 20 MB limit once unpacked"))
             continue
         if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
-            yield member, ImportFailure("compressed more than 100 to 1: refused as a zip bomb")
+            yield member, ImportFailure(_("compressed more than 100 to 1: refused as a zip bomb"))
             continue
         try:
             with archive.open(info) as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
-            yield member, ImportFailure(f"could not be unpacked ({error})")
+            yield member, ImportFailure(_("could not be unpacked (%(error)s)") % {"error": error})
             continue
         yield member, data
 
@@ -222,7 +251,7 @@ def file_members(name: str, raw: bytes):
     if raw[:4] == b"PK\x03\x04":
         yield from zip_members(raw, name=name)
     elif name.lower().endswith(".zip"):
-        yield name, ImportFailure("named .zip but not a zip archive")
+        yield name, ImportFailure(_("named .zip but not a zip archive"))
     else:
         yield name, raw
 
@@ -251,18 +280,23 @@ def import_files(paths):
         elif path.exists():
             root, found = None, [path]
         else:
-            yield str(path), ImportFailure("no such file or folder")
+            yield str(path), ImportFailure(_("no such file or folder"))
             continue
         for file in found:
             if root is not None and not file.resolve().is_relative_to(root):
-                yield str(file), ImportFailure("a link to a file outside the folder: not read")
+                yield str(file), ImportFailure(_("a link to a file outside the folder: not read"))
                 continue
             size, is_zip = file.stat().st_size, file.suffix.lower() == ".zip"
             if is_zip and size > MAX_ZIP_TOTAL_BYTES:
-                yield str(file), ImportFailure("archive larger than 500 MB")
+                yield str(file), ImportFailure(_("archive larger than 500 MB"))
             elif not is_zip and size > MAX_FILE_BYTES:
                 known = file.name.lower().endswith(IMPORTABLE_SUFFIXES)
                 refusal = ImportFailure if known else NotImported
-                yield str(file), refusal(f"larger than the 20 MB limit: {_suffix(file.name)}")
+                yield (
+                    str(file),
+                    refusal(
+                        _("larger than the 20 MB limit: %(file)s") % {"file": _suffix(file.name)}
+                    ),
+                )
             else:
                 yield from file_members(str(file), file.read_bytes())

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.db.models import Prefetch, Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from statements.catalog.names import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
@@ -112,10 +113,14 @@ def records_write(parsed, *, status, now, original) -> list[ImportEntry]:
             elif data.slug in taken:
                 data.slug = slug_free(data.slug, taken)
                 item.notes.append(
-                    f"a different text has this title (“{titled[0].slug}”): saved as a new "
-                    f"statement, {data.slug}"
+                    _(
+                        "a different text has this title (“%(other)s”): saved as a new "
+                        "statement, %(slug)s"
+                    )
+                    % {"other": titled[0].slug, "slug": data.slug}
                     if titled
-                    else f"a different text has this name: saved as {data.slug}"
+                    else _("a different text has this name: saved as %(slug)s")
+                    % {"slug": data.slug}
                 )
         taken.add(data.slug)
         entry = ImportEntry(item.name, item.format, "created", data, item.notes)

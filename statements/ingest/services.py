@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from statements.catalog.changes import public_pages_changed
 from statements.catalog.revisions import revision_context
@@ -153,12 +154,11 @@ _TOO_MANY_WORDS = re.compile(r"too long for tsvector \((\d+) bytes, max (\d+) by
 def _refusal(error: Exception) -> str:
     """Why the database refused a file, in an editor's words where they are known."""
     if found := _TOO_MANY_WORDS.search(str(error)):
-        return (
+        return _(
             "too many different words for the search index (PostgreSQL keeps at most "
-            f"{int(found[2]):,} bytes of them; this text needs {int(found[1]):,}): "
-            "split it into parts"
-        )
-    return f"refused by the database: {error}".splitlines()[0]
+            "%(most)s bytes of them; this text needs %(needed)s): split it into parts"
+        ) % {"most": f"{int(found[2]):,}", "needed": f"{int(found[1]):,}"}
+    return (_("refused by the database: %(error)s") % {"error": error}).splitlines()[0]
 
 
 def _import_one(
@@ -231,8 +231,14 @@ class _ImportedFileLater:
         return self.row
 
 
-def _parse(name, raw, format):
-    """One file parsed, or the failure with its reason (in a thread or a worker process)."""
+def _parse(name, raw, format, language=None):
+    """One file parsed, or the failure with its reason (in a thread or a worker process),
+    its notes in ``language`` (the editor's: threads and processes start with none)."""
+    with translation.override(language):
+        return _parse_now(name, raw, format)
+
+
+def _parse_now(name, raw, format):
     if isinstance(raw, ImportFailure):
         return raw
     try:
@@ -240,7 +246,10 @@ def _parse(name, raw, format):
     except ImportFailure as error:
         return error
     except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
-        return ImportFailure(f"could not be read ({type(error).__name__}: {error})")
+        return ImportFailure(
+            _("could not be read (%(kind)s: %(error)s)")
+            % {"kind": type(error).__name__, "error": error}
+        )
 
 
 PROCESS_POOL_FILES = 8  # from this many files on, parsing runs in worker processes
@@ -255,6 +264,7 @@ def _parsed_ahead(files, format, processes=False):
     workers = max(2, os.cpu_count() or 2)
     many = processes and hasattr(files, "__len__") and len(files) >= PROCESS_POOL_FILES
     pool: Executor
+    language = translation.get_language()
     if many and "fork" in multiprocessing.get_all_start_methods():
         # Forked: the workers have this process's settings as they stand (a test's
         # overrides too), and never touch its database connection.
@@ -264,7 +274,7 @@ def _parsed_ahead(files, format, processes=False):
     try:
         window: deque = deque()
         for name, raw in files:
-            window.append((name, raw, pool.submit(_parse, name, raw, format)))
+            window.append((name, raw, pool.submit(_parse, name, raw, format, language)))
             if len(window) > 2 * workers:
                 name_done, raw_done, future = window.popleft()
                 yield name_done, raw_done, future.result()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import translation
 
 from statements.models import Job
 
@@ -67,9 +68,15 @@ def import_upload(job: Job, *, seconds: float):
 
 
 @shared_task(name="archive.import", time_limit=settings.ARCHIVE_QUEUE_IMPORT_SECONDS + 60)
-def import_run(job_id: int) -> None:
+def import_run(job_id: int, language: str = "en") -> None:
     """On a worker: an import confirmed in the admin (given again to another worker if this
-    one dies: each file is all or nothing, and a file already imported is "unchanged")."""
+    one dies: each file is all or nothing, and a file already imported is "unchanged"), its
+    report in the editor's language."""
+    with translation.override(language):
+        _import_run(job_id)
+
+
+def _import_run(job_id: int) -> None:
     job = (
         Job.objects.select_related("created_by")
         .filter(pk=job_id, state__in=(Job.QUEUED, Job.RUNNING))

@@ -1,11 +1,17 @@
 // The admin's author pickers (select2) render a combobox named by an empty element: give
 // each the name of the select it stands for, now and for credit rows added later.
 "use strict";
+// The words these scripts show, in the editor's language: read from the page
+// (templates/admin/statements/statement/change_form.html), English where it has none.
+function editorWord(name, english) {
+  var words = document.getElementById("editor-words");
+  return (words && words.dataset[name]) || english;
+}
 (function () {
   function nameComboboxes() {
     document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
       var box = select.nextElementSibling && select.nextElementSibling.querySelector(".select2-selection");
-      var name = select.getAttribute("aria-label") || "Author";
+      var name = select.getAttribute("aria-label") || editorWord("author", "Author");
       if (box && !box.hasAttribute("aria-label")) {
         box.setAttribute("aria-label", name);
         var shown = box.querySelector(".select2-selection__rendered");
@@ -53,8 +59,10 @@
     row.dataset.orderable = "yes";
     var cell = row.querySelector("td.field-position");
     cell.querySelector("input").type = "hidden";
-    var up = moveButton("Move this credit up", "↑ Up");
-    var down = moveButton("Move this credit down", "↓ Down");
+    var up = moveButton(editorWord("moveUp", "Move this credit up"), "↑ " + editorWord("up", "Up"));
+    var down = moveButton(
+      editorWord("moveDown", "Move this credit down"), "↓ " + editorWord("down", "Down")
+    );
     up.addEventListener("click", function () {
       var rows = creditRows(group), index = rows.indexOf(row);
       if (index > 0) { row.parentNode.insertBefore(row, rows[index - 1]); renumber(group); up.focus(); }
@@ -101,7 +109,7 @@
     select.multiple = true;
     select.id = "id_tags_picker";
     select.className = "tag-picker";
-    select.setAttribute("aria-label", "Tags");
+    select.setAttribute("aria-label", editorWord("tags", "Tags"));
     parseTags(input.value).forEach(function (name) {
       var option = new Option(name, name, true, true);
       select.appendChild(option);
@@ -119,14 +127,14 @@
              data: function (params) { return {term: params.term}; }},
       createTag: function (params) {
         var name = params.term.trim();
-        return name ? {id: name, text: name + " (new tag)", newTag: true} : null;
+        return name ? {id: name, text: name + " " + editorWord("newTag", "(new tag)"), newTag: true} : null;
       },
     });
     $(select).on("change", function () {
       input.value = writeTags($(select).val() || []);
     });
     var search = select.nextElementSibling && select.nextElementSibling.querySelector(".select2-search__field");
-    if (search) { search.setAttribute("aria-label", "Tags"); }
+    if (search) { search.setAttribute("aria-label", editorWord("tags", "Tags")); }
   }
   document.addEventListener("DOMContentLoaded", setUp);
 })();

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 # Muse: a note is "[1] text" (or a secondary "{1} text") at the start of a line, cited as
 # "[1]" ("{1}") anywhere else.
 _MUSE_NOTE = re.compile(r"^(?:\[(\d+)\]|\{(\d+)\})(?=\s)", re.MULTILINE)
@@ -62,14 +64,16 @@ def footnotes_kept(
     for mark in {key(found) for found in cited if len(found[1] or found[2] or "") < 4} - set(notes):
         first = next(found for found in cited if key(found) == mark)
         line = _line_of(body, first.start(), lines, first_line)
-        said.append((line, f"line {line}: note {mark} is cited but has no text: kept as written"))
+        message = _("line %(line)s: note %(mark)s is cited but has no text: kept as written")
+        said.append((line, message % {"line": line, "mark": mark}))
     uncited = [found for mark, found in notes.items() if mark not in {key(f) for f in cited}]
     for found in sorted(uncited, key=lambda found: -found.start()):
         line = _line_of(body, found.start(), lines, first_line)
         mark = key(found)
-        said.append(
-            (line, f"line {line}: note {mark} is cited nowhere: its text is kept as a paragraph")
+        message = _(
+            "line %(line)s: note %(mark)s is cited nowhere: its text is kept as a paragraph"
         )
+        said.append((line, message % {"line": line, "mark": mark}))
         escaped = f"<verbatim>{mark}</verbatim>" if muse else f"\\[{found[1]}\\]"
         body = body[: found.start()] + escaped + body[found.end() :]
     return body, [message for _line, message in sorted(said)]

@@ -10,6 +10,7 @@ import re
 
 import lxml.etree
 import lxml.html
+from django.utils.translation import gettext as _
 
 from statements.core.dates import partial_date_in_text
 from statements.core.pandoc import ConversionError, pandoc_convert
@@ -237,7 +238,9 @@ def _main_html(text: str, whole_page: bool, tree):
     try:
         extracted = main_text(text if whole_page else f"<html><body>{text}</body></html>")
     except (ConversionError, OSError) as error:
-        raise ImportFailure(f"the page's main text could not be found: {error}") from None
+        raise ImportFailure(
+            _("the page's main text could not be found: %(error)s") % {"error": error}
+        ) from None
     if not extracted:
         return _cleaned(tree)
     container = _container(tree, lxml.html.fromstring(extracted))
@@ -294,7 +297,9 @@ def _markdown(tree, title: str) -> str:
             extra_args=("--wrap=none", f"--shift-heading-level-by={shift}"),
         )
     except (ConversionError, OSError) as error:
-        raise ImportFailure(f"the HTML could not be converted: {error}") from None
+        raise ImportFailure(
+            _("the HTML could not be converted: %(error)s") % {"error": error}
+        ) from None
     return markdown.strip("\n") + "\n" if markdown.strip() else ""
 
 
@@ -302,21 +307,22 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
     try:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as error:
-        raise ImportFailure(f"not readable as HTML ({error})") from None
+        raise ImportFailure(_("not readable as HTML (%(error)s)") % {"error": error}) from None
     metas, ld = _metas(tree), _json_ld(tree)
     for node in tree.xpath("//script|//style|//noscript|//template"):  # code, never text
         node.drop_tree()
     whole_page = bool(_DOCUMENT_START.match(text[:4000]))
     title = _title(metas, ld, tree)
     if not title:
-        raise ImportFailure("no title: the page has no <title>, <h1> or title in its metadata")
+        raise ImportFailure(_("no title: the page has no <title>, <h1> or title in its metadata"))
     body = _markdown(_main_html(text, whole_page, tree), title)
-    notes = [] if body.strip() else ["no body"]
+    notes = [] if body.strip() else [_("no body")]
     sources = _source(metas, ld, tree)
     site = _first(metas, "og:site_name")
     tidied = title_tidy(title, file_name=name, sites=(site,) if site else ())
     if tidied.title != title:
-        notes.append(f"the title ended in {title[len(tidied.title) :].strip()!r}: taken off")
+        ending = repr(title[len(tidied.title) :].strip())
+        notes.append(_("the title ended in %(ending)s: taken off") % {"ending": ending})
         title = tidied.title
         if tidied.address and not sources:
             sources = [SourceData(url=tidied.address[:2000], note="from the page's title")]
@@ -324,7 +330,9 @@ def html_parse(text: str, *, name: str) -> list[ParsedFile]:
     issued = partial_date_in_text(date_written) if date_written else None
     language = _language(tree, metas, ld)
     if not language and (language := language_detect(body)):
-        notes.append(f"the page does not say its language: detected {language}")
+        notes.append(
+            _("the page does not say its language: detected %(language)s") % {"language": language}
+        )
     description = _first(metas, "description", "og:description", "dc.description")
     page_title = _text(next(iter(tree.iter("title")), None))
     metadata = {"page title": page_title[:500]} if page_title and page_title != title else {}

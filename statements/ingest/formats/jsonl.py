@@ -16,6 +16,8 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+
 from statements.core.dates import PartialDate, PartialDateError, isoformat_or_none
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.ingest.formats.common import ImportFailure, ParsedFile
@@ -83,21 +85,23 @@ def _date(value, what: str) -> PartialDate | None:
 def record_data(record: dict) -> StatementData:
     """A parsed line back to StatementData; ImportFailure names the first wrong field."""
     if not isinstance(record, dict):
-        raise ImportFailure("a line is not a JSON object")
+        raise ImportFailure(_("a line is not a JSON object"))
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise ImportFailure("missing title")
+        raise ImportFailure(_("missing title"))
     for name in (*_TEXT_FIELDS, "slug", "status"):
         if not isinstance(record.get(name, ""), str):
-            raise ImportFailure(f"{name} must be a string")
+            raise ImportFailure(_("%(name)s must be a string") % {"name": name})
     published_at = record.get("published_at")
     if published_at is not None:
         try:
             published_at = datetime.datetime.fromisoformat(str(published_at))
         except ValueError:
-            raise ImportFailure(f"published_at: “{published_at}” is not a date and time") from None
+            raise ImportFailure(
+                _("published_at: “%(value)s” is not a date and time") % {"value": published_at}
+            ) from None
         if published_at.tzinfo is None:
-            raise ImportFailure("published_at needs a time zone (end it with Z)")
+            raise ImportFailure(_("published_at needs a time zone (end it with Z)"))
     try:
         credits = [
             AuthorCredit(name=str(a["name"]), kind=str(a.get("kind", "collective")),
@@ -117,10 +121,10 @@ def record_data(record: dict) -> StatementData:
         ]
         tags = [str(t) for t in record.get("tags") or []]
     except (KeyError, TypeError, AttributeError):
-        raise ImportFailure("authors, sources or tags are not in the documented shape") from None
+        raise ImportFailure(_("authors, sources or tags are not in the documented shape")) from None
     metadata = record.get("metadata") or {}
     if not isinstance(metadata, dict):
-        raise ImportFailure("metadata must be an object")
+        raise ImportFailure(_("metadata must be an object"))
     return StatementData(
         slug=record.get("slug", ""),
         **{name: record.get(name, "") for name in _TEXT_FIELDS},
@@ -160,15 +164,22 @@ def jsonl_parse(text: str, *, name: str) -> list[ParsedFile]:
             continue
         if len(line) > MAX_RECORD_CHARACTERS:
             raise ImportFailure(
-                f"line {number}: longer than {MAX_RECORD_CHARACTERS:,} characters: refused"
+                _("line %(number)s: longer than %(most)s characters: refused")
+                % {"number": number, "most": f"{MAX_RECORD_CHARACTERS:,}"}
             )
-        too_deep = ImportFailure(f"line {number}: nested more than {MAX_DEPTH} levels deep")
+        too_deep = ImportFailure(
+            _("line %(number)s: nested more than %(most)s levels deep")
+            % {"number": number, "most": MAX_DEPTH}
+        )
         try:
             # json.loads (in C) nests by recursion, and refuses past the interpreter's
             # recursion limit with RecursionError: the depth is checked on what it gives.
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise ImportFailure(f"line {number}: not valid JSON ({error.msg})") from None
+            raise ImportFailure(
+                _("line %(number)s: not valid JSON (%(error)s)")
+                % {"number": number, "error": error.msg}
+            ) from None
         except RecursionError:
             raise too_deep from None
         if _depth(record) > MAX_DEPTH:
@@ -179,7 +190,7 @@ def jsonl_parse(text: str, *, name: str) -> list[ParsedFile]:
             raise ImportFailure(f"line {number}: {error}") from None
         parsed.append(ParsedFile(name=f"{name}:{number}", format="jsonl", data=data))
     if not parsed:
-        raise ImportFailure("no statements in the file")
+        raise ImportFailure(_("no statements in the file"))
     return parsed
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from statements.core.dates import PartialDate, PartialDateError, partial_date_in_text
 from statements.core.pandoc import ConversionError, pandoc_convert
@@ -76,7 +77,7 @@ def looks_like_muse(text: str) -> bool:
     head = text.lstrip("\n")[:20000]
     if not head.startswith("#") or head.startswith(("# ", "##")):
         return False
-    directives, _ = muse_split(head)
+    directives, _body = muse_split(head)
     return "title" in directives
 
 
@@ -207,7 +208,9 @@ def _pandoc_muse(body: str) -> str:
             extra_args=("--wrap=none", "--shift-heading-level-by=1"),
         )
     except (ConversionError, OSError) as error:
-        raise ImportFailure(f"the Muse body could not be converted: {error}") from None
+        raise ImportFailure(
+            _("the Muse body could not be converted: %(error)s") % {"error": error}
+        ) from None
     return markdown.lstrip("\n").rstrip() + "\n"  # a code block first keeps its indent
 
 
@@ -225,10 +228,13 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
     directives, body = muse_split(text, repeats)
     title = muse_inline_plain(directives.get("title", ""))
     if not title:
-        raise ImportFailure("no #title in the header")
+        raise ImportFailure(_("no #title in the header"))
     notes = [
-        f"line {line}: #{directive} given again: the last is kept, as Amusewiki keeps it "
-        f"(“{directives[directive]}”), not “{lost}”"
+        _(
+            "line %(line)s: #%(directive)s given again: the last is kept, as Amusewiki keeps "
+            "it (“%(kept)s”), not “%(lost)s”"
+        )
+        % {"line": line, "directive": directive, "kept": directives[directive], "lost": lost}
         for directive, line, lost in repeats
         if lost != directives[directive]
     ]
@@ -244,16 +250,18 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
         try:
             issued = PartialDate.parse(directives["issued"])
         except PartialDateError:
-            notes.append(f"#issued “{directives['issued']}” is not a date: left out")
+            notes.append(
+                _("#issued “%(value)s” is not a date: left out") % {"value": directives["issued"]}
+            )
     if date_text and issued is None:
-        notes.append(f"date kept as written only: “{date_text}”")
+        notes.append(_("date kept as written only: “%(text)s”") % {"text": date_text})
     language = directives.get("lang", "").strip().lower()[:3]
     first_line = text.count("\n") - body.count("\n") + 1
     body, footnote_notes = footnotes_kept(body, muse=True, first_line=first_line)
     notes += footnote_notes
     markdown = muse_to_markdown(body)
     if not language and (language := language_detect(markdown)):
-        notes.append(f"no #lang: the language detected is {language}")
+        notes.append(_("no #lang: the language detected is %(language)s") % {"language": language})
     topics = directives.get("sorttopics") or directives.get("topics") or ""
     tags = _names(muse_inline_plain(topics)) if topics else []
     tags += directives.get("cat", "").replace(",", " ").split()  # category codes
@@ -262,12 +270,14 @@ def muse_parse(text: str, *, name: str) -> list[ParsedFile]:
     published_at = _pubdate(directives["pubdate"]) if directives.get("pubdate") else None
     if directives.get("pubdate") and published_at is None:
         metadata["pubdate"] = directives["pubdate"]
-        notes.append(f"#pubdate “{directives['pubdate']}” is not a date: kept as read")
+        notes.append(
+            _("#pubdate “%(value)s” is not a date: kept as read") % {"value": directives["pubdate"]}
+        )
     if "deleted" in directives:
         metadata["deleted"] = directives["deleted"]
-        notes.append("marked #DELETED in Amusewiki: imported as a draft")
+        notes.append(_("marked #DELETED in Amusewiki: imported as a draft"))
     if not body.strip():
-        notes.append("no body")
+        notes.append(_("no body"))
     data = StatementData(
         title=title[:500],
         subtitle=muse_inline_plain(directives.get("subtitle", ""))[:500],

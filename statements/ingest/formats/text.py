@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from statements.core.dates import partial_date_in_text
 from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.ingest.formats.common import (
@@ -170,8 +172,8 @@ def text_parse(text: str, *, name: str) -> list[ParsedFile]:
     body = "\n".join(reading.body_lines).strip("\n")
     title = reading.title or next((line.strip("# ").strip() for line in lines if line.strip()), "")
     if not title:
-        raise ImportFailure("no title: the file has no heading and no text")
-    notes = [] if body.strip() else ["no body"]
+        raise ImportFailure(_("no title: the file has no heading and no text"))
+    notes = [] if body.strip() else [_("no body")]
     if not reading.gutenberg:
         body, footnote_notes = footnotes_kept(body, muse=False, lines=text.split("\n"))
         notes += footnote_notes
@@ -207,8 +209,11 @@ def _title_source(reading: TextReading, notes: list[str]) -> None:
     if took is None:
         return
     before = reading.titles_before[reading.title_took.index(took)]
-    moved = ": moved to the source" if took.address or took.site else ""
-    notes.append(f"the title was “{before}”: “{took.title}” kept{moved}")
+    if took.address or took.site:
+        said = _("the title was “%(before)s”: “%(title)s” kept: moved to the source")
+    else:
+        said = _("the title was “%(before)s”: “%(title)s” kept")
+    notes.append(said % {"before": before, "title": took.title})
     if not took.address and not took.site:
         return
     if took.address and any(s.url == took.address for s in reading.sources):
