@@ -87,6 +87,8 @@ def book_metadata(statement) -> dict:
         # Right to left where the language is written so (pandoc's EPUB and HTML writers;
         # Typst takes the direction from the language).
         "dir": text_direction(statement.language) or "ltr",
+        # The contents' heading is one of the book's fixed words: the reader's language.
+        "toc-title": _text(_("Contents")),
         "subject": [_text(tag.name) for tag in tags_by_name(statement)],
         "identifier": [{"scheme": "URN", "text": f"urn:sha256:{statement.body_sha256}"}],
     }
@@ -276,6 +278,7 @@ def collection_metadata(statements, *, title: str) -> dict:
         "author": [_text(name) for name in authors] if len(authors) <= 6 else [],
         # The most common language; on a tie, the first statement's.
         "lang": max(languages, key=languages.count) if languages else "en",
+        "toc-title": _text(_("Contents")),
         "identifier": [{"scheme": "URN", "text": f"urn:sha256:{digest}"}],
     }
 

@@ -36,6 +36,7 @@ def test_an_epub_asked_in_ukrainian_has_a_ukrainian_colophon_and_a_right_to_left
         name = editions.edition_name(made, fmt="epub", options=EditionOptions(paper=""))
     text = chapters(content)
     assert "Про цей текст" in text and "Отримано квітень 2025" in text
+    assert "Зміст" in text  # the contents' heading (pandoc's toc-title)
     assert 'dir="rtl"' in text
     # The same statement asked in English is another file, with English fixed words.
     english = editions.edition_name(made, fmt="epub", options=EditionOptions(paper=""))
