@@ -529,7 +529,7 @@ def test_forty_signatories_take_one_paste_and_one_save(reader):
     reader.on("load", lambda page: loads.append(page.url))
     names = [f"Tenants Assembly of Block {n}" for n in range(39)] + ["Ana Ruiz | person"]
     reader.get_by_label("Title:", exact=True).fill("Forty signatures against the evictions")
-    reader.get_by_label("Body:", exact=True).fill("We, the undersigned, refuse the evictions.")
+    reader.get_by_label("Text:", exact=True).fill("We, the undersigned, refuse the evictions.")
     reader.get_by_label("Add signatories:").fill("\n".join(names))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     reader.screenshot(path=str(SCREENSHOTS / "admin-statement-add-desktop.png"), full_page=True)
@@ -630,7 +630,7 @@ def test_editor_edits_twice_sees_the_diff_and_restores_the_first_version(reader)
         ("We call an open-ended rent strike in June.", "open-ended"),
     ):
         reader.goto(change)
-        reader.get_by_label("Body:", exact=True).fill(body)
+        reader.get_by_label("Text:", exact=True).fill(body)
         reader.get_by_label("Reason for this change:").fill(reason)
         reader.get_by_role("button", name="Save", exact=True).last.click()
         reader.wait_for_url("**/statement/")
@@ -712,7 +712,7 @@ def test_preview_opens_the_unsaved_page_in_a_new_tab(reader):
     statement = make_statement("Rent strike call", body="We call a rent strike in May.")
     change = f"/admin/statements/statement/{statement.pk}/change/"
     _sign_in(reader, "previewer", change)
-    reader.get_by_label("Body:", exact=True).fill("We call a rent strike in **June**.")
+    reader.get_by_label("Text:", exact=True).fill("We call a rent strike in **June**.")
     with reader.expect_popup() as popup:
         reader.get_by_role("button", name="Preview").click()
     preview = popup.value
@@ -722,7 +722,7 @@ def test_preview_opens_the_unsaved_page_in_a_new_tab(reader):
     statement.refresh_from_db()
     assert statement.body == "We call a rent strike in May."
     # The editor's tab still holds the edit, ready to save.
-    assert reader.get_by_label("Body:", exact=True).input_value().endswith("**June**.")
+    assert reader.get_by_label("Text:", exact=True).input_value().endswith("**June**.")
 
 
 def test_credits_are_reordered_with_buttons_not_numbers(reader):
