@@ -1,0 +1,91 @@
+"""Benchmark the copies that outlive the server (issue 34) beside a plain pg_dump of the same
+database, the floor: wall-clock seconds and the largest resident memory of each.
+
+Loads N synthetic statements (default 10,000) into a fresh database, then runs each export
+as its own management command in a child process.
+
+    .venv/bin/python -m bench.copies [--statements 10000]
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
+archive_bench, dropped and re-created) and Debian's pg_dump.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (
+    ROOT,
+    bench_environment,
+    bulk_load,
+    database_url_argument,
+    drop_database,
+    now,
+    prepare,
+)
+
+# Issue 34: each export of 10,000 statements in under 10 minutes and 1 GB.
+SECONDS_TARGET, MEMORY_TARGET_MB = 600, 1024
+
+
+def measured(command: list[str], env: dict) -> tuple[float, float]:
+    """Run ``command``; return its wall-clock seconds and the children's peak memory (MB)
+    so far (ru_maxrss of the largest child)."""
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    seconds = time.monotonic() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=10_000)
+    database_url_argument(parser)
+    args = parser.parse_args()
+    env = bench_environment(args.database_url)
+    prepare(args.database_url, env)
+    from bench.corpus import Corpus
+
+    seconds = bulk_load(Corpus().statements(args.statements, now=now()))
+    print(f"loaded {args.statements:,} statements in {seconds:.1f} s")
+    out = Path(tempfile.mkdtemp(prefix="bench-copies-"))
+    try:
+        rows = []
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump:
+            dump = out / "archive.dump"
+            rows.append(("pg_dump (floor)", *measured(
+                [pg_dump, "--format=custom", f"--file={dump}", args.database_url], env
+            ), dump.stat().st_size))  # fmt: skip
+        data = out / "data"
+        rows.append(("export_data", *measured(
+            [sys.executable, "manage.py", "export_data", str(data)], env
+        ), sum(p.stat().st_size for p in data.iterdir())))  # fmt: skip
+    finally:
+        from django.db import connections
+
+        shutil.rmtree(out, ignore_errors=True)
+        connections.close_all()
+        drop_database(args.database_url)
+    print(f"\n{args.statements:,} statements; peak memory is the largest child's so far")
+    print(f"{'copy':<18} {'seconds':>8} {'peak MB':>8} {'size MB':>8}  target")
+    for name, seconds, memory, size in rows:
+        verdict = ""
+        if not name.startswith("pg_dump"):
+            met = seconds < SECONDS_TARGET and memory < MEMORY_TARGET_MB
+            verdict = f"< {SECONDS_TARGET} s and < {MEMORY_TARGET_MB} MB " + (
+                "met" if met else "missed"
+            )
+        print(f"{name:<18} {seconds:>8.1f} {memory:>8.0f} {size / 1e6:>8.1f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
