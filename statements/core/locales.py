@@ -16,7 +16,6 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import (
     format_date,
-    format_interval,
     format_skeleton,
     format_time,
     get_month_names,
@@ -70,12 +69,6 @@ def format_day_and_time(moment: datetime.datetime) -> str:
 def month_name(month: int) -> str:
     """The month's name standing alone ("березень", not "березня")."""
     return get_month_names("wide", "stand-alone", current_locale())[month]
-
-
-def format_range(start: datetime.date, end: datetime.date, precision: str) -> str:
-    """A span of days, months or years, as CLDR joins them ("1–13 March 2025")."""
-    skeleton = {"day": "yMMMMd", "month": "yMMMM"}.get(precision, "y")
-    return format_interval(start, end, skeleton, locale=current_locale())
 
 
 @cache
