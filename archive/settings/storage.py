@@ -12,6 +12,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The copies that outlive the server (statements.copies): the git mirror served at
+# /mirror.git/, and the latest of each export, listed on /about/copies/.
+ARCHIVE_COPIES_ROOT = Path(env.str("ARCHIVE_COPIES_ROOT", default=str(BASE_DIR / "copies")))
 # Development and tests serve files straight from the finders, without collectstatic.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
