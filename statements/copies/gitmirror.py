@@ -222,7 +222,10 @@ class Builder:
         commit.author_timezone = commit.commit_timezone = 0
         commit.encoding = b"UTF-8"
         commit.message = gitfiles.commit_message(
-            revision, slug=entry.slug, title=title, withheld=bool(entry.withheld),
+            revision,
+            slug=entry.slug,
+            title=title,
+            withheld=bool(entry.withheld),
             first=not old_path,
         )
         self.pending.append(commit)

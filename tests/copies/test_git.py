@@ -15,7 +15,7 @@ GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
-def git(*args: str, cwd=None) -> str:
+def git(*args: str, cwd) -> str:
     done = subprocess.run(  # noqa: S603
         [GIT, *args],
         cwd=cwd,
@@ -23,7 +23,7 @@ def git(*args: str, cwd=None) -> str:
         text=True,
         check=True,
         timeout=120,
-        env={"GIT_TERMINAL_PROMPT": "0", "HOME": str(cwd or "/tmp"), "LC_ALL": "C"},
+        env={"GIT_TERMINAL_PROMPT": "0", "HOME": str(cwd), "LC_ALL": "C"},
     )
     return done.stdout
 
