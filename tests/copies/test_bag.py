@@ -1,0 +1,116 @@
+"""The preservation package (issue 34): a BagIt bag that bagit.py validates, and that
+loads into an empty archive which exports the same JSON Lines, byte for byte."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from statements.catalog.services import statement_save
+from statements.core.dates import PartialDate
+from statements.core.records import SourceData
+from statements.models import (
+    Author,
+    AuthorshipEvent,
+    HiddenVersion,
+    ImportedFile,
+    SourceEvent,
+    Statement,
+    StatementBodyEvent,
+    StatementEvent,
+    Tag,
+    TaggingEvent,
+)
+from statements.redaction.versions import version_hide
+from tests.factories import make_statement
+
+
+def bagit_validate(folder: Path) -> subprocess.CompletedProcess:
+    """bagit.py --validate, as a library receiving the bag would run it."""
+    command = shutil.which("bagit.py", path=str(Path(sys.executable).parent))
+    return subprocess.run(  # noqa: S603
+        [sys.executable, command, "--validate", str(folder)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def archive(transactional_db):  # each save its own transaction: its own version
+    original = ImportedFile.objects.create(
+        sha256="a" * 64, name="letter.muse", format="muse", size=11, content=b"#title Call"
+    )
+    letter = make_statement(
+        "Open letter", slug="open-letter", issued="2025-03", body="A first text, naming Ana Ruiz.",
+        authors=["Harbour Collective"], signatories=["Night Shelter"], tags=["housing"],
+        sources=[SourceData(url="https://example.org/l", retrieved_on=PartialDate(2025, 4))],
+    )  # fmt: skip
+    letter.body = "A second text."
+    statement_save(statement=letter)
+    letter.title = "Open letter to the council"
+    statement_save(statement=letter)
+    version_hide(statement=letter, numbers=[1], text=True, reason=False, reason_class="privacy")
+    call = make_statement("Call", slug="call", signatories=["Ana Ruiz", "Ben Okoro"],
+                          tags=["mutual aid"], imported_from=original)  # fmt: skip
+    call.signatories_public = False
+    statement_save(statement=call)
+    make_statement("A draft", slug="a-draft", published=False, authors=["Secret Group"])
+    return letter
+
+
+def test_the_bag_validates_and_holds_public_data_only(archive, tmp_path):
+    bag = tmp_path / "bag"
+    call_command("export_bag", str(bag))
+    done = bagit_validate(bag)
+    assert done.returncode == 0, done.stderr
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8")
+    for field in ("Source-Organization", "Bagging-Date", "Payload-Oxum", "External-Description"):
+        assert f"{field}:" in info
+    lines = [json.loads(line) for line in (bag / "data/statements.jsonl").open(encoding="utf-8")]
+    assert [(r["statement"], r["version"], r["withheld"]) for r in lines] == [
+        ("open-letter", 1, True), ("open-letter", 2, False), ("open-letter", 3, False),
+        ("call", 1, False), ("call", 2, False)]  # fmt: skip
+    assert lines[2]["text"] == "A second text." and len(lines[2]["text_sha256"]) == 64
+    assert (bag / "data/originals" / f"{'a' * 64}.muse").read_bytes() == b"#title Call"
+    payload = " ".join(p.read_text("utf-8") for p in (bag / "data").glob("*.jsonl"))
+    for secret in ("Ana Ruiz", "Ben Okoro", "A draft", "Secret Group"):
+        assert secret not in payload
+    # The check can fail: a payload file changed after bagging.
+    (bag / "data/tags.jsonl").write_text("{}\n", encoding="utf-8")
+    assert bagit_validate(bag).returncode != 0
+
+
+def test_an_empty_archive_loaded_from_the_bag_exports_it_again_byte_for_byte(archive, tmp_path):
+    first = tmp_path / "first"
+    call_command("export_bag", str(first))
+    models = (Statement, Author, Tag, ImportedFile, HiddenVersion, StatementEvent,
+              StatementBodyEvent, AuthorshipEvent, SourceEvent, TaggingEvent)  # fmt: skip
+    tables = ", ".join(model._meta.db_table for model in models)
+    with connection.cursor() as cursor:  # an empty archive: its history too
+        cursor.execute(f"TRUNCATE {tables}, pghistory_context CASCADE")
+    call_command("import_bag", str(first))
+    assert Statement.objects.published().count() == 2
+    second = tmp_path / "second"
+    call_command("export_bag", str(second))
+    for name in ("statements.jsonl", "authors.jsonl", "tags.jsonl"):
+        assert (second / "data" / name).read_bytes() == (first / "data" / name).read_bytes()
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("import_bag", str(first))
+
+
+@pytest.mark.django_db
+def test_a_damaged_bag_is_refused_and_loads_nothing(tmp_path):
+    make_statement("Call", slug="call")
+    bag = tmp_path / "bag"
+    call_command("export_bag", str(bag))
+    Statement.objects.all().delete()
+    (bag / "data/statements.jsonl").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Not a valid bag"):
+        call_command("import_bag", str(bag))
+    with pytest.raises(CommandError, match="not a bag"):
+        call_command("import_bag", str(tmp_path))
+    assert not Statement.objects.exists()
