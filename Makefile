@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock docs docs-build browser-tools oai-schema search-tools book-tools deploy-tools bench-tools messages catalogs i18n-tools
+.PHONY: run test lint lock docs docs-build browser-tools oai-schema search-tools book-tools deploy-tools copy-tools bench-tools messages catalogs i18n-tools
 
 # Rebuild the virtualenv only when the lock file changes. pip installs uv (its pin and hashes
 # taken from the lock file), and uv the rest, hashes checked and compiled to bytecode as pip
@@ -23,7 +23,7 @@ run: $(STAMP) book-tools catalogs
 # The whole test suite (a throwaway embedded PostgreSQL unless DATABASE_URL is set), on
 # every core (pytest-xdist, each worker its own database; work stealing balanced the suite
 # best: 184 s against 214 s keeping each file on one worker).
-test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools catalogs
+test: $(STAMP) browser-tools oai-schema search-tools book-tools deploy-tools copy-tools catalogs
 	$(BIN)/python -m pytest -n logical --dist worksteal $(PYTEST_ARGS)
 
 # The interface's translations (docs/translators.md). The catalogs (locale/*/LC_MESSAGES/
@@ -59,6 +59,22 @@ bench-tools:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
 	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
 	  else echo "WARNING: wrk is not installed and cannot be installed here"; fi; }
+
+# What the copies' tests check them with (statements.copies): git for the mirror, and
+# Debian's zim-tools for zimcheck. Where they cannot be installed those tests skip with the
+# reason; under CI they fail instead.
+copy-tools:
+	@missing=""; \
+	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
+	command -v zimcheck >/dev/null 2>&1 || missing="$$missing zim-tools"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's$$missing for the copies' tests"; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; } \
+	      || echo "WARNING:$$missing could not be installed"; \
+	  else echo "WARNING:$$missing missing and cannot be installed here"; fi; \
+	fi
 
 # What tests/faults/test_deploy.py puts in front of its web hosts: Debian's nginx (the
 # proxy of deploy/). Under CI that test fails where it cannot be installed.

@@ -13,9 +13,9 @@ interface languages stay on the live site: the mirror is the default language's.
 from __future__ import annotations
 
 import html
+import mimetypes
 import posixpath
 import re
-import shutil
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,9 +59,9 @@ def _languages() -> tuple[str, ...]:
     return tuple(f"/{code}/" for code, _name in settings.LANGUAGES if code != "en")
 
 
-def local_file(path: str, query: str) -> str | None:
+def local_file(path: str, query: str, suffixes=WRITTEN_SUFFIXES + KEPT_SUFFIXES) -> str | None:
     """The file a site address becomes (relative to the mirror's root), or None where the
-    address is not mirrored."""
+    address is not mirrored (pages, and files with these ``suffixes``)."""
     if not path.startswith("/") or path.startswith(SKIPPED + _languages()):
         return None
     if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"):
@@ -76,7 +76,7 @@ def local_file(path: str, query: str) -> str | None:
     if path.endswith("/"):
         name = f"page-{page}.html" if page and page != "1" else "index.html"
         return path[1:] + name
-    if page or not path.endswith(WRITTEN_SUFFIXES + KEPT_SUFFIXES) or ".." in path.split("/"):
+    if page or not suffixes or not path.endswith(suffixes) or ".." in path.split("/"):
         return None
     return path[1:]
 
@@ -95,9 +95,17 @@ def kept_edition(path: str) -> str | None:
     return name if default_storage.exists(name) else None
 
 
+Sink = Callable[[str, bytes, str], None]  # (file name, content, media type)
+
+
 class Mirror:
-    def __init__(self, folder: Path, base_url: str, progress: Callable[[], None]):
-        self.folder = folder
+    """Renders the site's pages, follows their links and hands each file to ``sink`` with
+    its links made relative (the static mirror writes files, the ZIM adds entries)."""
+
+    def __init__(self, sink: Sink, *, base_url: str, progress: Callable[[], None],
+                 suffixes: tuple[str, ...] = WRITTEN_SUFFIXES + KEPT_SUFFIXES):  # fmt: skip
+        self.sink = sink
+        self.suffixes = suffixes
         self.base_url = base_url.rstrip("/")
         self.live = settings.ARCHIVE_BASE_URL.rstrip("/")
         host = urlsplit(self.live).hostname or next(
@@ -114,7 +122,7 @@ class Mirror:
         self.report = SiteReport()
 
     def want(self, path: str, query: str) -> str | None:
-        target = local_file(path, query)
+        target = local_file(path, query, self.suffixes)
         if target is not None and path.endswith(KEPT_SUFFIXES):
             if target not in self.kept:
                 self.kept[target] = kept_edition(path)
@@ -152,14 +160,12 @@ class Mirror:
             text = text.replace(origin + "/", self.base_url + "/")
         return text
 
-    def write(self, name: str, content: bytes) -> None:
-        target = self.folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    def write(self, name: str, content: bytes, kind: str = "") -> None:
+        self.sink(name, content, kind or mimetypes.guess_type(name)[0] or "text/plain")
         self.report.bytes += len(content)
 
     def fetch(self, path: str, query: str) -> None:
-        name = local_file(path, query)
+        name = local_file(path, query, self.suffixes)
         if name is None:
             return
         if self.kept.get(name):
@@ -179,7 +185,7 @@ class Mirror:
             text = re.sub(r'href="\?page=(\d+)"', lambda m: f'href="{path}?page={m.group(1)}"',
                           text)  # fmt: skip
             text = LINK.sub(lambda m: self.rewrite(m, name), text)
-            self.write(name, text.encode())
+            self.write(name, text.encode(), "text/html")
             self.report.pages += 1
             self.progress()
         elif kind in TEXT_TYPES:
@@ -207,9 +213,7 @@ class Mirror:
         for name, source in files:
             if name.startswith(STATIC_SKIPPED) or name.endswith((".gz", ".br")):
                 continue
-            target = self.folder / "static" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            self.write(f"static/{name}", source.read_bytes())
             self.report.static += 1
 
 
@@ -218,7 +222,13 @@ def site_export(folder: Path, *, base_url: str = "", progress=lambda: None) -> S
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty")
-    mirror = Mirror(folder, base_url, progress)
+
+    def sink(name: str, content: bytes, _kind: str) -> None:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+    mirror = Mirror(sink, base_url=base_url, progress=progress)
     for start in ("/", "/sitemap.xml", "/robots.txt"):
         mirror.want(start, "")
     while mirror.queue:
