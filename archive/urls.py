@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from statements.admin import view_on_site
-from statements.copies.views import mirror_file
+from statements.copies.views import copy_file, mirror_file
 from statements.interop.api import api
 
 admin.site.site_header = format_lazy("{}: {}", settings.ARCHIVE_NAME, gettext_lazy("editors"))
@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/", api.urls),
     # The git mirror, for `git clone https://…/mirror.git` (statements.copies).
     path("mirror.git/<path:path>", mirror_file, name="mirror_file"),
+    # The latest published copies, listed on /about/copies/.
+    path("copies/<str:name>", copy_file, name="copy_file"),
 ]
 # The reader's pages in every interface language: English at today's addresses, the others
 # under their prefix (/uk/statements/…); a shared address keeps its language.

@@ -13,7 +13,7 @@ archive_bench, dropped and re-created) and Debian's pg_dump.
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -33,16 +33,21 @@ from bench.common import (
 
 # Issue 34: each export of 10,000 statements in under 10 minutes and 1 GB.
 SECONDS_TARGET, MEMORY_TARGET_MB = 600, 1024
+# A second mirror_git run with no new version.
+AGAIN_TARGET = 10
 
 
 def measured(command: list[str], env: dict) -> tuple[float, float]:
-    """Run ``command``; return its wall-clock seconds and the children's peak memory (MB)
-    so far (ru_maxrss of the largest child)."""
+    """Run ``command``; return its wall-clock seconds and its own peak resident memory (MB),
+    as the kernel counted it for that process (wait4's ru_maxrss)."""
     started = time.monotonic()
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kb / 1024
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command[1:3])} failed ({child.returncode})")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -56,6 +61,14 @@ def main() -> None:
 
     seconds = bulk_load(Corpus().statements(args.statements, now=now()))
     print(f"loaded {args.statements:,} statements in {seconds:.1f} s")
+    # One statement in ten corrected afterwards: a second public version (its own revision).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE statements_statement SET summary = summary || ' (corrected)' WHERE id % 10 = 0"
+        )
+    connection.close()
     out = Path(tempfile.mkdtemp(prefix="bench-copies-"))
     try:
         rows = []
@@ -65,21 +78,36 @@ def main() -> None:
             rows.append(("pg_dump (floor)", *measured(
                 [pg_dump, "--format=custom", f"--file={dump}", args.database_url], env
             ), dump.stat().st_size))  # fmt: skip
-        data = out / "data"
-        rows.append(("export_data", *measured(
-            [sys.executable, "manage.py", "export_data", str(data)], env
-        ), sum(p.stat().st_size for p in data.iterdir())))  # fmt: skip
+        def size(path: Path) -> int:
+            if path.is_file():
+                return path.stat().st_size
+            return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+        manage = [sys.executable, "manage.py"]
+        exports = [
+            ("export_data", "data", []),
+            ("export_bag", "bag", []),
+            ("mirror_git", "mirror.git", []),
+            ("mirror_git (again)", "mirror.git", []),
+            ("export_site", "site", []),
+            ("export_zim", "archive.zim", []),
+        ]
+        for name, target, extra in exports:
+            command = [*manage, name.split()[0], str(out / target), *extra]
+            rows.append((name, *measured(command, env), size(out / target)))
     finally:
         from django.db import connections
 
         shutil.rmtree(out, ignore_errors=True)
         connections.close_all()
         drop_database(args.database_url)
-    print(f"\n{args.statements:,} statements; peak memory is the largest child's so far")
+    print(f"\n{args.statements:,} statements (one in ten with a second version)")
     print(f"{'copy':<18} {'seconds':>8} {'peak MB':>8} {'size MB':>8}  target")
     for name, seconds, memory, size in rows:
         verdict = ""
-        if not name.startswith("pg_dump"):
+        if name.endswith("(again)"):
+            verdict = f"< {AGAIN_TARGET} s " + ("met" if seconds < AGAIN_TARGET else "missed")
+        elif not name.startswith("pg_dump"):
             met = seconds < SECONDS_TARGET and memory < MEMORY_TARGET_MB
             verdict = f"< {SECONDS_TARGET} s and < {MEMORY_TARGET_MB} MB " + (
                 "met" if met else "missed"

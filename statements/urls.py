@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from statements import converters  # noqa: F401 - registers the path converters
 from statements.cache import public_page
 from statements.catalog import history, views
+from statements.copies import views as copies_views
 from statements.interop import book, sitemaps
 from statements.interop import views as interop_views
 from statements.interop.feeds import FEEDS, ChangesFeed
@@ -44,6 +45,8 @@ urlpatterns = [
     ),
     path("changes/", history.changes, name="changes"),
     path("about/redactions/", redaction_views.redactions, name="redactions"),
+    path("about/copies/", copies_views.copies, name="copies"),
+    path("data/", copies_views.research_data, name="research_data"),
     path("changes.atom", require_safe(public_page(ChangesFeed())), name="changes_feed"),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<uslug:slug>/", views.author_detail, name="author_detail"),

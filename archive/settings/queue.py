@@ -31,3 +31,9 @@ ARCHIVE_CHECK_SOURCES_SCHEDULE = env.str("ARCHIVE_CHECK_SOURCES_SCHEDULE", defau
 ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS = env.float(
     "ARCHIVE_CHECK_SOURCES_OLDER_THAN_HOURS", default=20.0
 )
+
+# The copies that outlive the server (statements.copies), made by the beat on this schedule
+# (a crontab line or seconds; empty: never, as when cron runs `manage.py publish_copies`),
+# and which of them (git, zim, site, bag, data).
+ARCHIVE_COPIES_SCHEDULE = env.str("ARCHIVE_COPIES_SCHEDULE", default="15 4 * * *")
+ARCHIVE_COPIES = env.list("ARCHIVE_COPIES", default=["git", "zim", "site", "bag", "data"])

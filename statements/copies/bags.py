@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -163,6 +164,8 @@ def bag_export(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
     now = datetime.datetime.now(datetime.UTC)
     readme = README.format(name=settings.ARCHIVE_NAME, date=now.date().isoformat())
     (folder / "README.md").write_text(readme, encoding="utf-8")
+    # bagit says what it does file by file at INFO: the summary line says it once.
+    logging.getLogger("bagit").setLevel(logging.WARNING)
     bagit.make_bag(
         str(folder),
         bag_info={

@@ -33,7 +33,7 @@ from statements.models import Statement
 
 # Paths that are not pages of the public archive, or are made from a query.
 SKIPPED = ("/admin/", "/rosetta/", "/i18n/", "/api/", "/oai/", "/opds/", "/search/", "/book/",
-           "/mirror.git/", "/random/", "/media/", "/copies/", "/sources/", "/data/",
+           "/mirror.git/", "/random/", "/media/", "/copies/", "/sources/",
            "/opensearch.xml")  # fmt: skip
 WRITTEN_SUFFIXES = (".md", ".txt", ".json", ".bib", ".ris", ".atom", ".rss", ".xml")
 KEPT_SUFFIXES = (".epub", ".pdf")
