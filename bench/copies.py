@@ -27,6 +27,7 @@ from bench.common import (
     bulk_load,
     database_url_argument,
     drop_database,
+    manage,
     now,
     prepare,
 )
@@ -53,10 +54,14 @@ def measured(command: list[str], env: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--statements", type=int, default=10_000)
+    parser.add_argument("--only", nargs="+", metavar="COMMAND", help="only these exports")
     database_url_argument(parser)
     args = parser.parse_args()
-    env = bench_environment(args.database_url)
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    env = bench_environment(args.database_url, STATIC_ROOT=static_root)
     prepare(args.database_url, env)
+    # The static mirror and the ZIM copy the collected static files, as in production.
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     from bench.corpus import Corpus
 
     seconds = bulk_load(Corpus().statements(args.statements, now=now()))
@@ -78,12 +83,13 @@ def main() -> None:
             rows.append(("pg_dump (floor)", *measured(
                 [pg_dump, "--format=custom", f"--file={dump}", args.database_url], env
             ), dump.stat().st_size))  # fmt: skip
+
         def size(path: Path) -> int:
             if path.is_file():
                 return path.stat().st_size
             return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
-        manage = [sys.executable, "manage.py"]
+        manage_py = [sys.executable, "manage.py"]
         exports = [
             ("export_data", "data", []),
             ("export_bag", "bag", []),
@@ -93,12 +99,16 @@ def main() -> None:
             ("export_zim", "archive.zim", []),
         ]
         for name, target, extra in exports:
-            command = [*manage, name.split()[0], str(out / target), *extra]
+            if args.only and name.split()[0] not in args.only:
+                continue
+            command = [*manage_py, name.split()[0], str(out / target), *extra]
             rows.append((name, *measured(command, env), size(out / target)))
+            print(f"  {name}: {rows[-1][1]:.1f} s, {rows[-1][2]:.0f} MB", flush=True)
     finally:
         from django.db import connections
 
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(static_root, ignore_errors=True)
         connections.close_all()
         drop_database(args.database_url)
     print(f"\n{args.statements:,} statements (one in ten with a second version)")

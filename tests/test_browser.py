@@ -103,6 +103,8 @@ PAGE_TYPES = {
     "version": "/statements/solidarity-beyond-borders/v/1/",
     "changes": "/changes/",
     "redactions": "/about/redactions/",
+    "copies": "/about/copies/",
+    "data": "/data/",
 }
 
 

@@ -298,6 +298,12 @@ def _touched(since: datetime.datetime) -> set[int]:
     return touched
 
 
+def _acts(since: datetime.datetime) -> set[int]:
+    """The redaction acts since ``since`` that change what the mirror may hold."""
+    acts = Redaction.objects.filter(done_at__gt=since).exclude(act__in=CAPTURE_ACTS)
+    return set(acts.values_list("pk", flat=True))
+
+
 def _state(folder: Path) -> dict | None:
     try:
         return json.loads((folder / STATE).read_text(encoding="utf-8"))
@@ -308,6 +314,9 @@ def _state(folder: Path) -> dict | None:
 def _save(folder: Path, builder: Builder, entries: list[Entry], started: datetime.datetime):
     state = {
         "as_of": started.isoformat(),
+        # The acts the mirror has taken in: those of the last hour by number (one still
+        # committing may carry an earlier time than a later one).
+        "acts": sorted(_acts(started - MARGIN)),
         "head": builder.head.decode() if builder.head else "",
         "entries": [entry.row() for entry in entries],
         "paths": builder.paths,
@@ -336,13 +345,13 @@ def _plan(state: dict, statements: dict[int, Statement], cache) -> tuple[list[En
     the new entries only follow the old ones)."""
     old = [Entry(*row) for row in state["entries"]]
     since = datetime.datetime.fromisoformat(state["as_of"]) - MARGIN
-    acts = Redaction.objects.filter(done_at__gt=since).exclude(act__in=CAPTURE_ACTS)
+    new_acts = _acts(since) - set(state.get("acts", ()))
     touched = _touched(since) | (set(statements) - {entry.statement for entry in old})
     kept = [e for e in old if e.statement in statements and e.statement not in touched]
     for pk in sorted(touched & set(statements)):
         kept.extend(_entries(statements[pk], cache))
     entries = sorted(kept)
-    if acts.exists():
+    if new_acts:
         return entries, "something was withheld, suppressed or removed since the last run"
     if len(entries) < len(old) or entries[: len(old)] != old:
         return entries, "a version, a statement or an address the history held is gone"

@@ -26,6 +26,8 @@ PAGES = [
     "/archive/2025/",
     "/archive/2025/03/",
     "/archive/undated/",
+    "/about/copies/",
+    "/data/",
 ]
 
 

@@ -112,6 +112,8 @@ def test_a_hidden_version_is_rewritten_out_of_every_object(archive, tmp_path, ca
     assert subjects == ["open-letter: version 1 withheld", "Open letter: version 2",
                         "Call: version 1"]  # fmt: skip
     git("fsck", "--strict", cwd=repository)
+    call_command("mirror_git", str(repository))  # the act is taken in once
+    assert "up to date, 3 commits" in capsys.readouterr().out
 
 
 def test_a_taken_down_statement_leaves_the_history(archive, tmp_path, capsys):
