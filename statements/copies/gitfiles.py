@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from statements.catalog.revisions import Revision
-from statements.models import Author, Statement, tags_by_name
+from statements.models import Author, Statement, Tag, tags_by_name
 
 
 def _json(value) -> str:
@@ -124,9 +124,14 @@ def author_file(author: Author) -> bytes:
     ).encode()
 
 
-def tags_file(tags: dict[str, str]) -> bytes:
-    rows = [{"slug": slug, "name": name} for slug, name in sorted(tags.items())]
-    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode()
+def tag_path(slug: str) -> tuple[str, ...]:
+    return ("tags", slug[:1].lower() or "_", f"{slug}.json")
+
+
+def tag_file(slug: str, name: str) -> bytes:
+    url = _url(Tag(slug=slug).get_absolute_url())
+    text = json.dumps({"slug": slug, "name": name, "url": url}, ensure_ascii=False, indent=2)
+    return (text + "\n").encode()
 
 
 def readme_file() -> bytes:
@@ -140,7 +145,7 @@ change; its message says what changed and why.
   its title, date, language, authors, signatories, tags, sources and the SHA-256 of its text.
   A version withheld to protect people holds only its number, date and why.
 - `authors/<first letter>/<address>.json`: the authors and signatories credited.
-- `tags.json`: the tags the statements carry.
+- `tags/<first letter>/<address>.json`: the tags the statements carry.
 
 Only public data is here: no draft, nothing hidden or suppressed. When something is removed
 from the archive to protect people, this history is rewritten so that it is in no commit.

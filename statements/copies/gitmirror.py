@@ -19,7 +19,7 @@ import datetime
 import json
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from dulwich.server import update_server_info
 
 from statements.catalog.revisions import Revision, statement_as_of, statement_revisions
 from statements.copies import gitfiles
+from statements.copies.versions import public_versions
 from statements.models import (
     AuthorshipEvent,
     Redaction,
@@ -47,8 +48,10 @@ BRANCH = b"refs/heads/main"
 # Changes are read back from this long before the last run's start: a transaction that began
 # before it and committed after carries its start time (now()), earlier than the run.
 MARGIN = datetime.timedelta(hours=1)
-# Objects are written a pack at a time.
-BATCH = 5000
+# The revisions of this many statements are kept while commits are written (most have one).
+REVISIONS_KEPT = 1000
+# Objects are written a pack at a time, at most this many bytes of them held in memory.
+BATCH_BYTES = 32 << 20
 FILE, DIRECTORY = 0o100644, 0o040000
 # Acts on captures change nothing the mirror holds.
 CAPTURE_ACTS = (Redaction.Act.HIDE_CAPTURE, Redaction.Act.UNHIDE_CAPTURE,
@@ -90,17 +93,14 @@ class MirrorReport:
         return what + (f", head {self.head[:12]}" if self.head else "")
 
 
-def _entries(statement: Statement, cache: dict[int, list[Revision]]) -> list[Entry]:
-    """The statement's public versions as commits (one query; its revisions kept in
-    ``cache`` for the commits to read)."""
+def _entries(statements: dict[int, Statement], ids) -> list[Entry]:
+    """The public versions of these statements as commits (a query per thousand)."""
     entries = []
-    cache[statement.pk] = statement_revisions(statement_id=statement.pk)
-    for revision in cache[statement.pk]:
-        if not revision.public:
-            continue
-        withheld = "suppressed" if revision.suppressed else "hidden" if revision.hidden else ""
-        entries.append(Entry(_stamp(revision.at), statement.pk, revision.number, withheld,
-                             statement.slug, statement.signatories_public))  # fmt: skip
+    for pk, versions in public_versions(sorted(ids)).items():
+        statement = statements[pk]
+        for number, at, withheld in versions:
+            entries.append(Entry(_stamp(at), pk, number, withheld, statement.slug,
+                                 statement.signatories_public))  # fmt: skip
     return entries
 
 
@@ -169,6 +169,7 @@ class Builder:
     tagged: dict[str, dict[str, str]] = field(default_factory=dict)  # statement -> tags
     pending: list[ShaFile] = field(default_factory=list)
     revisions: dict[int, list[Revision]] = field(default_factory=dict)
+    pending_bytes: int = 0
 
     def __post_init__(self) -> None:
         self.count()
@@ -182,8 +183,11 @@ class Builder:
         self.trees.set(("README.md",), self._blob(gitfiles.readme_file()))
 
     def add(self, entry: Entry, statements: dict[int, Statement]) -> None:
+        start = len(self.pending)
         current = statements[entry.statement]
         if entry.statement not in self.revisions:
+            if len(self.revisions) >= REVISIONS_KEPT:
+                del self.revisions[next(iter(self.revisions))]  # the longest kept
             self.revisions[entry.statement] = statement_revisions(statement_id=entry.statement)
         revision = self.revisions[entry.statement][entry.number - 1]
         key = str(entry.statement)
@@ -230,14 +234,14 @@ class Builder:
         )
         self.pending.append(commit)
         self.head = commit.id
-        if len(self.pending) >= BATCH:
+        self.pending_bytes += sum(obj.raw_length() for obj in self.pending[start:])
+        if self.pending_bytes >= BATCH_BYTES:
             self.flush()
 
     def count(self) -> None:
         """How many statements in the tree credit each author and carry each tag."""
         self.authors_count = Counter(s for slugs in self.credited.values() for s in slugs)
         self.tags_count = Counter(s for tags in self.tagged.values() for s in tags)
-        self.tag_names = {s: n for tags in self.tagged.values() for s, n in tags.items()}
 
     def _authors(self, key: str, authors: dict) -> None:
         before = set(self.credited.get(key, ()))
@@ -253,21 +257,22 @@ class Builder:
 
     def _tags(self, key: str, tags: dict[str, str]) -> None:
         before = self.tagged.get(key, {})
-        if before == tags and ("tags.json",) in self.trees.ids:
-            return
         self.tagged[key] = tags
-        self.tags_count.update(set(tags) - set(before))
-        self.tag_names.update(tags)
+        for slug, name in tags.items():
+            if slug not in before:
+                self.tags_count[slug] += 1
+            if self.tags_count[slug] == 1 or before.get(slug, name) != name:  # new, or renamed
+                self.trees.set(gitfiles.tag_path(slug), self._blob(gitfiles.tag_file(slug, name)))
         for slug in set(before) - set(tags):
             self.tags_count[slug] -= 1
             if self.tags_count[slug] <= 0:
-                del self.tags_count[slug], self.tag_names[slug]
-        self.trees.set(("tags.json",), self._blob(gitfiles.tags_file(self.tag_names)))
+                del self.tags_count[slug]
+                self.trees.set(gitfiles.tag_path(slug), None)
 
     def flush(self) -> None:
         if self.pending:
             self.repo.object_store.add_objects([(obj, None) for obj in self.pending])
-            self.pending = []
+            self.pending, self.pending_bytes = [], 0
 
     def finish(self) -> None:
         self.flush()
@@ -326,11 +331,11 @@ def _save(folder: Path, builder: Builder, entries: list[Entry], started: datetim
     (folder / STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
-def _build(folder: Path, entries: list[Entry], statements, started, progress, cache) -> Builder:
+def _build(folder: Path, entries: list[Entry], statements, started, progress) -> Builder:
     folder.mkdir(parents=True)
     repo = Repo.init_bare(str(folder))
     (folder / "description").write_text(f"{gitfiles.readme_file().decode().splitlines()[0]}\n")
-    builder = Builder(repo, revisions=cache)
+    builder = Builder(repo)
     builder.start()
     for entry in entries:
         builder.add(entry, statements)
@@ -340,7 +345,7 @@ def _build(folder: Path, entries: list[Entry], statements, started, progress, ca
     return builder
 
 
-def _plan(state: dict, statements: dict[int, Statement], cache) -> tuple[list[Entry], str]:
+def _plan(state: dict, statements: dict[int, Statement]) -> tuple[list[Entry], str]:
     """Every entry the mirror should hold, and why the history must be rewritten ("" where
     the new entries only follow the old ones)."""
     old = [Entry(*row) for row in state["entries"]]
@@ -348,8 +353,7 @@ def _plan(state: dict, statements: dict[int, Statement], cache) -> tuple[list[En
     new_acts = _acts(since) - set(state.get("acts", ()))
     touched = _touched(since) | (set(statements) - {entry.statement for entry in old})
     kept = [e for e in old if e.statement in statements and e.statement not in touched]
-    for pk in sorted(touched & set(statements)):
-        kept.extend(_entries(statements[pk], cache))
+    kept.extend(_entries(statements, touched & set(statements)))
     entries = sorted(kept)
     if new_acts:
         return entries, "something was withheld, suppressed or removed since the last run"
@@ -358,28 +362,22 @@ def _plan(state: dict, statements: dict[int, Statement], cache) -> tuple[list[En
     return entries, ""
 
 
-def _iter_entries(statements: dict[int, Statement], cache) -> Iterator[Entry]:
-    for pk in sorted(statements):
-        yield from _entries(statements[pk], cache)
-
-
 def git_mirror(folder: Path, *, progress: Callable[[], None] = lambda: None) -> MirrorReport:
     """Write or bring up to date the git mirror in ``folder`` (a bare repository)."""
     started = timezone.now()
     statements = _published()
-    cache: dict[int, list[Revision]] = {}
     state = _state(folder) if (folder / "HEAD").exists() else None
     if state is None:
         if folder.exists() and any(folder.iterdir()):
             raise FileExistsError(f"{folder} exists and is not a mirror this archive made")
-        entries = sorted(_iter_entries(statements, cache))
-        builder = _build(folder, entries, statements, started, progress, cache)
+        entries = sorted(_entries(statements, set(statements)))
+        builder = _build(folder, entries, statements, started, progress)
         return MirrorReport(len(entries), len(entries), head=(builder.head or b"").decode())
-    entries, why = _plan(state, statements, cache)
+    entries, why = _plan(state, statements)
     if why:
         fresh = folder.with_name(folder.name + ".rewrite")
         shutil.rmtree(fresh, ignore_errors=True)
-        builder = _build(fresh, entries, statements, started, progress, cache)
+        builder = _build(fresh, entries, statements, started, progress)
         retired = folder.with_name(folder.name + ".retired")
         shutil.rmtree(retired, ignore_errors=True)
         folder.rename(retired)
@@ -388,10 +386,13 @@ def git_mirror(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
         head = (builder.head or b"").decode()
         return MirrorReport(len(entries), len(entries), rewritten=True, reason=why, head=head)
     new = entries[len(state["entries"]) :]
+    if not new:  # nothing to write: only the time read up to moves on
+        state["as_of"], state["acts"] = started.isoformat(), sorted(_acts(started - MARGIN))
+        (folder / STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        return MirrorReport(0, len(entries), head=state["head"])
     repo = Repo(str(folder))
     builder = Builder(repo, head=state["head"].encode() or None, paths=state["paths"],
-                      credited=state["credited"], tagged=state["tagged"],
-                      revisions=cache)  # fmt: skip
+                      credited=state["credited"], tagged=state["tagged"])  # fmt: skip
     if builder.head:
         builder.trees.load(repo, repo[builder.head].tree)
         builder.trees.write([])  # the loaded folders' ids, nothing new to write

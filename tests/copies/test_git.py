@@ -1,17 +1,20 @@
 """The git mirror (issue 34): cloned with git itself over the site's plain HTTP, one commit
 per public version, incremental, and rewritten so that withheld content is in no object."""
 
+import datetime
 import shutil
 import subprocess
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from statements.catalog.services import statement_save
 from statements.redaction.versions import version_hide
 from tests.factories import make_statement
 
 GIT = shutil.which("git")
+HOUR = datetime.timedelta(hours=1)
 pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
@@ -69,7 +72,7 @@ def test_git_clones_the_mirror_from_the_site(archive, live_server, settings, tmp
     assert 'authors: [{"name": "Harbour Collective", "slug": "harbour-collective"}]' in letter
     assert letter.endswith("\n---\n\nA second text.\n")
     assert (clone / "authors" / "n" / "night-shelter.json").exists()
-    assert "mutual aid" in (clone / "tags.json").read_text(encoding="utf-8")
+    assert '"name": "mutual aid"' in (clone / "tags/m/mutual-aid.json").read_text(encoding="utf-8")
     first = git("show", "HEAD~2:statements/2025/open-letter.md", cwd=clone)
     assert first.endswith("A first text, naming Ana Ruiz.\n")
     for secret in ("A draft", "Secret Group", "a-draft"):
@@ -125,3 +128,20 @@ def test_a_taken_down_statement_leaves_the_history(archive, tmp_path, capsys):
     assert "history rewritten" in capsys.readouterr().out
     assert git("log", "--format=%s", cwd=repository).splitlines() == ["Call: version 1"]
     assert "A second text" not in every_object(repository)
+
+
+def test_the_plan_reads_versions_as_the_history_does(archive):
+    from statements.catalog.revisions import statement_revisions
+    from statements.copies.versions import public_versions
+    from statements.models import Statement
+
+    scheduled = make_statement("Later", slug="later", published_at=timezone.now() + HOUR)
+    scheduled.body = "Changed before it is out."
+    statement_save(statement=scheduled)
+    version_hide(statement=archive, numbers=[1], text=True, reason=False, reason_class="privacy")
+    ids = list(Statement.objects.values_list("pk", flat=True))
+    found = public_versions(ids)
+    for pk in ids:
+        expected = [r.number for r in statement_revisions(statement_id=pk) if r.public]
+        assert [number for number, _at, _withheld in found.get(pk, [])] == expected
+    assert found[archive.pk][0][2] == "hidden" and scheduled.pk not in found
