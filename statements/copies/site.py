@@ -1,30 +1,37 @@
 """The static mirror: the public site written as files whose links are relative, so that it
 works from any static host and from ``file://``. Pages are rendered by the site itself (a
-request to each, in this process), found by following links from the home page, the
-sitemap and the feeds; every internal link is rewritten to the file it became.
+request to each, made in one worker process per core), found by following links from the
+home page, the sitemap and the feeds; every internal link is rewritten to the file it
+became.
 
-What cannot be a file (search, the book builder, filters and sorting: pages made from a
-query) links to the live site, where ARCHIVE_BASE_URL names it, and is plain text where
-not. Downloads are written where they are made in Python (Markdown, text, JSON, citations);
-EPUB and PDF where the archive already keeps the file, never made for the mirror. The other
+What is not copied links to the live site, where ARCHIVE_BASE_URL names it, and is plain
+text where not: what cannot be a file (search, the book builder, filters and sorting),
+each past version's own page (the history lists them; the git mirror and the bag hold their
+texts), and the downloads made on request (Markdown, text, JSON, citations). EPUB and PDF
+are copied where the archive already keeps the file, never made for the mirror. The other
 interface languages stay on the live site: the mirror is the default language's.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import mimetypes
+import multiprocessing
+import os
 import posixpath
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.core.files.storage import default_storage
+from django.db import connection, connections
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -35,9 +42,13 @@ from statements.models import Statement
 SKIPPED = ("/admin/", "/rosetta/", "/i18n/", "/api/", "/oai/", "/opds/", "/search/", "/book/",
            "/mirror.git/", "/random/", "/media/", "/copies/", "/sources/",
            "/opensearch.xml")  # fmt: skip
-WRITTEN_SUFFIXES = (".md", ".txt", ".json", ".bib", ".ris", ".atom", ".rss", ".xml")
+# Files besides the pages: the sitemaps, robots.txt, the site-wide feeds (not each author's
+# and tag's: a mirror's feed is a snapshot nobody follows), and the books already kept.
+WRITTEN_SUFFIXES = (".xml", ".atom", ".rss", ".txt")
+FEED_SUFFIXES = (".atom", ".rss")
 KEPT_SUFFIXES = (".epub", ".pdf")
 STATIC_SKIPPED = ("admin/", "rosetta/", "ninja/", "debug_toolbar/")
+VERSION_PAGE = re.compile(r"^/statements/[^/]+/v/\d+/$")
 LINK = re.compile(r'\b(href|src|action)="([^"]*)"')
 TEXT_TYPES = ("text/html", "application/xml", "text/xml", "application/atom+xml",
               "application/rss+xml")  # fmt: skip
@@ -73,11 +84,17 @@ def local_file(path: str, query: str, suffixes=WRITTEN_SUFFIXES + KEPT_SUFFIXES)
             return None
         page = params[0][1]
     path = unquote(path)  # the file is named as the address reads: "mémoire", not "m%C3%A9…"
+    if VERSION_PAGE.search(path):
+        return None  # each past version: in the git mirror and the bag, one page each online
     if path.endswith("/"):
         name = f"page-{page}.html" if page and page != "1" else "index.html"
         return path[1:] + name
     if page or not suffixes or not path.endswith(suffixes) or ".." in path.split("/"):
         return None
+    if path.endswith(FEED_SUFFIXES) and path.count("/") > 2:
+        return None
+    if path.endswith(".txt") and path != "/robots.txt":
+        return None  # a statement's text: made on request, not kept
     return path[1:]
 
 
@@ -98,13 +115,19 @@ def kept_edition(path: str) -> str | None:
 Sink = Callable[[str, bytes, str], None]  # (file name, content, media type)
 
 
-class Mirror:
-    """Renders the site's pages, follows their links and hands each file to ``sink`` with
-    its links made relative (the static mirror writes files, the ZIM adds entries)."""
+@dataclass
+class Rendered:
+    files: list[tuple[str, bytes, str]]  # (file name, content, media type)
+    found: list[tuple[str, str]]  # the site's addresses it links to (path, query)
+    page: bool
 
-    def __init__(self, sink: Sink, *, base_url: str, progress: Callable[[], None],
+
+class Mirror:
+    """Renders the site's pages with their links made relative, and says which addresses
+    each links to (the crawl, below, renders those in turn)."""
+
+    def __init__(self, *, base_url: str = "",
                  suffixes: tuple[str, ...] = WRITTEN_SUFFIXES + KEPT_SUFFIXES):  # fmt: skip
-        self.sink = sink
         self.suffixes = suffixes
         self.base_url = base_url.rstrip("/")
         self.live = settings.ARCHIVE_BASE_URL.rstrip("/")
@@ -115,11 +138,8 @@ class Mirror:
         self.client = Client(HTTP_HOST=host)
         self.secure = bool(settings.SECURE_SSL_REDIRECT)
         self.origins = (f"https://{host}", f"http://{host}")
-        self.queue: deque[tuple[str, str]] = deque()
-        self.seen: set[str] = set()
         self.kept: dict[str, str | None] = {}
-        self.progress = progress
-        self.report = SiteReport()
+        self.found: list[tuple[str, str]] = []
 
     def want(self, path: str, query: str) -> str | None:
         target = local_file(path, query, self.suffixes)
@@ -128,9 +148,8 @@ class Mirror:
                 self.kept[target] = kept_edition(path)
             if self.kept[target] is None:
                 return None
-        if target is not None and target not in self.seen:
-            self.seen.add(target)
-            self.queue.append((path, query))
+        if target is not None:
+            self.found.append((path, query))
         return target
 
     def rewrite(self, match: re.Match, page: str) -> str:
@@ -160,22 +179,21 @@ class Mirror:
             text = text.replace(origin + "/", self.base_url + "/")
         return text
 
-    def write(self, name: str, content: bytes, kind: str = "") -> None:
-        self.sink(name, content, kind or mimetypes.guess_type(name)[0] or "text/plain")
-        self.report.bytes += len(content)
-
-    def fetch(self, path: str, query: str) -> None:
+    def render(self, path: str, query: str) -> Rendered:
+        self.found = []
         name = local_file(path, query, self.suffixes)
         if name is None:
-            return
-        if self.kept.get(name):
-            with default_storage.open(self.kept[name], "rb") as stream:
-                self.write(name, stream.read())
-            self.report.files += 1
-            return
+            return Rendered([], [], False)
+        if path.endswith(KEPT_SUFFIXES):
+            self.want(path, query)
+            kept = self.kept.get(name)
+            if not kept:
+                return Rendered([], [], False)
+            with default_storage.open(kept, "rb") as stream:
+                return Rendered([(name, stream.read(), _kind(name))], [], False)
         response = self.client.get(path + (f"?{query}" if query else ""), secure=self.secure)
         if response.status_code != 200:
-            return
+            return Rendered([], [], False)
         kind = response.headers.get("Content-Type", "").split(";")[0]
         content = b"".join(response) if response.streaming else response.content
         if kind == "text/html":
@@ -185,39 +203,110 @@ class Mirror:
             text = re.sub(r'href="\?page=(\d+)"', lambda m: f'href="{path}?page={m.group(1)}"',
                           text)  # fmt: skip
             text = LINK.sub(lambda m: self.rewrite(m, name), text)
-            self.write(name, text.encode(), "text/html")
-            self.report.pages += 1
-            self.progress()
-        elif kind in TEXT_TYPES:
+            return Rendered([(name, text.encode(), "text/html")], self.found, True)
+        if kind in TEXT_TYPES:
             text = content.decode(response.charset or "utf-8")
             for url in re.findall(r"<(?:loc|link|id)[^>]*?>(https?://[^<]+)</", text):
                 parts = urlsplit(html.unescape(url))
                 if f"{parts.scheme}://{parts.netloc}" in self.origins:
                     self.want(parts.path, parts.query)
-            self.write(name, self.absolute(text).encode())
-            self.report.files += 1
+            return Rendered([(name, self.absolute(text).encode(), kind)], self.found, False)
+        return Rendered([(name, content, kind or _kind(name))], [], False)
+
+
+def _kind(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def static_files() -> Iterator[tuple[str, Path]]:
+    """The static files the pages use, as collected (hashed names) or as the finders have
+    them (development)."""
+    root = Path(settings.STATIC_ROOT)
+    if (root / "staticfiles.json").exists():
+        found = ((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file())
+    else:
+        found = (
+            (name, Path(storage.path(name)))
+            for finder in finders.get_finders()
+            for name, storage in finder.list(["CVS", ".*", "*~"])
+        )
+    for name, source in found:
+        if not name.startswith(STATIC_SKIPPED) and not name.endswith((".gz", ".br")):
+            yield name, source
+
+
+# The worker processes' own renderer (a worker renders many pages).
+_renderer: Mirror | None = None
+
+
+def _worker_start(base_url: str, suffixes: tuple[str, ...]) -> None:
+    global _renderer
+    _renderer = Mirror(base_url=base_url, suffixes=suffixes)
+
+
+def _worker_render(job: tuple[str, str]) -> Rendered:
+    assert _renderer is not None  # noqa: S101 (set by the pool's initializer)
+    return _renderer.render(*job)
+
+
+def crawl(starts, sink: Sink, *, base_url: str = "", progress=lambda: None,
+          suffixes: tuple[str, ...] = WRITTEN_SUFFIXES + KEPT_SUFFIXES,
+          workers: int | None = None) -> SiteReport:  # fmt: skip
+    """Render every page reachable from ``starts`` and hand each file to ``sink`` (the
+    static mirror writes files, the ZIM adds entries), then the static files. Pages render
+    in ``workers`` processes (one per core by default); inside a transaction, in this one
+    (others would not see its rows)."""
+    report, seen, queue = SiteReport(), set(), deque()
+
+    def add(found) -> None:
+        for path, query in found:
+            name = local_file(path, query, suffixes)
+            if name is not None and name not in seen:
+                seen.add(name)
+                queue.append((path, query))
+
+    def take(result: Rendered) -> None:
+        for name, content, kind in result.files:
+            sink(name, content, kind)
+            report.bytes += len(content)
+            report.pages += result.page
+            report.files += not result.page
+        if result.page:
+            progress()
+        add(result.found)
+
+    add((start, "") for start in starts)
+    workers = workers or os.cpu_count() or 1
+    access = logging.getLogger("archive.access")
+    level = access.level
+    access.setLevel(logging.WARNING)  # the copy's renders are not readers' requests
+    try:
+        if workers > 1 and not connection.in_atomic_block:
+            connections.close_all()  # each worker opens its own
+            caches.close_all()
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, _worker_start, (base_url, suffixes)) as pool:
+                while queue:
+                    jobs = [queue.popleft() for _ in range(len(queue))]
+                    for result in pool.imap_unordered(_worker_render, jobs, chunksize=8):
+                        take(result)
         else:
-            self.write(name, content)
-            self.report.files += 1
-
-    def copy_static(self) -> None:
-        root = Path(settings.STATIC_ROOT)
-        if (root / "staticfiles.json").exists():
-            files = ((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file())
-        else:
-            files = (
-                (name, Path(storage.path(name)))
-                for finder in finders.get_finders()
-                for name, storage in finder.list(["CVS", ".*", "*~"])
-            )
-        for name, source in files:
-            if name.startswith(STATIC_SKIPPED) or name.endswith((".gz", ".br")):
-                continue
-            self.write(f"static/{name}", source.read_bytes())
-            self.report.static += 1
+            renderer = Mirror(base_url=base_url, suffixes=suffixes)
+            while queue:
+                take(renderer.render(*queue.popleft()))
+    finally:
+        access.setLevel(level)
+    for name, source in static_files():
+        content = source.read_bytes()
+        sink(f"static/{name}", content, _kind(name))
+        report.static += 1
+        report.bytes += len(content)
+    return report
 
 
-def site_export(folder: Path, *, base_url: str = "", progress=lambda: None) -> SiteReport:
+def site_export(
+    folder: Path, *, base_url: str = "", progress=lambda: None, workers: int | None = None
+) -> SiteReport:
     """Write the static mirror into ``folder`` (made; it must be new or empty)."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
@@ -228,10 +317,5 @@ def site_export(folder: Path, *, base_url: str = "", progress=lambda: None) -> S
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
-    mirror = Mirror(sink, base_url=base_url, progress=progress)
-    for start in ("/", "/sitemap.xml", "/robots.txt"):
-        mirror.want(start, "")
-    while mirror.queue:
-        mirror.fetch(*mirror.queue.popleft())
-    mirror.copy_static()
-    return mirror.report
+    return crawl(("/", "/sitemap.xml", "/robots.txt"), sink, base_url=base_url,
+                 progress=progress, workers=workers)  # fmt: skip

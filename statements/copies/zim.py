@@ -2,8 +2,8 @@
 in Kiwix's apps and kiwix-serve where the web is blocked or absent.
 
 The pages are the static mirror's (copies.site renders them and makes their links
-relative), without the downloads, feeds and sitemap: every statement, its history and
-versions, every author, tag, year and month page, the lists, with the style sheet. The home
+relative), without the downloads, feeds and sitemap: every statement and its history,
+every author, tag, year and month page, the lists, with the style sheet. The home
 page is the main page; libzim builds the full-text and title indexes.
 """
 
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from libzim.writer import Creator, Hint, Item, StringProvider
 
-from statements.copies.site import Mirror, SiteReport
+from statements.copies.site import SiteReport, crawl
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
@@ -96,7 +96,9 @@ def _metadata(creator: Creator) -> None:
     creator.add_illustration(48, illustration(48))
 
 
-def zim_export(path: Path, *, progress: Callable[[], None] = lambda: None) -> SiteReport:
+def zim_export(
+    path: Path, *, progress: Callable[[], None] = lambda: None, workers: int | None = None
+) -> SiteReport:
     """Write the ZIM file at ``path`` (replaced if there)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -112,10 +114,6 @@ def zim_export(path: Path, *, progress: Callable[[], None] = lambda: None) -> Si
             mimetype = f"{kind};charset=utf-8" if kind.startswith("text/") else kind
             creator.add_item(Page(name, content, mimetype, title, front=page))
 
-        mirror = Mirror(sink, base_url="", progress=progress, suffixes=())
-        mirror.want("/", "")
-        while mirror.queue:
-            mirror.fetch(*mirror.queue.popleft())
-        mirror.copy_static()
+        report = crawl(("/",), sink, progress=progress, suffixes=(), workers=workers)
     partial.replace(path)
-    return mirror.report
+    return report

@@ -57,10 +57,13 @@ def test_the_mirror_has_no_broken_internal_link(archive, tmp_path):
     checked, broken = broken_links(site)
     assert checked > 500 and broken == []
     assert (site / "statements/open-letter/index.html").is_file()
+    assert (site / "statements/open-letter/history/index.html").is_file()
+    assert not (site / "statements/open-letter/v/1").exists()  # in the git mirror and bag
     assert (site / "statements/page-2.html").is_file()  # the list's second page
     assert (site / "authors/groupe-mémoire/index.html").is_file()
     assert (site / "tags/communiqué/index.html").is_file()
-    assert (site / "statements/open-letter.md").is_file()
+    assert not (site / "statements/open-letter.md").exists()  # made on request: not kept
+    assert (site / "feeds/latest.atom").is_file()
     assert (site / "statements/open-letter.epub").read_bytes() == b"kept epub"
     assert not (site / "statements/call-1.epub").exists()  # never made for the mirror
     assert (site / "sitemap.xml").is_file() and (site / "static/css/archive.css").is_file()
@@ -71,7 +74,8 @@ def test_the_mirror_has_no_broken_internal_link(archive, tmp_path):
     assert broken_links(site)[1]
 
 
-def test_a_statement_page_reads_as_the_live_one(archive, client, tmp_path):
+def test_a_statement_page_reads_as_the_live_one(archive, client, settings, tmp_path):
+    settings.ALLOWED_HOSTS = ["testserver"]  # the host both are rendered for
     site = tmp_path / "site"
     call_command("export_site", str(site), "--base-url", "https://mirror.example.org")
     live = lxml.html.fromstring(client.get("/statements/open-letter/").content)
@@ -89,3 +93,20 @@ def test_a_folder_in_use_is_refused(tmp_path):
         call_command("export_site", str(tmp_path))
     with pytest.raises(CommandError, match="base-url"):
         call_command("export_site", str(tmp_path / "new"), "--base-url", "mirror.example.org")
+
+
+def test_worker_processes_write_the_same_tree(transactional_db, tmp_path, settings):
+    settings.ARCHIVE_BASE_URL = ""
+    for number in range(12):  # committed: the workers read them through their own connections
+        make_statement(f"Call {number}", issued=f"2024-0{1 + number % 9}",
+                       authors=[f"Group {number % 3}"], tags=["housing"])  # fmt: skip
+    one, two = tmp_path / "one", tmp_path / "two"
+    call_command("export_site", str(one), "--workers", "1")
+    call_command("export_site", str(two), "--workers", "2")
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert len(files) > 40
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    with pytest.raises(CommandError, match="workers"):
+        call_command("export_site", str(tmp_path / "three"), "--workers", "0")

@@ -21,12 +21,19 @@ class Command(BaseCommand):
             "sitemap and feeds then name its pages",
         )
 
-    def handle(self, *args, dir, base_url, **options):
+        parser.add_argument("--workers", type=int, default=None,
+                            help="processes rendering pages (default: one per core)")  # fmt: skip
+
+    def handle(self, *args, dir, base_url, workers, **options):
+        if workers is not None and workers < 1:
+            raise CommandError("--workers: at least 1")
         if base_url and not base_url.startswith(("https://", "http://")):
             raise CommandError("--base-url: an address starting with https:// or http://")
         bar = tqdm(unit=" pages", disable=not self.stdout.isatty())
         try:
-            report = site_export(Path(dir), base_url=base_url, progress=lambda: bar.update(1))
+            report = site_export(
+                Path(dir), base_url=base_url, progress=lambda: bar.update(1), workers=workers
+            )
         except OSError as error:
             raise CommandError(f"Cannot write {dir}: {error}") from None
         finally:
