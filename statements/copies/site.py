@@ -254,8 +254,8 @@ def crawl(starts, sink: Sink, *, base_url: str = "", progress=lambda: None,
           workers: int | None = None) -> SiteReport:  # fmt: skip
     """Render every page reachable from ``starts`` and hand each file to ``sink`` (the
     static mirror writes files, the ZIM adds entries), then the static files. Pages render
-    in ``workers`` processes (one per core by default); inside a transaction, in this one
-    (others would not see its rows)."""
+    in ``workers`` processes (one per core by default); inside a transaction (others would
+    not see its rows) or a daemonic process, in this one."""
     report, seen, queue = SiteReport(), set(), deque()
 
     def add(found) -> None:
@@ -281,7 +281,9 @@ def crawl(starts, sink: Sink, *, base_url: str = "", progress=lambda: None,
     level = access.level
     access.setLevel(logging.WARNING)  # the copy's renders are not readers' requests
     try:
-        if workers > 1 and not connection.in_atomic_block:
+        # A daemonic process (a Celery prefork worker) may not start processes of its own.
+        alone = connection.in_atomic_block or multiprocessing.current_process().daemon
+        if workers > 1 and not alone:
             connections.close_all()  # each worker opens its own
             caches.close_all()
             context = multiprocessing.get_context("fork")
