@@ -23,6 +23,7 @@ from pathlib import Path
 import bagit
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import F
 
 from statements.catalog.revisions import statement_as_of, statement_revisions
 from statements.models import (
@@ -45,7 +46,8 @@ A BagIt bag (RFC 8493) of the public archive, made on {date}.
   translator, publisher, in order), tags, sources, the text (Markdown) and the text's
   SHA-256. A version withheld to protect people has its number and date only.
 - `authors.jsonl`, `tags.jsonl`: the authors and tags the versions name, by address.
-- `originals/<sha256>.<format>`: the files statements were imported from.
+- `originals/<sha256>.<format>`: the files statements were imported from, named with their
+  original names in `originals.jsonl` (a version's `original` gives its file's SHA-256).
 - `captures/<sha256>.warc.gz`: copies of the statements' sources as captured (WARC, ISO 28500).
 
 `manage.py import_bag` loads it into an empty archive, each version with its date.
@@ -77,7 +79,12 @@ def _line(row: dict) -> str:
 
 
 def _published() -> Iterator[Statement]:
-    public = Statement.objects.published().order_by("pk").only("pk", "slug", "imported_from_id")
+    public = (
+        Statement.objects.published()
+        .order_by("pk")
+        .only("pk", "slug", "signatories_public", "imported_from_id")
+        .annotate(original_sha256=F("imported_from__sha256"))
+    )
     last = 0
     while batch := list(public.filter(pk__gt=last)[:BATCH]):
         yield from batch
@@ -142,15 +149,19 @@ def bag_export(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
     originals: set[int] = set()
     with (folder / "statements.jsonl").open("w", encoding="utf-8") as out:
         for statement in _published():
-            withheld = False
-            for row in statement_versions(statement):
+            rows = list(statement_versions(statement))
+            # The original holds the first text: left out where a version is withheld.
+            original = None
+            if statement.imported_from_id and not any(row["withheld"] for row in rows):
+                originals.add(statement.imported_from_id)
+                original = statement.original_sha256
+            for row in rows:
+                if not row["withheld"]:
+                    row["original"] = original
                 out.write(_line(row))
                 report.versions += 1
-                withheld = withheld or row["withheld"]
                 authors.update(credit["author"] for credit in row.get("credits", ()))
                 tags.update(row.get("tags", ()))
-            if statement.imported_from_id and not withheld:
-                originals.add(statement.imported_from_id)
             report.statements += 1
             progress()
     with (folder / "authors.jsonl").open("w", encoding="utf-8") as out:
@@ -180,13 +191,20 @@ def bag_export(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
 
 
 def _originals(folder: Path, ids: set[int]) -> int:
+    """Each original file, and ``originals.jsonl`` beside the folder naming them."""
     folder.mkdir()
     count = 0
-    for pk in sorted(ids):  # one file at a time: the content is read as one value
-        row = ImportedFile.objects.filter(pk=pk).values_list("sha256", "format", "content")
-        for sha256, file_format, content in row:
-            (folder / f"{sha256}.{file_format}").write_bytes(bytes(content))
-            count += 1
+    with (folder.parent / "originals.jsonl").open("w", encoding="utf-8") as listing:
+        for pk in sorted(ids):  # one file at a time: the content is read as one value
+            found = ImportedFile.objects.filter(pk=pk)
+            for sha256, name, file_format, content in found.values_list(
+                "sha256", "name", "format", "content"
+            ):
+                file = f"originals/{sha256}.{file_format}"
+                (folder.parent / file).write_bytes(bytes(content))
+                listing.write(_line({"sha256": sha256, "name": name, "format": file_format,
+                                     "size": len(content), "file": file}))  # fmt: skip
+                count += 1
     return count
 
 

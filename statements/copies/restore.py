@@ -5,14 +5,16 @@ the same public history, numbers included.
 
 A number the bag skips (a change the public never saw) becomes a revision the public does
 not see either (a draft state); a withheld version becomes a placeholder revision, hidden
-with its reason class. The originals and captures stay in the bag: they are the record of
-where the texts came from, not the archive's own rows.
+with its reason class. The original files come back as the archive's imported files, linked
+to their statements; the captures stay in the bag (their sources are re-captured by the
+link checks).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -26,7 +28,7 @@ from statements.catalog.revisions import revision_context
 from statements.catalog.services import statement_create, statement_replace
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
-from statements.models import Author, HiddenVersion, Statement, Tag
+from statements.models import Author, HiddenVersion, ImportedFile, Statement, Tag
 
 # The history's event tables and the column naming their statement.
 EVENT_TABLES = (("statements_statementevent", "pgh_obj_id"),
@@ -44,9 +46,11 @@ class BagRefused(ValueError):
 class RestoreReport:
     statements: int = 0
     versions: int = 0
+    originals: int = 0
 
     def summary(self) -> str:
-        return f"{self.statements:,} statements, {self.versions:,} versions"
+        return (f"{self.statements:,} statements, {self.versions:,} versions, "
+                f"{self.originals:,} original files")  # fmt: skip
 
 
 def _lines(path: Path) -> Iterator[dict]:
@@ -59,7 +63,9 @@ def _when(value: str | None) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(value) if value else None
 
 
-def _data(row: dict, authors: dict[str, Author], tag_names: dict[str, str]) -> StatementData:
+def _data(
+    row: dict, authors: dict[str, Author], tag_names: dict[str, str], originals: dict
+) -> StatementData:
     credits = [
         AuthorCredit(name=authors[c["author"]].name, role=c["role"], kind=authors[c["author"]].kind)
         for c in row["credits"]
@@ -79,6 +85,7 @@ def _data(row: dict, authors: dict[str, Author], tag_names: dict[str, str]) -> S
         published_at=_when(row["published_at"]), credits=credits, sources=sources,
         tags=[tag_names[slug] for slug in row["tags"]], uid=row["translation_group"],
         metadata={"preservation_package_version": row["version"]},
+        imported_from=originals.get(row.get("original")),
     )  # fmt: skip
 
 
@@ -124,7 +131,7 @@ def _write(
     return statement
 
 
-def _restore(rows: list[dict], authors, tag_names) -> int:
+def _restore(rows: list[dict], authors, tag_names, originals) -> int:
     """Write one statement's versions; returns how many."""
     statement = None
     number = 0
@@ -148,7 +155,7 @@ def _restore(rows: list[dict], authors, tag_names) -> int:
         context = {"reason": row["reason"]} if row["reason"] else {}
         if row["signed_by"]:
             context |= {"username": row["signed_by"], "signed": True}
-        data = _data(row, authors, tag_names)
+        data = _data(row, authors, tag_names, originals)
         statement = _write(statement, data, at, context, listed=row["signatories_listed"])
     HiddenVersion.objects.bulk_create(hidden)
     return len(rows)
@@ -157,6 +164,7 @@ def _restore(rows: list[dict], authors, tag_names) -> int:
 @transaction.atomic  # all of it or nothing; each version's events are redated apart
 def bag_import(folder: Path) -> RestoreReport:
     """Validate the bag in ``folder`` and load it into this (empty) archive."""
+    logging.getLogger("bagit").setLevel(logging.WARNING)  # one line per file, at INFO
     try:
         bag = bagit.Bag(str(folder))
         bag.validate(processes=2)
@@ -169,12 +177,23 @@ def bag_import(folder: Path) -> RestoreReport:
     Author.objects.bulk_create(authors.values())
     tag_names = {row["slug"]: row["name"] for row in _lines(data / "tags.jsonl")}
     Tag.objects.bulk_create([Tag(slug=slug, name=name) for slug, name in tag_names.items()])
-    report = RestoreReport()
+    originals = _originals(data)
+    report = RestoreReport(originals=len(originals))
     lines = _lines(data / "statements.jsonl")
     for _slug, rows in groupby(lines, key=lambda row: row["statement"]):
-        report.versions += _restore(list(rows), authors, tag_names)
+        report.versions += _restore(list(rows), authors, tag_names, originals)
         report.statements += 1
     return report
+
+
+def _originals(data: Path) -> dict[str, ImportedFile]:
+    """The original files, as the archive keeps imported files (checked by the bag)."""
+    rows = [
+        ImportedFile(sha256=row["sha256"], name=row["name"], format=row["format"],
+                     size=row["size"], content=(data / row["file"]).read_bytes())
+        for row in _lines(data / "originals.jsonl")
+    ] if (data / "originals.jsonl").exists() else []  # fmt: skip
+    return {row.sha256: row for row in ImportedFile.objects.bulk_create(rows)}
 
 
 def _rows_renamed(path: Path) -> Iterator[dict]:

@@ -39,6 +39,15 @@ def bagit_validate(folder: Path) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+def empty_archive() -> None:
+    """The archive emptied, its history too, as a new archive's database is."""
+    models = (Statement, Author, Tag, ImportedFile, HiddenVersion, StatementEvent,
+              StatementBodyEvent, AuthorshipEvent, SourceEvent, TaggingEvent)  # fmt: skip
+    tables = ", ".join(model._meta.db_table for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables}, pghistory_context CASCADE")
+
+
 @pytest.fixture
 def archive(transactional_db):  # each save its own transaction: its own version
     original = ImportedFile.objects.create(
@@ -87,17 +96,16 @@ def test_the_bag_validates_and_holds_public_data_only(archive, tmp_path):
 def test_an_empty_archive_loaded_from_the_bag_exports_it_again_byte_for_byte(archive, tmp_path):
     first = tmp_path / "first"
     call_command("export_bag", str(first))
-    models = (Statement, Author, Tag, ImportedFile, HiddenVersion, StatementEvent,
-              StatementBodyEvent, AuthorshipEvent, SourceEvent, TaggingEvent)  # fmt: skip
-    tables = ", ".join(model._meta.db_table for model in models)
-    with connection.cursor() as cursor:  # an empty archive: its history too
-        cursor.execute(f"TRUNCATE {tables}, pghistory_context CASCADE")
+    empty_archive()
     call_command("import_bag", str(first))
     assert Statement.objects.published().count() == 2
     second = tmp_path / "second"
     call_command("export_bag", str(second))
-    for name in ("statements.jsonl", "authors.jsonl", "tags.jsonl"):
+    for name in ("statements.jsonl", "authors.jsonl", "tags.jsonl", "originals.jsonl"):
         assert (second / "data" / name).read_bytes() == (first / "data" / name).read_bytes()
+    original = f"data/originals/{'a' * 64}.muse"
+    assert (second / original).read_bytes() == (first / original).read_bytes() == b"#title Call"
+    assert Statement.objects.get(slug="call").imported_from.name == "letter.muse"
     with pytest.raises(CommandError, match="not empty"):
         call_command("import_bag", str(first))
 
@@ -114,3 +122,27 @@ def test_a_damaged_bag_is_refused_and_loads_nothing(tmp_path):
     with pytest.raises(CommandError, match="not a bag"):
         call_command("import_bag", str(tmp_path))
     assert not Statement.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_files_come_back_from_the_bag_as_they_went_in(tmp_path):
+    from statements.catalog.services import statement_publish
+    from statements.ingest.services import statement_import
+    from tests.ingest.test_importers import CORPUS, SEED
+
+    if not SEED.exists():
+        pytest.skip(f"../shared is not beside the project ({CORPUS} is missing)")
+    files = sorted((CORPUS / "muse").rglob("*.muse"))[:12] + sorted(
+        (CORPUS / "text").rglob("*.txt"))[:6]  # fmt: skip
+    report = statement_import(files=[(str(p), p.read_bytes()) for p in files])
+    assert report.failed == [] and len(report.created) == len(files)
+    statement_publish(statements=Statement.objects.all())
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_bag", str(first))
+    empty_archive()
+    call_command("import_bag", str(first))
+    call_command("export_bag", str(second))
+    for name in ("statements.jsonl", "authors.jsonl", "tags.jsonl", "originals.jsonl"):
+        assert (second / "data" / name).read_bytes() == (first / "data" / name).read_bytes()
+    assert len(list((second / "data/originals").iterdir())) == len(files)
+    assert bagit_validate(second).returncode == 0
