@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F
 
 from statements.catalog.revisions import statement_as_of, statement_revisions
+from statements.copies.data import iso
 from statements.models import (
     Author,
     ImportedFile,
@@ -68,12 +69,6 @@ class BagReport:
         )
 
 
-def _iso(value) -> str | None:
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat() if value is not None else None
-
-
 def _line(row: dict) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -97,7 +92,7 @@ def statement_versions(statement: Statement) -> Iterator[dict]:
         if not revision.public:
             continue
         row = {"statement": statement.slug, "version": revision.number,
-               "date": _iso(revision.at), "published_at": _iso(revision.published_at)}  # fmt: skip
+               "date": iso(revision.at), "published_at": iso(revision.published_at)}  # fmt: skip
         if revision.text_hidden or revision.suppressed:
             yield row | {"withheld": True, "withheld_reason_class": revision.hidden_class}
             continue

@@ -139,12 +139,15 @@ class DataReport:
         return f"{len(self.files)} files: {counts}"
 
 
-def _iso(value) -> str:
+def iso(value: datetime.date | None) -> str | None:
+    """A date, or a time in UTC with a Z, as every copy writes them (None stays None)."""
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value if value is not None else ""
+    return value.isoformat() if value is not None else None
+
+
+def _iso(value) -> str:
+    return iso(value) or ""
 
 
 def _statements() -> Iterator[Statement]:
@@ -261,12 +264,9 @@ def data_export(folder: Path, *, progress: Callable[[], None] = lambda: None) ->
     return DataReport(rows=counts, files=[*files, package])
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_sha256(path: Path) -> str:
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _descriptor(folder: Path) -> dict:
@@ -302,7 +302,7 @@ def _descriptor(folder: Path) -> dict:
         resources.append({
             "name": name, "path": path.name, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "bytes": path.stat().st_size,
-            "hash": f"sha256:{_digest(path)}", "schema": schema,
+            "hash": f"sha256:{file_sha256(path)}", "schema": schema,
         })  # fmt: skip
     return {
         "name": "statement-archive",

@@ -8,24 +8,18 @@ or JSON reader takes them, and no string can break out of its field.
 
 from __future__ import annotations
 
-import datetime
 import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from statements.catalog.revisions import Revision
+from statements.copies.data import iso
 from statements.models import Author, Statement, Tag, tags_by_name
 
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _iso(value) -> str | None:
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat() if value is not None else None
 
 
 def _url(path: str) -> str:
@@ -61,7 +55,7 @@ def version_file(statement: Statement, revision: Revision, *, slug: str) -> byte
         "slug": slug,
         "url": _url(statement.get_absolute_url()),
         "version": revision.number,
-        "version_date": _iso(revision.at),
+        "version_date": iso(revision.at),
         "date": issued.isoformat() if issued else None,
         "date_as_written": statement.date_text,
         "place": statement.place,
@@ -98,7 +92,7 @@ def withheld_file(revision: Revision, *, slug: str) -> bytes:
         {
             "slug": slug,
             "version": revision.number,
-            "version_date": _iso(revision.at),
+            "version_date": iso(revision.at),
             "withheld": revision.hidden_label or "Withheld",
         }
     ).encode()

@@ -105,7 +105,8 @@ def _entries(statements: dict[int, Statement], ids) -> list[Entry]:
 
 
 def _stamp(at: datetime.datetime) -> str:
-    return at.astimezone(datetime.UTC).isoformat()
+    # Always with microseconds: the entries are ordered by this text.
+    return at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 class Trees:
@@ -316,19 +317,21 @@ def _state(folder: Path) -> dict | None:
         return None
 
 
-def _save(folder: Path, builder: Builder, entries: list[Entry], started: datetime.datetime):
-    state = {
-        "as_of": started.isoformat(),
-        # The acts the mirror has taken in: those of the last hour by number (one still
-        # committing may carry an earlier time than a later one).
-        "acts": sorted(_acts(started - MARGIN)),
+def _save(folder: Path, state: dict, started: datetime.datetime) -> None:
+    """The state, read up to ``started``, with the acts the mirror has taken in: those of
+    the last hour by number (one still committing may carry an earlier time)."""
+    state |= {"as_of": started.isoformat(), "acts": sorted(_acts(started - MARGIN))}
+    (folder / STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
+def _built(builder: Builder, entries: list[Entry]) -> dict:
+    return {
         "head": builder.head.decode() if builder.head else "",
         "entries": [entry.row() for entry in entries],
         "paths": builder.paths,
         "credited": builder.credited,
         "tagged": builder.tagged,
     }
-    (folder / STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
 def _build(folder: Path, entries: list[Entry], statements, started, progress) -> Builder:
@@ -341,7 +344,7 @@ def _build(folder: Path, entries: list[Entry], statements, started, progress) ->
         builder.add(entry, statements)
         progress()
     builder.finish()
-    _save(folder, builder, entries, started)
+    _save(folder, _built(builder, entries), started)
     return builder
 
 
@@ -387,8 +390,7 @@ def git_mirror(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
         return MirrorReport(len(entries), len(entries), rewritten=True, reason=why, head=head)
     new = entries[len(state["entries"]) :]
     if not new:  # nothing to write: only the time read up to moves on
-        state["as_of"], state["acts"] = started.isoformat(), sorted(_acts(started - MARGIN))
-        (folder / STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        _save(folder, state, started)
         return MirrorReport(0, len(entries), head=state["head"])
     repo = Repo(str(folder))
     builder = Builder(repo, head=state["head"].encode() or None, paths=state["paths"],
@@ -402,5 +404,5 @@ def git_mirror(folder: Path, *, progress: Callable[[], None] = lambda: None) -> 
         builder.add(entry, statements)
         progress()
     builder.finish()
-    _save(folder, builder, entries, started)
+    _save(folder, _built(builder, entries), started)
     return MirrorReport(len(new), len(entries), head=(builder.head or b"").decode())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from statements.copies.bags import bag_export
-from statements.copies.data import data_export
+from statements.copies.data import data_export, file_sha256
 from statements.copies.gitmirror import git_mirror
 from statements.copies.site import site_export
 from statements.copies.zim import zim_export
@@ -59,14 +58,6 @@ def file_names() -> dict[str, str]:
     stem = slugify(settings.ARCHIVE_NAME) or "statement-archive"
     return {"git": "mirror.git", "zim": f"{stem}.zim", "site": f"{stem}-site.zip",
             "bag": f"{stem}-bag.tar", "data": f"{stem}-data.zip"}  # fmt: skip
-
-
-def digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def _zip(folder: Path, target: Path) -> None:
@@ -127,7 +118,7 @@ def copy_publish(*, kind: str, progress: Callable[[], None] = lambda: None) -> P
         elif kind == "zim":
             summary = zim_export(target, progress=progress).summary()
             entry = Published(kind, name, now.isoformat(), target.stat().st_size,
-                              digest(target), summary)  # fmt: skip
+                              file_sha256(target), summary)  # fmt: skip
         else:
             work = root / f".{kind}-work"
             shutil.rmtree(work, ignore_errors=True)
@@ -141,6 +132,6 @@ def copy_publish(*, kind: str, progress: Callable[[], None] = lambda: None) -> P
             finally:
                 shutil.rmtree(work, ignore_errors=True)
             entry = Published(kind, name, now.isoformat(), target.stat().st_size,
-                              digest(target), summary)  # fmt: skip
+                              file_sha256(target), summary)  # fmt: skip
     _record(entry)
     return entry

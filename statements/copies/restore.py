@@ -24,7 +24,7 @@ import bagit
 from django.db import connection, transaction
 from django.utils import timezone
 
-from statements.catalog.revisions import revision_context
+from statements.catalog.revisions import history_rewrite_allowed, revision_context
 from statements.catalog.services import statement_create, statement_replace
 from statements.core.dates import PartialDate
 from statements.core.records import AuthorCredit, SourceData, StatementData
@@ -104,16 +104,13 @@ def _stand_in(slug: str, number: int, published_at, *, public: bool) -> Statemen
 def _redate(statement_id: int, at: datetime.datetime) -> None:
     """Give the statement's events written since its last version (they carry the
     transaction's time) the version's own time."""
-    with connection.cursor() as cursor:
-        # The event tables refuse changes but to redactions' rewrites (migration 0037).
-        cursor.execute("SELECT set_config('archive.suppressing', 'on', true)")
+    with history_rewrite_allowed(), connection.cursor() as cursor:
         for table, key in EVENT_TABLES:
             cursor.execute(
                 f"UPDATE {table} SET pgh_created_at = %s "  # noqa: S608 (our names)
                 f"WHERE {key} = %s AND pgh_created_at = now()",
                 [at, statement_id],
             )
-        cursor.execute("SELECT set_config('archive.suppressing', 'off', true)")
 
 
 def _write(

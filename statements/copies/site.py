@@ -14,6 +14,7 @@ interface languages stay on the live site: the mirror is the default language's.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import mimetypes
@@ -66,14 +67,18 @@ class SiteReport:
                 f"files, {self.bytes / 1e6:,.1f} MB")  # fmt: skip
 
 
-def _languages() -> tuple[str, ...]:
-    return tuple(f"/{code}/" for code, _name in settings.LANGUAGES if code != "en")
+@functools.cache
+def _not_copied() -> tuple[str, ...]:
+    """The skipped prefixes and the other languages' (read once: every link asks)."""
+    return SKIPPED + tuple(
+        f"/{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    )
 
 
 def local_file(path: str, query: str, suffixes=WRITTEN_SUFFIXES + KEPT_SUFFIXES) -> str | None:
     """The file a site address becomes (relative to the mirror's root), or None where the
     address is not mirrored (pages, and files with these ``suffixes``)."""
-    if not path.startswith("/") or path.startswith(SKIPPED + _languages()):
+    if not path.startswith("/") or path.startswith(_not_copied()):
         return None
     if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"):
         return None  # the static files are copied whole

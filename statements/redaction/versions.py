@@ -16,14 +16,17 @@ never is (edit it first)."""
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from statements.catalog.changes import public_pages_changed
-from statements.catalog.revisions import Revision, statement_revisions
+from statements.catalog.revisions import (
+    Revision,
+    history_rewrite_allowed,
+    statement_revisions,
+)
 from statements.models import (
     HiddenVersion,
     Redaction,
@@ -264,18 +267,6 @@ def _contexts_of(statement_id: int, ats: list[datetime.datetime]) -> list:
             {"id": statement_id, "ats": ats},
         )
         return [row[0] for row in cursor.fetchall()]
-
-
-@contextmanager
-def history_rewrite_allowed():
-    """Inside it, this transaction may overwrite the event tables (their trigger refuses
-    every other UPDATE and DELETE, migration 0037)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('archive.suppressing', 'on', true)")
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('archive.suppressing', 'off', true)")
 
 
 def plan_apply(plan: SuppressionPlan) -> dict:

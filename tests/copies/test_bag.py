@@ -146,3 +146,27 @@ def test_real_files_come_back_from_the_bag_as_they_went_in(tmp_path):
         assert (second / "data" / name).read_bytes() == (first / "data" / name).read_bytes()
     assert len(list((second / "data/originals").iterdir())) == len(files)
     assert bagit_validate(second).returncode == 0
+
+
+@pytest.mark.django_db
+def test_the_bag_holds_the_captures_of_public_sources_not_hidden_ones(settings, tmp_path):
+    from statements.redaction.captures import capture_hide
+    from tests.redaction.test_people import make_capture
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    kept_url, hidden_url, draft_url = (f"http://127.0.0.1:9/{n}" for n in ("a", "b", "c"))
+    make_statement("Call", slug="call",
+                   sources=[SourceData(url=kept_url), SourceData(url=hidden_url)])  # fmt: skip
+    make_statement("A draft", slug="a-draft", published=False, sources=[SourceData(url=draft_url)])
+    kept = make_capture(kept_url, "<p>The call as it was.</p>")
+    hidden = make_capture(hidden_url, "<p>A name to protect.</p>")
+    make_capture(draft_url, "<p>Not public.</p>")
+    capture_hide(capture=hidden, reason_class="privacy")
+    bag = tmp_path / "bag"
+    call_command("export_bag", str(bag))
+    captures = sorted(p.name for p in (bag / "data/captures").iterdir())
+    assert captures == [f"{kept.sha256}.warc.gz"]
+    assert (bag / "data/captures" / captures[0]).read_bytes() == Path(
+        settings.MEDIA_ROOT, kept.file
+    ).read_bytes()
+    assert bagit_validate(bag).returncode == 0
