@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +14,29 @@ from tests.plugin import ROOT
 from tests.profiles import hypothesis_profile
 
 hypothesis_settings.load_profile(hypothesis_profile(os.environ))
+
+
+@pytest.fixture(scope="session")
+def _copies_listing(tmp_path_factory) -> Path:
+    """A folder of copies listing one of each kind, as a running archive's does."""
+    from statements.copies.publish import KINDS, MANIFEST, file_names
+
+    root = tmp_path_factory.mktemp("copies")
+    listed = {
+        kind: {"kind": kind, "file": file_names()[kind], "made_at": "2026-12-01T04:15:00+00:00",
+               "bytes": 123_456_789, "sha256": "" if kind == "git" else "ab12" * 16,
+               "summary": "", "head": "c0ffee" * 6 + "c0ff" if kind == "git" else ""}
+        for kind in KINDS
+    }  # fmt: skip
+    (root / MANIFEST).write_text(json.dumps(listed), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _copies_root(settings, _copies_listing):
+    """Pages read the copies' list from a folder of the tests' own, never the checkout's
+    (where a developer's `publish_copies` would change what they see)."""
+    settings.ARCHIVE_COPIES_ROOT = _copies_listing
 
 
 @pytest.fixture(autouse=True)

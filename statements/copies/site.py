@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -260,7 +261,7 @@ def crawl(starts, sink: Sink, *, base_url: str = "", progress=lambda: None,
     """Render every page reachable from ``starts`` and hand each file to ``sink`` (the
     static mirror writes files, the ZIM adds entries), then the static files. Pages render
     in ``workers`` processes (one per core by default); inside a transaction (others would
-    not see its rows) or a daemonic process, in this one."""
+    not see its rows), a daemonic process or one with other threads, in this one."""
     report, seen, queue = SiteReport(), set(), deque()
 
     def add(found) -> None:
@@ -286,8 +287,11 @@ def crawl(starts, sink: Sink, *, base_url: str = "", progress=lambda: None,
     level = access.level
     access.setLevel(logging.WARNING)  # the copy's renders are not readers' requests
     try:
-        # A daemonic process (a Celery prefork worker) may not start processes of its own.
-        alone = connection.in_atomic_block or multiprocessing.current_process().daemon
+        # A daemonic process (a Celery prefork worker) may not start processes of its own,
+        # and a process with other threads is not forked: what they hold would be copied
+        # half-done into each worker (seen: workers' queries failing beside a test server).
+        alone = (connection.in_atomic_block or multiprocessing.current_process().daemon
+                 or threading.active_count() > 1)  # fmt: skip
         if workers > 1 and not alone:
             connections.close_all()  # each worker opens its own
             caches.close_all()
