@@ -4,12 +4,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import make_editor, small_archive_build
+from tests.factories import make_editor, module_transaction, small_archive_build
 from tests.plugin import ROOT
 from tests.profiles import hypothesis_profile
 
@@ -66,14 +65,8 @@ def small_archive(django_db_setup, django_db_blocker):
     """The small archive (factories.small_archive_build), built once per module for tests that
     only read it, and rolled back after the module. Each test still runs in its own savepoint
     (it takes ``db``), so what one test adds is gone for the next."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield small_archive_build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with module_transaction(django_db_blocker):
+        yield small_archive_build()
 
 
 @pytest.fixture

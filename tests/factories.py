@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.utils import timezone
 
 from statements.catalog.services import author_get_or_create, statement_create
@@ -14,6 +17,20 @@ from statements.core.records import AuthorCredit, SourceData, StatementData
 from statements.models import Author, Statement
 
 _counter = itertools.count(1)
+
+
+@contextmanager
+def module_transaction(django_db_blocker) -> Iterator[None]:
+    """A transaction for what a module-scoped fixture builds, rolled back after the module;
+    each test still runs in a savepoint of its own (it takes ``db``)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def make_author(name: str | None = None, kind: str = Author.Kind.COLLECTIVE) -> Author:

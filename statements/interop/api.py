@@ -217,6 +217,7 @@ def statement_list(request: HttpRequest, query: Query[StatementQuery]):
     return {
         "count": results.total,
         "count_capped": results.total_capped,
+        "some_words": results.any_words,
         "results": [_card(request, row) for row in results.rows],
         **_page_links(request, query.page, results.has_next),
     }

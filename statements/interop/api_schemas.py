@@ -106,6 +106,11 @@ class PageOut(Schema):
 
 
 class StatementPage(PageOut):
+    some_words: bool = Field(
+        default=False,
+        description="True when no statement holds every word searched: the results hold "
+        "some of them.",
+    )
     results: list[StatementOut]
 
 

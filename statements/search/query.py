@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.contrib.postgres.search import SearchQuery
@@ -36,10 +37,13 @@ class SearchSyntaxError(ValueError):
 class ParsedQuery(SearchQuery):
     """A tsquery PostgreSQL has already parsed, passed back as a literal."""
 
-    def __init__(self, tsquery: str) -> None:
+    def __init__(self, tsquery: str, terms: list[tuple[str, float]] | None = None) -> None:
         super().__init__(tsquery)
         self.tsquery = tsquery
         self.text = ""  # the words as the reader typed them
+        # Each word typed, parsed alone (every configuration OR-ed), with its weight: its
+        # inverse document frequency (ranking.py scores a statement by these).
+        self.terms = terms or []
         # A NOT (``-word``) outside the quoted lexemes: a statement can then match on its
         # title and names alone and still not match once its body counts.
         operators = re.sub(r"'(?:[^']|'')*'", "", tsquery)
@@ -62,26 +66,69 @@ def _refused_query(error: Exception) -> bool:
     )
 
 
-def search_query(text: str) -> SearchQuery | None:
+MAX_TERMS = 8
+LONE_DASH = re.compile(r"(?<!\S)-+(?!\S)")
+
+# One round trip: the whole text parsed by every configuration ('all' rows), each word
+# parsed alone with how many public statements hold it ('term' rows, for its weight), and
+# how many statements there are (the planner's estimate, or a count while it has none).
+PARSE_SQL = """
+    SELECT DISTINCT 'all', 0, websearch_to_tsquery(config::regconfig, %(text)s)::text, 0::float
+      FROM unnest(%(configs)s::text[]) AS config
+    UNION ALL
+    SELECT 'term', t.ord, string_agg(DISTINCT '( ' || q::text || ' )', ' | '),
+           coalesce((SELECT w.documents FROM statements_searchword w
+                      WHERE w.word = lower(unaccent(t.word))), 0)::float
+      FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(word, ord),
+           unnest(%(configs)s::text[]) AS config,
+           LATERAL websearch_to_tsquery(config::regconfig, t.word) AS q
+     WHERE q::text <> ''
+     GROUP BY t.ord, t.word
+    UNION ALL
+    SELECT 'statements', 0, '', CASE WHEN c.reltuples > 0 THEN c.reltuples
+                                     ELSE (SELECT count(*) FROM statements_statement) END
+      FROM pg_class c WHERE c.oid = 'statements_statement'::regclass"""
+
+
+def query_words(text: str) -> list[str]:
+    """The words typed to be found (not excluded with "-", not "or"), quotes aside."""
+    words = []
+    for token in text.split():
+        token = token.strip("\"'()")
+        if token and not token.startswith("-") and token.lower() != "or":
+            words.append(token)
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def idf(documents: float, statements: float) -> float:
+    """BM25's inverse document frequency: near 0 for a word in every statement, highest
+    for a word in none of the vocabulary's."""
+    statements = max(statements, documents, 1.0)
+    return math.log(1 + (statements - documents + 0.5) / (documents + 0.5))
+
+
+def search_query(text: str) -> ParsedQuery | None:
     """The text parsed in websearch style by every configuration, OR-ed: each statement is
     matched in the language it was indexed in, and the GIN index serves every branch.
 
     The configurations often agree ("really" is "really" in six of them), so the distinct
-    parses are OR-ed once, in one round trip, rather than eight near-copies per row.
+    parses are OR-ed once, in one round trip, rather than eight near-copies per row. The
+    same round trip weighs each word (``ParsedQuery.terms``).
     None when no configuration finds a word to search for.
     """
     from django.db import DatabaseError, connections, router, transaction
 
     alias = router.db_for_read(None)
+    # A dash standing alone ("The strike! - Paul Delesalle", a title typed whole) separates;
+    # websearch_to_tsquery would take it for "not" the next word.
+    text = LONE_DASH.sub(" ", text)
     try:
         # A savepoint: a query PostgreSQL refuses leaves the request's transaction usable.
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             cursor.execute(
-                "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text"
-                " FROM unnest(%s::text[]) AS config",
-                [text, ALL_CONFIGS],
+                PARSE_SQL, {"text": text, "configs": ALL_CONFIGS, "words": query_words(text)}
             )
-            parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
+            rows = cursor.fetchall()
     except DatabaseError as error:
         if not _refused_query(error):
             raise  # the database away, say: the reader's query is not at fault
@@ -93,9 +140,16 @@ def search_query(text: str) -> SearchQuery | None:
             )
             % {"detail": str(error).strip().splitlines()[0][:120]}
         ) from None
+    parsed = sorted(query for kind, _, query, _ in rows if kind == "all" and query)
     if not parsed:
         return None
-    return ParsedQuery(" | ".join(f"( {query} )" for query in parsed))
+    statements = next((value for kind, *_, value in rows if kind == "statements"), 1.0)
+    terms = [
+        (query, idf(documents, statements))
+        for kind, _, query, documents in sorted(rows, key=lambda row: row[1])
+        if kind == "term"
+    ]
+    return ParsedQuery(" | ".join(f"( {query} )" for query in parsed), terms)
 
 
 def highlight_html(headline: str) -> SafeString:
@@ -116,11 +170,16 @@ def highlight_html(headline: str) -> SafeString:
 
 # Markdown punctuation a reader should not see in a snippet: footnote marks, heading hashes,
 # emphasis, quote and table markers, a table's delimiter row ("| --- | :-: |"), rules and
-# heading underlines, link brackets.
+# heading underlines, an image's "!", link brackets, a list item's dash.
 MARKDOWN_NOISE = (
-    r"\[\^[^]]*\]:?|^#+ |^[ |:-]*-{3,}[ |:-]*$|^[=*_ ]{3,}$|[*_`|]+|^> |\]\([^)]*\)|[][]"
+    r"\[\^[^]]*\]:?|^#+ |^[ |:-]*-{3,}[ |:-]*$|^[=*_ ]{3,}$|[*_`|]+|^> |!(?=\[)|\]\([^)]*\)"
+    r"|[][]|^[ \t]*[-+] "
 )
 
+
+# Markdown's escapes ("\\#38" for "#38"), hard line breaks (a backslash at a line's end) and
+# autolinks ("<https://…>"): the character, nothing, the address.
+MARKDOWN_ESCAPES = r"\\([[:punct:]])|\\$|<((?:https?|mailto):[^>[:space:]]*)>"
 
 _SNIPPET_LEAD = 200
 
@@ -152,5 +211,6 @@ def headline_sql(words: list[str], length: int) -> tuple[str, list]:
     else:
         start, params = "1", []
     source = f"substr(body, {start}, {int(length)})"
-    sql = f"translate(regexp_replace({source}, %s, ' ', 'gn'), '<>', %s)"
-    return sql, [*params, MARKDOWN_NOISE, LT_STAND_IN + GT_STAND_IN]
+    unescaped = f"regexp_replace({source}, %s, '\\1\\2', 'gn')"
+    sql = f"translate(regexp_replace({unescaped}, %s, ' ', 'gn'), '<>', %s)"
+    return sql, [*params, MARKDOWN_ESCAPES, MARKDOWN_NOISE, LT_STAND_IN + GT_STAND_IN]

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from statements.catalog.filters import StatementFilters
 from statements.catalog.selectors import statement_cards, statement_filtered, statement_sorted
@@ -26,10 +27,12 @@ from statements.search.query import (
     ParsedQuery,
     headline_sql,
     highlight_html,
+    query_words,
     search_query,
     snippet_words,
 )
 from statements.search.ranking import (
+    NEAR_TITLE,
     RowReader,
     among_ids,
     id_array,
@@ -42,6 +45,7 @@ SEARCH_PAGE_SIZE = 20
 COUNT_CAP = 1000
 FACET_SAMPLE = 1000  # as many as the count shows; 2,000 cost a search 14 ms more
 FACET_SIZE = 12
+NEAR_TITLE_CAP = 20
 SNIPPET_SOURCE_LENGTH = 1_000  # a window around the first typed word found (query.py);
 # 2,000 cost a rare word's search 5 ms more at 100,000 statements, for 80 words shown
 
@@ -67,6 +71,7 @@ class SearchResults:
     suggestion: str = ""
     similar_titles: list[Named] = field(default_factory=list)
     similar_authors: list[Named] = field(default_factory=list)
+    any_words: bool = False
 
 
 FACET_SQL = {
@@ -314,6 +319,31 @@ def _extras_add(results: SearchResults, text: str) -> None:
     ]
 
 
+def _near_title_ids(filtered: QuerySet[Statement], text: str) -> list[int]:
+    """Statements, within the filters, whose title is nearly the text (a typo, another
+    form): candidates the words alone miss ("conquest of bred"). Served by the titles'
+    trigram index."""
+    near = filtered.filter(
+        # ``%`` finds titles alike at pg_trgm's threshold (0.3) through the index; near
+        # titles are those at NEAR_TITLE and above.
+        RawSQL(
+            '"statements_statement"."title" %% %s'
+            ' AND similarity("statements_statement"."title", %s) >= %s',
+            [text, text, NEAR_TITLE],
+            BooleanField(),
+        )
+    )
+    return list(near.order_by().values_list("pk", flat=True)[:NEAR_TITLE_CAP])
+
+
+def _any_word_query(text: str) -> ParsedQuery | None:
+    """The text's words, any of them: the query tried when no statement holds them all."""
+    words = query_words(text)
+    if len(words) < 2 or re.search(r"(^|\s)-|\"", text):
+        return None  # one word, an exclusion or a phrase: the reader asked for exactly that
+    return search_query(" or ".join(words))
+
+
 def statement_search(
     *,
     text: str,
@@ -328,19 +358,24 @@ def statement_search(
     Match ids, then the page's rows, then snippets for that page, then the extras. ``read``
     says what the rows carry: models with their credits and tags (statement_cards, the
     default), or what a card shows (catalog.cards.statement_card_rows).
+
+    Ordered by relevance, a statement whose title is nearly the text is a match too, and
+    when no statement holds every word, those holding any of them are the results (with
+    ``any_words`` set, which the page says).
     """
     filtered = statement_filtered(filters=filters, tags=tags, author=author)
-    matching = filtered
     query = search_query(text) if text else None
-    if query is not None:
-        query.text = text  # for a title that is the query's words (title_match_sql)
-    if text and query is None:  # nothing searchable in it (punctuation only, say)
-        matching = matching.none()
-    elif query is not None:
-        matching = matching.filter(search_vector=query)
-
+    any_words = False
     with transaction.atomic(using=reading_database().alias):
-        ids = _match_ids(matching, query)
+        ids = _match_ids(_matching(filtered, text, query), query)
+        ranked = query is not None and filters.sort == "relevance"
+        if ranked and not query.negated and not query.phrase and len(ids) <= FACET_SAMPLE:
+            near = [pk for pk in _near_title_ids(filtered, text) if pk not in set(ids)]
+            ids = near + ids
+        if ranked and not ids and (any_query := _any_word_query(text)) is not None:
+            query, any_words = any_query, True
+            ids = _match_ids(_matching(filtered, text, query), query)
+        matching = filtered if not ids else _matching(filtered, text, query)
         rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page, read=read)
     has_next = len(rows) > SEARCH_PAGE_SIZE
     rows = rows[:SEARCH_PAGE_SIZE]
@@ -354,7 +389,17 @@ def statement_search(
         facets=_facets(ids[:FACET_SAMPLE]),
         facets_sampled=len(ids) > FACET_SAMPLE,
         facet_sample=FACET_SAMPLE,
+        any_words=any_words,
     )
     if text:
         _extras_add(results, text)
     return results
+
+
+def _matching(filtered: QuerySet[Statement], text: str, query: ParsedQuery | None):
+    """The statements the query matches, within the filters; none when the text has no word
+    to search for (punctuation only, say)."""
+    if query is not None:
+        query.text = text  # for a title that is the query's words (ranking.tier_sql_params)
+        return filtered.filter(search_vector=query)
+    return filtered.none() if text else filtered
