@@ -44,6 +44,7 @@ class ParsedQuery(SearchQuery):
         # Each word typed, parsed alone (every configuration OR-ed), with its weight: its
         # inverse document frequency (ranking.py scores a statement by these).
         self.terms = terms or []
+        self.near_ids: list[int] = []  # statements whose title is nearly the words typed
         # A NOT (``-word``) outside the quoted lexemes: a statement can then match on its
         # title and names alone and still not match once its body counts.
         operators = re.sub(r"'(?:[^']|'')*'", "", tsquery)

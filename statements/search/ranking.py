@@ -15,6 +15,7 @@ Also the helpers every search query shares (the reading connection, an id list a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.db import connections, router
@@ -107,30 +108,45 @@ TITLE_FORMS = (
 NEAR_TITLE = 0.55  # trigram similarity of a title nearly typed: one typo, another form
 
 
-# A credited author (a signatory where signatories are public) named as the query: the
-# name itself, its part before a bracket ("Ема Голдман (Emma Goldman)"), or in the bracket.
-AUTHOR_NAMED = f"""EXISTS (
-    SELECT 1 FROM statements_authorship ship JOIN statements_author a ON a.id = ship.author_id
-     WHERE ship.statement_id = {TABLE}.id
-       AND ({TABLE}.signatories_public OR ship.role <> 'signatory')
-       AND archive_fold(%s) IN (archive_fold(a.name), archive_fold(split_part(a.name, ' (', 1)),
-                  archive_fold(substring(a.name from '\\(([^)]+)\\)\\s*$'))))"""  # noqa: S608 (constants only)
+# The statements of an author named as the query: the name itself, its part before a bracket
+# or the name in the bracket ("Ема Голдман (Emma Goldman)"); the names' trigram index finds
+# the candidates (``<%``: the query's words within the name), once for the whole query.
+AUTHOR_NAMED = f"""{TABLE}.id IN (
+    SELECT ship.statement_id FROM statements_authorship ship
+     WHERE ship.role = 'author' AND ship.author_id IN (
+           SELECT a.id FROM statements_author a
+            WHERE %(text)s <%% a.name
+              AND archive_fold(%(text)s) IN (
+                  archive_fold(a.name), archive_fold(split_part(a.name, ' (', 1)),
+                  archive_fold(substring(a.name from '\\(([^)]+)\\)\\s*$')))))"""  # noqa: S608 (constants only)
+
+
+def _positional(sql: str, named: dict) -> tuple[str, list]:
+    """SQL with ``%(name)s`` parameters as ``%s`` ones, and their values in order (the ORM's
+    own SQL, which this joins, takes no names)."""
+    order = re.findall(r"%\((\w+)\)s", sql)
+    return re.sub(r"%\((\w+)\)s", "%s", sql), [named[name] for name in order]
 
 
 def tier_sql_params(query: ParsedQuery) -> tuple[str, list]:
-    """SQL for a statement's tier and its parameters: 4 when one of its title's forms is
-    the query's words (case, accents and punctuation aside), 3 when one of its authors is
-    named so, 2 when its title is nearly the words, 1 when its title holds them all (its
-    weight-A lexemes match), else 0."""
-    folded = _folded_sql("%s")
+    """SQL for a statement's tier and its parameters: 4 when one of its title's
+    forms is the query's words (case, accents and punctuation aside), 3 when one of its
+    authors is named so, 2 when its title is nearly the words (``query.near_ids``), 1 when
+    its title holds them all (its weight-A lexemes match), else 0.
+
+    The forms are folded only where a title can be one: it holds the words, it is near, or
+    it is shorter than the query (the words then being title and subtitle)."""
+    folded = _folded_sql("%(text)s")
     exact = " OR ".join(f"{_folded_sql(form)} = {folded}" for form in TITLE_FORMS)
-    near = f"similarity({_folded_sql(TITLE_FORMS[0])}, {folded}) >= {NEAR_TITLE}"
+    holds = f"ts_filter({TABLE}.search_rank_vector, '{{a}}') @@ %(tsquery)s::tsquery"
+    near = f"{TABLE}.id = ANY(%(near)s::int[])"
+    may_be = f"({holds} OR {near} OR length({TABLE}.title) < length(%(text)s))"
     sql = (
-        f"CASE WHEN {exact} THEN 4 WHEN {AUTHOR_NAMED} THEN 3 WHEN {near} THEN 2"
-        f" WHEN ts_filter({TABLE}.search_rank_vector, '{{a}}') @@ %s::tsquery THEN 1"
-        " ELSE 0 END"
+        f"CASE WHEN {may_be} AND ({exact}) THEN 4 WHEN {AUTHOR_NAMED} THEN 3"
+        f" WHEN {near} THEN 2 WHEN {holds} THEN 1 ELSE 0 END"
     )
-    return sql, [*[query.text] * (len(TITLE_FORMS) + 2), query.tsquery]
+    params = {"text": query.text, "tsquery": query.tsquery, "near": id_array(query.near_ids)}
+    return _positional(sql, params)
 
 
 FULL_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (summary, body), B (names, tags), A (title)
@@ -159,15 +175,17 @@ def compact_score_sql(query: ParsedQuery) -> tuple[str, list]:
 
 
 def full_score_sql(query: ParsedQuery) -> tuple[str, list]:
-    """The score over both vectors, divided by a gentle function of the text's length in
-    distinct words: a book's 30,000 against a statement's 300 is 1.13 against 1.07, a
-    preference where the match is otherwise equal. (A steeper one, 1.52 against 1.29, put
-    short statements that name a subject once above the essays on it: bench.relevance.)"""
+    """The score over both vectors, divided by a gentle function of the text's size (its
+    full vector's stored bytes, about ten a distinct word): a book's 30,000 words against a
+    statement's 300 is 1.13 against 1.07, a preference where the match is otherwise equal.
+    (A steeper one, 1.52 against 1.29, put short statements that name a subject once above
+    the essays on it: bench.relevance.)"""
     sql, params = _score_sql(
         query,
         [("search_vector", FULL_WEIGHTS, 0), ("search_rank_vector", COMPACT_WEIGHTS, 0)],
     )
-    return f"({sql}) / (1 + ln(1 + length({TABLE}.search_vector)) / {LENGTH_DAMPING})", params
+    size = f"pg_column_size({TABLE}.search_vector)"  # read from its header: nothing unpacked
+    return f"({sql}) / (1 + ln(1 + {size} / 10.0) / {LENGTH_DAMPING})", params
 
 
 def ranked_ids(ids: list[int], query: ParsedQuery, *, start: int, wanted: int) -> list[int]:

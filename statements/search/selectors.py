@@ -323,17 +323,23 @@ def _near_title_ids(filtered: QuerySet[Statement], text: str) -> list[int]:
     """Statements, within the filters, whose title is nearly the text (a typo, another
     form): candidates the words alone miss ("conquest of bred"). Served by the titles'
     trigram index."""
-    near = filtered.filter(
-        # ``%`` finds titles alike at pg_trgm's threshold (0.3) through the index; near
-        # titles are those at NEAR_TITLE and above.
-        RawSQL(
-            '"statements_statement"."title" %% %s'
-            ' AND similarity("statements_statement"."title", %s) >= %s',
-            [text, text, NEAR_TITLE],
-            BooleanField(),
-        )
-    )
-    return list(near.order_by().values_list("pk", flat=True)[:NEAR_TITLE_CAP])
+    # ``%`` finds titles alike at pg_trgm's threshold, NEAR_TITLE for this query only: a
+    # request's later queries (look-alike titles) keep the default.
+    near = filtered.filter(RawSQL('"statements_statement"."title" %% %s', [text], BooleanField()))
+    with reading_database().cursor() as cursor:
+        cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {NEAR_TITLE}")
+        ids = list(near.order_by().values_list("pk", flat=True)[:NEAR_TITLE_CAP])
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
+    return ids
+
+
+def _near_titles_wanted(query: ParsedQuery, text: str, ids: list[int]) -> bool:
+    """Whether to look for titles nearly typed: a title is two words or more, typed with
+    neither an exclusion nor a phrase; a single word, when nothing holds it ("comunisation").
+    (The titles' trigram index costs a few milliseconds a search at 100,000 statements.)"""
+    if query.negated or query.phrase or len(ids) > FACET_SAMPLE:
+        return False
+    return len(query_words(text)) >= 2 or not ids
 
 
 def _any_word_query(text: str) -> ParsedQuery | None:
@@ -369,9 +375,9 @@ def statement_search(
     with transaction.atomic(using=reading_database().alias):
         ids = _match_ids(_matching(filtered, text, query), query)
         ranked = query is not None and filters.sort == "relevance"
-        if ranked and not query.negated and not query.phrase and len(ids) <= FACET_SAMPLE:
-            near = [pk for pk in _near_title_ids(filtered, text) if pk not in set(ids)]
-            ids = near + ids
+        if ranked and _near_titles_wanted(query, text, ids):
+            query.near_ids = _near_title_ids(filtered, text)
+            ids = [pk for pk in query.near_ids if pk not in set(ids)] + ids
         if ranked and not ids and (any_query := _any_word_query(text)) is not None:
             query, any_words = any_query, True
             ids = _match_ids(_matching(filtered, text, query), query)
