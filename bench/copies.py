@@ -71,7 +71,7 @@ def main() -> None:
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     from bench.corpus import Corpus
 
-    seconds = bulk_load(Corpus().statements(args.statements, now=now()))
+    seconds = bulk_load(Corpus().statements(args.statements, now=now()), rows=args.statements)
     print(f"loaded {args.statements:,} statements in {seconds:.1f} s")
     # One statement in ten corrected afterwards: a second public version (its own revision).
     from django.db import connection

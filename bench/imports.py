@@ -7,6 +7,11 @@ then the same files again, which must change nothing. Muse: every ``.muse`` file
 ``../shared/corpus/muse/`` (pandoc converts each body), into an empty archive.
 
     .venv/bin/python -m bench.imports [--statements 10000] [--per-file 500]
+                                      [--phrase-index deferred|kept|none]
+
+--phrase-index says what becomes of the phrase index (RUM, where the server has rum) during
+an import: built after a large one (``deferred``, as ``import_statements`` does), kept row by
+row (``kept``, the design before), or absent (``none``: no phrase index at all, the floor).
 
 Needs a PostgreSQL server (BENCH_DATABASE_URL, see bench/common.py); the database is
 dropped and re-created (default: ``archive_bench_import``).
@@ -44,11 +49,17 @@ def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
     return files
 
 
+PHRASE_INDEX = "deferred"  # --phrase-index
+
+
 def timed_import(files, **options):
-    from statements.ingest.services import statement_import
+    from statements.catalog.phrase_index import phrase_index_deferred
+    from statements.ingest.services import statement_import, statements_coming
 
     started = time.perf_counter()
-    report = statement_import(files=files, writers=WRITERS, processes=True, **options)
+    rows = statements_coming(files) if PHRASE_INDEX == "deferred" else 0
+    with phrase_index_deferred(rows=rows):
+        report = statement_import(files=files, writers=WRITERS, processes=True, **options)
     seconds = time.perf_counter() - started
     if report.failed:
         raise SystemExit(f"the import failed: {report.failed[:3]}")
@@ -128,9 +139,22 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--rounds", type=int, default=3, help="JSON Lines import rounds")
+    parser.add_argument(
+        "--phrase-index", choices=("deferred", "kept", "none"), default=PHRASE_INDEX
+    )
     args = parser.parse_args()
     env = bench_environment(args.database_url)
     prepare(args.database_url, env)
+    global PHRASE_INDEX
+    PHRASE_INDEX = args.phrase_index
+    from statements.catalog.phrase_index import INDEX, phrase_index_state
+
+    if args.phrase_index == "none":
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    print(f"== phrase index: {args.phrase_index} ({phrase_index_state()} now)")
     try:
         files = jsonl_files(args.statements, args.per_file)
         megabytes = sum(len(raw) for _, raw in files) / 1e6

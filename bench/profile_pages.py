@@ -89,7 +89,7 @@ def main() -> None:
         prepare(args.database_url, env)
         from bench.corpus import Corpus
 
-        bulk_load(Corpus().statements(args.statements, now=now()))
+        bulk_load(Corpus().statements(args.statements, now=now()), rows=args.statements)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     from django.db import connection
     from django.test import Client

@@ -92,7 +92,7 @@ def load(count: int) -> tuple[float, list[str], list[str], list[int], list[str],
     from bench.corpus import Corpus
     from statements.models import Author, Statement, Tag
 
-    seconds = bulk_load(Corpus().statements(count, now=now()))
+    seconds = bulk_load(Corpus().statements(count, now=now()), rows=count)
     rng = random.Random(7)
     published = list(Statement.objects.published().values_list("slug", "pk"))
     sample = rng.sample(published, k=min(300, len(published)))

@@ -227,7 +227,7 @@ def run(size: int, args: argparse.Namespace) -> None:
     if args.reuse:
         print(f"reusing the {Statement.objects.count():,} statements already loaded")
     else:
-        seconds = bulk_load(RealisticCorpus().statements(size), progress=size >= 50_000)
+        seconds = bulk_load(RealisticCorpus().statements(size), rows=size, progress=size >= 50_000)
         print(f"loaded in {seconds:.0f} s ({size / seconds:,.0f} statements/s)")
     rng = random.Random(5)
     classes = query_classes(rng, args.repeat)

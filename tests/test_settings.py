@@ -182,15 +182,22 @@ def test_a_spoofed_host_is_a_400_not_a_500(db, settings, url):
 @pytest.mark.slow
 def test_half_sent_requests_do_not_stall_the_site(db):
     """Twice as many clients as workers start a request and never finish it; a reader's
-    request still answers within a second. (With gunicorn's sync workers, the README's
-    command before archive/gunicorn.py, it waited for the worker timeout.)"""
+    request still answers, long before the worker timeout. (With gunicorn's sync workers,
+    the README's command before archive/gunicorn.py, it waited for the worker timeout.)
+    The timeout is set at 120 s and the answer allowed 30: a loaded machine slows the
+    answer by seconds at most, a stall takes the whole timeout."""
     import socket
     import time
     import urllib.request
 
     port = _free_port()
     base = environ_without_settings(os.environ)
-    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0"}
+    env = {
+        **PRODUCTION_ENV,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "GUNICORN_TIMEOUT": "120",
+    }
     workers = 2
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", "python:archive.gunicorn", "archive.wsgi",
@@ -216,9 +223,9 @@ def test_half_sent_requests_do_not_stall_the_site(db):
             slow.append(client)
         time.sleep(0.5)  # let the server take them up
         started = time.monotonic()
-        answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=10)
+        answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=60)
         assert answer.status == 200
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 30
     finally:
         for client in slow:
             client.close()

@@ -107,6 +107,17 @@ def statement_import(
 _OUT_OF_TIME = "out of time"
 
 
+def statements_coming(files: Iterable[tuple[str, object]]) -> int:
+    """About how many statements the files hold: a JSON Lines file's lines, one a file
+    otherwise. An estimate: it decides whether a command's import builds the phrase index
+    after it rather than row by row (catalog.phrase_index)."""
+    count = 0
+    for name, raw in files:
+        lines = name.lower().endswith((".jsonl", ".ndjson")) and isinstance(raw, bytes)
+        count += raw.count(b"\n") + 1 if lines else 1
+    return count
+
+
 def _import_concurrently(report, stream, handled, deadline, status, now, writers) -> None:
     """Files written ``writers`` at a time, each by a thread with its own database
     connection: parsing a body into its search vectors is most of an import's cost, and a

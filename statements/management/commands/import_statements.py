@@ -3,8 +3,9 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.cache import PageCacheUnreachable, page_cache_reach_check
+from statements.catalog.phrase_index import phrase_index_deferred
 from statements.ingest.files import FORMATS, import_files
-from statements.ingest.services import statement_import
+from statements.ingest.services import statement_import, statements_coming
 
 PROGRESS_FROM_FILES = 3
 
@@ -59,15 +60,17 @@ class Command(BaseCommand):
         bar = tqdm(files, unit="file", disable=quiet, file=self.stderr._out, leave=False)
         if writers < 1:
             raise CommandError("--writers must be 1 or more.")
-        report = statement_import(
-            files=bar,
-            format=format,
-            status=status,
-            dry_run=dry_run,
-            fail_fast=fail_fast,
-            writers=writers,
-            processes=True,
-        )
+        # A large import builds the phrase index after it rather than row by row.
+        with phrase_index_deferred(rows=0 if dry_run else statements_coming(files)):
+            report = statement_import(
+                files=bar,
+                format=format,
+                status=status,
+                dry_run=dry_run,
+                fail_fast=fail_fast,
+                writers=writers,
+                processes=True,
+            )
         verb = "would be" if dry_run else "were"
         for label, names in (("created", report.created), ("updated", report.updated)):
             for name in names:
