@@ -49,7 +49,7 @@ def jsonl_files(count: int, per_file: int) -> list[tuple[str, bytes]]:
     return files
 
 
-PHRASE_INDEX = "deferred"  # --phrase-index
+SETTINGS = {"phrase_index": "deferred"}  # --phrase-index
 
 
 def timed_import(files, **options):
@@ -57,7 +57,7 @@ def timed_import(files, **options):
     from statements.ingest.services import statement_import, statements_coming
 
     started = time.perf_counter()
-    rows = statements_coming(files) if PHRASE_INDEX == "deferred" else 0
+    rows = statements_coming(files) if SETTINGS["phrase_index"] == "deferred" else 0
     with phrase_index_deferred(rows=rows):
         report = statement_import(files=files, writers=WRITERS, processes=True, **options)
     seconds = time.perf_counter() - started
@@ -139,14 +139,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--rounds", type=int, default=3, help="JSON Lines import rounds")
-    parser.add_argument(
-        "--phrase-index", choices=("deferred", "kept", "none"), default=PHRASE_INDEX
-    )
+    parser.add_argument("--phrase-index", choices=("deferred", "kept", "none"), default="deferred")
     args = parser.parse_args()
     env = bench_environment(args.database_url)
     prepare(args.database_url, env)
-    global PHRASE_INDEX
-    PHRASE_INDEX = args.phrase_index
+    SETTINGS["phrase_index"] = args.phrase_index
     from statements.catalog.phrase_index import INDEX, phrase_index_state
 
     if args.phrase_index == "none":
