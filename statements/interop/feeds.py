@@ -7,6 +7,8 @@ and its tags as categories. Drafts and scheduled statements never appear.
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
@@ -48,7 +50,22 @@ def feed_statements(*, tag=None, author=None):
     )
 
 
-class ArchiveAtomFeed(Atom1Feed):
+class WrittenOnce:
+    """A feed written into a string, then into the response at once: Django's generator
+    writes each tag, attribute and text piece straight to the response (80,000 writes for
+    a feed of 50 entries, each encoded and appended), which took more than the data."""
+
+    def write(self, outfile, encoding):
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue())
+
+
+class OnceAtom1Feed(WrittenOnce, Atom1Feed):
+    """Django's Atom, written at once."""
+
+
+class ArchiveAtomFeed(OnceAtom1Feed):
     """Atom with every author of an entry (Django's writes one)."""
 
     def item_attributes(self, item):
@@ -66,7 +83,7 @@ class ArchiveAtomFeed(Atom1Feed):
             handler.endElement("author")
 
 
-class ArchiveRssFeed(Rss201rev2Feed):
+class ArchiveRssFeed(WrittenOnce, Rss201rev2Feed):
     """RSS 2.0 with authors as ``dc:creator`` (RSS's own ``author`` wants an email)."""
 
     def rss_attributes(self):
@@ -201,7 +218,7 @@ class ChangesFeed(Feed):
     """Recent changes (/changes.atom): one entry per public version, linked to its address,
     for readers who follow corrections."""
 
-    feed_type = Atom1Feed
+    feed_type = OnceAtom1Feed
 
     def title(self):
         return _("%(archive)s: recent changes") % {"archive": settings.ARCHIVE_NAME}
