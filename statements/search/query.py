@@ -198,9 +198,7 @@ def snippet_words(text: str) -> list[str]:
     """The words typed (not excluded with "-", not "or"), as typed and capitalised: what
     the snippet window looks for in the body."""
     words = []
-    for token in text.split():
-        if token.startswith("-") or token.lower() == "or":
-            continue
+    for token in query_words(text):
         if word := re.search(r"\w{3,}", token):
             words += [word[0].lower(), word[0].lower().capitalize()]
     return list(dict.fromkeys(words))[:10]

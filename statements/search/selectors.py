@@ -17,6 +17,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from statements.catalog.filters import StatementFilters
+from statements.catalog.phrase_index import INDEX as PHRASE_INDEX
 from statements.catalog.selectors import statement_cards, statement_filtered, statement_sorted
 from statements.core.languages import language_name
 from statements.core.textsearch import SIMPLE_CONFIG
@@ -201,9 +202,9 @@ def _suggestion(text: str) -> str:
     return suggestion if changed else ""
 
 
-PHRASE_INDEX_SQL = """
+PHRASE_INDEX_SQL = f"""
     SELECT set_config('enable_indexscan', 'on', true), set_config('enable_bitmapscan', 'off', true)
-     WHERE to_regclass('statements_search_rum') IS NOT NULL"""
+     WHERE to_regclass('{PHRASE_INDEX}') IS NOT NULL"""
 
 
 def _match_ids(matching: QuerySet[Statement], query: ParsedQuery | None) -> list[int]:
@@ -337,17 +338,26 @@ def _near_titles_wanted(query: ParsedQuery, text: str, ids: list[int]) -> bool:
     """Whether to look for titles nearly typed: a title is two words or more, typed with
     neither an exclusion nor a phrase; a single word, when nothing holds it ("comunisation").
     (The titles' trigram index costs a few milliseconds a search at 100,000 statements.)"""
-    if query.negated or query.phrase or len(ids) > FACET_SAMPLE:
+    if _exactly_asked(query, text) or len(ids) > FACET_SAMPLE:
         return False
     return len(query_words(text)) >= 2 or not ids
 
 
-def _any_word_query(text: str) -> ParsedQuery | None:
+def _exactly_asked(query: ParsedQuery, text: str) -> bool:
+    """Whether the reader excluded a word or quoted a phrase: then no other form of the
+    words is offered. (A phrase the parser makes of "Text::Amuse" was not asked for.)"""
+    return query.negated or '"' in text
+
+
+def _any_word_query(query: ParsedQuery, text: str) -> ParsedQuery | None:
     """The text's words, any of them: the query tried when no statement holds them all."""
     words = query_words(text)
-    if len(words) < 2 or re.search(r"(^|\s)-|\"", text):
+    if len(words) < 2 or _exactly_asked(query, text):
         return None  # one word, an exclusion or a phrase: the reader asked for exactly that
-    return search_query(" or ".join(words))
+    any_query = search_query(" or ".join(words))
+    if any_query is not None:
+        any_query.text = text  # the title tiers compare the words as typed
+    return any_query
 
 
 def statement_search(
@@ -371,6 +381,8 @@ def statement_search(
     """
     filtered = statement_filtered(filters=filters, tags=tags, author=author)
     query = search_query(text) if text else None
+    if query is not None:
+        query.text = text  # for a title that is the query's words (ranking.tier_sql_params)
     any_words = False
     with transaction.atomic(using=reading_database().alias):
         ids = _match_ids(_matching(filtered, text, query), query)
@@ -378,10 +390,10 @@ def statement_search(
         if ranked and _near_titles_wanted(query, text, ids):
             query.near_ids = _near_title_ids(filtered, text)
             ids = [pk for pk in query.near_ids if pk not in set(ids)] + ids
-        if ranked and not ids and (any_query := _any_word_query(text)) is not None:
+        if ranked and not ids and (any_query := _any_word_query(query, text)) is not None:
             query, any_words = any_query, True
             ids = _match_ids(_matching(filtered, text, query), query)
-        matching = filtered if not ids else _matching(filtered, text, query)
+        matching = _matching(filtered, text, query)
         rows = _page_rows(matching, filtered, query, ids, sort=filters.sort, page=page, read=read)
     has_next = len(rows) > SEARCH_PAGE_SIZE
     rows = rows[:SEARCH_PAGE_SIZE]
@@ -406,6 +418,5 @@ def _matching(filtered: QuerySet[Statement], text: str, query: ParsedQuery | Non
     """The statements the query matches, within the filters; none when the text has no word
     to search for (punctuation only, say)."""
     if query is not None:
-        query.text = text  # for a title that is the query's words (ranking.tier_sql_params)
         return filtered.filter(search_vector=query)
     return filtered.none() if text else filtered

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from django.core.management import call_command
@@ -22,15 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _rum_here():
-    """Skipped where PostgreSQL has no rum (the embedded one); never in CI's own server."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        if cursor.fetchone() is None:
-            message = "this PostgreSQL has no rum extension (the embedded one never has)"
-            if os.environ.get("CI") and not os.environ.get("ARCHIVE_EMBEDDED_DATABASE"):
-                pytest.fail(f"{message}: `make test` should have installed it")
-            pytest.skip(message)
+def _rum(rum_server):
+    """Every test here needs rum (tests/search/conftest.py)."""
 
 
 def test_a_large_load_drops_the_index_and_builds_it_after(client, monkeypatch):

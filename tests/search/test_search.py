@@ -1,5 +1,4 @@
 import datetime
-import os
 import re
 
 import pytest
@@ -473,12 +472,6 @@ def test_did_you_mean_forgets_words_that_leave_the_public_at_once(editor_client,
     assert dict(SearchWord.objects.values_list("word", "documents")) == kept
 
 
-def _rum_available() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        return cursor.fetchone() is not None
-
-
 def test_parsed_query_knows_phrases_and_exclusions():
     from statements.search.query import ParsedQuery
 
@@ -490,16 +483,11 @@ def test_parsed_query_knows_phrases_and_exclusions():
 
 
 @pytest.mark.django_db
-def test_phrases_are_matched_in_the_rum_index_where_the_server_has_one(client):
+def test_phrases_are_matched_in_the_rum_index_where_the_server_has_one(client, rum_server):
     """Migration 0026 makes the RUM index where the rum extension is available (Debian's
     postgresql-15-rum, which `make test` installs for a local server), and a phrase search
     then finds its matches through it; elsewhere the GIN index serves, with the same
     results (every phrase test above runs on both)."""
-    if not _rum_available():
-        message = "this PostgreSQL has no rum extension (the embedded one never has)"
-        if os.environ.get("CI") and not os.environ.get("ARCHIVE_EMBEDDED_DATABASE"):
-            pytest.fail(f"{message}: `make test` should have installed it")
-        pytest.skip(message)
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('statements_search_rum') IS NOT NULL")
         assert cursor.fetchone()[0]
