@@ -165,7 +165,7 @@ def _address(request: HttpRequest, params: tuple[str, ...]) -> str | None:
     """The page's address as the cache knows it: host, path and only the parameters the page
     reads (``?cb=…`` and the like make no new entry), names in order; None when the page
     is not to be kept: a host or a parameter in a form the archive never writes."""
-    host = _host(request)
+    host = page_host(request)
     if host is None:
         return None
     kept = []
@@ -183,7 +183,7 @@ def _address(request: HttpRequest, params: tuple[str, ...]) -> str | None:
     return f"{host}{request.path}?{urlencode(kept)}"
 
 
-def _host(request: HttpRequest) -> str | None:
+def page_host(request: HttpRequest) -> str | None:
     """The host a page is kept under: one ALLOWED_HOSTS names exactly (not by a pattern),
     with no port, the scheme's own or the server's; else None. Pages carry absolute
     addresses made from the host, so each host needs its own entries, and varying the port

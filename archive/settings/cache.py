@@ -33,3 +33,7 @@ ARCHIVE_PAGE_CACHE_SECONDS = (
 # stale, so in production a writing command without REDIS_URL refuses to run, unless the site
 # says it has no page cache at all.
 ARCHIVE_NO_PAGE_CACHE = env.bool("ARCHIVE_NO_PAGE_CACHE", default=False)
+# Statement pages kept in PostgreSQL once rendered (statements.catalog.stored): every process
+# and host serves a page nobody has opened for weeks at the cost of one row. Off in the tests,
+# which change rows directly; the stored pages' own tests turn it on.
+ARCHIVE_STORED_PAGES = env.bool("ARCHIVE_STORED_PAGES", default=not TESTING)

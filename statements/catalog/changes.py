@@ -3,9 +3,10 @@
 One call (``public_pages_changed``) fans the change out: the archive-wide summary is
 recomputed by its next reader, replicas are marked as owing the write (a reader's next page
 waits for a replica that has replayed it), and the page cache's dependencies that the change
-touches move once the transaction commits. Which dependencies (see statements.cache) is
-catalogue knowledge, read here: a statement's own page, its authors, tags, years and text
-identifier now and in its history, and its neighbours in date order."""
+touches move once the transaction commits, and the stored statement pages showing any of
+them are deleted and rendered again (statements.catalog.stored). Which dependencies (see
+statements.cache) is catalogue knowledge, read here: a statement's own page, its authors,
+tags, years and text identifier now and in its history, and its neighbours in date order."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ from statements.cache import (
     public_cache_invalidate,
 )
 from statements.catalog.selectors import statement_neighbours
+from statements.catalog.stored import (
+    stored_pages_enabled,
+    stored_pages_forget,
+    stored_pages_refill,
+)
 from statements.catalog.summary import archive_summary_changed
 from statements.models import Author, Statement, Tag
 
@@ -43,12 +49,12 @@ def public_pages_changed(
     # Before the pages are made stale: a replica must have replayed the change before it
     # renders a page again (infra.replicas).
     transaction.on_commit(note_written)
-    if not page_cache_enabled():
+    if not (page_cache_enabled() or stored_pages_enabled()):
         return
     named = statements is not None or authors or tags
-    # After the commit: a page rendered from the old rows must not be cached as current.
+    # After the commit: a page rendered from the old rows must not be kept as current.
     if not named:
-        transaction.on_commit(public_cache_invalidate)
+        transaction.on_commit(_everything_changed)
         return
     transaction.on_commit(
         partial(
@@ -58,6 +64,13 @@ def public_pages_changed(
             tags=list(tags),
         )
     )
+
+
+def _everything_changed() -> None:
+    public_cache_invalidate()
+    if stored_pages_enabled():
+        stored_pages_forget()
+        stored_pages_refill(None)
 
 
 def public_pages_changed_of(model, ids: list[int]) -> None:
@@ -75,11 +88,14 @@ def _invalidate(*, statements: list[int], authors: list[int], tags: list[int]) -
     if authors or tags:
         statements += _statements_of(authors=authors, tags=tags)
     if len(set(statements)) > PRECISE_AT_MOST:
-        public_cache_invalidate()
+        _everything_changed()
         return
     names = {LISTS, *(f"a:{pk}" for pk in authors), *(f"t:{pk}" for pk in tags)}
     names.update(_statement_dependencies(sorted(set(statements))))
     dependencies_changed(names)
+    if stored_pages_enabled():
+        stored_pages_forget(names)
+        stored_pages_refill(sorted(set(statements)))
 
 
 def _statements_of(*, authors: list[int], tags: list[int]) -> list[int]:

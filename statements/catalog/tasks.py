@@ -3,6 +3,9 @@
 from celery import shared_task
 
 from statements.catalog.indexing import search_words_rebuild
+from statements.catalog.stored import stored_pages_task
+
+__all__ = ["search_words_task", "stored_pages_task"]  # the queue finds them here
 
 
 @shared_task(name="archive.search_words", time_limit=3600)

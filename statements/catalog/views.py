@@ -39,6 +39,7 @@ from statements.catalog.pages import (
     taken_down_or_404,
     text_length,
 )
+from statements.catalog.stored import stored_page
 from statements.core import locales
 from statements.core.pagination import paginate
 from statements.models import Author
@@ -95,6 +96,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page
+@stored_page
 @gone_answered
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = selectors.statement_get_for_reader(slug=slug, user=request.user, page=True)

@@ -340,3 +340,9 @@ def partial_date_in_text(text: str) -> PartialDate | None:
         return PartialDate(year, month)
     except PartialDateError:
         return PartialDate(year)
+
+
+def accessed_note(day: datetime.date) -> str:
+    """The access date of a plain-text citation, "(accessed 7 December 2026)": written
+    here once, for the citation and for the stored pages that put today's back in it."""
+    return f"(accessed {day.day} {day:%B %Y})"

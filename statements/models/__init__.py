@@ -16,6 +16,7 @@ from statements.models.history import (
     TaggingEvent,
 )
 from statements.models.names import Author, AuthorRedirect, Tag, TaggedStatement
+from statements.models.pages import StoredPage
 from statements.models.provenance import Source
 from statements.models.public import IsPublic, credit_public_via, public_at, published_via
 from statements.models.reading import credited, last_changed
@@ -81,6 +82,7 @@ __all__ = [
     "StatementEvent",
     "StatementManager",
     "StatementQuerySet",
+    "StoredPage",
     "Tag",
     "TaggedStatement",
     "TaggingEvent",
