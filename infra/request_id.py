@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+INTERNAL = "archive.internal"  # a WSGI environ key no client can send
 _GIVEN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 access = logging.getLogger("archive.access")
 
@@ -58,7 +59,9 @@ class RequestIdMiddleware:
         }
         if hasattr(request, "read_from"):  # with replicas: which database it read (or none)
             extra["read_from"] = request.read_from or "none"
-        access.info("%s %s %s", request.method, request.path, response.status_code, extra=extra)
+        # A page the archive asks of itself (to store it) is not a reader's request.
+        if not request.META.get(INTERNAL):
+            access.info("%s %s %s", request.method, request.path, response.status_code, extra=extra)
         return response
 
 

@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 from prometheus_client import Counter
 
 from infra.queue import enqueue
-from infra.request_id import request_id
+from infra.request_id import INTERNAL, request_id
 from statements.cache import LISTS, page_host
 from statements.core.dates import accessed_note
 from statements.models import Statement, StoredPage
@@ -205,6 +205,7 @@ def _render(path: str, scheme: str, host: str) -> int:
         "wsgi.url_scheme": scheme,
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": sys.stderr,
+        INTERNAL: True,  # not logged as a reader's request
     }
     caller = request_id.get()
     if caller:  # logged under the request that made the change

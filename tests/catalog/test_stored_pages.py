@@ -196,3 +196,17 @@ def test_the_command_refuses_where_stored_pages_are_off(settings):
     settings.ARCHIVE_STORED_PAGES = False
     with pytest.raises(CommandError, match="ARCHIVE_STORED_PAGES"):
         call_command("stored_pages")
+
+
+def test_a_page_rendered_to_be_stored_is_not_logged_as_a_readers_request(
+    client, storing, caplog
+):
+    with caplog.at_level("INFO", logger="archive.access"), storing(execute=True):
+        statement = make_statement("Quietly stored")
+    assert stored_paths() == {f"en {statement.get_absolute_url()}"}
+    assert not [r for r in caplog.records if r.name == "archive.access"]
+    with caplog.at_level("INFO", logger="archive.access"):
+        client.get(statement.get_absolute_url())
+    assert [r.getMessage() for r in caplog.records if r.name == "archive.access"] == [
+        f"GET {statement.get_absolute_url()} 200"
+    ]
