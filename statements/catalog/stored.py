@@ -21,12 +21,14 @@ served a page rendered for them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 import sys
 from collections.abc import Iterable
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from celery import shared_task
@@ -41,7 +43,7 @@ from prometheus_client import Counter
 
 from infra.queue import enqueue
 from infra.request_id import INTERNAL, request_id
-from statements.cache import LISTS, page_host
+from statements.cache import LISTS, page_depends, page_host
 from statements.core.dates import accessed_note
 from statements.models import Statement, StoredPage
 
@@ -55,6 +57,28 @@ STORED_PAGES = Counter(
 )
 
 
+# What a page is made of besides the rows: a deploy that changes any of it (a template, the
+# code, a translation, a static file's hashed name) makes the pages stored before it unused.
+RELEASE_SOURCES = (("templates", "*"), ("statements", "*.py"), ("infra", "*.py"),
+                   ("locale", "*.mo"), ("static", "*"))  # fmt: skip
+_release: list[str] = []
+
+
+def stored_pages_release() -> str:
+    """A digest of the files pages are made from and of the site's name, read once a
+    process: the first part of every stored page's key."""
+    if not _release:
+        digest = hashlib.sha256(settings.ARCHIVE_NAME.encode())
+        base = Path(settings.BASE_DIR)
+        for folder, pattern in RELEASE_SOURCES:
+            for path in sorted((base / folder).rglob(pattern)):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(str(path.relative_to(base)).encode() + b"\0")
+                    digest.update(path.read_bytes())
+        _release.append(digest.hexdigest()[:12])
+    return _release[0]
+
+
 def stored_pages_enabled() -> bool:
     return bool(getattr(settings, "ARCHIVE_STORED_PAGES", False))
 
@@ -64,7 +88,7 @@ def _key(request: HttpRequest) -> str | None:
     to be kept: a reader with a session, a host the archive does not name exactly."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or page_host(request) is None:
         return None
-    key = f"{translation.get_language()} {request.path}"
+    key = f"{stored_pages_release()} {translation.get_language()} {request.path}"
     return key if len(key) <= PATH_LENGTH else None
 
 
@@ -80,12 +104,14 @@ def stored_page(view):
         found = (
             StoredPage.objects.filter(path=key)
             .filter(Q(valid_until=None) | Q(valid_until__gt=timezone.now()))
-            .values_list("content", "headers", "accessed_on")
+            .values_list("content", "headers", "accessed_on", "depends")
             .first()
         )
         if found is not None:
             STORED_PAGES.labels("hit").inc()
-            return _served(*found, origin=origin)
+            content, headers, accessed_on, depends = found
+            page_depends(request, *depends)  # for the page cache in front, if any
+            return _served(content, headers, accessed_on, origin=origin)
         STORED_PAGES.labels("miss").inc()
         clock = _clock()
         response = view(request, *args, **kwargs)
@@ -251,13 +277,18 @@ def _missing(statement_ids: Iterable[int] | None, part: tuple[int, int] | None) 
         statements = statements.filter(pk__in=list(statement_ids))
     if part is not None:
         statements = statements.alias(rest=F("pk") % part[1]).filter(rest=part[0])
-    prefix = f"{settings.LANGUAGE_CODE} "
+    prefix = f"{stored_pages_release()} {settings.LANGUAGE_CODE} "
     stored = set(StoredPage.objects.filter(path__startswith=prefix).values_list("path", flat=True))
     paths = (
         reverse("statements:statement_detail", args=[slug])
         for slug in statements.order_by("pk").values_list("slug", flat=True)
     )
     return [path for path in paths if prefix + path not in stored]
+
+
+def stored_pages_prune() -> int:
+    """Delete the pages stored by an earlier release (stored_pages_release); how many."""
+    return StoredPage.objects.exclude(path__startswith=f"{stored_pages_release()} ").delete()[0]
 
 
 def stored_pages_render(
@@ -269,6 +300,8 @@ def stored_pages_render(
     origin = _origin() if stored_pages_enabled() else None
     if origin is None:
         return 0
+    if statement_ids is None and part is None:  # a whole pass
+        stored_pages_prune()
     rendered = 0
     with translation.override(settings.LANGUAGE_CODE):
         for path in _missing(statement_ids, part):

@@ -30,7 +30,8 @@ def storing(settings, django_capture_on_commit_callbacks):
 
 
 def stored_paths() -> set[str]:
-    return set(StoredPage.objects.values_list("path", flat=True))
+    """The stored pages' keys without their release."""
+    return {key.split(" ", 1)[1] for key in StoredPage.objects.values_list("path", flat=True)}
 
 
 def view(client, url: str, **kwargs):
@@ -198,9 +199,7 @@ def test_the_command_refuses_where_stored_pages_are_off(settings):
         call_command("stored_pages")
 
 
-def test_a_page_rendered_to_be_stored_is_not_logged_as_a_readers_request(
-    client, storing, caplog
-):
+def test_a_page_rendered_to_be_stored_is_not_logged_as_a_readers_request(client, storing, caplog):
     with caplog.at_level("INFO", logger="archive.access"), storing(execute=True):
         statement = make_statement("Quietly stored")
     assert stored_paths() == {f"en {statement.get_absolute_url()}"}
@@ -209,4 +208,23 @@ def test_a_page_rendered_to_be_stored_is_not_logged_as_a_readers_request(
         client.get(statement.get_absolute_url())
     assert [r.getMessage() for r in caplog.records if r.name == "archive.access"] == [
         f"GET {statement.get_absolute_url()} 200"
+    ]
+
+
+def test_a_page_stored_by_an_earlier_release_is_not_served_and_a_whole_pass_drops_it(
+    client, storing
+):
+    with storing(execute=True):
+        statement = make_statement("Released")
+    row = StoredPage.objects.get()
+    release = stored.stored_pages_release()
+    assert row.path.startswith(f"{release} en /")
+    row.path = row.path.replace(release, "0" * 12, 1)
+    row.content = row.content.replace("Released", "Old markup")
+    row.save()
+    assert "Old markup" not in client.get(statement.get_absolute_url()).content.decode()
+    assert StoredPage.objects.count() == 2  # this release's page, stored by that view
+    stored.stored_pages_render()
+    assert [key.split(" ")[0] for key in StoredPage.objects.values_list("path", flat=True)] == [
+        release
     ]

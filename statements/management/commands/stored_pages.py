@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from statements.catalog.stored import (
     stored_pages_enabled,
     stored_pages_forget,
+    stored_pages_prune,
     stored_pages_render,
 )
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         elif jobs == 1:
             rendered = stored_pages_render()
         else:
+            stored_pages_prune()
             manage = str(settings.BASE_DIR / "manage.py")
             command = [sys.executable, manage, "stored_pages", "--verbosity", "0"]
             workers = [
