@@ -6,6 +6,9 @@ type with wrk (16 connections), printing requests/s and p50/p99 latency, and eac
 throughput as a ratio of the minimal view's (one row by primary key, a tiny template).
 Two rounds: without the page cache (every request renders), then with it in Redis, warmed
 by one visit to every URL (the steady state of a production site with REDIS_URL set).
+After the load every statement's page is stored, as a change stores it (manage.py
+stored_pages, timed), and without the page cache the statement page is measured on
+statements never viewed before in the run (issue 35).
 
     .venv/bin/python -m bench.public_pages [--statements 10000] [--duration 15] [--language uk]
 
