@@ -115,7 +115,14 @@ def stored_page(view):
         STORED_PAGES.labels("miss").inc()
         clock = _clock()
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        # Kept only as asked for without parameters: the page's language links repeat them.
+        plain = not request.META.get("QUERY_STRING")
+        if (
+            plain
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
             depends = getattr(request, "public_page_depends", None) or [LISTS]
             _store(key, response, origin=origin, depends=depends, clock=clock)
         return response

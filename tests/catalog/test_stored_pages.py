@@ -228,3 +228,16 @@ def test_a_page_stored_by_an_earlier_release_is_not_served_and_a_whole_pass_drop
     assert [key.split(" ")[0] for key in StoredPage.objects.values_list("path", flat=True)] == [
         release
     ]
+
+
+def test_a_view_with_parameters_is_served_but_never_stored(client, storing):
+    with storing(execute=False):
+        statement = make_statement("Asked oddly")
+    assert stored_paths() == set()
+    odd = client.get(statement.get_absolute_url() + "?utm=%3Cplanted%3E")
+    assert "planted" in odd.content.decode()  # the language links repeat the parameters
+    assert stored_paths() == set()
+    client.get(statement.get_absolute_url())
+    assert stored_paths() == {f"en {statement.get_absolute_url()}"}
+    again = client.get(statement.get_absolute_url() + "?utm=%3Cplanted%3E").content.decode()
+    assert "planted" not in again
