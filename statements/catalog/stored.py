@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import caches
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections, router
@@ -41,7 +42,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from prometheus_client import Counter
 
-from infra.queue import enqueue
+from infra.queue import enqueue, queue_configured
 from infra.request_id import INTERNAL, request_id
 from statements.cache import LISTS, page_depends, page_host
 from statements.core.dates import accessed_note
@@ -264,13 +265,31 @@ def stored_pages_refill(statement_ids: list[int] | None) -> None:
     """After a change has deleted stored pages: render them again, on the task queue's
     workers (every page missing) when there is one, else here for a change of a few
     statements (their own pages)."""
-    if _origin() is None or enqueue(stored_pages_task):
+    if _origin() is None or _queued():
         return
     if statement_ids is not None and len(statement_ids) <= RENDER_INLINE_AT_MOST:
         try:
             stored_pages_render(statement_ids)
         except Exception:  # the change is made; its pages are rendered on their first view
             logger.exception("stored pages: rendering after a change failed")
+
+
+# Set while a pass is waiting on the queue: a burst of changes (an import's batches, say)
+# queues one pass, not one each. It goes when the pass starts, or after an hour.
+QUEUED_KEY = "stored-pages:queued"
+
+
+def _queued() -> bool:
+    """Whether a pass is on the task queue: one already waiting, or this one, sent now."""
+    if not queue_configured():
+        return False
+    cache = caches["default"]
+    if not cache.add(QUEUED_KEY, 1, timeout=3600):
+        return True
+    if enqueue(stored_pages_task):
+        return True
+    cache.delete(QUEUED_KEY)
+    return False
 
 
 def _missing(statement_ids: Iterable[int] | None, part: tuple[int, int] | None) -> list[str]:
@@ -322,4 +341,5 @@ def stored_pages_render(
 @shared_task(name="archive.stored_pages", time_limit=6 * 3600)
 def stored_pages_task() -> int:
     """Render the pages a change deleted: every published statement's page not stored."""
+    caches["default"].delete(QUEUED_KEY)  # a change from now on queues another pass
     return stored_pages_render()

@@ -241,3 +241,23 @@ def test_a_view_with_parameters_is_served_but_never_stored(client, storing):
     assert stored_paths() == {f"en {statement.get_absolute_url()}"}
     again = client.get(statement.get_absolute_url() + "?utm=%3Cplanted%3E").content.decode()
     assert "planted" not in again
+
+
+def test_a_burst_of_changes_queues_one_pass_which_renders_the_pages(storing, settings, monkeypatch):
+    from django.core.cache import caches
+
+    sent = []
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # never reached: enqueue is stood in
+    monkeypatch.setattr(stored, "enqueue", lambda task: sent.append(task.name) or True)
+    caches["default"].delete(stored.QUEUED_KEY)
+    with storing(execute=True):
+        first = make_statement("First of a burst")
+    with storing(execute=True):
+        make_statement("Second of a burst")
+    assert sent == ["archive.stored_pages"]
+    assert stored_paths() == set()  # nothing rendered in the process that made the changes
+    assert stored.stored_pages_task() == 2
+    assert f"en {first.get_absolute_url()}" in stored_paths()
+    with storing(execute=True):
+        make_statement("After the pass began")
+    assert sent == ["archive.stored_pages"] * 2

@@ -77,12 +77,15 @@ def wait_for(url: str, session=None, *, seconds: float = 90) -> requests.Respons
 def test_a_worker_makes_what_readers_ask_for_once(site):
     database, _, server, env, logs = site
     slug = published_slugs(database)[0]
+    # Loading the site queued one pass of its statement pages (statements.catalog.stored),
+    # one however many changes it made.
+    assert queue_depth(server) == 1
     edition = f"{server.base}/statements/{slug}.pdf?paper=a5"
     first = requests.get(edition, timeout=30)
     assert first.status_code == 202 and first.headers["Retry-After"] == "3"
     assert "This file is being made" in first.text
     assert requests.get(edition, timeout=30).status_code == 202  # not queued twice
-    assert queue_depth(server) == 1
+    assert queue_depth(server) == 2
     ready = requests.get(server.base + "/readyz", timeout=10).json()
     assert ready["checks"]["broker"]["ok"] is True
 
@@ -91,6 +94,15 @@ def test_a_worker_makes_what_readers_ask_for_once(site):
         made = wait_for(edition)
         assert made.status_code == 200 and made.content.startswith(b"%PDF")
         assert queue_depth(server) == 0
+        # The worker took the pass first: every published statement's page is stored, and
+        # a reader gets one as the web process would render it.
+        with psycopg.connect(database.url) as connection:
+            stored = connection.execute(
+                "SELECT count(*) FROM statements_storedpage WHERE path LIKE '%% en /statements/%%'"
+            ).fetchone()[0]
+        assert stored == len(published_slugs(database))
+        page = requests.get(f"{server.base}/statements/{slug}/", timeout=30)
+        assert page.status_code == 200 and f"{server.base}/statements/{slug}/" in page.text
         # A book of two, shared by address: the same.
         book = f"{server.base}/book/book.epub?s={','.join(published_slugs(database)[:2])}"
         assert requests.get(book, timeout=30).status_code == 202
@@ -100,7 +112,8 @@ def test_a_worker_makes_what_readers_ask_for_once(site):
         worker.stop()
     with psycopg.connect(database.url) as connection:
         assert connection.execute("SELECT count(*) FROM statements_job").fetchone()[0] == 0
-    assert worker.log.read_text().count("succeeded") == 2
+    succeeded = re.findall(r"Task (archive\.\w+)\[[^]]+\] succeeded", worker.log.read_text())
+    assert sorted(succeeded) == ["archive.book", "archive.edition", "archive.stored_pages"]
 
 
 def test_an_import_confirmed_in_the_admin_runs_on_a_worker(site):
