@@ -4,7 +4,7 @@ would keep serving a page after an editor changed it in another worker. Statemen
 kept in the "fragments" cache either way: under a digest of what they show, never stale."""
 
 from archive.environment import env
-from archive.settings.base import TESTING
+from archive.settings.base import DEBUG, TESTING
 
 REDIS_URL = env.str("REDIS_URL", default="")
 SHARED_CACHE = {
@@ -35,5 +35,6 @@ ARCHIVE_PAGE_CACHE_SECONDS = (
 ARCHIVE_NO_PAGE_CACHE = env.bool("ARCHIVE_NO_PAGE_CACHE", default=False)
 # Statement pages kept in PostgreSQL once rendered (statements.catalog.stored): every process
 # and host serves a page nobody has opened for weeks at the cost of one row. Off in the tests,
-# which change rows directly; the stored pages' own tests turn it on.
-ARCHIVE_STORED_PAGES = env.bool("ARCHIVE_STORED_PAGES", default=not TESTING)
+# which change rows directly (the stored pages' own tests turn it on), and in development,
+# where a template edited must show at once.
+ARCHIVE_STORED_PAGES = env.bool("ARCHIVE_STORED_PAGES", default=not (TESTING or DEBUG))
