@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from prometheus_client import Counter
 
 from infra.queue import enqueue, queue_configured
+from infra.replicas import note_written
 from infra.request_id import INTERNAL, request_id
 from statements.cache import LISTS, page_depends, page_host
 from statements.core.dates import accessed_note
@@ -85,8 +86,9 @@ def stored_pages_enabled() -> bool:
 
 
 def _key(request: HttpRequest) -> str | None:
-    """What a page is kept under: the interface language and the path. None when it is not
-    to be kept: a reader with a session, a host the archive does not name exactly."""
+    """What a page is kept under: the release, the interface language and the path. None
+    when it is not to be kept: a reader with a session, a host the archive does not name
+    exactly, a path too long."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or page_host(request) is None:
         return None
     key = f"{stored_pages_release()} {translation.get_language()} {request.path}"
@@ -197,7 +199,10 @@ def stored_pages_forget(names: Iterable[str] | None = None) -> int:
                 "DELETE FROM statements_storedpage WHERE depends && %s::varchar[]",
                 [sorted(set(names))],
             )
-        return cursor.rowcount
+        deleted = cursor.rowcount
+    # A replica answers readers only once it has replayed this too (infra.replicas).
+    note_written()
+    return deleted
 
 
 def _origin() -> tuple[str, str] | None:
