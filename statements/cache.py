@@ -244,8 +244,12 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
             response.render()  # a TemplateResponse (the sitemap's): its content is kept
         # A 404 is kept only for a plain address: page numbers past the end must not each
         # make an entry.
-        cacheable = response.status_code in (200, 301) or (
-            response.status_code == 404 and address.endswith("?")
+        # Kept only when asked for without parameters the page does not read: its language
+        # links repeat them (a first view with ?utm=… must not plant them for everyone).
+        stray = any(name not in params for name in request.GET)
+        cacheable = not stray and (
+            response.status_code in (200, 301)
+            or (response.status_code == 404 and address.endswith("?"))
         )
         if cacheable and not response.cookies:
             depends = getattr(request, "public_page_depends", None) or [LISTS]

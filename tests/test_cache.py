@@ -118,7 +118,14 @@ def test_parameters_a_page_does_not_read_make_no_new_entry(client, caching):
     for n in range(20):
         assert client.get(f"{statement.get_absolute_url()}?cb={n}").status_code == 200
         assert client.get(f"/statements/?cb={n}&utm_source=x").status_code == 200
+    # Served, never kept: the pages' language links repeat the parameters.
+    assert pages_cached() == 0
+    client.get(statement.get_absolute_url())
+    client.get("/statements/")
     assert pages_cached() == 2  # one detail page, one list page
+    again, queries = get(client, "/statements/?cb=planted&utm_source=x")
+    assert queries == 0
+    assert "planted" not in again.content.decode()
     # The parameters a page does read still make their own entries.
     tagged = client.get("/statements/?tag=housing").content.decode()
     assert "1 statement matches these filters." in tagged
