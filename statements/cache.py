@@ -132,10 +132,16 @@ def statements_shown(request: HttpRequest, statements: Iterable) -> None:
     page_depends(request, *(f"s:{statement.pk}" for statement in statements))
 
 
+def next_publication():
+    """When the next scheduled statement becomes public (None: none is scheduled): a page
+    that lists statements is kept no longer, since that one joins them with no write."""
+    return Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
+
+
 def _timeout() -> int:
     ttl = settings.ARCHIVE_PAGE_CACHE_SECONDS
     now = timezone.now()
-    upcoming = Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
+    upcoming = next_publication()
     if upcoming is not None:
         ttl = min(ttl, max(1, int((upcoming - now).total_seconds())))
     return ttl

@@ -27,7 +27,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,7 +37,7 @@ from django.core.cache import caches
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections, router
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from prometheus_client import Counter
@@ -45,7 +45,7 @@ from prometheus_client import Counter
 from infra.queue import enqueue, queue_configured
 from infra.replicas import note_written
 from infra.request_id import INTERNAL, request_id
-from statements.cache import LISTS, page_depends, page_host
+from statements.cache import LISTS, next_publication, page_depends, page_host
 from statements.core.dates import accessed_note
 from statements.models import Statement, StoredPage
 
@@ -63,22 +63,20 @@ STORED_PAGES = Counter(
 # code, a translation, a static file's hashed name) makes the pages stored before it unused.
 RELEASE_SOURCES = (("templates", "*"), ("statements", "*.py"), ("infra", "*.py"),
                    ("locale", "*.mo"), ("static", "*"))  # fmt: skip
-_release: list[str] = []
 
 
+@cache
 def stored_pages_release() -> str:
     """A digest of the files pages are made from and of the site's name, read once a
     process: the first part of every stored page's key."""
-    if not _release:
-        digest = hashlib.sha256(settings.ARCHIVE_NAME.encode())
-        base = Path(settings.BASE_DIR)
-        for folder, pattern in RELEASE_SOURCES:
-            for path in sorted((base / folder).rglob(pattern)):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    digest.update(str(path.relative_to(base)).encode() + b"\0")
-                    digest.update(path.read_bytes())
-        _release.append(digest.hexdigest()[:12])
-    return _release[0]
+    digest = hashlib.sha256(settings.ARCHIVE_NAME.encode())
+    base = Path(settings.BASE_DIR)
+    for folder, pattern in RELEASE_SOURCES:
+        for path in sorted((base / folder).rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def stored_pages_enabled() -> bool:
@@ -161,7 +159,7 @@ def _store(key: str, response: HttpResponse, *, origin: str, depends, clock) -> 
         for name, value in response.items()
         if name.lower() not in ("set-cookie", "content-length")
     ]
-    upcoming = Statement.objects.scheduled().aggregate(next=Min("published_at"))["next"]
+    upcoming = next_publication()
     with _writer().cursor() as cursor:
         # Stored only while the clock stands where it stood before the page was rendered.
         cursor.execute(
@@ -220,16 +218,17 @@ def _origin() -> tuple[str, str] | None:
     return None
 
 
-_handler: list[BaseHandler] = []
+@cache
+def _handler() -> BaseHandler:
+    """The site's middleware and views, loaded once a process."""
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
 
 
 def _render(path: str, scheme: str, host: str) -> int:
     """GET ``path`` through the site's middleware and views as an anonymous reader would
     (the response is dropped: the view stores the page); its status."""
-    if not _handler:
-        handler = BaseHandler()
-        handler.load_middleware()
-        _handler.append(handler)
     name, _, port = host.partition(":")
     environ = {
         "REQUEST_METHOD": "GET",
@@ -254,7 +253,7 @@ def _render(path: str, scheme: str, host: str) -> int:
         with translation.override(translation.get_language()):
             # Not closed: closing a response signals the end of a request, which may close
             # the caller's database connection.
-            response = _handler[0].get_response(WSGIRequest(environ))
+            response = _handler().get_response(WSGIRequest(environ))
     finally:
         request_id.set(caller)
     return response.status_code
@@ -309,11 +308,15 @@ def _missing(statement_ids: Iterable[int] | None, part: tuple[int, int] | None) 
     if part is not None:
         statements = statements.alias(rest=F("pk") % part[1]).filter(rest=part[0])
     prefix = f"{stored_pages_release()} {settings.LANGUAGE_CODE} "
-    stored = set(StoredPage.objects.filter(path__startswith=prefix).values_list("path", flat=True))
-    paths = (
+    paths = [
         reverse("statements:statement_detail", args=[slug])
         for slug in statements.order_by("pk").values_list("slug", flat=True)
-    )
+    ]
+    # An editor's save asks after its own few pages, not after every page stored.
+    keys = StoredPage.objects.filter(path__startswith=prefix)
+    if statement_ids is not None:
+        keys = keys.filter(path__in=[prefix + path for path in paths])
+    stored = set(keys.values_list("path", flat=True))
     return [path for path in paths if prefix + path not in stored]
 
 
