@@ -163,7 +163,7 @@ _CANONICAL = {
     "author": re.compile(r"[-\w]{1,100}"),
     "q": re.compile(r"\S+( \S+)*"),
 }
-_REPEATED = {"tag": 5}  # at most this many, in order, none twice
+_REPEATED = {"tag": 5, "author": 5}  # at most this many, in order, none twice
 _QUERY_CHARS = 300  # statements.search.query.MAX_QUERY_LENGTH
 
 

@@ -11,6 +11,7 @@ from statements.interop import views as interop_views
 from statements.interop.feeds import FEEDS, ChangesFeed
 from statements.interop.oai import oai_endpoint
 from statements.interop.sitemaps import SITEMAPS
+from statements.movement import views as movement_views
 from statements.redaction import views as redaction_views
 from statements.search import views as search_views
 from statements.sources import views as source_views
@@ -57,6 +58,8 @@ urlpatterns = [
     path("archive/<yyyy:year>/", views.archive_year, name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("random/", views.random_statement, name="random"),
+    path("network/", movement_views.network, name="network"),
+    path("network.<slug:fmt>", movement_views.network_download, name="network_download"),
     path("sources/<int:source_id>/capture/", source_views.source_capture, name="source_capture"),
     path(
         "sources/<int:source_id>/capture/<int:capture_id>/",

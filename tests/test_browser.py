@@ -105,6 +105,7 @@ PAGE_TYPES = {
     "redactions": "/about/redactions/",
     "copies": "/about/copies/",
     "data": "/data/",
+    "network": "/network/",
 }
 
 

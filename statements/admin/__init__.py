@@ -3,6 +3,7 @@ and tag suggestions), authors, tags, imported files and cited sources."""
 
 from statements.admin import (  # noqa: F401 (registered)
     authors,
+    duplicates,
     files,
     redactions,
     sources,

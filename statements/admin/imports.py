@@ -43,6 +43,13 @@ def import_plan_summary(entries) -> str:
     return "; ".join(parts) or str(_("nothing to import"))
 
 
+DUPLICATE_CHOICES = {
+    "new": _("Import it as a new statement (the pair is listed among the possible duplicates)"),
+    "skip": _("Skip it"),
+    "source": _("Record the file as another source of the statement already there"),
+}
+
+
 class StatementImportMixin:
     def get_urls(self):
         return [
@@ -76,9 +83,17 @@ class StatementImportMixin:
             if not uploads.upload_owned(request, token) or not uploads.upload_kept(token):
                 context["error"] = _("This upload has expired or is not yours: upload again.")
             else:
+                duplicates = request.POST.get("duplicates", "new")
+                if duplicates not in DUPLICATE_CHOICES:
+                    duplicates = "new"
                 job, created = Job.objects.get_or_create(
                     key=f"import:{token}",
-                    defaults={"kind": Job.IMPORT, "created_by": request.user},
+                    # Until the import is done, its report holds the editor's choice.
+                    defaults={
+                        "kind": Job.IMPORT,
+                        "created_by": request.user,
+                        "report": {"duplicates": duplicates},
+                    },
                 )
                 if not created or enqueue(import_run, job.pk, get_language()):
                     # On a worker (any web host may show how it goes): the job's page.
@@ -119,6 +134,8 @@ class StatementImportMixin:
                 errors=errors + plan.failed,
                 plan=plan,
                 plan_summary=import_plan_summary(plan.entries),
+                alike=any(entry.alike for entry in plan.entries),
+                duplicate_choices=list(DUPLICATE_CHOICES.items()),
             )
         return TemplateResponse(request, "admin/statements/statement/import.html", context)
 

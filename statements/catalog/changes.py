@@ -6,14 +6,16 @@ waits for a replica that has replayed it), and the page cache's dependencies tha
 touches move once the transaction commits, and the stored statement pages showing any of
 them are deleted and rendered again (statements.catalog.stored). Which dependencies (see
 statements.cache) is catalogue knowledge, read here: a statement's own page, its authors,
-tags, years and text identifier now and in its history, and its neighbours in date order."""
+tags, years and text identifier now and in its history, and its neighbours in date order.
+The texts changed are fingerprinted after the commit (statements.catalog.duplicates)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from infra.replicas import note_written
 from statements.cache import (
@@ -22,6 +24,7 @@ from statements.cache import (
     page_cache_enabled,
     public_cache_invalidate,
 )
+from statements.catalog.duplicates import fingerprints_refresh
 from statements.catalog.selectors import statement_neighbours
 from statements.catalog.stored import (
     stored_pages_enabled,
@@ -30,6 +33,8 @@ from statements.catalog.stored import (
 )
 from statements.catalog.summary import archive_summary_changed
 from statements.models import Author, Statement, Tag
+
+logger = logging.getLogger(__name__)
 
 # Past this many statements in one change, computing the pages it touches costs more than
 # rendering them again: everything is made stale.
@@ -49,6 +54,11 @@ def public_pages_changed(
     # Before the pages are made stale: a replica must have replayed the change before it
     # renders a page again (infra.replicas).
     transaction.on_commit(note_written)
+    if statements is not None:
+        statements = list(statements)
+        # A text new or edited is fingerprinted, so that the next import compares with it
+        # (an import's own are already, where they were parsed: nothing is done twice).
+        transaction.on_commit(partial(_fingerprints_kept, statements))
     if not (page_cache_enabled() or stored_pages_enabled()):
         return
     named = statements is not None or authors or tags
@@ -64,6 +74,14 @@ def public_pages_changed(
             tags=list(tags),
         )
     )
+
+
+def _fingerprints_kept(statement_ids: list[int]) -> None:
+    try:
+        fingerprints_refresh(statement_ids=statement_ids)
+    except DatabaseError:
+        # Derived state, after the change is committed: the next scan makes it again.
+        logger.exception("fingerprints not refreshed for %s statements", len(statement_ids))
 
 
 def _everything_changed() -> None:

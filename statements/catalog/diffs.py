@@ -120,3 +120,43 @@ def fields_diff(old: Statement | None, new: Statement) -> list[FieldChange]:
         for label in after
         if before[label] != after[label]
     ]
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """One row of two texts compared: the left's part and the right's, as segments
+    ("equal", "delete" on the left, "insert" on the right, "fold" on both)."""
+
+    left: tuple[Segment, ...]
+    right: tuple[Segment, ...]
+
+
+def side_by_side(left: str, right: str) -> list[SideBySide]:
+    """Two texts side by side, line runs matched, the words of changed runs marked, and long
+    unchanged runs folded: for an editor deciding whether two statements are one text."""
+    rows = []
+    segments = text_diff(left, right)
+    pending_left: list[Segment] = []
+    pending_right: list[Segment] = []
+
+    def flush() -> None:
+        if pending_left or pending_right:
+            rows.append(SideBySide(tuple(pending_left), tuple(pending_right)))
+            pending_left.clear()
+            pending_right.clear()
+
+    for segment in segments:
+        if segment.kind == "fold":
+            flush()
+            rows.append(SideBySide((segment,), (segment,)))
+        elif segment.kind == "delete":
+            pending_left.append(segment)
+        elif segment.kind == "insert":
+            pending_right.append(segment)
+        else:
+            pending_left.append(segment)
+            pending_right.append(segment)
+            if segment.text.endswith("\n"):
+                flush()
+    flush()
+    return rows

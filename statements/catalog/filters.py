@@ -24,6 +24,7 @@ from statements.core.languages import language_names
 
 MAX_PARAMETER_LENGTH = 200
 MAX_TAGS = 10
+MAX_AUTHORS = 5  # ?author=a&author=b: the statements they share
 SLUG_RE = re.compile(r"[-\w]{1,255}")
 SORTS = {
     "-date": gettext_lazy("newest date first"),
@@ -56,6 +57,7 @@ class FilterError(ValueError):
 class StatementFilters:
     tags: tuple[str, ...] = ()
     author: str = ""
+    co_authors: tuple[str, ...] = ()  # more authors the statements must credit as well
     year: int | None = None
     date_from: PartialDate | None = None
     date_to: PartialDate | None = None
@@ -110,28 +112,35 @@ class SlugListField(forms.Field):
             if slug and slug not in slugs:
                 slugs.append(slug)
         if len(slugs) > self.most:
-            raise ValidationError(
+            message = (
                 ngettext(
                     "Choose at most %(count)s tag at once.",
                     "Choose at most %(count)s tags at once.",
                     self.most,
                 )
-                % {"count": self.most}
+                if self.what == "tag"
+                else ngettext(
+                    "Choose at most %(count)s author at once.",
+                    "Choose at most %(count)s authors at once.",
+                    self.most,
+                )
             )
+            raise ValidationError(message % {"count": self.most})
         return tuple(slugs)
 
 
 class StatementFilterForm(forms.Form):
-    """The filters a list of statements takes: ``tag`` (repeatable, all must match),
-    ``author``, ``year``, ``from`` and ``to`` (partial dates, overlap), ``lang`` and
+    """The filters a list of statements takes: ``tag`` and ``author`` (repeatable, all must
+    match), ``year``, ``from`` and ``to`` (partial dates, overlap), ``lang`` and
     ``sort`` (one of ``sorts``)."""
 
     tag = SlugListField(what="tag", most=MAX_TAGS)
-    author = forms.CharField(required=False)
+    author = SlugListField(what="author", most=MAX_AUTHORS)
     year = forms.CharField(required=False)
     lang = forms.CharField(required=False)
     sort = forms.CharField(required=False)
-    SINGLE = ("author", "year", "from", "to", "lang", "sort")
+    SINGLE = ("year", "from", "to", "lang", "sort")
+    REPEATED = ("tag", "author")
 
     def __init__(
         self,
@@ -146,9 +155,6 @@ class StatementFilterForm(forms.Form):
         # "from" is a Python keyword: these two are added by name.
         self.fields["from"] = PartialDateFormField(required=False)
         self.fields["to"] = PartialDateFormField(required=False)
-
-    def clean_author(self) -> str:
-        return _slug("author", self.cleaned_data["author"])
 
     def clean_year(self) -> int | None:
         text = self.cleaned_data["year"]
@@ -188,9 +194,9 @@ class StatementFilterForm(forms.Form):
     def raw_problem(self) -> FilterError | None:
         """What is wrong with the parameters as sent, before any field reads them: a
         single-valued one given twice, a value too long or with control characters."""
-        for name in ("tag", *self.SINGLE):
+        for name in (*self.REPEATED, *self.SINGLE):
             values = self.params.getlist(name)
-            if len(values) > 1 and name != "tag":
+            if len(values) > 1 and name not in self.REPEATED:
                 return FilterError(_("Give “%(name)s” once.") % {"name": name}, name)
             for value in values:
                 if len(value) > MAX_PARAMETER_LENGTH:
@@ -215,7 +221,8 @@ class StatementFilterForm(forms.Form):
         data = self.cleaned_data
         return StatementFilters(
             tags=data["tag"],
-            author=data["author"],
+            author=data["author"][0] if data["author"] else "",
+            co_authors=data["author"][1:],
             year=data["year"],
             date_from=data["from"],
             date_to=data["to"],

@@ -44,7 +44,23 @@ def active_filters(filters: StatementFilters, tags, author) -> list[dict]:
         for tag in tags
     ]
     if author:
-        active.append({"label": _("Author: %(name)s") % {"name": author.name}, "param": "author"})
+        others = list(filters.co_authors)
+        active.append(
+            {
+                "label": _("Author: %(name)s") % {"name": author.name},
+                "param": "author",
+                "keep_authors": others,
+            }
+        )
+        names = dict(Author.objects.filter(slug__in=others).values_list("slug", "name"))
+        for slug in others:
+            active.append(
+                {
+                    "label": _("Author: %(name)s") % {"name": names.get(slug, slug)},
+                    "param": "author",
+                    "keep_authors": [author.slug, *(o for o in others if o != slug)],
+                }
+            )
     if filters.year:
         label = _("Year: %(year)s") % {"year": filters.year}
         active.append({"label": label, "param": "year"})
@@ -68,6 +84,7 @@ def filter_form(params, filters: StatementFilters | None, error: FilterError | N
         values = {
             "tags": filters.tags,
             "author": filters.author,
+            "co_authors": filters.co_authors,
             "year": filters.year or "",
             "from": filters.date_from.display() if filters.date_from else "",
             "to": filters.date_to.display() if filters.date_to else "",

@@ -166,6 +166,9 @@ def statement_filter_targets(filters: StatementFilters) -> tuple[list[Tag], Auth
         author = author_get(slug=filters.author)
         if author is None:
             raise UnknownFilterTarget(f"No author called “{filters.author}”.")
+    for slug in filters.co_authors:
+        if author_get(slug=slug) is None:
+            raise UnknownFilterTarget(f"No author called “{slug}”.")
     return tags, author
 
 
@@ -182,14 +185,11 @@ def statement_filtered(
         queryset = queryset.filter(
             Exists(TaggedStatement.objects.filter(content_object=OuterRef("pk"), tag=tag))
         )
-    if author is not None:
-        queryset = queryset.filter(
-            Exists(
-                Authorship.objects.filter(
-                    credit_public_via(), statement=OuterRef("pk"), author=author
-                )
-            )
-        )
+    # The co-authors by address: statement_filter_targets found them already.
+    credited = [Q(author=author)] if author is not None else []
+    for who in credited + [Q(author__slug=slug) for slug in filters.co_authors]:
+        credits = Authorship.objects.filter(who, credit_public_via(), statement=OuterRef("pk"))
+        queryset = queryset.filter(Exists(credits))
     if filters.start or filters.end:
         queryset = queryset.issued_between(filters.start, filters.end)
     if filters.lang:

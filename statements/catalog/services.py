@@ -203,19 +203,10 @@ def _statements_link(statements: Sequence[Statement], items: Sequence[StatementD
         names = {" ".join(credit.name.split()) for credit in data.credits}
         if any(a.author.alternative_names or a.author.name not in names for a in made):
             respelled.add(statement.pk)
-        for position, item in enumerate(data.sources):
-            source = Source(
-                statement=statement,
-                kind=item.kind,
-                url=item.url,
-                site_name=item.site_name,
-                note=item.note,
-                archived_url=item.archived_url,
-                position=position,
-            )
-            source.retrieved_on = item.retrieved_on
-            source.clean_fields(exclude=["statement"])
-            sources.append(source)
+        sources += [
+            Source.from_data(statement=statement, item=item, position=position)
+            for position, item in enumerate(data.sources)
+        ]
         tag_ids = {tags[_name_key(name)].pk for name in data.tags}
         taggings += [TaggedStatement(content_object=statement, tag_id=pk) for pk in tag_ids]
     Authorship.objects.bulk_create(authorships, batch_size=2000)

@@ -197,6 +197,31 @@ def archive_month_count(*, year: int, month: int) -> int:
     return archive_summary().month_counts.get(f"{year:04d}-{month:02d}", 0)
 
 
+def archive_timeline():
+    """The timeline of the whole archive (catalog.timeline), from the kept counts: no query
+    but the summary's own. Its bars link to the year's and month's pages."""
+    from statements.catalog.timeline import timeline_build, timeline_from_summary
+
+    kept = archive_summary()
+    counts = timeline_from_summary(kept.year_counts, kept.month_counts)
+    year_url, month_url = (
+        reverse("statements:archive_year", args=[1]).split("0001"),
+        reverse("statements:archive_month", args=[1, 1]).split("0001/01"),
+    )
+
+    def link(start: str, end: str) -> str:
+        if len(start) == 4:
+            return f"{year_url[0]}{start}{year_url[1]}"
+        return f"{month_url[0]}{start.replace('-', '/')}{month_url[1]}"
+
+    return timeline_build(
+        counts,
+        undated=kept.undated,
+        link=link,
+        undated_url=reverse("statements:archive_undated"),
+    )
+
+
 def archive_undated_count() -> int:
     return archive_summary().undated
 

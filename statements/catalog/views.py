@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import (
     Http404,
     HttpRequest,
@@ -22,6 +24,7 @@ from statements.catalog.filters import (
     statement_filters_parse,
 )
 from statements.catalog.links import statement_links
+from statements.catalog.network import signs_with
 from statements.catalog.pages import (
     AUTHORS,
     BY_DATE,
@@ -40,6 +43,7 @@ from statements.catalog.pages import (
     text_length,
 )
 from statements.catalog.stored import stored_page
+from statements.catalog.timeline import timeline_build, timeline_counts
 from statements.core import locales
 from statements.core.pagination import paginate
 from statements.models import Author
@@ -188,10 +192,21 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count=selectors.author_credit_count(author=author),
     )
     page_depends(request, f"a:{author.pk}", *(f"s:{c.statement_id}" for c in page.object_list))
+    # Who signs with them and when (a query each) read only the author's own statements,
+    # whose every change moves "a:" already.
     return render(
         request,
         "statements/author_detail.html",
-        {"author": author, "page": page, "crumbs": crumbs(AUTHORS, (author.name, None))},
+        {
+            "author": author,
+            "page": page,
+            "signs_with": signs_with(author=author),
+            "timeline": timeline_of(
+                selectors.statement_filtered(filters=StatementFilters(), author=author),
+                list_link(author=author.slug),
+            ),
+            "crumbs": crumbs(AUTHORS, (author.name, None)),
+        },
     )
 
 
@@ -223,12 +238,20 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         per_page=PAGE_SIZE,
         count=tag.count,
     )
-    page_depends(request, f"t:{tag.pk}")
+    page_depends(request, f"t:{tag.pk}")  # its timeline too: its statements move "t:"
     statements_shown(request, page.object_list)
     return render(
         request,
         "statements/tag_detail.html",
-        {"tag": tag, "page": page, "crumbs": crumbs(TAGS, (tag.name, None))},
+        {
+            "tag": tag,
+            "page": page,
+            "timeline": timeline_of(
+                selectors.statement_filtered(filters=filters, tags=[tag]),
+                list_link(tag=tag.slug),
+            ),
+            "crumbs": crumbs(TAGS, (tag.name, None)),
+        },
     )
 
 
@@ -241,6 +264,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
         {
             "years": summary.archive_years(),
             "undated": summary.archive_undated_count(),
+            "timeline": summary.archive_timeline(),
             "crumbs": crumbs((_("By date"), None)),
         },
     )
@@ -332,6 +356,19 @@ def random_statement(request: HttpRequest) -> HttpResponse:
     if statement is None:
         raise Http404(_("The archive has no published statements yet."))
     return redirect(statement)
+
+
+def list_link(**fixed: str):
+    """A timeline's links: the list of statements with ``fixed`` and a period."""
+    base = reverse("statements:statement_list")
+    return lambda start, end: f"{base}?{urlencode({**fixed, 'from': start, 'to': end})}"
+
+
+def timeline_of(statements, link):
+    """The timeline of a queryset of public statements, each bar linking to ``link``'s
+    address for its period (one query)."""
+    counts, undated = timeline_counts(statements)
+    return timeline_build(counts, undated=undated, link=link)
 
 
 def author_kinds() -> list[tuple[str, str]]:

@@ -13,9 +13,19 @@ from pathlib import PurePath
 from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from statements.catalog.duplicates import (
+    Alike,
+    body_digest,
+    fingerprints_store,
+    pairs_record,
+    statements_alike,
+)
+from statements.catalog.merging import sources_add
 from statements.catalog.names import names_existing
 from statements.catalog.services import slug_free, statement_bulk_create, statement_replace
+from statements.core.fingerprints import Fingerprint, text_fingerprint
 from statements.core.records import StatementData
 from statements.ingest.formats.jsonl import data_record, statement_record
 from statements.models import Author, Authorship, Statement, Tag
@@ -35,6 +45,7 @@ class ImportEntry:
     status: str = ""  # the statement's status: an import never changes it
     changed: list[str] = field(default_factory=list)  # the fields that differ
     body_diff: list[str] = field(default_factory=list)  # unified diff lines of the text
+    alike: list[Alike] = field(default_factory=list)  # statements in the archive it resembles
 
 
 MAX_DIFF_LINES = 400
@@ -58,11 +69,16 @@ def _changes(before: dict, after: dict) -> tuple[list[str], list[str]]:
     return changed, diff
 
 
-def records_write(parsed, *, status, now, original) -> list[ImportEntry]:
+def records_write(parsed, *, status, now, original, duplicates="new") -> list[ImportEntry]:
     """The parsed records of one file written (inside its transaction): each created,
-    updated or left unchanged. ``original`` gives the file's ImportedFile row when needed."""
+    updated or left unchanged. ``original`` gives the file's ImportedFile row when needed.
 
-    outcome, new_items = [], []
+    A new text that looks like one in the archive (statements.catalog.duplicates) is, by
+    ``duplicates``: imported as a new statement and the pair kept for editors ("new"), not
+    imported ("skip"), or taken as another source of the statement already there
+    ("source"). A possible translation is always imported."""
+
+    outcome = []
     for item in parsed:
         data = item.data
         data.title = " ".join(data.title.split())
@@ -126,8 +142,6 @@ def records_write(parsed, *, status, now, original) -> list[ImportEntry]:
         entry = ImportEntry(item.name, item.format, "created", data, item.notes)
         outcome.append(entry)
         if statement is None:
-            data.imported_from = original.get()
-            new_items.append(data)
             entry.status = data.status
             continue
         entry.statement_id, entry.status = statement.pk, statement.status
@@ -144,13 +158,90 @@ def records_write(parsed, *, status, now, original) -> list[ImportEntry]:
             entry.changed, entry.body_diff = _changes(before, after)
             data.imported_from = original.get()
             statement_replace(statement=statement, data=data)
+    fresh = [(entry, item) for entry, item in zip(outcome, parsed, strict=True)]
+    new_items = _alike_handled(
+        [(e, i) for e, i in fresh if e.action == "created"], duplicates, original
+    )
+    prints, pairs = [], []
     if new_items:
         created = iter(statement_bulk_create(items=new_items))
-        for entry in outcome:
+        for entry, item in fresh:
             if entry.action == "created":
                 made = next(created)
                 entry.statement_id, entry.data.slug = made.pk, made.slug
+                prints.append((made.pk, body_digest(made.body), _fingerprint(item)))
+                pairs += [(made.pk, a.statement_id, a.similarity, a.kind) for a in entry.alike]
+    for entry, item in fresh:
+        if entry.action == "updated" and "body" in entry.changed:
+            prints.append((entry.statement_id, body_digest(item.data.body), _fingerprint(item)))
+    fingerprints_store(prints)
+    pairs_record(pairs)
     return outcome
+
+
+def _fingerprint(item) -> Fingerprint:
+    """The record's fingerprint: computed where it was parsed (in a worker), or now."""
+    if getattr(item, "fingerprint", None) is None:
+        item.fingerprint = text_fingerprint(item.data.body)
+    return item.fingerprint
+
+
+def _alike_handled(created, duplicates: str, original) -> list:
+    """The records to create, once each new text is compared with the archive's (one query):
+    its look-alikes noted, and by ``duplicates`` skipped or taken as a source instead."""
+    alike = statements_alike([(_fingerprint(item), item.data.language) for _e, item in created])
+    keep = []
+    for (entry, item), found in zip(created, alike, strict=True):
+        entry.alike = found
+        twin = next((a for a in found if a.kind == "duplicate"), None)
+        for other in found[:3]:
+            entry.notes.append(_alike_note(other))
+        if twin is not None and duplicates == "skip":
+            entry.action, entry.statement_id, entry.data.slug = (
+                "duplicate",
+                twin.statement_id,
+                twin.slug,
+            )
+            entry.notes.append(_("not imported: the archive has this text"))
+        elif twin is not None and duplicates == "source":
+            entry.action, entry.statement_id, entry.data.slug = (
+                "sourced",
+                twin.statement_id,
+                twin.slug,
+            )
+            added = sources_add(
+                statement_id=twin.statement_id, sources=item.data.sources, name=item.name
+            )
+            entry.notes.append(
+                ngettext(
+                    "not imported: %(count)s source added to the statement with this text",
+                    "not imported: %(count)s sources added to the statement with this text",
+                    added,
+                )
+                % {"count": added}
+            )
+        else:
+            item.data.imported_from = original.get()
+            keep.append(item.data)
+    return keep
+
+
+def _alike_note(alike) -> str:
+    similar = f"{alike.similarity:.0%}".replace("%", "\u202f%")
+    if alike.kind == "translation":
+        return _(
+            "may be a translation of “%(title)s” (%(slug)s, %(language)s, %(similar)s similar)"
+        ) % {
+            "title": alike.title,
+            "slug": alike.slug,
+            "language": alike.language,
+            "similar": similar,
+        }
+    return _("looks like “%(title)s” (%(slug)s, %(similar)s similar)") % {
+        "title": alike.title,
+        "slug": alike.slug,
+        "similar": similar,
+    }
 
 
 def _same_text(statement: Statement, item) -> bool:

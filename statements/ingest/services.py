@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from statements.catalog.changes import public_pages_changed
 from statements.catalog.revisions import revision_context
+from statements.core.fingerprints import text_fingerprint
 from statements.ingest.files import parse_bytes
 from statements.ingest.formats.common import ImportFailure, NotImported
 from statements.ingest.matching import ImportEntry, records_write
@@ -36,6 +37,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    duplicate: list[str] = field(default_factory=list)  # not imported: the archive has it
+    sourced: list[str] = field(default_factory=list)  # not imported: a source of its twin
     skipped: list[str] = field(default_factory=list)  # not imported: stopped first
     ignored: list[tuple[str, str]] = field(default_factory=list)  # holds no statement: why
     stopped: str = ""  # why the import stopped before the end, for a person to read
@@ -53,6 +56,7 @@ def statement_import(
     seconds: float | None = None,
     writers: int = 1,
     processes: bool = False,
+    duplicates: str = "new",
 ) -> ImportReport:
     """Import files (name, bytes): each one atomically, so a file that fails changes
     nothing, and the others go on. A statement is known by its slug (from the Muse file's
@@ -79,21 +83,23 @@ def statement_import(
     concurrent = writers > 1 and not (dry_run or fail_fast or connection.in_atomic_block)
     try:
         if concurrent:
-            _import_concurrently(report, stream, handled, deadline, status, now, writers)
+            _import_concurrently(
+                report, stream, handled, deadline, status, now, writers, duplicates
+            )
         else:
             for name, raw, parsed in stream:
                 if deadline is not None and handled and time.monotonic() > deadline:
                     report.stopped = _OUT_OF_TIME
                     break
                 handled.add(name)
-                _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast)
+                _import_one(report, name, raw, parsed, status, now, dry_run, fail_fast, duplicates)
     finally:
         stream.close()
     if report.stopped == _OUT_OF_TIME:
         report.stopped = f"the {seconds:g} seconds an import may take here ran out"
     if report.stopped and isinstance(files, Sequence):
         report.skipped += [name for name, _raw in files if name not in handled]
-    if not dry_run and (report.created or report.updated):
+    if not dry_run and (report.created or report.updated or report.sourced):
         public_pages_changed(
             statements=[
                 entry.statement_id
@@ -118,7 +124,9 @@ def statements_coming(files: Iterable[tuple[str, object]]) -> int:
     return count
 
 
-def _import_concurrently(report, stream, handled, deadline, status, now, writers) -> None:
+def _import_concurrently(
+    report, stream, handled, deadline, status, now, writers, duplicates
+) -> None:
     """Files written ``writers`` at a time, each by a thread with its own database
     connection: parsing a body into its search vectors is most of an import's cost, and a
     connection's server process uses one core. Each file is still one transaction; a file
@@ -132,7 +140,9 @@ def _import_concurrently(report, stream, handled, deadline, status, now, writers
                 part = ImportReport()
                 try:
                     last = attempt + 1 == _CONFLICT_ATTEMPTS
-                    _import_one(part, name, raw, parsed, status, now, False, False, not last)
+                    _import_one(
+                        part, name, raw, parsed, status, now, False, False, duplicates, not last
+                    )
                     return part
                 except (IntegrityError, OperationalError):
                     time.sleep(0.05 * (attempt + 1))
@@ -141,7 +151,8 @@ def _import_concurrently(report, stream, handled, deadline, status, now, writers
             connection.close()  # this thread's own connection
 
     def merge(part: ImportReport) -> None:
-        for name in ("created", "updated", "unchanged", "failed", "notes", "ignored", "entries"):
+        for name in ("created", "updated", "unchanged", "duplicate", "sourced", "failed",
+                     "notes", "ignored", "entries"):  # fmt: skip
             getattr(report, name).extend(getattr(part, name))
 
     with ThreadPoolExecutor(max_workers=writers) as pool:
@@ -173,7 +184,7 @@ def _refusal(error: Exception) -> str:
 
 
 def _import_one(
-    report, name, raw, parsed, status, now, dry_run, fail_fast, conflicts_raise=False
+    report, name, raw, parsed, status, now, dry_run, fail_fast, duplicates, conflicts_raise=False
 ) -> None:
     """One file into the report: imported atomically, or failed with the reason. With
     ``conflicts_raise``, a unique key or a deadlock met is raised, for a second try."""
@@ -191,7 +202,9 @@ def _import_one(
         original = _ImportedFileLater(name, raw, parsed[0].format)
         # Every statement the file writes is a revision made by "import <its SHA-256>".
         with revision_context(by=f"import {original.digest}"), transaction.atomic():
-            outcome = records_write(parsed, status=status, now=now, original=original)
+            outcome = records_write(
+                parsed, status=status, now=now, original=original, duplicates=duplicates
+            )
             if dry_run:
                 transaction.set_rollback(True)
     except ImportFailure as error:
@@ -253,7 +266,7 @@ def _parse_now(name, raw, format):
     if isinstance(raw, ImportFailure):
         return raw
     try:
-        return parse_bytes(raw, name=name, format=format)
+        parsed = parse_bytes(raw, name=name, format=format)
     except ImportFailure as error:
         return error
     except (ValueError, LookupError, TypeError) as error:  # no traceback for a bad file
@@ -261,6 +274,12 @@ def _parse_now(name, raw, format):
             _("could not be read (%(kind)s: %(error)s)")
             % {"kind": type(error).__name__, "error": error}
         )
+    if isinstance(parsed, list):
+        # Where it is parsed (a worker process, for a large batch): its fingerprint, to
+        # compare it with the archive's texts (statements.catalog.duplicates).
+        for item in parsed:
+            item.fingerprint = text_fingerprint(item.data.body)
+    return parsed
 
 
 PROCESS_POOL_FILES = 8  # from this many files on, parsing runs in worker processes

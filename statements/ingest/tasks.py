@@ -22,11 +22,14 @@ def import_report_data(report) -> dict:
                 "statement_id": entry.statement_id,
                 "status": entry.status,
                 "data": {"slug": entry.data.slug},
+                "notes": entry.notes,
             }
             for entry in report.entries
         ],
         "created": report.created,
         "updated": report.updated,
+        "duplicate": report.duplicate,
+        "sourced": report.sourced,
         "failed": [list(pair) for pair in report.failed],
         "skipped": report.skipped,
         "notes": [list(pair) for pair in report.notes],
@@ -51,11 +54,14 @@ def import_upload(job: Job, *, seconds: float):
     job.state = Job.RUNNING
     job.save(update_fields=["state", "updated_at"])
     editor = job.created_by
+    duplicates = (job.report or {}).get("duplicates", "new")  # the editor's choice
     try:
         with revision_context(
             user=job.created_by_id, username=editor.get_username() if editor else ""
         ):
-            report = statement_import(files=files, status="draft", seconds=seconds)
+            report = statement_import(
+                files=files, status="draft", seconds=seconds, duplicates=duplicates
+            )
     except Exception as error:
         job.state, job.message = Job.FAILED, f"The import stopped: {error}"
         job.save(update_fields=["state", "message", "updated_at"])

@@ -1,6 +1,7 @@
 """The archive's models, one module per family, under the one app label ``statements``
 (tables and migrations are those of the former models.py)."""
 
+from statements.models.duplicates import DuplicatePair, TextFingerprint
 from statements.models.fields import (
     HttpURLField,
     folded_name,
@@ -58,6 +59,7 @@ __all__ = [
     "AuthorRedirect",
     "Authorship",
     "AuthorshipEvent",
+    "DuplicatePair",
     "HiddenVersion",
     "HttpURLField",
     "ImportedFile",
@@ -87,6 +89,7 @@ __all__ = [
     "TaggedStatement",
     "TaggingEvent",
     "Takedown",
+    "TextFingerprint",
     "Withdrawal",
     "address_digest",
     "credit_public_via",

@@ -72,3 +72,20 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.url or self.site_name or self.note[:80]
+
+    @classmethod
+    def from_data(cls, *, statement, item, position: int) -> Source:
+        """A source of ``statement`` as a record gives it (core.records.SourceData), its
+        fields checked (not saved)."""
+        source = cls(
+            statement=statement,
+            kind=item.kind,
+            url=item.url,
+            site_name=item.site_name,
+            note=item.note,
+            archived_url=item.archived_url,
+            position=position,
+        )
+        source.retrieved_on = item.retrieved_on
+        source.clean_fields(exclude=["statement"])
+        return source

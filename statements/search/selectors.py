@@ -19,6 +19,7 @@ from django.db.models.expressions import RawSQL
 from statements.catalog.filters import StatementFilters
 from statements.catalog.phrase_index import INDEX as PHRASE_INDEX
 from statements.catalog.selectors import statement_cards, statement_filtered, statement_sorted
+from statements.catalog.timeline import timeline_counts
 from statements.core.languages import language_name
 from statements.core.textsearch import SIMPLE_CONFIG
 from statements.models import Author, Statement, Tag, slug_url
@@ -73,6 +74,8 @@ class SearchResults:
     similar_titles: list[Named] = field(default_factory=list)
     similar_authors: list[Named] = field(default_factory=list)
     any_words: bool = False
+    # The matches' dates (of the same sample as the facets): catalog.timeline's counts.
+    dates: tuple[dict, int] = ({}, 0)
 
 
 FACET_SQL = {
@@ -408,6 +411,7 @@ def statement_search(
         facets_sampled=len(ids) > FACET_SAMPLE,
         facet_sample=FACET_SAMPLE,
         any_words=any_words,
+        dates=timeline_counts(among_ids(ids[:FACET_SAMPLE])) if ids else ({}, 0),
     )
     if text:
         _extras_add(results, text)

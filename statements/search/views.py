@@ -24,9 +24,15 @@ from statements.catalog.pages import (
     filter_form,
     filter_targets_or_404,
 )
+from statements.catalog.timeline import timeline_build
 from statements.core import pagination
 from statements.search.query import SearchSyntaxError, search_text_clean
-from statements.search.selectors import COUNT_CAP, SEARCH_PAGE_SIZE, statement_search
+from statements.search.selectors import (
+    COUNT_CAP,
+    FACET_SAMPLE,
+    SEARCH_PAGE_SIZE,
+    statement_search,
+)
 
 
 def _refused(request: HttpRequest, text: str, error: FilterError) -> HttpResponse:
@@ -55,7 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
     except pagination.PageNotFound as error:
         raise Http404(str(error)) from None
     searching = bool(text) or filters.is_filtered or bool(filters.lang)
-    results = None
+    results = timeline = None
     if searching:
         try:
             results = statement_search(
@@ -73,6 +79,14 @@ def search(request: HttpRequest) -> HttpResponse:
                 _("There is no page %(number)s of these results.") % {"number": page_number}
             )
         _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)
+        narrowed = _narrowing(request.GET)
+        counts, undated = results.dates
+        timeline = timeline_build(
+            counts,
+            undated=undated,
+            link=lambda start, end: narrowed(**{"from": start, "to": end}),
+            sampled=FACET_SAMPLE if results.facets_sampled else 0,
+        )
     return render(
         request,
         "statements/search.html",
@@ -85,6 +99,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_number": page_number,
             "active_filters": active_filters(filters, tags, author),
             "sorts": SEARCH_SORTS,
+            "timeline": timeline,
             "crumbs": crumbs((_("Search"), None)),
         },
     )

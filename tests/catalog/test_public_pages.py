@@ -28,6 +28,11 @@ PAGES = [
     "/archive/undated/",
     "/about/copies/",
     "/data/",
+    "/network/",
+    "/network/?tag=housing",
+    "/network.graphml",
+    "/network.gexf",
+    "/network.csv",
 ]
 
 

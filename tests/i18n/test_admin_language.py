@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from statements.core.languages import language_names
 from statements.core.locales import babel_locale
-from statements.models import Author, SourceLink, Tag
+from statements.models import Author, DuplicatePair, SourceLink, Tag
 from tests.factories import make_statement, make_suppressor
 from tests.i18n.pseudo import PSEUDO
 from tests.i18n.test_pseudo import (  # noqa: F401 (fixtures)
@@ -79,6 +79,13 @@ def admin_pages(statement) -> list[str]:
     ]
     if link is not None:
         pages.append(reverse("admin:statements_sourcelink_change", args=[link.pk]))
+    other = make_statement("Копія листа", slug="kopiya", language="uk", body="Текст листа.")
+    first, second = sorted((statement.pk, other.pk))
+    pair, _made = DuplicatePair.objects.get_or_create(
+        first_id=first, second_id=second, defaults={"similarity": 0.9, "kind": "duplicate"}
+    )
+    pages.append(reverse("admin:statements_duplicatepair_changelist"))
+    pages.append(reverse("admin:statements_duplicatepair_change", args=[pair.pk]))
     return pages
 
 

@@ -78,7 +78,7 @@ PAGES = [
     ("/search/?q=qqqqzzzz", 200), ("/authors/", 200), ("/tags/", 200),
     ("/archive/", 200), ("/archive/2025/", 200), ("/archive/2025/03/", 200),
     ("/archive/undated/", 200), ("/changes/", 200), ("/about/redactions/", 200),
-    ("/about/copies/", 200), ("/data/", 200),
+    ("/about/copies/", 200), ("/data/", 200), ("/network/", 200),
     ("/book/", 200), ("/statements/?from=Smarch", 400), ("/nothing-here/", 404),
     ("/statements/znyata/", 410),
 ]  # fmt: skip

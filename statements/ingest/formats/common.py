@@ -33,6 +33,7 @@ class ParsedFile:
     format: str
     data: StatementData
     notes: list[str] = field(default_factory=list)
+    fingerprint: object = None  # its text's (core.fingerprints), computed where it is parsed
 
 
 INLINE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")

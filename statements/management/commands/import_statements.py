@@ -39,12 +39,22 @@ class Command(BaseCommand):
             "number of cores, at most 4)",
         )
         parser.add_argument(
+            "--duplicates",
+            choices=["new", "skip", "source"],
+            default="new",
+            help="a new text that looks like one in the archive is imported as a new "
+            "statement and listed among the possible duplicates (new, the default), not "
+            "imported (skip), or recorded as another source of the statement there (source)",
+        )
+        parser.add_argument(
             "--fail-fast",
             action="store_true",
             help="stop at the first file that fails (the files before it stay imported)",
         )
 
-    def handle(self, *args, paths, format, status, dry_run, fail_fast, writers, **options):
+    def handle(
+        self, *args, paths, format, status, dry_run, fail_fast, writers, duplicates, **options
+    ):
         from tqdm import tqdm
 
         if not dry_run:
@@ -70,9 +80,15 @@ class Command(BaseCommand):
                 fail_fast=fail_fast,
                 writers=writers,
                 processes=True,
+                duplicates=duplicates,
             )
         verb = "would be" if dry_run else "were"
-        for label, names in (("created", report.created), ("updated", report.updated)):
+        for label, names in (
+            ("created", report.created),
+            ("updated", report.updated),
+            ("not imported, already in the archive", report.duplicate),
+            ("not imported, a source added", report.sourced),
+        ):
             for name in names:
                 self.stdout.write(f"{label}: {name}")
         # One line per warning, by file and (where the reading knows it) line.
@@ -89,6 +105,8 @@ class Command(BaseCommand):
         summary = (
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
+            f"{f', {len(report.duplicate)} already in the archive' if report.duplicate else ''}"
+            f"{f', {len(report.sourced)} recorded as sources' if report.sourced else ''}"
             f"{f', {len(report.ignored)} not read' if report.ignored else ''}"
             f"{f', {len(report.notes)} warnings' if report.notes else ''}"
             f" ({'dry run: nothing ' + verb + ' written' if dry_run else 'done'})."

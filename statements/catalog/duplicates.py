@@ -1,0 +1,216 @@
+"""The same text found twice: statements' fingerprints kept (statements.core.fingerprints),
+the statements alike found with one indexed lookup of their bands, and the pairs kept for
+editors (models.DuplicatePair), with what they decided of them.
+
+A pair in two languages is a possible translation, not a duplicate. A pair an editor marked
+distinct is never offered again, whatever its texts become."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from statements.core.fingerprints import (
+    SIMILAR,
+    Fingerprint,
+    signature_similarity,
+    text_fingerprint,
+)
+from statements.models import DuplicatePair, Statement, TextFingerprint
+
+CHUNK = 500  # statements fingerprinted per query and write
+
+
+@dataclass(frozen=True)
+class Alike:
+    """A statement in the archive that a text resembles."""
+
+    statement_id: int
+    slug: str
+    title: str
+    language: str
+    similarity: float
+    kind: str  # DuplicatePair.Kind
+
+
+def pair_kind(language: str, other: str) -> str:
+    """Texts in two languages are possible translations; otherwise possible duplicates."""
+    if language and other and language != other:
+        return DuplicatePair.Kind.TRANSLATION
+    return DuplicatePair.Kind.DUPLICATE
+
+
+def body_digest(body: str) -> str:
+    """The statement's body_sha256 for a body (the column's own expression, in Python)."""
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def fingerprints_store(rows: Iterable[tuple[int, str, Fingerprint]]) -> None:
+    """Keep fingerprints (statement id, body hash, fingerprint), replacing older ones."""
+    TextFingerprint.objects.bulk_create(
+        [
+            TextFingerprint(
+                statement_id=pk,
+                body_sha256=digest,
+                words=print_.words,
+                signature=print_.signature,
+                bands=list(print_.bands),
+            )
+            for pk, digest, print_ in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["statement"],
+        update_fields=["body_sha256", "words", "signature", "bands"],
+    )
+
+
+def fingerprints_refresh(*, statement_ids: Iterable[int] | None = None) -> int:
+    """Fingerprint the statements that have none, or one of a body they no longer have (all
+    of them, or those of ``statement_ids``). Returns how many were fingerprinted."""
+    stale = Statement.objects.filter(
+        Q(fingerprint__isnull=True) | ~Q(fingerprint__body_sha256=F("body_sha256"))
+    )
+    if statement_ids is not None:
+        stale = stale.filter(pk__in=list(statement_ids))
+    done = 0
+    ids = list(stale.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        rows = Statement.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
+            "pk", "body", "body_sha256"
+        )
+        fingerprints_store((pk, digest, text_fingerprint(body)) for pk, body, digest in rows)
+        done += len(rows)
+    return done
+
+
+def statements_alike(
+    prints: Sequence[tuple[Fingerprint, str]], *, exclude: Iterable[int] = ()
+) -> list[list[Alike]]:
+    """For each (fingerprint, language), the archive's statements alike, most alike first:
+    one query, whatever the number of texts."""
+    bands = sorted({band for print_, _language in prints for band in print_.bands})
+    if not bands:
+        return [[] for _ in prints]
+    rows = (
+        TextFingerprint.objects.filter(bands__overlap=bands)
+        .exclude(statement_id__in=list(exclude))
+        .values_list(
+            "statement_id",
+            "signature",
+            "bands",
+            "statement__slug",
+            "statement__title",
+            "statement__language",
+        )
+    )
+    found = [
+        (pk, bytes(signature), set(keys), slug, title, language)
+        for pk, signature, keys, slug, title, language in rows
+    ]
+    answers = []
+    for print_, language in prints:
+        mine: set[int] = set(print_.bands)
+        alike: list[Alike] = []
+        for pk, signature, band_set, slug, title, other_language in found:
+            if not mine & band_set:
+                continue
+            similarity = signature_similarity(print_.signature, signature)
+            if similarity >= SIMILAR:
+                kind = pair_kind(language, other_language)
+                alike.append(Alike(pk, slug, title, other_language, similarity, kind))
+        answers.append(sorted(alike, key=lambda a: (-a.similarity, a.statement_id)))
+    return answers
+
+
+def pairs_record(pairs: Iterable[tuple[int, int, float, str]]) -> int:
+    """Keep pairs (id, id, similarity, kind) for editors. A pair already known keeps its
+    decision; an open one takes the new similarity. Returns how many pairs were new."""
+    rows = {}
+    for a, b, similarity, kind in pairs:
+        if a != b:
+            first, second = sorted((a, b))
+            rows[(first, second)] = (similarity, kind)
+    if not rows:
+        return 0
+    known = set(
+        DuplicatePair.objects.filter(
+            first_id__in={a for a, _b in rows}, second_id__in={b for _a, b in rows}
+        ).values_list("first_id", "second_id")
+    )
+    DuplicatePair.objects.bulk_create(
+        [
+            DuplicatePair(first_id=a, second_id=b, similarity=s, kind=k)
+            for (a, b), (s, k) in rows.items()
+            if (a, b) not in known
+        ]
+    )
+    for (a, b), (similarity, kind) in rows.items():
+        if (a, b) in known:
+            DuplicatePair.objects.filter(first_id=a, second_id=b, decision="").update(
+                similarity=similarity, kind=kind
+            )
+    return len(rows) - len(known)
+
+
+def duplicates_find() -> dict[str, int]:
+    """Fingerprint what needs it, then find every pair of statements alike in the archive and
+    keep the new ones: the statements sharing a band, grouped by PostgreSQL, compared by
+    their signatures here. Open pairs whose texts have drifted apart are let go."""
+    fingerprinted = fingerprints_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(statement_id) FROM (SELECT statement_id, unnest(bands) AS band"
+            " FROM statements_textfingerprint) AS banded GROUP BY band HAVING count(*) > 1"
+        )
+        candidates: set[tuple[int, int]] = set()
+        for (ids,) in cursor.fetchall():
+            candidates.update(itertools.combinations(sorted(ids), 2))
+    involved = {pk for pair in candidates for pk in pair}
+    signatures, languages = {}, {}
+    rows = TextFingerprint.objects.filter(statement_id__in=involved).values_list(
+        "statement_id", "signature", "statement__language"
+    )
+    for pk, signature, language in rows.iterator(chunk_size=2000):
+        signatures[pk], languages[pk] = bytes(signature), language
+    found = []
+    for a, b in candidates:
+        similarity = signature_similarity(signatures[a], signatures[b])
+        if similarity >= SIMILAR:
+            found.append((a, b, similarity, pair_kind(languages[a], languages[b])))
+    with transaction.atomic():
+        new = pairs_record(found)
+        kept = {(a, b) for a, b, _s, _k in found}
+        drifted = [
+            pk
+            for pk, a, b in DuplicatePair.objects.filter(decision="").values_list(
+                "pk", "first_id", "second_id"
+            )
+            if (a, b) not in kept
+        ]
+        DuplicatePair.objects.filter(pk__in=drifted).delete()
+    return {"fingerprinted": fingerprinted, "pairs": len(found), "new": new}
+
+
+def pairs_of(statement_ids: Iterable[int]) -> dict[int, list[DuplicatePair]]:
+    """The open pairs each of these statements is in."""
+    ids = list(statement_ids)
+    pairs = defaultdict(list)
+    for pair in DuplicatePair.objects.filter(decision="").filter(
+        Q(first_id__in=ids) | Q(second_id__in=ids)
+    ):
+        pairs[pair.first_id].append(pair)
+        pairs[pair.second_id].append(pair)
+    return pairs
+
+
+def pair_decide(*, pair: DuplicatePair, decision: str, user) -> None:
+    """Record an editor's decision on a pair (distinct, or linked as translations)."""
+    pair.decision, pair.decided_at, pair.decided_by = decision, timezone.now(), user
+    pair.save(update_fields=["decision", "decided_at", "decided_by"])
