@@ -8,6 +8,11 @@ then the same files again, which must change nothing. Muse: every ``.muse`` file
 
     .venv/bin/python -m bench.imports [--statements 10000] [--per-file 500]
                                       [--phrase-index deferred|kept|none]
+                                      [--detection compare|on|off]
+
+--detection compare (the default) times, round by round, the same import without the
+duplicate detection of issue 36 (no fingerprint, no comparison, nothing kept: the import as
+it was) and with it, each into an empty archive; ``off`` leaves it out of every figure.
 
 --phrase-index says what becomes of the phrase index (RUM, where the server has rum) during
 an import: built after a large one (``deferred``, as ``import_statements`` does), kept row by
@@ -20,6 +25,7 @@ dropped and re-created (default: ``archive_bench_import``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -64,6 +70,57 @@ def timed_import(files, **options):
     if report.failed:
         raise SystemExit(f"the import failed: {report.failed[:3]}")
     return report, seconds
+
+
+@contextlib.contextmanager
+def detection_off():
+    """The import without the duplicate detection (issue 36): no fingerprint where files are
+    parsed, no comparison with the archive, no fingerprint or pair kept, none after the
+    commit. Patched here, in the process whose import forks the parsing workers."""
+    from statements.catalog import changes
+    from statements.ingest import matching, services
+
+    def imported_plainly(created, duplicates, original):
+        for _entry, item in created:
+            item.data.imported_from = original.get()
+        return [item.data for _entry, item in created]
+
+    patches = [
+        (services, "text_fingerprint", lambda text: None),
+        (matching, "_fingerprint", lambda item: None),
+        (matching, "_alike_handled", imported_plainly),
+        (matching, "fingerprints_store", lambda rows: None),
+        (matching, "pairs_record", lambda pairs: 0),
+        (changes, "_fingerprints_kept", lambda ids: None),
+    ]
+    saved = [(module, name, getattr(module, name)) for module, name, _new in patches]
+    for module, name, new in patches:
+        setattr(module, name, new)
+    try:
+        yield
+    finally:
+        for module, name, old in saved:
+            setattr(module, name, old)
+
+
+def detection_compared(files, rounds: int) -> None:
+    """Each round: the import without detection, then with it, each into an empty archive."""
+    overheads = []
+    for number in range(1, rounds + 1):
+        wipe()
+        with detection_off():
+            _report, without = timed_import(files)
+        wipe()
+        report, with_detection = timed_import(files)
+        overheads.append(with_detection / without - 1)
+        print(
+            f"detection round {number}: without {without:.1f} s, with {with_detection:.1f} s "
+            f"({len(report.created):,} created): +{overheads[-1]:.1%}"
+        )
+    print(
+        f"duplicate detection adds {statistics.median(overheads):.1%} to the import (median "
+        f"of {rounds} rounds; target at most 20 %)"
+    )
 
 
 def copy_floor() -> tuple[int, float]:
@@ -140,6 +197,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--rounds", type=int, default=3, help="JSON Lines import rounds")
     parser.add_argument("--phrase-index", choices=("deferred", "kept", "none"), default="deferred")
+    parser.add_argument("--detection", choices=("compare", "on", "off"), default="compare")
     args = parser.parse_args()
     env = bench_environment(args.database_url)
     prepare(args.database_url, env)
@@ -152,6 +210,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
     print(f"== phrase index: {args.phrase_index} ({phrase_index_state()} now)")
+    stack = contextlib.ExitStack()
     try:
         files = jsonl_files(args.statements, args.per_file)
         megabytes = sum(len(raw) for _, raw in files) / 1e6
@@ -159,6 +218,11 @@ def main() -> None:
             f"== JSON Lines: {args.statements:,} statements in {len(files)} files "
             f"({megabytes:.0f} MB)"
         )
+        if args.detection == "compare":
+            detection_compared(files, args.rounds)
+            wipe()
+        elif args.detection == "off":
+            stack.enter_context(detection_off())
         # This machine's speed varies from minute to minute: each round imports into an
         # empty archive and then times the COPY floor right away, and the ratio is each
         # round's own; the median round is the figure.
@@ -201,6 +265,7 @@ def main() -> None:
             f"({len(raw) / seconds:,.1f} files/s, {megabytes / seconds:.2f} MB/s)"
         )
     finally:
+        stack.close()
         if not args.keep:
             from django.db import connections
 

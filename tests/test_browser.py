@@ -559,6 +559,8 @@ EDITOR_AXE_PAGES = {
     "admin-tag-change": "tag",
     "admin-source-links": "/admin/statements/sourcelink/",
     "admin-imported-files": "/admin/statements/importedfile/",
+    "admin-duplicates": "/admin/statements/duplicatepair/",
+    "admin-duplicate-pair": "pair",
 }
 
 
@@ -572,7 +574,7 @@ def test_axe_finds_nothing_serious_in_the_editors_pages(
     diff's markers too faint in dark mode)."""
     from statements.catalog.revisions import revision_context
     from statements.catalog.services import statement_save
-    from statements.models import Author, Statement, Tag
+    from statements.models import Author, DuplicatePair, Statement, Tag
     from tests.factories import make_editor
 
     make_editor("checker")
@@ -587,6 +589,15 @@ def test_axe_finds_nothing_serious_in_the_editors_pages(
         path = f"/admin/statements/author/{Author.objects.order_by('pk').first().pk}/change/"
     elif path == "tag":
         path = f"/admin/statements/tag/{Tag.objects.order_by('pk').first().pk}/change/"
+    elif path == "pair":  # two statements of one text, side by side
+        from statements.catalog.duplicates import duplicates_find
+        from tests.factories import make_statement
+
+        text = " ".join(f"We meet at the square on day {n} of the strike." for n in range(8))
+        make_statement("Square call", body=text, language="en")
+        make_statement("Square call again", body=text + " Shared widely.", language="en")
+        duplicates_find()
+        path = f"/admin/statements/duplicatepair/{DuplicatePair.objects.get().pk}/change/"
     context = browser.new_context(
         viewport=DESKTOP, base_url=live_server.url, bypass_csp=True, color_scheme=scheme
     )

@@ -110,23 +110,43 @@ def statements_alike(
             "statement__language",
         )
     )
-    found = [
-        (pk, bytes(signature), set(keys), slug, title, language)
-        for pk, signature, keys, slug, title, language in rows
-    ]
+    found, by_band = {}, defaultdict(list)
+    for pk, signature, keys, slug, title, language in rows:
+        found[pk] = (bytes(signature), slug, title, language)
+        for band in keys:
+            by_band[band].append(pk)
     answers = []
     for print_, language in prints:
-        mine: set[int] = set(print_.bands)
         alike: list[Alike] = []
-        for pk, signature, band_set, slug, title, other_language in found:
-            if not mine & band_set:
-                continue
+        for pk in {pk for band in print_.bands for pk in by_band.get(band, ())}:
+            signature, slug, title, other_language = found[pk]
             similarity = signature_similarity(print_.signature, signature)
             if similarity >= SIMILAR:
                 kind = pair_kind(language, other_language)
                 alike.append(Alike(pk, slug, title, other_language, similarity, kind))
         answers.append(sorted(alike, key=lambda a: (-a.similarity, a.statement_id)))
     return answers
+
+
+def pairs_among_new(*, statement_ids: Sequence[int]) -> int:
+    """The pairs the statements an import just made form with the archive and with each
+    other (files written at once, or lines of one file, do not see each other as they are
+    written): one query for their fingerprints, one for the statements alike. Returns how
+    many pairs were new."""
+    kept = TextFingerprint.objects.filter(statement_id__in=list(statement_ids)).values_list(
+        "statement_id", "signature", "bands", "statement__language"
+    )
+    ids, prints = [], []
+    for pk, signature, bands, language in kept:
+        ids.append(pk)
+        prints.append((Fingerprint(0, bytes(signature), tuple(bands)), language))
+    pairs = [
+        (pk, other.statement_id, other.similarity, other.kind)
+        for pk, alike in zip(ids, statements_alike(prints), strict=True)
+        for other in alike
+        if other.statement_id != pk
+    ]
+    return pairs_record(pairs)
 
 
 def pairs_record(pairs: Iterable[tuple[int, int, float, str]]) -> int:

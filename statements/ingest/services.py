@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import multiprocessing
 import os
 import re
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from statements.catalog.changes import public_pages_changed
+from statements.catalog.duplicates import pairs_among_new
 from statements.catalog.revisions import revision_context
 from statements.core.fingerprints import text_fingerprint
 from statements.ingest.files import parse_bytes
@@ -99,6 +101,15 @@ def statement_import(
         report.stopped = f"the {seconds:g} seconds an import may take here ran out"
     if report.stopped and isinstance(files, Sequence):
         report.skipped += [name for name, _raw in files if name not in handled]
+    if not dry_run and len(report.created) > 1:
+        # Texts written at once did not see each other: compared now, all together. The
+        # import is committed: a failure here loses a list the next scan makes again.
+        try:
+            pairs_among_new(
+                statement_ids=[e.statement_id for e in report.entries if e.action == "created"]
+            )
+        except DatabaseError:
+            logger.exception("pairs among the import's new statements not recorded")
     if not dry_run and (report.created or report.updated or report.sourced):
         public_pages_changed(
             statements=[
@@ -111,6 +122,7 @@ def statement_import(
 
 
 _OUT_OF_TIME = "out of time"
+logger = logging.getLogger(__name__)
 
 
 def statements_coming(files: Iterable[tuple[str, object]]) -> int:

@@ -338,3 +338,17 @@ def test_an_edited_body_gets_a_new_fingerprint(db):
     statement.fingerprint.refresh_from_db()
     assert bytes(statement.fingerprint.signature) != old
     assert Source.objects.count() == 0
+
+
+def test_texts_of_one_import_are_compared_with_each_other(db):
+    import json
+
+    lines = [
+        json.dumps({"title": "First copy", "slug": "first-copy", "body": BODY}),
+        json.dumps({"title": "Second copy", "slug": "second-copy", "body": BODY + " Again."}),
+        json.dumps({"title": "Other", "slug": "other", "body": "Nothing alike at all. " * 20}),
+    ]
+    report = statement_import(files=[("two.jsonl", "\n".join(lines).encode())])
+    assert len(report.created) == 3
+    pair = DuplicatePair.objects.select_related("first", "second").get()
+    assert {pair.first.slug, pair.second.slug} == {"first-copy", "second-copy"}

@@ -277,3 +277,29 @@ def test_the_command_reports_them_and_imports_the_rest(tmp_path):
     assert "Traceback" not in said
     assert "NUL byte" in said and "too many different words" in said
     assert list(Statement.objects.values_list("title", flat=True)) == ["Night shelter call"]
+
+
+ASSEMBLY = " ".join(f"The {w} assembly calls every neighbour to the square." for w in "abcdefghij")
+
+
+@pytest.mark.django_db
+def test_preview_says_what_a_text_looks_like_and_the_editor_chooses(
+    editor_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_statement
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = make_statement("Square call", slug="square-call", body=ASSEMBLY, language="en")
+    muse = f"#title Square call, mirrored\n#lang en\n#source https://mirror.example.org/call\n\n{ASSEMBLY}\n"
+    preview = upload(editor_client, ("mirror.muse", muse.encode()))
+    html = preview.content.decode()
+    assert "It looks like" in html and f"/admin/statements/statement/{kept.pk}/change/" in html
+    assert 'name="duplicates" value="skip"' in html
+    done = editor_client.post(URL, {"token": preview.context["token"], "duplicates": "source"})
+    assert "Not imported, recorded as another source of" in done.content.decode()
+    assert Statement.objects.count() == 1
+    assert kept.sources.filter(url="https://mirror.example.org/call").exists()
+    # A choice that is not one is read as the default: imported as a new statement.
+    again = upload(editor_client, ("mirror.muse", muse.encode()))
+    editor_client.post(URL, {"token": again.context["token"], "duplicates": "everything"})
+    assert Statement.objects.count() == 2
