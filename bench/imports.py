@@ -87,9 +87,10 @@ def detection_off():
 
     patches = [
         (services, "text_fingerprint", lambda text: None),
+        (services, "pairs_among", lambda prints: 0),
         (matching, "_fingerprint", lambda item: None),
         (matching, "_alike_handled", imported_plainly),
-        (matching, "fingerprints_store", lambda rows: None),
+        (matching, "fingerprints_store", lambda rows, new=False: None),
         (matching, "pairs_record", lambda pairs: 0),
         (changes, "_fingerprints_kept", lambda ids: None),
     ]

@@ -46,6 +46,7 @@ class ImportEntry:
     changed: list[str] = field(default_factory=list)  # the fields that differ
     body_diff: list[str] = field(default_factory=list)  # unified diff lines of the text
     alike: list[Alike] = field(default_factory=list)  # statements in the archive it resembles
+    fingerprint: Fingerprint | None = None  # a created statement's text's
 
 
 MAX_DIFF_LINES = 400
@@ -162,19 +163,21 @@ def records_write(parsed, *, status, now, original, duplicates="new") -> list[Im
     new_items = _alike_handled(
         [(e, i) for e, i in fresh if e.action == "created"], duplicates, original
     )
-    prints, pairs = [], []
+    prints, changed, pairs = [], [], []
     if new_items:
         created = iter(statement_bulk_create(items=new_items))
         for entry, item in fresh:
             if entry.action == "created":
                 made = next(created)
                 entry.statement_id, entry.data.slug = made.pk, made.slug
-                prints.append((made.pk, body_digest(made.body), _fingerprint(item)))
+                entry.fingerprint = _fingerprint(item)  # for pairs_among, after the import
+                prints.append((made.pk, body_digest(made.body), entry.fingerprint))
                 pairs += [(made.pk, a.statement_id, a.similarity, a.kind) for a in entry.alike]
     for entry, item in fresh:
         if entry.action == "updated" and "body" in entry.changed:
-            prints.append((entry.statement_id, body_digest(item.data.body), _fingerprint(item)))
-    fingerprints_store(prints)
+            changed.append((entry.statement_id, body_digest(item.data.body), _fingerprint(item)))
+    fingerprints_store(prints, new=True)
+    fingerprints_store(changed)
     pairs_record(pairs)
     return outcome
 

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from statements.catalog.changes import public_pages_changed
-from statements.catalog.duplicates import pairs_among_new
+from statements.catalog.duplicates import pairs_among
 from statements.catalog.revisions import revision_context
 from statements.core.fingerprints import text_fingerprint
 from statements.ingest.files import parse_bytes
@@ -105,8 +105,12 @@ def statement_import(
         # Texts written at once did not see each other: compared now, all together. The
         # import is committed: a failure here loses a list the next scan makes again.
         try:
-            pairs_among_new(
-                statement_ids=[e.statement_id for e in report.entries if e.action == "created"]
+            pairs_among(
+                [
+                    (entry.statement_id, entry.fingerprint, entry.data.language)
+                    for entry in report.entries
+                    if entry.action == "created" and entry.fingerprint is not None
+                ]
             )
         except DatabaseError:
             logger.exception("pairs among the import's new statements not recorded")

@@ -1,7 +1,7 @@
 """The archive's models, one module per family, under the one app label ``statements``
 (tables and migrations are those of the former models.py)."""
 
-from statements.models.duplicates import DuplicatePair, TextFingerprint
+from statements.models.duplicates import DuplicatePair, TextBand, TextFingerprint
 from statements.models.fields import (
     HttpURLField,
     folded_name,
@@ -89,6 +89,7 @@ __all__ = [
     "TaggedStatement",
     "TaggingEvent",
     "Takedown",
+    "TextBand",
     "TextFingerprint",
     "Withdrawal",
     "address_digest",

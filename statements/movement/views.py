@@ -16,7 +16,7 @@ from statements.cache import page_depends, public_page
 from statements.catalog import selectors
 from statements.catalog.filters import FilterError, StatementFilters, statement_filters_parse
 from statements.catalog.network import network_build, network_graph
-from statements.catalog.pages import bad_request, crumbs
+from statements.catalog.pages import bad_request, crumbs, filter_targets_or_404
 from statements.search.query import SearchSyntaxError, search_query, search_text_clean
 
 PARAMS = ("tag", "from", "to", "q")
@@ -34,10 +34,7 @@ def _statements(request: HttpRequest):
     if len(request.GET.getlist("q")) > 1:
         raise FilterError(_("Give “%(name)s” once.") % {"name": "q"}, "q")
     text, _cut = search_text_clean(request.GET.get("q", ""))
-    try:
-        tags, _author = selectors.statement_filter_targets(filters)
-    except selectors.UnknownFilterTarget as error:
-        raise FilterError(str(error), "tag") from None
+    tags, _author = filter_targets_or_404(filters)  # an unknown tag, as on the list: 404
     statements = selectors.statement_filtered(
         filters=StatementFilters(
             tags=filters.tags, date_from=filters.date_from, date_to=filters.date_to

@@ -262,6 +262,8 @@ def test_merge_moves_what_the_other_had_redirects_it_and_leaves_revisions(client
     first.refresh_from_db()
     second.refresh_from_db()
     assert second.status == "withdrawn"
+    pair.refresh_from_db()
+    assert pair.decision == "merged" and pair.decided_by.username == "editor"
     assert set(first.sources.values_list("url", flat=True)) == {
         "https://one.example.org/call",
         "https://two.example.org/call",

@@ -131,6 +131,7 @@ def test_network_narrowed_by_tag_period_and_search(client, movement):
     for bad in ("from=2026&to=2020", "tag=nope", "from=2025-13", "q=" + "x" * 10_000):
         assert client.get(f"/network/?{bad}").status_code in (200, 400, 404), bad
     assert client.get("/network/?from=2026&to=2020").status_code == 400
+    assert client.get("/network/?tag=nope").status_code == 404
     assert client.get("/network.pdf").status_code == 404
 
 

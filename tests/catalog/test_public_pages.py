@@ -389,6 +389,8 @@ def test_bad_filters_explain_themselves(client, archive, query, message):
         "/opds/tags/leak/",
         "/api/tags/leak/",
         "/api/statements/?tag=leak",
+        "/network/?tag=leak",
+        "/network.csv?tag=leak",
     ],
 )
 def test_a_tag_of_drafts_and_scheduled_statements_alone_is_unknown(client, archive, url):
