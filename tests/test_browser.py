@@ -855,3 +855,21 @@ def test_a_captured_page_cannot_hide_the_banner_or_cover_it_with_a_fake_notice(
     finally:
         ROUTES.pop("/hostile", None)
         site.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_network_and_timelines_are_axe_clean_at_phone_and_desktop_width(
+    browser, live_server, archive, viewport
+):
+    """The SVG drawings (issue 36): the co-signature network and the timelines, at both
+    widths, with their links reachable by keyboard."""
+    problems = []
+    for path in ("/network/", "/archive/", PAGE_TYPES["author"], PAGE_TYPES["tag"],
+                 PAGE_TYPES["search"]):  # fmt: skip
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, bypass_csp=True)
+        page = context.new_page()
+        page.goto(path)
+        assert page.locator("svg").count() >= 1, path
+        problems += [f"{path}: {problem}" for problem in axe_serious(page)]
+        context.close()
+    assert not problems, "; ".join(problems)
