@@ -24,6 +24,7 @@ BANDS, ROWS = 32, 4  # BANDS * ROWS == PERMUTATIONS: a pair at Jaccard 0.5 share
 SIMILAR = 0.5  # the estimated Jaccard similarity from which two texts are shown as a pair
 MIN_WORDS = 30  # shorter texts ("see the attached PDF") are not compared: too many false pairs
 SEED = 20261207
+BATCH = 8192  # shingle keys permuted at once: 8 MB of work memory
 
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKENS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -92,7 +93,11 @@ def text_fingerprint(text: str) -> Fingerprint:
         scheme="affine32",
         hashfunc=int,  # the keys are hashes already (shingle_keys)
     )
-    minhash.update_batch(shingle_keys(words).tolist())
+    keys = shingle_keys(words)
+    # In slices: datasketch permutes a whole batch at once (8 bytes x PERMUTATIONS a key), so
+    # a book of a million words in one batch would take a gigabyte.
+    for start in range(0, len(keys), BATCH):
+        minhash.update_batch(keys[start : start + BATCH].tolist())
     values = minhash.hashvalues.astype("<u4")
     return Fingerprint(len(words), values.tobytes(), band_keys(values))
 
