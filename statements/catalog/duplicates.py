@@ -27,6 +27,10 @@ from statements.core.fingerprints import (
 from statements.models import DuplicatePair, Statement, TextBand, TextFingerprint
 
 CHUNK = 500  # statements fingerprinted per query and write
+# A band shared by more texts than this is a commonplace (a licence, a form of words whose
+# shingles happen to hash lowest), not a sign of one text: it is not followed. Texts alike
+# share many bands (half alike, two on average; nine in ten alike, twenty).
+CROWDED = 50
 
 
 @dataclass(frozen=True)
@@ -119,10 +123,11 @@ def statements_alike(
     # One array parameter (as a list, the ORM builds an expression per key), each key a
     # B-tree lookup; a candidate comes once per band it shares.
     shared = RawSQL('"statements_textband"."band" = ANY(%s::bigint[])', [bands], BooleanField())
-    by_band = defaultdict(list)
+    sharing = defaultdict(list)
     pairs = TextBand.objects.filter(shared).exclude(statement_id__in=list(exclude))
     for band, pk in pairs.values_list("band", "statement_id"):
-        by_band[band].append(pk)
+        sharing[band].append(pk)
+    by_band = {band: ids for band, ids in sharing.items() if len(ids) <= CROWDED}
     candidates = {pk for ids in by_band.values() for pk in ids}
     found = {
         pk: (bytes(signature), slug, title, language)
@@ -162,7 +167,8 @@ def pairs_among(prints: Sequence[tuple[int, Fingerprint, str]]) -> int:
         for band in set(print_.bands):
             by_band[band].append(index)
     pairs = []
-    for a, b in {pair for group in by_band.values() for pair in itertools.combinations(group, 2)}:
+    groups = [group for group in by_band.values() if 1 < len(group) <= CROWDED]
+    for a, b in {pair for group in groups for pair in itertools.combinations(group, 2)}:
         (first, one, language), (second, other, other_language) = prints[a], prints[b]
         similarity = signature_similarity(one.signature, other.signature)
         if similarity >= SIMILAR:
@@ -208,7 +214,8 @@ def duplicates_find() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT array_agg(statement_id) FROM statements_textband"
-            " GROUP BY band HAVING count(*) > 1"
+            " GROUP BY band HAVING count(*) BETWEEN 2 AND %s",
+            [CROWDED],
         )
         candidates: set[tuple[int, int]] = set()
         for (ids,) in cursor.fetchall():
