@@ -119,14 +119,15 @@ class DuplicatePairAdmin(ListParametersChecked, admin.ModelAdmin):
         return redirect("admin:statements_duplicatepair_changelist")
 
     def decide_view(self, request, pk: int):
-        return _decide(self, request, pk)
+        """An editor's decision on a pair (POST): merge, not duplicates, translations."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return _decided(request, pk)
 
 
-def _decide(model_admin, request, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not model_admin.has_change_permission(request):
-        raise PermissionDenied
+def _decided(request, pk: int):
     pair = get_object_or_404(DuplicatePair.objects.select_related("first", "second"), pk=pk)
     action = request.POST.get("action", "")
     if action not in ACTIONS:

@@ -112,9 +112,7 @@ def fingerprints_refresh(*, statement_ids: Iterable[int] | None = None) -> int:
     return done
 
 
-def statements_alike(
-    prints: Sequence[tuple[Fingerprint, str]], *, exclude: Iterable[int] = ()
-) -> list[list[Alike]]:
+def statements_alike(prints: Sequence[tuple[Fingerprint, str]]) -> list[list[Alike]]:
     """For each (fingerprint, language), the archive's statements alike, most alike first:
     two queries (the texts sharing a band, then their signatures), whatever the number."""
     bands = sorted({band for print_, _language in prints for band in print_.bands})
@@ -124,8 +122,7 @@ def statements_alike(
     # B-tree lookup; a candidate comes once per band it shares.
     shared = RawSQL('"statements_textband"."band" = ANY(%s::bigint[])', [bands], BooleanField())
     sharing = defaultdict(list)
-    pairs = TextBand.objects.filter(shared).exclude(statement_id__in=list(exclude))
-    for band, pk in pairs.values_list("band", "statement_id"):
+    for band, pk in TextBand.objects.filter(shared).values_list("band", "statement_id"):
         sharing[band].append(pk)
     by_band = {band: ids for band, ids in sharing.items() if len(ids) <= CROWDED}
     candidates = {pk for ids in by_band.values() for pk in ids}
@@ -178,7 +175,7 @@ def pairs_among(prints: Sequence[tuple[int, Fingerprint, str]]) -> int:
 
 def pairs_record(pairs: Iterable[tuple[int, int, float, str]]) -> int:
     """Keep pairs (id, id, similarity, kind) for editors. A pair already known keeps its
-    decision; an open one takes the new similarity. Returns how many pairs were new."""
+    decision and takes the new similarity. Returns how many pairs were new."""
     rows = {}
     for a, b, similarity, kind in pairs:
         if a != b:
@@ -186,24 +183,21 @@ def pairs_record(pairs: Iterable[tuple[int, int, float, str]]) -> int:
             rows[(first, second)] = (similarity, kind)
     if not rows:
         return 0
-    known = set(
-        DuplicatePair.objects.filter(
-            first_id__in={a for a, _b in rows}, second_id__in={b for _a, b in rows}
-        ).values_list("first_id", "second_id")
-    )
+    known = DuplicatePair.objects.filter(
+        first_id__in={a for a, _b in rows}, second_id__in={b for _a, b in rows}
+    ).values_list("first_id", "second_id")
+    new = len(rows.keys() - set(known))
+    # One upsert: a known pair takes the new figures and keeps its decision.
     DuplicatePair.objects.bulk_create(
         [
             DuplicatePair(first_id=a, second_id=b, similarity=s, kind=k)
             for (a, b), (s, k) in rows.items()
-            if (a, b) not in known
-        ]
+        ],
+        update_conflicts=True,
+        unique_fields=["first", "second"],
+        update_fields=["similarity", "kind"],
     )
-    for (a, b), (similarity, kind) in rows.items():
-        if (a, b) in known:
-            DuplicatePair.objects.filter(first_id=a, second_id=b, decision="").update(
-                similarity=similarity, kind=kind
-            )
-    return len(rows) - len(known)
+    return new
 
 
 def duplicates_find() -> dict[str, int]:
@@ -246,19 +240,7 @@ def duplicates_find() -> dict[str, int]:
     return {"fingerprinted": fingerprinted, "pairs": len(found), "new": new}
 
 
-def pairs_of(statement_ids: Iterable[int]) -> dict[int, list[DuplicatePair]]:
-    """The open pairs each of these statements is in."""
-    ids = list(statement_ids)
-    pairs = defaultdict(list)
-    for pair in DuplicatePair.objects.filter(decision="").filter(
-        Q(first_id__in=ids) | Q(second_id__in=ids)
-    ):
-        pairs[pair.first_id].append(pair)
-        pairs[pair.second_id].append(pair)
-    return pairs
-
-
 def pair_decide(*, pair: DuplicatePair, decision: str, user) -> None:
-    """Record an editor's decision on a pair (distinct, or linked as translations)."""
+    """Record an editor's decision on a pair (distinct, merged, or linked as translations)."""
     pair.decision, pair.decided_at, pair.decided_by = decision, timezone.now(), user
     pair.save(update_fields=["decision", "decided_at", "decided_by"])

@@ -17,7 +17,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from statements.models import Author, Authorship, credit_public_via
+from statements.models import Author, Authorship, credit_public_via, published_via
 
 SIGNING_ROLES = ("author", "signatory")
 DRAWN = 24  # the authors drawn (the most credited); the others are listed
@@ -38,8 +38,8 @@ def signs_with(*, author: Author, limit: int = 12) -> list[CoSigner]:
     """The authors most often credited with ``author`` on public statements, with how often
     and in which roles: one query."""
     mine = Authorship.objects.filter(
-        credit_public_via(), author=author, role__in=SIGNING_ROLES
-    ).filter(statement__in=_public_statements())
+        published_via("statement"), credit_public_via(), author=author, role__in=SIGNING_ROLES
+    )
     rows = (
         Authorship.objects.filter(credit_public_via(), role__in=SIGNING_ROLES)
         .filter(statement_id__in=mine.values("statement_id"))
@@ -57,12 +57,6 @@ def signs_with(*, author: Author, limit: int = 12) -> list[CoSigner]:
         )
         for r in rows
     ]
-
-
-def _public_statements():
-    from statements.models import Statement
-
-    return Statement.objects.published().values("pk")
 
 
 @dataclass
@@ -177,22 +171,22 @@ def _layout(network: Network) -> None:
     graph.add_weighted_edges_from(
         (edge.source.author_id, edge.target.author_id, edge.weight) for edge in network.edges
     )
-    if len(nodes) == 1:
-        positions = {nodes[0].author_id: (0.0, 0.0)}
-    else:
-        # Seeded: the same archive draws the same picture. Authors with no link drift to
-        # the rim, which is where a reader expects the loners.
-        positions = nx.spring_layout(graph, seed=1871, iterations=60, weight="weight")
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
+    # Seeded: the same archive draws the same picture. Authors with no link drift to the
+    # rim, which is where a reader expects the loners. (One author alone is the centre.)
+    positions = nx.spring_layout(graph, seed=1871, iterations=60, weight="weight")
+    low_x = min(p[0] for p in positions.values())
+    low_y = min(p[1] for p in positions.values())
+    span_x = max(p[0] for p in positions.values()) - low_x
+    span_y = max(p[1] for p in positions.values()) - low_y
+
+    def placed(value: float, low: float, span: float) -> float:
+        return round(MARGIN + ((value - low) / span if span else 0.5) * SIZE, 1)
+
     most = max(node.statements for node in nodes)
     for rank, node in enumerate(nodes, start=1):
         node.rank = rank
         px, py = positions[node.author_id]
-        node.x = round(MARGIN + (px - min(xs)) / span_x * SIZE, 1) if len(nodes) > 1 else SIZE / 2
-        node.y = round(MARGIN + (py - min(ys)) / span_y * SIZE, 1) if len(nodes) > 1 else SIZE / 2
+        node.x, node.y = placed(px, low_x, span_x), placed(py, low_y, span_y)
         node.r = round(4 + 14 * math.sqrt(node.statements / most), 1)
         node.label_y = round(node.y + node.r + 13, 1)
     heaviest = max((edge.weight for edge in network.edges), default=1)

@@ -51,7 +51,6 @@ class Timeline:
     undated_url: str = ""
     by_month: bool = True
     ticks: list[tuple[float, str]] = field(default_factory=list)  # (x, year) under the bars
-    dated: int = 0
     width: int = WIDTH
     height: int = HEIGHT
     axis: int = AXIS
@@ -125,7 +124,6 @@ def timeline_build(
     first = min(year for year, _month in counts)
     last = max(year for year, _month in counts)
     timeline.by_month = last - first + 1 <= MONTHS_UP_TO
-    timeline.dated = sum(counts.values())
     if timeline.by_month:
         slots = _month_slots(counts, first, last, link)
     else:

@@ -159,7 +159,7 @@ def records_write(parsed, *, status, now, original, duplicates="new") -> list[Im
             entry.changed, entry.body_diff = _changes(before, after)
             data.imported_from = original.get()
             statement_replace(statement=statement, data=data)
-    fresh = [(entry, item) for entry, item in zip(outcome, parsed, strict=True)]
+    fresh = list(zip(outcome, parsed, strict=True))
     new_items = _alike_handled(
         [(e, i) for e, i in fresh if e.action == "created"], duplicates, original
     )

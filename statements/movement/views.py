@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from statements.cache import page_depends, public_page
+from statements.cache import public_page
 from statements.catalog import selectors
 from statements.catalog.filters import FilterError, StatementFilters, statement_filters_parse
 from statements.catalog.network import network_build, network_graph
@@ -58,8 +58,7 @@ def network(request: HttpRequest) -> HttpResponse:
         statements, filters, tags, text = _statements(request)
     except (FilterError, SearchSyntaxError) as error:
         return bad_request(request, str(error))
-    graph = network_build(statements)
-    page_depends(request, "lists")
+    graph = network_build(statements)  # kept by the page cache with the lists (its default)
     query = request.GET.urlencode()
     return render(
         request,
@@ -113,5 +112,4 @@ def network_download(request: HttpRequest, fmt: str) -> HttpResponse:
         content = "\n".join(nx.generate_gexf(graph))
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="network.{fmt}"'
-    page_depends(request, "lists")
     return response

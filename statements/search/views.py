@@ -78,8 +78,8 @@ def search(request: HttpRequest) -> HttpResponse:
             raise Http404(
                 _("There is no page %(number)s of these results.") % {"number": page_number}
             )
-        _facet_links(results.facets, narrowed=_narrowing(request.GET), tags=filters.tags)
         narrowed = _narrowing(request.GET)
+        _facet_links(results.facets, narrowed=narrowed, tags=filters.tags)
         counts, undated = results.dates
         timeline = timeline_build(
             counts,

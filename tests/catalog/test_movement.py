@@ -208,3 +208,12 @@ def test_author_page_queries_stay_constant_with_cosigners(client, movement):
     again, html = query_count(client, "/authors/x/")
     assert again == count
     assert "C9" in html
+
+
+def test_one_author_alone_is_drawn_in_the_middle(client, db):
+    make_statement("Alone", authors=["Solo"], tags=["solo"])
+    html = client.get("/network/?tag=solo").content.decode()
+    svg = lxml.etree.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
+    [circle] = svg.findall(f".//{SVG}circle")
+    assert (circle.get("cx"), circle.get("cy")) == ("320.0", "320.0")
+    assert not svg.findall(f".//{SVG}line")
