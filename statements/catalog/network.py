@@ -47,7 +47,7 @@ def signs_with(*, author: Author, limit: int = 12) -> list[CoSigner]:
         .values("author_id", "author__name", "author__slug")
         .annotate(
             shared=Count("statement_id", distinct=True),
-            roles=ArrayAgg("role", distinct=True, ordering="role"),
+            roles=ArrayAgg("role", distinct=True, order_by="role"),
         )
         .order_by("-shared", "author__name")[:limit]
     )
