@@ -100,5 +100,9 @@ def test_the_planner_inlines_the_function_and_keeps_the_index():
             " WHERE statements_is_public(status, published_at)"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "statements_status_pub_idx" in plan, plan
+    # Inlined, the function's conditions reach an index as its condition. Which index serves
+    # (status and published_at, or published_at alone) is the planner's choice: on a near-empty
+    # table the two cost the same, and CI once saw the other one chosen.
     assert "statements_is_public" not in plan, plan
+    index_cond = [line for line in plan.splitlines() if "Index Cond:" in line]
+    assert index_cond and "published_at" in index_cond[0], plan
