@@ -53,6 +53,15 @@ class FilterError(ValueError):
         self.param = param
 
 
+def single_value(params: QueryDict, name: str) -> str:
+    """The one value of ``name`` (or ""): a parameter given twice is refused, as the list's
+    filters refuse it."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise FilterError(_("Give “%(name)s” once.") % {"name": name}, name)
+    return values[0] if values else ""
+
+
 @dataclass(frozen=True)
 class StatementFilters:
     tags: tuple[str, ...] = ()

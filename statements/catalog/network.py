@@ -99,15 +99,19 @@ class Network:
 
 def _credit_sql(statements: QuerySet) -> tuple[str, list]:
     """The public signing credits of ``statements`` (a queryset of statements): SQL of
-    (statement_id, author_id) rows, each pair once."""
-    inner, params = statements.order_by().values("pk").query.sql_with_params()
-    sql = (
-        "SELECT DISTINCT c.statement_id, c.author_id FROM statements_authorship c"
-        " JOIN statements_statement s ON s.id = c.statement_id"
-        " WHERE c.statement_id IN (%s) AND c.role IN ('author', 'signatory')"
-        " AND (s.signatories_public OR c.role <> 'signatory')"
+    (statement_id, author_id) rows, each pair once, compiled by the ORM (values bound)."""
+    credits = (
+        Authorship.objects.filter(
+            credit_public_via(),
+            role__in=SIGNING_ROLES,
+            statement_id__in=statements.order_by().values("pk"),
+        )
+        .values("statement_id", "author_id")
+        .order_by()
+        .distinct()
     )
-    return sql.replace("%s", inner, 1), list(params)  # the ORM's SQL, its values bound
+    sql, params = credits.query.sql_with_params()
+    return sql, list(params)
 
 
 def network_nodes(statements: QuerySet) -> tuple[list[Node], int]:

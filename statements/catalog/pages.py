@@ -25,6 +25,7 @@ from statements.catalog.filters import (
     FILTER_PARAMETERS,
     FilterError,
     StatementFilters,
+    single_value,
 )
 from statements.core import locales
 from statements.core.dates import PartialDate
@@ -114,10 +115,7 @@ def filter_form(params, filters: StatementFilters | None, error: FilterError | N
 
 def name_filter(params) -> str:
     """The ``q`` of /tags/ and /authors/: part of a name, checked like the list filters."""
-    values = params.getlist("q")
-    text = " ".join(values[-1].split()) if values else ""
-    if len(values) > 1:
-        raise FilterError(_("Give “%(name)s” once.") % {"name": "q"}, "q")
+    text = " ".join(single_value(params, "q").split())
     if len(text) > 100 or any(ord(char) < 32 for char in text):
         raise FilterError(_("Write part of a name, in at most 100 characters."), "q")
     return text

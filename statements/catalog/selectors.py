@@ -166,9 +166,13 @@ def statement_filter_targets(filters: StatementFilters) -> tuple[list[Tag], Auth
         author = author_get(slug=filters.author)
         if author is None:
             raise UnknownFilterTarget(f"No author called “{filters.author}”.")
-    for slug in filters.co_authors:
-        if author_get(slug=slug) is None:
-            raise UnknownFilterTarget(f"No author called “{slug}”.")
+    if filters.co_authors:  # one query, however many (author_get's test: a public credit)
+        credited = archive_summary().author_credits
+        known = Author.objects.filter(slug__in=filters.co_authors).values_list("slug", "pk")
+        public = {slug for slug, pk in known if credited.get(pk)}
+        missing = [slug for slug in filters.co_authors if slug not in public]
+        if missing:
+            raise UnknownFilterTarget(f"No author called “{missing[0]}”.")
     return tags, author
 
 

@@ -184,7 +184,7 @@ def records_write(parsed, *, status, now, original, duplicates="new") -> list[Im
 
 def _fingerprint(item) -> Fingerprint:
     """The record's fingerprint: computed where it was parsed (in a worker), or now."""
-    if getattr(item, "fingerprint", None) is None:
+    if item.fingerprint is None:
         item.fingerprint = text_fingerprint(item.data.body)
     return item.fingerprint
 
@@ -199,34 +199,27 @@ def _alike_handled(created, duplicates: str, original) -> list:
         twin = next((a for a in found if a.kind == "duplicate"), None)
         for other in found[:3]:
             entry.notes.append(_alike_note(other))
-        if twin is not None and duplicates == "skip":
-            entry.action, entry.statement_id, entry.data.slug = (
-                "duplicate",
-                twin.statement_id,
-                twin.slug,
-            )
-            entry.notes.append(_("not imported: the archive has this text"))
-        elif twin is not None and duplicates == "source":
-            entry.action, entry.statement_id, entry.data.slug = (
-                "sourced",
-                twin.statement_id,
-                twin.slug,
-            )
-            added = sources_add(
-                statement_id=twin.statement_id, sources=item.data.sources, name=item.name
-            )
-            entry.notes.append(
-                ngettext(
-                    "not imported: %(count)s source added to the statement with this text",
-                    "not imported: %(count)s sources added to the statement with this text",
-                    added,
-                )
-                % {"count": added}
-            )
+        if twin is not None and duplicates in ("skip", "source"):
+            entry.action = "duplicate" if duplicates == "skip" else "sourced"
+            entry.statement_id, entry.data.slug = twin.statement_id, twin.slug
+            entry.notes.append(_twin_handled(twin, item, duplicates))
         else:
             item.data.imported_from = original.get()
             keep.append(item.data)
     return keep
+
+
+def _twin_handled(twin: Alike, item, duplicates: str) -> str:
+    """A text the archive has, not imported: skipped, or its sources added to the statement
+    there (``duplicates`` "source"). Returns the note that says which."""
+    if duplicates == "skip":
+        return _("not imported: the archive has this text")
+    added = sources_add(statement_id=twin.statement_id, sources=item.data.sources, name=item.name)
+    return ngettext(
+        "not imported: %(count)s source added to the statement with this text",
+        "not imported: %(count)s sources added to the statement with this text",
+        added,
+    ) % {"count": added}
 
 
 def _alike_note(alike) -> str:

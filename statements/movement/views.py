@@ -14,7 +14,12 @@ from django.views.decorators.http import require_safe
 
 from statements.cache import public_page
 from statements.catalog import selectors
-from statements.catalog.filters import FilterError, StatementFilters, statement_filters_parse
+from statements.catalog.filters import (
+    FilterError,
+    StatementFilters,
+    single_value,
+    statement_filters_parse,
+)
 from statements.catalog.network import network_build, network_graph
 from statements.catalog.pages import bad_request, crumbs, filter_targets_or_404
 from statements.search.query import SearchSyntaxError, search_query, search_text_clean
@@ -31,9 +36,7 @@ def _statements(request: HttpRequest):
     """The public statements the parameters choose, and what the page says of them; a
     parameter it does not take, or a bad value, is refused with the reason."""
     filters = statement_filters_parse(request.GET)
-    if len(request.GET.getlist("q")) > 1:
-        raise FilterError(_("Give “%(name)s” once.") % {"name": "q"}, "q")
-    text, _cut = search_text_clean(request.GET.get("q", ""))
+    text, _cut = search_text_clean(single_value(request.GET, "q"))
     tags, _author = filter_targets_or_404(filters)  # an unknown tag, as on the list: 404
     statements = selectors.statement_filtered(
         filters=StatementFilters(

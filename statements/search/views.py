@@ -16,6 +16,7 @@ from statements.catalog.filters import (
     FILTER_PARAMETERS,
     SEARCH_SORTS,
     FilterError,
+    single_value,
     statement_filters_parse,
 )
 from statements.catalog.pages import (
@@ -51,7 +52,7 @@ def _refused(request: HttpRequest, text: str, error: FilterError) -> HttpRespons
 def search(request: HttpRequest) -> HttpResponse:
     try:
         filters = statement_filters_parse(request.GET, sorts=SEARCH_SORTS, default_sort="relevance")
-        text, cut = search_text_clean(_single_value(request.GET, "q"))
+        text, cut = search_text_clean(single_value(request.GET, "q"))
     except FilterError as error:
         return _refused(request, request.GET.get("q", "")[:300], error)
     tags, author = filter_targets_or_404(filters)
@@ -134,13 +135,6 @@ def _facet_links(facets: dict, *, narrowed: Callable[..., str], tags: list[str])
     for row in facets["languages"]:
         row["label"] = row["name"]
         row["url"] = narrowed(lang=row["language"])
-
-
-def _single_value(params: QueryDict, name: str) -> str:
-    values = params.getlist(name)
-    if len(values) > 1:
-        raise FilterError(_("Give “%(name)s” once.") % {"name": name}, name)
-    return values[0] if values else ""
 
 
 @require_safe

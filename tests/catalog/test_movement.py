@@ -82,6 +82,15 @@ def test_a_draft_never_counts_even_when_asked_for(movement):
     assert edges[frozenset({"X", "Y"})] == 3 and frozenset({"X", "Q"}) in edges
 
 
+def test_the_list_runs_as_many_queries_for_five_authors_as_for_two(client, movement):
+    # The authors named after the first are looked up in one query, however many.
+    make_statement("Call F", issued="2023", authors=["X", "Y", "Z", "S1", "S2"])
+    two, _html = query_count(client, "/statements/?author=x&author=y")
+    five, html = query_count(client, "/statements/?author=x&author=y&author=s1&author=s2&author=z")
+    assert "Author: S2" in html
+    assert five == two
+
+
 def test_signs_with_on_the_author_page(client, movement):
     x = Author.objects.get(name="X")
     found = [(c.name, c.shared, c.roles) for c in signs_with(author=x)]

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from statements.core.dates import partial_date_in_text
 from statements.core.languages import language_detect
 from statements.core.names import GROUP_ENDINGS, GROUP_WORDS, author_kind
 from statements.core.records import SourceData, StatementData
+
+if TYPE_CHECKING:  # numpy is loaded where texts are fingerprinted, not by every reader
+    from statements.core.fingerprints import Fingerprint
 
 # Where importers always found them.
 __all__ = ["GROUP_ENDINGS", "GROUP_WORDS", "author_kind", "language_detect"]
@@ -33,7 +37,7 @@ class ParsedFile:
     format: str
     data: StatementData
     notes: list[str] = field(default_factory=list)
-    fingerprint: object = None  # its text's (core.fingerprints), computed where it is parsed
+    fingerprint: Fingerprint | None = None  # its text's, computed where it is parsed
 
 
 INLINE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")
