@@ -91,6 +91,12 @@ def test_the_list_runs_as_many_queries_for_five_authors_as_for_two(client, movem
     assert five == two
 
 
+def test_authors_who_never_signed_together_get_an_empty_list_they_can_widen(client, movement):
+    html = client.get("/statements/?author=y&author=z").content.decode()
+    assert "0 statements match these filters." in html
+    assert "Remove filter Author: Y" in html and "Remove filter Author: Z" in html
+
+
 def test_signs_with_on_the_author_page(client, movement):
     x = Author.objects.get(name="X")
     found = [(c.name, c.shared, c.roles) for c in signs_with(author=x)]
