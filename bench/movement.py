@@ -111,7 +111,7 @@ def run(args) -> None:
     for name, url in pages.items():
         wall, cpu = timed(client, url, args.repeat)
         print(
-            f"{name}: {wall:.0f} ms ({cpu:.0f} ms of CPU), {minimal[0] / wall:.3f} x the "
+            f"{name}: {wall:.0f} ms ({cpu:.0f} ms of CPU), {wall / minimal[0]:.0f} x the "
             f"minimal view{'; target under 1,000 ms' if url == '/network/' else ''}"
         )
     from statements.catalog.timeline import timeline_counts
